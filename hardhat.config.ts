@@ -1,0 +1,30 @@
+// Hardhat 3 configuration: offline compilation with the solc npm package, in-process EDR network for tests.
+import { createRequire } from "node:module";
+import hardhatEthers from "@nomicfoundation/hardhat-ethers";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+// No compiler can be downloaded on our machines, so compile with the soljson.js that the solc package ships.
+const solcVersion: string = require("solc/package.json").version;
+const solcPath = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatEthers],
+  solidity: {
+    version: solcVersion,
+    path: solcPath,
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      evmVersion: "prague",
+    },
+  },
+  paths: {
+    tests: { solidity: "test/contracts" },
+  },
+  networks: {
+    localhost: {
+      type: "http",
+      url: process.env.CHAIN_RPC_URL ?? "http://127.0.0.1:8545",
+    },
+  },
+});
