@@ -1,6 +1,7 @@
 // Hardhat 3 configuration: offline compilation with the solc npm package, in-process EDR network for tests.
 import { createRequire } from "node:module";
 import hardhatEthers from "@nomicfoundation/hardhat-ethers";
+import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
 import { defineConfig } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
@@ -9,12 +10,13 @@ const solcVersion: string = require("solc/package.json").version;
 const solcPath = require.resolve("solc/soljson.js");
 
 export default defineConfig({
-  plugins: [hardhatEthers],
+  plugins: [hardhatEthers, hardhatTypechain],
   solidity: {
     version: solcVersion,
     path: solcPath,
     settings: {
       optimizer: { enabled: true, runs: 10_000 },
+      viaIR: true,
       evmVersion: "prague",
     },
   },

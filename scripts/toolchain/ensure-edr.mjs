@@ -29,7 +29,9 @@ if (!platformPackage || installed(platformPackage) || !existsSync("node_modules/
   process.exit(0);
 }
 if (process.env.ONCECHAIN_EDR_RETRY) {
-  console.error(`ensure-edr: ${platformPackage} is still missing after a second install; Hardhat will fail with HHE27.`);
+  console.error(
+    `ensure-edr: ${platformPackage} is still missing after a second install; Hardhat will fail with HHE27.`,
+  );
   process.exit(1);
 }
 const npmCli = process.env.npm_execpath;
@@ -37,7 +39,9 @@ if (!npmCli) {
   console.error(`ensure-edr: ${platformPackage} is missing; run 'npm install' again with Node >= 22.`);
   process.exit(1);
 }
-console.log(`ensure-edr: ${platformPackage} was skipped by npm on Node ${process.version}; installing again on the pinned Node.`);
+console.log(
+  `ensure-edr: ${platformPackage} was skipped by npm on Node ${process.version}; installing again on the pinned Node.`,
+);
 execFileSync("node", [npmCli, "install", "--no-audit", "--no-fund"], {
   stdio: "inherit",
   env: { ...process.env, ONCECHAIN_EDR_RETRY: "1" },

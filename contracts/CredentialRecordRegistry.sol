@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ICredentialRecordRegistry} from "./interfaces/ICredentialRecordRegistry.sol";
+import {ICredentialTypeRegistry} from "./interfaces/ICredentialTypeRegistry.sol";
+import {IDepartmentRegistry} from "./interfaces/IDepartmentRegistry.sol";
+import {IVersioned} from "./interfaces/IVersioned.sol";
+import {PackedRecord, PackedRecordLib} from "./libraries/PackedRecord.sol";
+import {RecordLeaf} from "./libraries/RecordLeaf.sol";
+import {RecordStatusRules} from "./libraries/RecordStatusRules.sol";
+
+/// @title CredentialRecordRegistry
+/// @notice Record anchors (single and batched), revocation, supersession and the combined status check.
+contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
+    using SafeCast for uint256;
+    using PackedRecordLib for PackedRecord;
+
+    bytes32 private constant _ANCHOR_TYPEHASH = keccak256(
+        "Anchor(bytes32 recordHash,bytes32 subjectRef,uint32 credentialType,uint64 validFrom,uint64 validUntil,uint256 nonce,uint256 deadline)"
+    );
+
+    IDepartmentRegistry private immutable _departments;
+    ICredentialTypeRegistry private immutable _types;
+
+    /// @dev Everything a status or a revocation needs, in one slot per record.
+    mapping(bytes32 recordHash => PackedRecord record) private _records;
+    mapping(bytes32 root => Batch batch) private _batches;
+    mapping(bytes32 recordHash => bytes32 root) private _batchOf;
+    mapping(bytes32 recordHash => bytes32 newerRecordHash) private _supersededBy;
+    mapping(bytes32 recordHash => bytes32 olderRecordHash) private _supersedes;
+
+    constructor(IDepartmentRegistry departments, ICredentialTypeRegistry types)
+        EIP712("oncechain records", "1")
+    {
+        _departments = departments;
+        _types = types;
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function anchor(bytes32 recordHash, bytes32 subjectRef, uint32 credentialType, uint64 validFrom, uint64 validUntil)
+        external
+    {
+        uint32 issuer = _authorisedIssuer(msg.sender, credentialType);
+        _anchor(issuer, recordHash, subjectRef, credentialType, validFrom, validUntil);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function anchorBySig(RecordAnchor calldata record, address signer, uint256 deadline, bytes calldata signature)
+        external
+    {
+        if (block.timestamp > deadline) revert CredentialRegistryExpiredSignature(deadline);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    _ANCHOR_TYPEHASH,
+                    record.recordHash,
+                    record.subjectRef,
+                    record.credentialType,
+                    record.validFrom,
+                    record.validUntil,
+                    _useNonce(signer),
+                    deadline
+                )
+            )
+        );
+        (address recovered, ECDSA.RecoverError recoverError,) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (recoverError != ECDSA.RecoverError.NoError || recovered != signer) {
+            revert CredentialRegistryInvalidSignature(signer, recovered);
+        }
+        uint32 issuer = _authorisedIssuer(signer, record.credentialType);
+        _anchor(
+            issuer, record.recordHash, record.subjectRef, record.credentialType, record.validFrom, record.validUntil
+        );
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function anchorBatch(bytes32 root, uint32 recordCount) external {
+        if (root == bytes32(0) || recordCount == 0) revert CredentialRegistryEmptyBatch();
+        uint32 issuer = _activeDepartment(msg.sender);
+        if (_batches[root].issuer != 0) revert CredentialRegistryBatchAlreadyAnchored(root);
+        _batches[root] = Batch({issuer: issuer, anchoredAt: uint64(block.timestamp), recordCount: recordCount});
+        emit CredentialBatchAnchored(root, issuer, recordCount);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function registerBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof) external {
+        Batch memory b = _issuerBatch(root, leaf.recordHash);
+        if (_records[leaf.recordHash].anchoredAt() != 0) revert CredentialRegistryAlreadyAnchored(leaf.recordHash);
+        _registerBatchRecord(root, b, leaf, proof);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function revoke(bytes32 recordHash, uint8 reason) external {
+        PackedRecord r = _records[recordHash];
+        if (r.anchoredAt() == 0) revert CredentialRegistryUnknownRecord(recordHash);
+        _revoke(recordHash, r, _activeDepartment(msg.sender), reason);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function revokeBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof, uint8 reason)
+        external
+    {
+        Batch memory b = _issuerBatch(root, leaf.recordHash);
+        if (_records[leaf.recordHash].anchoredAt() == 0) _registerBatchRecord(root, b, leaf, proof);
+        _revoke(leaf.recordHash, _records[leaf.recordHash], b.issuer, reason);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function supersede(bytes32 oldRecordHash, bytes32 newRecordHash) external {
+        PackedRecordLib.Fields memory older = _records[oldRecordHash].unpack();
+        PackedRecordLib.Fields memory newer = _records[newRecordHash].unpack();
+        if (older.anchoredAt == 0) revert CredentialRegistryUnknownRecord(oldRecordHash);
+        if (newer.anchoredAt == 0) revert CredentialRegistryUnknownRecord(newRecordHash);
+        uint32 department = _activeDepartment(msg.sender);
+        if (older.issuer != department) revert CredentialRegistryNotRecordIssuer(oldRecordHash, department);
+        if (newer.issuer != department) revert CredentialRegistryNotRecordIssuer(newRecordHash, department);
+        if (older.revokedAt != 0) revert CredentialRegistryAlreadyRevoked(oldRecordHash);
+        if (_supersededBy[oldRecordHash] != bytes32(0)) revert CredentialRegistryAlreadySuperseded(oldRecordHash);
+        // One link each way, and the newer record must be live: this also rules out self-links and cycles.
+        if (
+            oldRecordHash == newRecordHash || newer.revokedAt != 0 || _supersededBy[newRecordHash] != bytes32(0)
+                || _supersedes[newRecordHash] != bytes32(0)
+                || _types.codeKeyOf(older.credentialType) != _types.codeKeyOf(newer.credentialType)
+        ) revert CredentialRegistryInvalidSupersession(oldRecordHash, newRecordHash);
+        _supersededBy[oldRecordHash] = newRecordHash;
+        _supersedes[newRecordHash] = oldRecordHash;
+        emit CredentialSuperseded(oldRecordHash, newRecordHash, department);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function recordStatus(bytes32 recordHash)
+        public
+        view
+        returns (RecordStatus status, RecordEvidence memory evidence)
+    {
+        PackedRecordLib.Fields memory r = _records[recordHash].unpack();
+        if (r.anchoredAt == 0) return (RecordStatus.Unknown, evidence);
+        evidence = RecordEvidence({
+            issuer: r.issuer,
+            credentialType: r.credentialType,
+            anchoredAt: r.anchoredAt,
+            validFrom: r.validFrom,
+            validUntil: r.validUntil,
+            revokedAt: r.revokedAt,
+            revocationReason: r.revocationReason,
+            batchRoot: _batchOf[recordHash],
+            supersededBy: _supersededBy[recordHash],
+            supersedes: _supersedes[recordHash]
+        });
+        status = _decide(evidence);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function batchRecordStatus(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof)
+        external
+        view
+        returns (RecordStatus status, RecordEvidence memory evidence)
+    {
+        Batch memory b = _batches[root];
+        if (b.issuer == 0 || !MerkleProof.verifyCalldata(proof, root, RecordLeaf.hash(leaf))) {
+            return (RecordStatus.Unknown, evidence);
+        }
+        // Once registered individually, the record's stored facts (revocation, supersession) are the truth.
+        if (_records[leaf.recordHash].anchoredAt() != 0) return recordStatus(leaf.recordHash);
+        evidence.issuer = b.issuer;
+        evidence.credentialType = leaf.credentialType;
+        evidence.anchoredAt = b.anchoredAt;
+        evidence.validFrom = leaf.validFrom;
+        evidence.validUntil = leaf.validUntil;
+        evidence.batchRoot = root;
+        status = _decide(evidence);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function batch(bytes32 root) external view returns (Batch memory) {
+        return _batches[root];
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function nonces(address signer) public view override(ICredentialRecordRegistry, Nonces) returns (uint256) {
+        return super.nonces(signer);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @inheritdoc IVersioned
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
+    function _anchor(
+        uint32 issuer,
+        bytes32 recordHash,
+        bytes32 subjectRef,
+        uint32 credentialType,
+        uint64 validFrom,
+        uint64 validUntil
+    ) private {
+        if (recordHash == bytes32(0)) revert CredentialRegistryEmptyRecordHash();
+        if (validUntil != 0 && validUntil < validFrom) revert CredentialRegistryInvalidValidity(validFrom, validUntil);
+        if (_records[recordHash].anchoredAt() != 0) revert CredentialRegistryAlreadyAnchored(recordHash);
+        _records[recordHash] = PackedRecordLib.pack(
+            PackedRecordLib.Fields({
+                issuer: issuer,
+                credentialType: credentialType,
+                anchoredAt: uint40(block.timestamp),
+                validFrom: uint256(validFrom).toUint40(),
+                validUntil: uint256(validUntil).toUint40(),
+                revokedAt: 0,
+                revocationReason: 0
+            })
+        );
+        emit CredentialAnchored(recordHash, subjectRef, issuer, credentialType, validFrom, validUntil);
+    }
+
+    function _registerBatchRecord(bytes32 root, Batch memory b, RecordAnchor calldata leaf, bytes32[] calldata proof)
+        private
+    {
+        if (!MerkleProof.verifyCalldata(proof, root, RecordLeaf.hash(leaf))) {
+            revert CredentialRegistryInvalidProof(root, leaf.recordHash);
+        }
+        _records[leaf.recordHash] = PackedRecordLib.pack(
+            PackedRecordLib.Fields({
+                issuer: b.issuer,
+                credentialType: leaf.credentialType,
+                anchoredAt: uint40(b.anchoredAt),
+                validFrom: uint256(leaf.validFrom).toUint40(),
+                validUntil: uint256(leaf.validUntil).toUint40(),
+                revokedAt: 0,
+                revocationReason: 0
+            })
+        );
+        _batchOf[leaf.recordHash] = root;
+        emit CredentialBatchRecordRegistered(leaf.recordHash, root, leaf.subjectRef);
+    }
+
+    function _revoke(bytes32 recordHash, PackedRecord r, uint32 department, uint8 reason) private {
+        if (r.issuer() != department) revert CredentialRegistryNotRecordIssuer(recordHash, department);
+        if (r.revokedAt() != 0) revert CredentialRegistryAlreadyRevoked(recordHash);
+        _records[recordHash] = r.withRevocation(uint40(block.timestamp), reason);
+        emit CredentialRevoked(recordHash, department, reason);
+    }
+
+    /// @dev The batch under `root`, checked to be the caller's department's.
+    function _issuerBatch(bytes32 root, bytes32 recordHash) private view returns (Batch memory b) {
+        b = _batches[root];
+        if (b.issuer == 0) revert CredentialRegistryUnknownBatch(root);
+        uint32 department = _activeDepartment(msg.sender);
+        if (b.issuer != department) revert CredentialRegistryNotRecordIssuer(recordHash, department);
+    }
+
+    function _authorisedIssuer(address signer, uint32 credentialType) private view returns (uint32 issuer) {
+        bool suspended;
+        bool authorised;
+        (issuer, suspended, authorised) = _departments.issuerStanding(signer, credentialType);
+        if (issuer == 0) revert CredentialRegistryNotDepartmentSigner(signer);
+        if (suspended) revert CredentialRegistryDepartmentSuspended(issuer);
+        if (!authorised) revert CredentialRegistryNotIssuer(issuer, credentialType);
+    }
+
+    function _activeDepartment(address signer) private view returns (uint32 department) {
+        bool suspended;
+        (department, suspended) = _departments.signerDepartment(signer);
+        if (department == 0) revert CredentialRegistryNotDepartmentSigner(signer);
+        if (suspended) revert CredentialRegistryDepartmentSuspended(department);
+    }
+
+    function _decide(RecordEvidence memory evidence) private view returns (RecordStatus) {
+        return RecordStatusRules.decide(
+            evidence,
+            block.timestamp,
+            _departments.isAuthorisedIssuer(evidence.issuer, evidence.credentialType, evidence.anchoredAt),
+            _departments.isSuspended(evidence.issuer)
+        );
+    }
+}

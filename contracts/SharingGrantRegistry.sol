@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {AuthorityUtils} from "@openzeppelin/contracts/access/manager/AuthorityUtils.sol";
+import {ICredentialTypeRegistry} from "./interfaces/ICredentialTypeRegistry.sol";
+import {IDepartmentRegistry} from "./interfaces/IDepartmentRegistry.sol";
+import {IScenarioRegistry} from "./interfaces/IScenarioRegistry.sol";
+import {ISharingGrantRegistry} from "./interfaces/ISharingGrantRegistry.sol";
+import {IVersioned} from "./interfaces/IVersioned.sol";
+
+/// @title SharingGrantRegistry
+/// @notice Sharing grants between departments, by credential type code and purpose.
+contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
+    IDepartmentRegistry private immutable _departments;
+    ICredentialTypeRegistry private immutable _types;
+    IScenarioRegistry private immutable _scenarios;
+
+    mapping(bytes32 grantId => Grant grant) private _grants;
+    bytes32[] private _ids;
+    uint256 private _activeCount;
+
+    constructor(
+        address authority,
+        IDepartmentRegistry departments,
+        ICredentialTypeRegistry types,
+        IScenarioRegistry scenarios
+    ) AccessManaged(authority) {
+        _departments = departments;
+        _types = types;
+        _scenarios = scenarios;
+    }
+
+    /// @inheritdoc ISharingGrantRegistry
+    function grant(uint32 consumer, bytes32 credentialType, bytes32 purpose, uint64 validUntil)
+        external
+        restricted
+        returns (bytes32 grantId)
+    {
+        if (consumer == 0 || consumer > _departments.departmentCount()) {
+            revert SharingGrantRegistryUnknownDepartment(consumer);
+        }
+        if (_types.latestTypeId(credentialType) == 0) revert SharingGrantRegistryUnknownCredentialType(credentialType);
+        if (purpose != bytes32(0) && !_scenarios.isActive(purpose)) revert SharingGrantRegistryUnknownPurpose(purpose);
+        if (validUntil != 0 && validUntil <= block.timestamp) revert SharingGrantRegistryInvalidValidity(validUntil);
+        grantId = grantIdOf(consumer, credentialType, purpose);
+        Grant storage g = _grants[grantId];
+        if (g.consumer == 0) {
+            _ids.push(grantId);
+        } else if (g.revokedAt == 0) {
+            revert SharingGrantRegistryGrantActive(grantId);
+        }
+        _grants[grantId] = Grant({
+            consumer: consumer,
+            grantedAt: uint64(block.timestamp),
+            validUntil: validUntil,
+            revokedAt: 0,
+            credentialType: credentialType,
+            purpose: purpose
+        });
+        ++_activeCount;
+        emit SharingGranted(grantId, consumer, credentialType, purpose, validUntil);
+    }
+
+    /// @inheritdoc ISharingGrantRegistry
+    function revokeGrant(bytes32 grantId) external {
+        Grant storage g = _grants[grantId];
+        if (g.consumer == 0 || g.revokedAt != 0) revert SharingGrantRegistryNoActiveGrant(grantId);
+        if (!_isOperator(msg.sender) && !_isDataOwner(msg.sender, g.credentialType)) {
+            revert SharingGrantRegistryUnauthorizedRevocation(msg.sender, grantId);
+        }
+        g.revokedAt = uint64(block.timestamp);
+        --_activeCount;
+        emit SharingGrantRevoked(grantId, msg.sender, uint64(block.timestamp));
+    }
+
+    /// @inheritdoc ISharingGrantRegistry
+    function mayRead(uint32 consumer, bytes32 credentialType, bytes32 purpose) external view returns (bool) {
+        if (_departments.isSuspended(consumer)) return false;
+        if (_live(_grants[grantIdOf(consumer, credentialType, bytes32(0))])) return true;
+        return purpose != bytes32(0) && _live(_grants[grantIdOf(consumer, credentialType, purpose)]);
+    }
+
+    /// @inheritdoc ISharingGrantRegistry
+    function grantIdOf(uint32 consumer, bytes32 credentialType, bytes32 purpose) public pure returns (bytes32) {
+        return keccak256(abi.encode(consumer, credentialType, purpose));
+    }
+
+    /// @inheritdoc ISharingGrantRegistry
+    function grantOf(bytes32 grantId) external view returns (Grant memory) {
+        return _grants[grantId];
+    }
+
+    /// @inheritdoc ISharingGrantRegistry
+    function grantCount() external view returns (uint256) {
+        return _ids.length;
+    }
+
+    /// @inheritdoc ISharingGrantRegistry
+    function grantAt(uint256 index) external view returns (bytes32) {
+        return _ids[index];
+    }
+
+    /// @inheritdoc ISharingGrantRegistry
+    function activeGrantCount() external view returns (uint256) {
+        return _activeCount;
+    }
+
+    /// @inheritdoc IVersioned
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
+    function _live(Grant storage g) private view returns (bool) {
+        return g.consumer != 0 && g.revokedAt == 0 && (g.validUntil == 0 || block.timestamp <= g.validUntil);
+    }
+
+    function _isOperator(address account) private view returns (bool immediate) {
+        (immediate,) = AuthorityUtils.canCallWithDelay(authority(), account, address(this), this.revokeGrant.selector);
+    }
+
+    /// @dev The data owner: a signer of a live department authoritative now for the newest version of the type.
+    function _isDataOwner(address account, bytes32 credentialType) private view returns (bool) {
+        (uint32 department, bool suspended) = _departments.signerDepartment(account);
+        if (department == 0 || suspended) return false;
+        uint32 typeId = _types.latestTypeId(credentialType);
+        return _types.isAuthorisedIssuer(typeId, department, uint64(block.timestamp));
+    }
+}

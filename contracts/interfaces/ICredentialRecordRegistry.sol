@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IVersioned} from "./IVersioned.sol";
+
+/// @title ICredentialRecordRegistry
+/// @notice Salted hashes of the records departments issue, singly or as Merkle batches, with revocation,
+/// expiry and supersession, and the one combined status check that verifiers rely on.
+/// @dev No personal data: a record is its salted hash, a subject is a keyed hash (HMAC) held by the district.
+interface ICredentialRecordRegistry is IVersioned {
+    /// @notice The combined verdict on a record. Listed in the order the checks apply: the first that holds wins.
+    enum RecordStatus {
+        Unknown,
+        Revoked,
+        Superseded,
+        IssuerNotAuthorised,
+        IssuerSuspended,
+        Expired,
+        NotYetValid,
+        Valid
+    }
+
+    /// @notice The public facts a record is anchored with; in a batch, the values its Merkle leaf is built from.
+    /// @dev Leaf = keccak256(bytes.concat(keccak256(abi.encode(recordHash, subjectRef, credentialType, validFrom,
+    /// validUntil)))), the double-hashed format of OpenZeppelin's StandardMerkleTree.
+    struct RecordAnchor {
+        bytes32 recordHash;
+        bytes32 subjectRef;
+        uint32 credentialType;
+        uint64 validFrom;
+        uint64 validUntil;
+    }
+
+    /// @notice The stored facts behind a status, returned with it as evidence.
+    struct RecordEvidence {
+        uint32 issuer;
+        uint32 credentialType;
+        uint64 anchoredAt;
+        uint64 validFrom;
+        uint64 validUntil;
+        uint64 revokedAt;
+        uint8 revocationReason;
+        bytes32 batchRoot;
+        bytes32 supersededBy;
+        bytes32 supersedes;
+    }
+
+    /// @notice A Merkle batch of records anchored by one department.
+    struct Batch {
+        uint32 issuer;
+        uint64 anchoredAt;
+        uint32 recordCount;
+    }
+
+    /// @notice Emitted when a department anchors one record.
+    event CredentialAnchored(
+        bytes32 indexed recordHash,
+        bytes32 indexed subjectRef,
+        uint32 indexed issuer,
+        uint32 credentialType,
+        uint64 validFrom,
+        uint64 validUntil
+    );
+    /// @notice Emitted when a department anchors the Merkle root of a batch of records.
+    event CredentialBatchAnchored(bytes32 indexed root, uint32 indexed issuer, uint32 recordCount);
+    /// @notice Emitted when a batched record is registered individually (before its revocation or supersession).
+    event CredentialBatchRecordRegistered(bytes32 indexed recordHash, bytes32 indexed root, bytes32 indexed subjectRef);
+    /// @notice Emitted when the issuing department revokes a record. Revocation is final; its time is the block's.
+    event CredentialRevoked(bytes32 indexed recordHash, uint32 indexed issuer, uint8 reason);
+    /// @notice Emitted when a record replaces an older one.
+    event CredentialSuperseded(bytes32 indexed oldRecordHash, bytes32 indexed newRecordHash, uint32 indexed issuer);
+
+    /// @notice The caller's key signs for no department.
+    error CredentialRegistryNotDepartmentSigner(address account);
+    /// @notice The department is suspended and may not write.
+    error CredentialRegistryDepartmentSuspended(uint32 departmentId);
+    /// @notice The department is not an authoritative issuer of the type (now).
+    error CredentialRegistryNotIssuer(uint32 departmentId, uint32 credentialType);
+    /// @notice The record hash is zero.
+    error CredentialRegistryEmptyRecordHash();
+    /// @notice The batch root is zero or the batch is empty.
+    error CredentialRegistryEmptyBatch();
+    /// @notice The record is already anchored.
+    error CredentialRegistryAlreadyAnchored(bytes32 recordHash);
+    /// @notice The batch root is already anchored.
+    error CredentialRegistryBatchAlreadyAnchored(bytes32 root);
+    /// @notice No batch has this root.
+    error CredentialRegistryUnknownBatch(bytes32 root);
+    /// @notice The Merkle proof does not lead from the leaf to the root.
+    error CredentialRegistryInvalidProof(bytes32 root, bytes32 recordHash);
+    /// @notice The record is not anchored (or, for a batched record, not yet registered individually).
+    error CredentialRegistryUnknownRecord(bytes32 recordHash);
+    /// @notice Only the issuing department may change a record.
+    error CredentialRegistryNotRecordIssuer(bytes32 recordHash, uint32 departmentId);
+    /// @notice The record is already revoked.
+    error CredentialRegistryAlreadyRevoked(bytes32 recordHash);
+    /// @notice The record is already superseded.
+    error CredentialRegistryAlreadySuperseded(bytes32 recordHash);
+    /// @notice A record cannot supersede itself, or one that supersedes it.
+    error CredentialRegistryInvalidSupersession(bytes32 oldRecordHash, bytes32 newRecordHash);
+    /// @notice validUntil is set and earlier than validFrom.
+    error CredentialRegistryInvalidValidity(uint64 validFrom, uint64 validUntil);
+    /// @notice The delegated request's deadline has passed.
+    error CredentialRegistryExpiredSignature(uint256 deadline);
+    /// @notice The signature was not made by the claimed signer.
+    error CredentialRegistryInvalidSignature(address signer, address recovered);
+
+    /// @notice Anchors one record, issued by the caller's department.
+    /// @param recordHash sha256 of the canonical record, salt included.
+    /// @param subjectRef HMAC-SHA256 of the subject's identifier under the district's key.
+    /// @param credentialType The type version the record follows.
+    /// @param validFrom First second of validity.
+    /// @param validUntil Last second of validity; 0 = no expiry.
+    function anchor(
+        bytes32 recordHash,
+        bytes32 subjectRef,
+        uint32 credentialType,
+        uint64 validFrom,
+        uint64 validUntil
+    ) external;
+
+    /// @notice Anchors a record signed (EIP-712) by a department signer and submitted by anyone.
+    /// @dev Bound to this chain and contract through the domain; the signer's nonce makes each signature single-use.
+    /// The deadline is inclusive: a request is accepted while block.timestamp <= deadline.
+    function anchorBySig(RecordAnchor calldata record, address signer, uint256 deadline, bytes calldata signature) external;
+
+    /// @notice Anchors the Merkle root of a batch of records issued by the caller's department.
+    /// @dev Types and validity are checked per record when its status is read, against the batch's anchoring time.
+    function anchorBatch(bytes32 root, uint32 recordCount) external;
+
+    /// @notice Registers one record of an anchored batch individually, so that it can be revoked or superseded.
+    /// Issuing department only.
+    function registerBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof) external;
+
+    /// @notice Revokes a record (single or registered batch record). Issuing department only; final.
+    function revoke(bytes32 recordHash, uint8 reason) external;
+
+    /// @notice Registers a batched record and revokes it in one step. Issuing department only; final.
+    function revokeBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof, uint8 reason)
+        external;
+
+    /// @notice Marks `oldRecordHash` as replaced by `newRecordHash`, linking both ways. Issuing department only;
+    /// both records must be anchored (batched ones registered) by the same department.
+    function supersede(bytes32 oldRecordHash, bytes32 newRecordHash) external;
+
+    /// @notice The combined status of a single or registered batch record, with its evidence.
+    function recordStatus(bytes32 recordHash)
+        external
+        view
+        returns (RecordStatus status, RecordEvidence memory evidence);
+
+    /// @notice The combined status of a batched record given its leaf values and Merkle proof, with its evidence.
+    /// @dev Unknown when the batch is unknown or the proof does not hold.
+    function batchRecordStatus(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof)
+        external
+        view
+        returns (RecordStatus status, RecordEvidence memory evidence);
+
+    /// @notice The batch anchored under this root (issuer 0 when unknown).
+    function batch(bytes32 root) external view returns (Batch memory);
+
+    /// @notice The next nonce of a signer for delegated anchoring.
+    function nonces(address signer) external view returns (uint256);
+
+    /// @notice The EIP-712 domain separator of this contract on this chain.
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32);
+}

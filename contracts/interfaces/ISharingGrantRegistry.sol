@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IVersioned} from "./IVersioned.sol";
+
+/// @title ISharingGrantRegistry
+/// @notice Which consumer department may read which credential type, for which purpose (a scenario, or any),
+/// until when. Gateways ask `mayRead` before they hand a record to another department.
+interface ISharingGrantRegistry is IVersioned {
+    /// @notice A grant. `purpose` is a scenario code key, or 0 for any purpose; `validUntil` 0 = no end.
+    struct Grant {
+        uint32 consumer;
+        uint64 grantedAt;
+        uint64 validUntil;
+        uint64 revokedAt;
+        bytes32 credentialType;
+        bytes32 purpose;
+    }
+
+    /// @notice Emitted when a grant is made (or made again after revocation).
+    event SharingGranted(
+        bytes32 indexed grantId,
+        uint32 indexed consumer,
+        bytes32 indexed credentialType,
+        bytes32 purpose,
+        uint64 validUntil
+    );
+    /// @notice Emitted when a grant is revoked.
+    event SharingGrantRevoked(bytes32 indexed grantId, address indexed revokedBy, uint64 revokedAt);
+
+    /// @notice The consumer is not a registered department.
+    error SharingGrantRegistryUnknownDepartment(uint32 departmentId);
+    /// @notice The credential type is not in the catalogue.
+    error SharingGrantRegistryUnknownCredentialType(bytes32 codeKey);
+    /// @notice The purpose is not a registered scenario.
+    error SharingGrantRegistryUnknownPurpose(bytes32 purpose);
+    /// @notice An active grant with this consumer, type and purpose exists.
+    error SharingGrantRegistryGrantActive(bytes32 grantId);
+    /// @notice No active grant has this id.
+    error SharingGrantRegistryNoActiveGrant(bytes32 grantId);
+    /// @notice The end of validity is in the past.
+    error SharingGrantRegistryInvalidValidity(uint64 validUntil);
+    /// @notice Only the operator or an authoritative issuer of the type may revoke a grant.
+    error SharingGrantRegistryUnauthorizedRevocation(address account, bytes32 grantId);
+
+    /// @notice Grants `consumer` reading `credentialType` for `purpose` until `validUntil`. Operator only.
+    function grant(uint32 consumer, bytes32 credentialType, bytes32 purpose, uint64 validUntil)
+        external
+        returns (bytes32 grantId);
+
+    /// @notice Revokes a grant. The operator, or a signer of a department authoritative for the type (the data owner).
+    function revokeGrant(bytes32 grantId) external;
+
+    /// @notice Whether `consumer` may read `credentialType` for `purpose` now: a live grant for that purpose or for
+    /// any purpose, and the consumer not suspended.
+    function mayRead(uint32 consumer, bytes32 credentialType, bytes32 purpose) external view returns (bool);
+
+    /// @notice The id of the grant for (consumer, type, purpose).
+    function grantIdOf(uint32 consumer, bytes32 credentialType, bytes32 purpose) external pure returns (bytes32);
+
+    /// @notice The grant with this id (consumer 0 when none).
+    function grantOf(bytes32 grantId) external view returns (Grant memory);
+
+    /// @notice How many grants were ever made (each id once).
+    function grantCount() external view returns (uint256);
+
+    /// @notice The id of the grant made at position `index` (0-based).
+    function grantAt(uint256 index) external view returns (bytes32);
+
+    /// @notice How many grants are active (made and not revoked; expiry is not counted here).
+    function activeGrantCount() external view returns (uint256);
+}
