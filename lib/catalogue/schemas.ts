@@ -1,0 +1,81 @@
+// Shapes of the seed files (departments, credential types, scenarios) and the types inferred from them.
+import { z } from "zod";
+
+// Codes become on-chain keys (keccak256 of the UTF-8 bytes), so one spelling rule avoids look-alike keys.
+const code = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lowercase kebab-case ASCII");
+const name = z.string().trim().min(1);
+const version = z.int().positive();
+
+export const departmentSchema = z.strictObject({
+  code,
+  nameZh: name,
+  nameEn: name,
+  operator: z.literal(true).optional(),
+});
+
+export const SUBJECT_KINDS = ["person", "organisation"] as const;
+
+/** Only the envelope is checked here; ajv checks that the whole document is a valid JSON Schema. */
+export const recordSchemaDocument = z.looseObject({
+  $schema: z.literal("https://json-schema.org/draft/2020-12/schema"),
+  type: z.literal("object"),
+  additionalProperties: z.literal(false),
+  required: z.array(z.string()),
+  properties: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+export const credentialTypeSchema = z.strictObject({
+  code,
+  nameZh: name,
+  nameEn: name,
+  version,
+  subjectKind: z.enum(SUBJECT_KINDS),
+  issuers: z.array(code).min(1),
+  defaultValidityDays: z.int().positive().nullable(),
+  schema: recordSchemaDocument,
+});
+
+/** In the order of `IScenarioRegistry.ScenarioKind`, so a kind's index is its on-chain enum value. */
+export const SCENARIO_KINDS = [
+  "theme",
+  "high-frequency-personal",
+  "high-frequency-legal-person",
+  "tidal",
+  "cross-department-joint",
+  "film-group",
+  "film-category",
+  "film-item",
+] as const;
+
+export const matterSchema = z.strictObject({
+  code,
+  nameZh: name,
+  nameEn: name,
+  department: code,
+  materials: z.array(code),
+  produces: code.optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  code,
+  kind: z.enum(SCENARIO_KINDS),
+  nameZh: name,
+  nameEn: name,
+  version,
+  parent: code.optional(),
+  matters: z.array(matterSchema),
+});
+
+export type Department = z.infer<typeof departmentSchema>;
+export type CredentialType = z.infer<typeof credentialTypeSchema>;
+export type SubjectKind = CredentialType["subjectKind"];
+export type Matter = z.infer<typeof matterSchema>;
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioKind = Scenario["kind"];
+
+/** The validated catalogue, in seed order: departments as listed, types by file name, scenarios by file then position. */
+export interface Catalogue {
+  readonly departments: readonly Department[];
+  readonly credentialTypes: readonly CredentialType[];
+  readonly scenarios: readonly Scenario[];
+}
