@@ -26,6 +26,7 @@ contract AccessLogRegistry is IAccessLogRegistry {
         uint64 expected = nextSequence(department);
         if (fromSeq != expected) revert AccessLogRegistryNotContiguous(department, expected, fromSeq);
         if (toSeq < fromSeq) revert AccessLogRegistryEmptyRange(fromSeq, toSeq);
+        if (toSeq == type(uint64).max) revert AccessLogRegistrySequenceExhausted(toSeq);
         Commitment[] storage list = _commitments[department];
         list.push(Commitment({fromSeq: fromSeq, toSeq: toSeq, committedAt: uint64(block.timestamp), root: root}));
         emit AccessLogCommitted(department, list.length - 1, fromSeq, toSeq, root);

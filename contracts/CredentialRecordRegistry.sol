@@ -20,6 +20,11 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     using SafeCast for uint256;
     using PackedRecordLib for PackedRecord;
 
+    /// @dev A storage handle on a packed record, so that a read-modify-write locates its slot once.
+    struct StoredRecord {
+        PackedRecord record;
+    }
+
     bytes32 private constant _ANCHOR_TYPEHASH = keccak256(
         "Anchor(bytes32 recordHash,bytes32 subjectRef,uint32 credentialType,uint64 validFrom,uint64 validUntil,uint256 nonce,uint256 deadline)"
     );
@@ -27,12 +32,14 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     IDepartmentRegistry private immutable _departments;
     ICredentialTypeRegistry private immutable _types;
 
-    /// @dev Everything a status or a revocation needs, in one slot per record.
-    mapping(bytes32 recordHash => PackedRecord record) private _records;
+    /// @dev Records live in their issuer's namespace: key = keccak256(abi.encode(issuer, recordHash)). A department
+    /// that learns another's record hash (every verifier does) cannot anchor it first and block its revocation.
+    /// Everything a status or a revocation needs is in one slot per record.
+    mapping(bytes32 recordKey => StoredRecord stored) private _records;
     mapping(bytes32 root => Batch batch) private _batches;
-    mapping(bytes32 recordHash => bytes32 root) private _batchOf;
-    mapping(bytes32 recordHash => bytes32 newerRecordHash) private _supersededBy;
-    mapping(bytes32 recordHash => bytes32 olderRecordHash) private _supersedes;
+    mapping(bytes32 recordKey => bytes32 root) private _batchOf;
+    mapping(bytes32 recordKey => bytes32 newerRecordHash) private _supersededBy;
+    mapping(bytes32 recordKey => bytes32 olderRecordHash) private _supersedes;
 
     constructor(IDepartmentRegistry departments, ICredentialTypeRegistry types)
         EIP712("oncechain records", "1")
@@ -89,56 +96,63 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
 
     /// @inheritdoc ICredentialRecordRegistry
     function registerBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof) external {
-        Batch memory b = _issuerBatch(root, leaf.recordHash);
-        if (_records[leaf.recordHash].anchoredAt() != 0) revert CredentialRegistryAlreadyAnchored(leaf.recordHash);
-        _registerBatchRecord(root, b, leaf, proof);
+        Batch memory b = _issuerBatch(root);
+        bytes32 key = _recordKey(b.issuer, leaf.recordHash);
+        if (_records[key].record.anchoredAt() != 0) revert CredentialRegistryAlreadyAnchored(leaf.recordHash);
+        _registerBatchRecord(key, root, b, leaf, proof);
     }
 
     /// @inheritdoc ICredentialRecordRegistry
-    function revoke(bytes32 recordHash, uint8 reason) external {
-        PackedRecord r = _records[recordHash];
-        if (r.anchoredAt() == 0) revert CredentialRegistryUnknownRecord(recordHash);
-        _revoke(recordHash, r, _activeDepartment(msg.sender), reason);
+    function revokeRecord(bytes32 recordHash, uint8 reason) external {
+        uint32 department = _activeDepartment(msg.sender);
+        bytes32 key = _recordKey(department, recordHash);
+        _revoke(key, recordHash, department, reason);
     }
 
     /// @inheritdoc ICredentialRecordRegistry
     function revokeBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof, uint8 reason)
         external
     {
-        Batch memory b = _issuerBatch(root, leaf.recordHash);
-        if (_records[leaf.recordHash].anchoredAt() == 0) _registerBatchRecord(root, b, leaf, proof);
-        _revoke(leaf.recordHash, _records[leaf.recordHash], b.issuer, reason);
+        Batch memory b = _issuerBatch(root);
+        bytes32 key = _recordKey(b.issuer, leaf.recordHash);
+        if (_records[key].record.anchoredAt() == 0) {
+            _registerBatchRecord(key, root, b, leaf, proof);
+        } else if (!MerkleProof.verifyCalldata(proof, root, RecordLeaf.hash(leaf))) {
+            revert CredentialRegistryInvalidProof(root, leaf.recordHash);
+        }
+        _revoke(key, leaf.recordHash, b.issuer, reason);
     }
 
     /// @inheritdoc ICredentialRecordRegistry
     function supersede(bytes32 oldRecordHash, bytes32 newRecordHash) external {
-        PackedRecordLib.Fields memory older = _records[oldRecordHash].unpack();
-        PackedRecordLib.Fields memory newer = _records[newRecordHash].unpack();
+        uint32 department = _activeDepartment(msg.sender);
+        bytes32 oldKey = _recordKey(department, oldRecordHash);
+        bytes32 newKey = _recordKey(department, newRecordHash);
+        PackedRecordLib.Fields memory older = _records[oldKey].record.unpack();
+        PackedRecordLib.Fields memory newer = _records[newKey].record.unpack();
         if (older.anchoredAt == 0) revert CredentialRegistryUnknownRecord(oldRecordHash);
         if (newer.anchoredAt == 0) revert CredentialRegistryUnknownRecord(newRecordHash);
-        uint32 department = _activeDepartment(msg.sender);
-        if (older.issuer != department) revert CredentialRegistryNotRecordIssuer(oldRecordHash, department);
-        if (newer.issuer != department) revert CredentialRegistryNotRecordIssuer(newRecordHash, department);
         if (older.revokedAt != 0) revert CredentialRegistryAlreadyRevoked(oldRecordHash);
-        if (_supersededBy[oldRecordHash] != bytes32(0)) revert CredentialRegistryAlreadySuperseded(oldRecordHash);
+        if (_supersededBy[oldKey] != bytes32(0)) revert CredentialRegistryAlreadySuperseded(oldRecordHash);
         // One link each way, and the newer record must be live: this also rules out self-links and cycles.
         if (
-            oldRecordHash == newRecordHash || newer.revokedAt != 0 || _supersededBy[newRecordHash] != bytes32(0)
-                || _supersedes[newRecordHash] != bytes32(0)
+            oldRecordHash == newRecordHash || newer.revokedAt != 0 || _supersededBy[newKey] != bytes32(0)
+                || _supersedes[newKey] != bytes32(0)
                 || _types.codeKeyOf(older.credentialType) != _types.codeKeyOf(newer.credentialType)
         ) revert CredentialRegistryInvalidSupersession(oldRecordHash, newRecordHash);
-        _supersededBy[oldRecordHash] = newRecordHash;
-        _supersedes[newRecordHash] = oldRecordHash;
+        _supersededBy[oldKey] = newRecordHash;
+        _supersedes[newKey] = oldRecordHash;
         emit CredentialSuperseded(oldRecordHash, newRecordHash, department);
     }
 
     /// @inheritdoc ICredentialRecordRegistry
-    function recordStatus(bytes32 recordHash)
+    function recordStatus(uint32 issuer, bytes32 recordHash)
         public
         view
         returns (RecordStatus status, RecordEvidence memory evidence)
     {
-        PackedRecordLib.Fields memory r = _records[recordHash].unpack();
+        bytes32 key = _recordKey(issuer, recordHash);
+        PackedRecordLib.Fields memory r = _records[key].record.unpack();
         if (r.anchoredAt == 0) return (RecordStatus.Unknown, evidence);
         evidence = RecordEvidence({
             issuer: r.issuer,
@@ -148,9 +162,9 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
             validUntil: r.validUntil,
             revokedAt: r.revokedAt,
             revocationReason: r.revocationReason,
-            batchRoot: _batchOf[recordHash],
-            supersededBy: _supersededBy[recordHash],
-            supersedes: _supersedes[recordHash]
+            batchRoot: _batchOf[key],
+            supersededBy: _supersededBy[key],
+            supersedes: _supersedes[key]
         });
         status = _decide(evidence);
     }
@@ -165,13 +179,15 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
         if (b.issuer == 0 || !MerkleProof.verifyCalldata(proof, root, RecordLeaf.hash(leaf))) {
             return (RecordStatus.Unknown, evidence);
         }
-        // Once registered individually, the record's stored facts (revocation, supersession) are the truth.
-        if (_records[leaf.recordHash].anchoredAt() != 0) return recordStatus(leaf.recordHash);
+        // Once registered individually, the issuer's stored facts (revocation, supersession) are the truth.
+        if (_records[_recordKey(b.issuer, leaf.recordHash)].record.anchoredAt() != 0) {
+            return recordStatus(b.issuer, leaf.recordHash);
+        }
         evidence.issuer = b.issuer;
         evidence.credentialType = leaf.credentialType;
         evidence.anchoredAt = b.anchoredAt;
-        evidence.validFrom = leaf.validFrom;
-        evidence.validUntil = leaf.validUntil;
+        evidence.validFrom = _saturate40(leaf.validFrom);
+        evidence.validUntil = _saturate40(leaf.validUntil);
         evidence.batchRoot = root;
         status = _decide(evidence);
     }
@@ -207,8 +223,9 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     ) private {
         if (recordHash == bytes32(0)) revert CredentialRegistryEmptyRecordHash();
         if (validUntil != 0 && validUntil < validFrom) revert CredentialRegistryInvalidValidity(validFrom, validUntil);
-        if (_records[recordHash].anchoredAt() != 0) revert CredentialRegistryAlreadyAnchored(recordHash);
-        _records[recordHash] = PackedRecordLib.pack(
+        bytes32 key = _recordKey(issuer, recordHash);
+        if (_records[key].record.anchoredAt() != 0) revert CredentialRegistryAlreadyAnchored(recordHash);
+        _records[key].record = PackedRecordLib.pack(
             PackedRecordLib.Fields({
                 issuer: issuer,
                 credentialType: credentialType,
@@ -222,40 +239,48 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
         emit CredentialAnchored(recordHash, subjectRef, issuer, credentialType, validFrom, validUntil);
     }
 
-    function _registerBatchRecord(bytes32 root, Batch memory b, RecordAnchor calldata leaf, bytes32[] calldata proof)
-        private
-    {
+    /// @dev Leaf validity beyond 2^40 s (year 36812) is stored saturated: the status reads the same at any time a chain
+    /// can reach, and such a record stays revocable.
+    function _registerBatchRecord(
+        bytes32 key,
+        bytes32 root,
+        Batch memory b,
+        RecordAnchor calldata leaf,
+        bytes32[] calldata proof
+    ) private {
         if (!MerkleProof.verifyCalldata(proof, root, RecordLeaf.hash(leaf))) {
             revert CredentialRegistryInvalidProof(root, leaf.recordHash);
         }
-        _records[leaf.recordHash] = PackedRecordLib.pack(
+        _records[key].record = PackedRecordLib.pack(
             PackedRecordLib.Fields({
                 issuer: b.issuer,
                 credentialType: leaf.credentialType,
                 anchoredAt: uint40(b.anchoredAt),
-                validFrom: uint256(leaf.validFrom).toUint40(),
-                validUntil: uint256(leaf.validUntil).toUint40(),
+                validFrom: uint40(_saturate40(leaf.validFrom)),
+                validUntil: uint40(_saturate40(leaf.validUntil)),
                 revokedAt: 0,
                 revocationReason: 0
             })
         );
-        _batchOf[leaf.recordHash] = root;
+        _batchOf[key] = root;
         emit CredentialBatchRecordRegistered(leaf.recordHash, root, leaf.subjectRef);
     }
 
-    function _revoke(bytes32 recordHash, PackedRecord r, uint32 department, uint8 reason) private {
-        if (r.issuer() != department) revert CredentialRegistryNotRecordIssuer(recordHash, department);
+    function _revoke(bytes32 key, bytes32 recordHash, uint32 department, uint8 reason) private {
+        StoredRecord storage stored = _records[key];
+        PackedRecord r = stored.record;
+        if (r.anchoredAt() == 0) revert CredentialRegistryUnknownRecord(recordHash);
         if (r.revokedAt() != 0) revert CredentialRegistryAlreadyRevoked(recordHash);
-        _records[recordHash] = r.withRevocation(uint40(block.timestamp), reason);
+        stored.record = r.withRevocation(uint40(block.timestamp), reason);
         emit CredentialRevoked(recordHash, department, reason);
     }
 
     /// @dev The batch under `root`, checked to be the caller's department's.
-    function _issuerBatch(bytes32 root, bytes32 recordHash) private view returns (Batch memory b) {
+    function _issuerBatch(bytes32 root) private view returns (Batch memory b) {
         b = _batches[root];
         if (b.issuer == 0) revert CredentialRegistryUnknownBatch(root);
         uint32 department = _activeDepartment(msg.sender);
-        if (b.issuer != department) revert CredentialRegistryNotRecordIssuer(recordHash, department);
+        if (b.issuer != department) revert CredentialRegistryNotBatchIssuer(root, department);
     }
 
     function _authorisedIssuer(address signer, uint32 credentialType) private view returns (uint32 issuer) {
@@ -281,5 +306,13 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
             _departments.isAuthorisedIssuer(evidence.issuer, evidence.credentialType, evidence.anchoredAt),
             _departments.isSuspended(evidence.issuer)
         );
+    }
+
+    function _recordKey(uint32 issuer, bytes32 recordHash) private pure returns (bytes32) {
+        return keccak256(abi.encode(issuer, recordHash));
+    }
+
+    function _saturate40(uint64 value) private pure returns (uint64) {
+        return value > type(uint40).max ? type(uint40).max : value;
     }
 }

@@ -79,6 +79,7 @@ contract CredentialTypeRegistry is ICredentialTypeRegistry, AccessManaged {
     /// @inheritdoc ICredentialTypeRegistry
     function revokeIssuer(uint32 typeId, uint32 departmentId) external restricted {
         CredentialType storage t = _requireType(typeId);
+        if (t.deprecated) revert CredentialTypeRegistryDeprecated(typeId);
         uint32[] storage issuers = t.issuers;
         uint256 n = issuers.length;
         for (uint256 i = 0; i < n; ++i) {

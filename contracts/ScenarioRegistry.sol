@@ -117,9 +117,7 @@ contract ScenarioRegistry is IScenarioRegistry, AccessManaged {
 
     function _addVersion(bytes32 codeKey, Entry storage e, ScenarioInput calldata input) private returns (uint16 v) {
         if (input.definitionHash == bytes32(0)) revert ScenarioRegistryEmptyDefinitionHash();
-        if (input.parent != bytes32(0) && _scenarios[input.parent].versions.length == 0) {
-            revert ScenarioRegistryUnknownParent(input.parent);
-        }
+        _checkParent(codeKey, input.parent, input.kind);
         for (uint256 i = 0; i < input.requiredTypes.length; ++i) {
             if (_types.latestTypeId(input.requiredTypes[i]) == 0) {
                 revert ScenarioRegistryUnknownCredentialType(input.requiredTypes[i]);
@@ -145,5 +143,25 @@ contract ScenarioRegistry is IScenarioRegistry, AccessManaged {
     function _requireScenario(bytes32 codeKey) private view returns (Entry storage e) {
         e = _scenarios[codeKey];
         if (e.versions.length == 0) revert ScenarioRegistryUnknownScenario(codeKey);
+    }
+
+    /// @dev The film platform is a tree: group, then categories, then items. Other kinds may name any live parent.
+    function _checkParent(bytes32 codeKey, bytes32 parent, ScenarioKind kind) private view {
+        ScenarioKind expected;
+        if (kind == ScenarioKind.FilmCategory) expected = ScenarioKind.FilmGroup;
+        else if (kind == ScenarioKind.FilmItem) expected = ScenarioKind.FilmCategory;
+        bool needsParent = kind == ScenarioKind.FilmCategory || kind == ScenarioKind.FilmItem;
+        if (parent == bytes32(0)) {
+            if (needsParent) revert ScenarioRegistryInvalidParent(parent, kind);
+            return;
+        }
+        Entry storage p = _scenarios[parent];
+        if (p.versions.length == 0) revert ScenarioRegistryUnknownParent(parent);
+        if (parent == codeKey || p.retired || kind == ScenarioKind.FilmGroup) {
+            revert ScenarioRegistryInvalidParent(parent, kind);
+        }
+        if (needsParent && p.versions[p.versions.length - 1].kind != expected) {
+            revert ScenarioRegistryInvalidParent(parent, kind);
+        }
     }
 }

@@ -45,9 +45,11 @@ contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
         if (validUntil != 0 && validUntil <= block.timestamp) revert SharingGrantRegistryInvalidValidity(validUntil);
         grantId = grantIdOf(consumer, credentialType, purpose);
         Grant storage g = _grants[grantId];
+        // An expired grant may be made again; it is still counted as active until revoked, so it is not recounted.
+        bool counted = g.consumer != 0 && g.revokedAt == 0;
         if (g.consumer == 0) {
             _ids.push(grantId);
-        } else if (g.revokedAt == 0) {
+        } else if (_live(g)) {
             revert SharingGrantRegistryGrantActive(grantId);
         }
         _grants[grantId] = Grant({
@@ -58,7 +60,7 @@ contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
             credentialType: credentialType,
             purpose: purpose
         });
-        ++_activeCount;
+        if (!counted) ++_activeCount;
         emit SharingGranted(grantId, consumer, credentialType, purpose, validUntil);
     }
 
@@ -78,7 +80,9 @@ contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
     function mayRead(uint32 consumer, bytes32 credentialType, bytes32 purpose) external view returns (bool) {
         if (_departments.isSuspended(consumer)) return false;
         if (_live(_grants[grantIdOf(consumer, credentialType, bytes32(0))])) return true;
-        return purpose != bytes32(0) && _live(_grants[grantIdOf(consumer, credentialType, purpose)]);
+        // A purpose grant is good only while its scenario is: retiring a scenario ends what it justified.
+        return purpose != bytes32(0) && _live(_grants[grantIdOf(consumer, credentialType, purpose)])
+            && _scenarios.isActive(purpose);
     }
 
     /// @inheritdoc ISharingGrantRegistry

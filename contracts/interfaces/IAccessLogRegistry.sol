@@ -28,6 +28,8 @@ interface IAccessLogRegistry is IVersioned {
     error AccessLogRegistryNotContiguous(uint32 departmentId, uint64 expectedFromSeq, uint64 fromSeq);
     /// @notice The range ends before it starts.
     error AccessLogRegistryEmptyRange(uint64 fromSeq, uint64 toSeq);
+    /// @notice The range ends at the last sequence number there is, after which no range could follow.
+    error AccessLogRegistrySequenceExhausted(uint64 toSeq);
     /// @notice The root is zero.
     error AccessLogRegistryEmptyRoot();
     /// @notice No commitment has this index, or none covers this sequence number.

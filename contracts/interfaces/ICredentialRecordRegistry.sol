@@ -88,10 +88,10 @@ interface ICredentialRecordRegistry is IVersioned {
     error CredentialRegistryUnknownBatch(bytes32 root);
     /// @notice The Merkle proof does not lead from the leaf to the root.
     error CredentialRegistryInvalidProof(bytes32 root, bytes32 recordHash);
-    /// @notice The record is not anchored (or, for a batched record, not yet registered individually).
+    /// @notice The record is not anchored in the caller's department (or, batched, not yet registered individually).
     error CredentialRegistryUnknownRecord(bytes32 recordHash);
-    /// @notice Only the issuing department may change a record.
-    error CredentialRegistryNotRecordIssuer(bytes32 recordHash, uint32 departmentId);
+    /// @notice Only the department that anchored a batch may register, revoke or supersede its records.
+    error CredentialRegistryNotBatchIssuer(bytes32 root, uint32 departmentId);
     /// @notice The record is already revoked.
     error CredentialRegistryAlreadyRevoked(bytes32 recordHash);
     /// @notice The record is already superseded.
@@ -132,25 +132,26 @@ interface ICredentialRecordRegistry is IVersioned {
     /// Issuing department only.
     function registerBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof) external;
 
-    /// @notice Revokes a record (single or registered batch record). Issuing department only; final.
-    function revoke(bytes32 recordHash, uint8 reason) external;
+    /// @notice Revokes one of the caller's department's records (single or registered batch record); final.
+    function revokeRecord(bytes32 recordHash, uint8 reason) external;
 
     /// @notice Registers a batched record and revokes it in one step. Issuing department only; final.
     function revokeBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof, uint8 reason)
         external;
 
-    /// @notice Marks `oldRecordHash` as replaced by `newRecordHash`, linking both ways. Issuing department only;
-    /// both records must be anchored (batched ones registered) by the same department.
+    /// @notice Marks `oldRecordHash` as replaced by `newRecordHash`, linking both ways. Both must be records of the
+    /// caller's department, anchored (batched ones registered), of the same credential type code.
     function supersede(bytes32 oldRecordHash, bytes32 newRecordHash) external;
 
-    /// @notice The combined status of a single or registered batch record, with its evidence.
-    function recordStatus(bytes32 recordHash)
+    /// @notice The combined status of a single or registered batch record of `issuer`, with its evidence.
+    /// @dev Records are kept per issuer: the issuer is part of every record, so a verifier always knows it.
+    function recordStatus(uint32 issuer, bytes32 recordHash)
         external
         view
         returns (RecordStatus status, RecordEvidence memory evidence);
 
     /// @notice The combined status of a batched record given its leaf values and Merkle proof, with its evidence.
-    /// @dev Unknown when the batch is unknown or the proof does not hold.
+    /// @dev Unknown when the batch is unknown or the proof does not hold. Validity beyond 2^40 s reads saturated.
     function batchRecordStatus(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof)
         external
         view

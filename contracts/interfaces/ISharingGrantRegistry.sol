@@ -34,7 +34,7 @@ interface ISharingGrantRegistry is IVersioned {
     error SharingGrantRegistryUnknownCredentialType(bytes32 codeKey);
     /// @notice The purpose is not a registered scenario.
     error SharingGrantRegistryUnknownPurpose(bytes32 purpose);
-    /// @notice An active grant with this consumer, type and purpose exists.
+    /// @notice A live (not revoked, not expired) grant with this consumer, type and purpose exists.
     error SharingGrantRegistryGrantActive(bytes32 grantId);
     /// @notice No active grant has this id.
     error SharingGrantRegistryNoActiveGrant(bytes32 grantId);
@@ -43,7 +43,8 @@ interface ISharingGrantRegistry is IVersioned {
     /// @notice Only the operator or an authoritative issuer of the type may revoke a grant.
     error SharingGrantRegistryUnauthorizedRevocation(address account, bytes32 grantId);
 
-    /// @notice Grants `consumer` reading `credentialType` for `purpose` until `validUntil`. Operator only.
+    /// @notice Grants `consumer` reading `credentialType` for `purpose` until `validUntil`; renews an expired or revoked
+    /// grant. Operator only.
     function grant(uint32 consumer, bytes32 credentialType, bytes32 purpose, uint64 validUntil)
         external
         returns (bytes32 grantId);
@@ -51,8 +52,8 @@ interface ISharingGrantRegistry is IVersioned {
     /// @notice Revokes a grant. The operator, or a signer of a department authoritative for the type (the data owner).
     function revokeGrant(bytes32 grantId) external;
 
-    /// @notice Whether `consumer` may read `credentialType` for `purpose` now: a live grant for that purpose or for
-    /// any purpose, and the consumer not suspended.
+    /// @notice Whether `consumer` may read `credentialType` for `purpose` now: a live grant for any purpose, or for
+    /// that purpose while its scenario is active; and the consumer not suspended.
     function mayRead(uint32 consumer, bytes32 credentialType, bytes32 purpose) external view returns (bool);
 
     /// @notice The id of the grant for (consumer, type, purpose).
