@@ -1,0 +1,29 @@
+// npm run deploy -- [--network local|<rpc-url>]: deploys the registries once per chain and records where.
+
+import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
+import { parseFlags, runCli } from "./lib/cli.ts";
+import { deploymentFile, ensureDeployment } from "./lib/deploymentStore.ts";
+import { operatorSigner } from "./lib/operatorSigner.ts";
+import { dataDir } from "./lib/paths.ts";
+
+runCli(async () => {
+  const flags = parseFlags({ network: { type: "string" } }, "npm run deploy -- [--network local|<rpc-url>]");
+  const target = resolveNetwork(flags.network);
+  const provider = await connectProvider(target.rpcUrl);
+  try {
+    const operator = await operatorSigner(provider, dataDir());
+    const { record, deployed } = await ensureDeployment(provider, operator.signer, dataDir());
+    const file = deploymentFile(dataDir(), record.chainId);
+    console.log(
+      deployed
+        ? `deployed to chain ${record.chainId}; recorded in ${file}`
+        : `already deployed on chain ${record.chainId} (${file}); nothing sent`,
+    );
+    console.log(`  operator ${operator.address} (${operator.source} key)`);
+    for (const [name, address] of Object.entries(record.registries)) console.log(`  ${name.padEnd(26)} ${address}`);
+    console.log(`  ${"RegistryDirectory".padEnd(26)} ${record.directory}`);
+    console.log(`  ${"DistrictAccessManager".padEnd(26)} ${record.accessManager}`);
+  } finally {
+    provider.destroy();
+  }
+});

@@ -1,0 +1,34 @@
+// Connecting a script to a chain: `--network local` (CHAIN_RPC_URL or the embedded chain's address) or a URL.
+import { JsonRpcProvider } from "ethers";
+
+export interface ChainTarget {
+  name: string;
+  rpcUrl: string;
+}
+
+/** Resolves `--network`: `local` (default) is CHAIN_RPC_URL or http://127.0.0.1:${CHAIN_PORT ?? 8545}; a URL is used as is. */
+export function resolveNetwork(network = "local"): ChainTarget {
+  if (/^https?:\/\//.test(network)) return { name: network, rpcUrl: network };
+  if (network === "local" || network === "localhost") {
+    return {
+      name: "local",
+      rpcUrl: process.env.CHAIN_RPC_URL ?? `http://127.0.0.1:${process.env.CHAIN_PORT ?? "8545"}`,
+    };
+  }
+  throw new Error(`unknown network "${network}": use "local" or an RPC URL such as http://127.0.0.1:8545`);
+}
+
+/** A provider that polls fast enough for a local node, failing with a clear message when nothing answers. */
+export async function connectProvider(rpcUrl: string): Promise<JsonRpcProvider> {
+  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, pollingInterval: 100 });
+  try {
+    await provider.send("eth_chainId", []);
+  } catch (cause) {
+    provider.destroy();
+    throw new Error(
+      `no chain answers at ${rpcUrl}. Start one with 'npm run chain' (or 'npm start'), or set CHAIN_RPC_URL.`,
+      { cause },
+    );
+  }
+  return provider;
+}

@@ -1,0 +1,40 @@
+// Development keys: generated once and kept under the data directory (never in the repo), for the local chain only.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { type JsonRpcProvider, toQuantity, Wallet } from "ethers";
+
+export interface DevKeys {
+  operator: string;
+  departments: Record<string, string>;
+}
+
+const FUNDS = toQuantity(10n ** 24n);
+
+/** Reads `<dataDir>/keys/dev-keys.json`, adding a key for every department that has none yet. */
+export function loadOrCreateDevKeys(dataDir: string, departmentCodes: readonly string[]): DevKeys {
+  const dir = `${dataDir}/keys`;
+  const file = `${dir}/dev-keys.json`;
+  const keys: DevKeys = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as DevKeys)
+    : { operator: Wallet.createRandom().privateKey, departments: {} };
+  let changed = !existsSync(file);
+  for (const code of departmentCodes) {
+    if (!keys.departments[code]) {
+      keys.departments[code] = Wallet.createRandom().privateKey;
+      changed = true;
+    }
+  }
+  if (changed) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  }
+  return keys;
+}
+
+/** Gives development accounts ether on a development chain (anvil or Hardhat), so they can pay for gas. */
+export async function fundDevAccounts(provider: JsonRpcProvider, addresses: readonly string[]): Promise<void> {
+  for (const address of addresses) {
+    if ((await provider.getBalance(address)) < 10n ** 21n) {
+      await provider.send("hardhat_setBalance", [address, FUNDS]);
+    }
+  }
+}

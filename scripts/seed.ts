@@ -1,0 +1,49 @@
+// npm run seed -- [--network ...] [--update] [--signers file.json]: registers what the chain lacks of the catalogue.
+import { readFileSync } from "node:fs";
+import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
+import { connectRegistries } from "../lib/chain/registries.ts";
+import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
+import { parseFlags, progressBar, runCli } from "./lib/cli.ts";
+import { DeploymentMismatchError, deploymentFile, deploymentProblems, readDeployment } from "./lib/deploymentStore.ts";
+import { devDepartmentSigners } from "./lib/devDepartments.ts";
+import { operatorSigner } from "./lib/operatorSigner.ts";
+import { dataDir, seedsDir } from "./lib/paths.ts";
+import { formatSeedReport, seedCatalogue } from "./lib/seed/seedCatalogue.ts";
+
+runCli(async () => {
+  const flags = parseFlags(
+    { network: { type: "string" }, update: { type: "boolean", default: false }, signers: { type: "string" } },
+    "npm run seed -- [--network local|<rpc-url>] [--update] [--signers departments-signers.json]",
+  );
+  const catalogue = await loadCatalogue(seedsDir);
+  const target = resolveNetwork(flags.network);
+  const provider = await connectProvider(target.rpcUrl);
+  try {
+    const { chainId } = await provider.getNetwork();
+    const record = readDeployment(dataDir(), chainId);
+    if (!record) throw new Error(`nothing is deployed on chain ${chainId} yet: run 'npm run deploy' first`);
+    const problems = await deploymentProblems(provider, record);
+    if (problems.length > 0) throw new DeploymentMismatchError(deploymentFile(dataDir(), chainId), problems);
+    const codes = catalogue.departments.map((d) => d.code);
+    const operator = await operatorSigner(provider, dataDir(), codes);
+    const signers = flags.signers
+      ? (JSON.parse(readFileSync(flags.signers, "utf8")) as Record<string, string[]>)
+      : operator.source === "dev"
+        ? await devDepartmentSigners(provider, dataDir(), codes)
+        : undefined;
+    const registries = connectRegistries(record, operator.signer);
+    let bar: ReturnType<typeof progressBar> | undefined;
+    const report = await seedCatalogue(catalogue, registries, {
+      update: flags.update,
+      signers,
+      onProgress: (done, total) => {
+        bar ??= progressBar(total, "seeding");
+        bar.update(done);
+      },
+    });
+    bar?.stop();
+    console.log(formatSeedReport(report, flags.update));
+  } finally {
+    provider.destroy();
+  }
+});

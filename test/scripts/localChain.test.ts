@@ -1,0 +1,87 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { afterEach, describe, expect, it } from "vitest";
+import { connectProvider } from "../../scripts/lib/chainConnection.ts";
+import { DeploymentMismatchError, deploymentFile, ensureDeployment } from "../../scripts/lib/deploymentStore.ts";
+import { type LocalChain, startLocalChain } from "../../scripts/lib/localChain.ts";
+import { operatorSigner } from "../../scripts/lib/operatorSigner.ts";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+describe("the embedded local chain", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function start(dataDir: string, port: number): Promise<LocalChain> {
+    const chain = await startLocalChain({ dataDir, port });
+    cleanups.push(() => chain.stop());
+    return chain;
+  }
+
+  async function deployOn(chain: LocalChain, dataDir: string) {
+    const provider = await connectProvider(chain.rpcUrl);
+    cleanups.push(() => provider.destroy());
+    const operator = await operatorSigner(provider, dataDir);
+    return { provider, ...(await ensureDeployment(provider, operator.signer, dataDir, { sameChainOnly: true })) };
+  }
+
+  function tempDir(): string {
+    const dir = mkdtempSync(`${tmpdir()}/oncechain-chain-`);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  }
+
+  it("comes back after a stop with the same blocks and the recorded deployment, deploying nothing again", async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const first = await start(dataDir, port);
+    const { provider, record, deployed } = await deployOn(first, dataDir);
+    expect(deployed).toBe(true);
+    const head = await provider.getBlock("latest");
+    provider.destroy();
+    await first.stop();
+
+    const second = await start(dataDir, port);
+    const again = await deployOn(second, dataDir);
+    expect(again.deployed).toBe(false);
+    expect(again.record).toEqual(record);
+    const resumed = await again.provider.getBlock(head?.number ?? -1);
+    expect(resumed?.hash).toBe(head?.hash);
+  });
+
+  it("refuses a wiped chain that does not hold the recorded deployment, and deploys nothing over it", async () => {
+    const dataDir = tempDir();
+    const first = await start(dataDir, await freePort());
+    const { record } = await deployOn(first, dataDir);
+    await first.stop();
+
+    const wiped = tempDir();
+    mkdirSync(`${wiped}/deployments`, { recursive: true });
+    copyFileSync(deploymentFile(dataDir, record.chainId), deploymentFile(wiped, record.chainId));
+    const fresh = await start(wiped, await freePort());
+    const provider = await connectProvider(fresh.rpcUrl);
+    cleanups.push(() => provider.destroy());
+    const before = await provider.getBlockNumber();
+    await expect(deployOn(fresh, wiped)).rejects.toThrow(DeploymentMismatchError);
+    await expect(deployOn(fresh, wiped)).rejects.toThrow(/does not hold the deployment recorded/);
+    expect(await provider.getBlockNumber()).toBe(before);
+  });
+
+  it("refuses to start on a port that another chain already holds, naming the port", async () => {
+    const port = await freePort();
+    await start(tempDir(), port);
+    await expect(startLocalChain({ dataDir: tempDir(), port })).rejects.toThrow(`port ${port}`);
+  });
+});
