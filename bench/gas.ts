@@ -116,7 +116,7 @@ async function main() {
   await mined(records.anchor(...anchorArgs(anchorFor("warm-up anchor"))));
   const anchored = anchorFor("measured anchor");
   const anchorGas = await gasOf(records.anchor(...anchorArgs(anchored)));
-  const [anchoredStatus] = await records.recordStatus(anchored.recordHash);
+  const [anchoredStatus] = await records.recordStatus(fixture.ids.psb, anchored.recordHash);
   if (anchoredStatus !== 7n) throw new Error(`anchored record has status ${anchoredStatus}, not Valid`);
 
   // --- ours: anchorBySig, signed by the issuer, submitted by another account ---------------------------------
@@ -143,9 +143,11 @@ async function main() {
   await anchorBySig(anchorFor("warm-up anchorBySig"));
   const anchorBySigGas = await anchorBySig(anchorFor("measured anchorBySig"));
 
-  // --- ours: revoke (warm-up revocation first) ----------------------------------------------------------------
-  await mined(records.revoke(anchorFor("warm-up anchor").recordHash, 1));
-  const revokeGas = await gasOf(records.revoke(anchored.recordHash, 1));
+  // --- ours: revokeRecord (warm-up revocation first) ----------------------------------------------------------
+  await mined(records.revokeRecord(anchorFor("warm-up anchor").recordHash, 1));
+  const revokeGas = await gasOf(records.revokeRecord(anchored.recordHash, 1));
+  const [revokedStatus] = await records.recordStatus(fixture.ids.psb, anchored.recordHash);
+  if (revokedStatus !== 1n) throw new Error(`revoked record has status ${revokedStatus}, not Revoked`);
 
   // --- ours: batches ------------------------------------------------------------------------------------------
   const batchTxGas: Record<string, number> = {};
@@ -276,7 +278,7 @@ async function main() {
     "| --- | ---: | ---: | ---: |",
     `| anchor one record (ours \`anchor\`) vs \`attest\` | ${fmt(anchorGas)} | ${fmt(measuredAttestation.gas)} | ${ratio(anchorGas, measuredAttestation.gas)} |`,
     `| \`anchorBySig\` (EIP-712, relayed by another account) | ${fmt(anchorBySigGas)} | — | — |`,
-    `| \`revoke\` vs \`revoke\` | ${fmt(revokeGas)} | ${fmt(easRevokeGas)} | ${ratio(revokeGas, easRevokeGas)} |`,
+    `| \`revokeRecord\` vs \`revoke\` | ${fmt(revokeGas)} | ${fmt(easRevokeGas)} | ${ratio(revokeGas, easRevokeGas)} |`,
     `| EAS \`timestamp(bytes32)\` | — | ${fmt(timestampGas)} | — |`,
     "",
     "## Batches (gas per record)",

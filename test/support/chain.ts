@@ -1,6 +1,6 @@
 // Test fixtures: a fresh in-process Hardhat chain with the registries deployed and a small catalogue registered.
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ZeroHash } from "ethers";
+import { getAddress, ZeroHash } from "ethers";
 import hre from "hardhat";
 import { connectRegistries, type Deployment, deployRegistries, type Registries } from "../../lib/chain/registries.ts";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
@@ -76,3 +76,22 @@ export async function registryFixture(): Promise<RegistryFixture> {
 }
 
 export { ZeroHash };
+
+/** Mines an empty block at `timestamp`, so that views read the chain's clock there. */
+export async function mineBlockAt(connection: NetworkConnection, timestamp: number | bigint): Promise<void> {
+  const provider = connection.ethers.provider;
+  await provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+  await provider.send("evm_mine", []);
+}
+
+/** Sets the next block `seconds` after the latest one and returns that block's timestamp. */
+export async function nextBlockIn(fixture: RegistryFixture, seconds = 1): Promise<number> {
+  const timestamp = (await fixture.latestTimestamp()) + seconds;
+  await fixture.setNextTimestamp(timestamp);
+  return timestamp;
+}
+
+/** A fixed address that holds no key: a signer entry that will never sign. */
+export function keyAddress(n: number): string {
+  return getAddress(`0x${n.toString(16).padStart(40, "0")}`);
+}

@@ -1,0 +1,179 @@
+// CredentialRecordRegistry batches: anchoring Merkle roots, and the status of a batched record read through its proof.
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Hex32 } from "../../lib/encoding/canonical.ts";
+import { buildRecordTree, type RecordAnchor } from "../../lib/encoding/recordLeaf.ts";
+import { mineBlockAt, type RegistryFixture, registryFixture } from "../support/chain.ts";
+import { expectEvent } from "../support/events.ts";
+import {
+  anchorRecordBatch,
+  batchStatusOf,
+  evidence,
+  type RecordBatch,
+  RecordStatus,
+  recordAnchors,
+  recordBatch,
+} from "../support/records.ts";
+import { expectRevert } from "../support/reverts.ts";
+
+/** The transaction gas cap of EIP-7825: every call on a batch must fit in one transaction. */
+const TRANSACTION_GAS_CAP = 16_777_216n;
+
+describe("CredentialRecordRegistry.anchorBatch", () => {
+  let f: RegistryFixture;
+  beforeEach(async () => {
+    f = await registryFixture();
+  });
+
+  it("anchors a root for the caller's department and records when and how many", async () => {
+    const records = f.registries.records.connect(f.issuer);
+    const tree = buildRecordTree(recordAnchors("id card", 5));
+    await expectEvent(records.anchorBatch(tree.root, 5), records, "CredentialBatchAnchored", [tree.root, f.ids.psb, 5]);
+    const batch = await records.batch(tree.root);
+    expect([batch.issuer, batch.anchoredAt, batch.recordCount]).toEqual([1n, BigInt(await f.latestTimestamp()), 5n]);
+  });
+
+  it("reverts with CredentialRegistryEmptyBatch when the root is zero", async () => {
+    const records = f.registries.records.connect(f.issuer);
+    await expectRevert(records.anchorBatch(`0x${"00".repeat(32)}`, 5), records, "CredentialRegistryEmptyBatch", []);
+  });
+
+  it("reverts with CredentialRegistryEmptyBatch when the batch counts no records", async () => {
+    const records = f.registries.records.connect(f.issuer);
+    const tree = buildRecordTree(recordAnchors("id card", 5));
+    await expectRevert(records.anchorBatch(tree.root, 0), records, "CredentialRegistryEmptyBatch", []);
+  });
+
+  it("reverts with CredentialRegistryBatchAlreadyAnchored when a root is anchored again, by any department", async () => {
+    const tree = await anchorRecordBatch(f.registries.records.connect(f.issuer), recordAnchors("id card", 5));
+    for (const signer of [f.issuer, f.otherDepartment]) {
+      const records = f.registries.records.connect(signer);
+      await expectRevert(records.anchorBatch(tree.root, 5), records, "CredentialRegistryBatchAlreadyAnchored", [
+        tree.root,
+      ]);
+    }
+    expect((await f.registries.records.batch(tree.root)).issuer).toBe(1n);
+  });
+
+  it.each(["operator", "outsider"] as const)(
+    "reverts with CredentialRegistryNotDepartmentSigner when the %s anchors a batch",
+    async (role) => {
+      const records = f.registries.records.connect(f[role]);
+      const tree = buildRecordTree(recordAnchors("id card", 5));
+      await expectRevert(records.anchorBatch(tree.root, 5), records, "CredentialRegistryNotDepartmentSigner", [
+        f[role].address,
+      ]);
+    },
+  );
+
+  it("reverts with CredentialRegistryDepartmentSuspended when a suspended department anchors a batch", async () => {
+    const records = f.registries.records.connect(f.suspendedDepartment);
+    const tree = buildRecordTree(recordAnchors("id card", 5));
+    await expectRevert(records.anchorBatch(tree.root, 5), records, "CredentialRegistryDepartmentSuspended", [
+      f.ids.tobacco,
+    ]);
+  });
+});
+
+describe("CredentialRecordRegistry.batchRecordStatus", () => {
+  let f: RegistryFixture;
+  const asIssuer = () => f.registries.records.connect(f.issuer);
+  const statusIn = async (batch: RecordBatch, leaf: RecordAnchor, proof: string[]) =>
+    (await batchStatusOf(f.registries.records, batch.root, leaf, proof)).status;
+
+  beforeEach(async () => {
+    f = await registryFixture();
+  });
+
+  it("verifies the OpenZeppelin merkle-tree proof of every record of a batch as Valid, with the batch as evidence", async () => {
+    const anchors = recordAnchors("id card", 5, { validUntil: 4_000_000_000 });
+    const batch = await anchorRecordBatch(asIssuer(), anchors);
+    const anchoredAt = BigInt(await f.latestTimestamp());
+    for (const [i, leaf] of anchors.entries()) {
+      expect(await batchStatusOf(asIssuer(), batch.root, leaf, batch.tree.getProof(i))).toEqual({
+        status: RecordStatus.Valid,
+        evidence: evidence({
+          issuer: 1n,
+          credentialType: 1n,
+          anchoredAt,
+          validUntil: 4_000_000_000n,
+          batchRoot: batch.root,
+        }),
+      });
+    }
+  });
+
+  it("reports Unknown for an internal node presented as a leaf with the rest of its proof", async () => {
+    const batch = await anchorRecordBatch(asIssuer(), recordAnchors("id card", 4));
+    // Nodes are stored root first: node 1 hashes nodes 3 and 4 (in sorted order), and its proof is node 2. Laid out
+    // as the first two leaf fields, its 64-byte preimage must not pass for a record.
+    const nodes = batch.tree.dump().tree as Hex32[];
+    const [left, right] = [nodes[3], nodes[4]].sort() as [Hex32, Hex32];
+    const node = { recordHash: left, subjectRef: right, credentialType: 0, validFrom: 0, validUntil: 0 };
+    const proof = nodes.slice(2, 3);
+    expect(await statusIn(batch, node, proof)).toBe(RecordStatus.Unknown);
+    const records = asIssuer();
+    await expectRevert(
+      records.registerBatchRecord(batch.root, node, proof),
+      records,
+      "CredentialRegistryInvalidProof",
+      [batch.root, node.recordHash],
+    );
+  });
+
+  it("reports Unknown for a proof checked against another batch's root", async () => {
+    const batch = await anchorRecordBatch(asIssuer(), recordAnchors("id card", 4));
+    const other = await anchorRecordBatch(asIssuer(), recordAnchors("other id card", 4));
+    expect(await statusIn(other, ...batch.leaf(0))).toBe(RecordStatus.Unknown);
+  });
+
+  it("reports Unknown with empty evidence for a valid proof under a root nobody anchored", async () => {
+    const batch = recordBatch(recordAnchors("id card", 4));
+    expect(await batchStatusOf(f.registries.records, batch.root, ...batch.leaf(0))).toEqual({
+      status: RecordStatus.Unknown,
+      evidence: evidence(),
+    });
+  });
+
+  it("reports Unknown when the leaf's values differ from the ones the tree was built with", async () => {
+    const batch = await anchorRecordBatch(asIssuer(), recordAnchors("id card", 4, { validUntil: 2_000_000_000 }));
+    const [card, proof] = batch.leaf(0);
+    expect(await statusIn(batch, { ...card, validUntil: 4_000_000_000 }, proof)).toBe(RecordStatus.Unknown);
+  });
+
+  it("reports IssuerNotAuthorised for a leaf of a type the batch's department does not issue", async () => {
+    const licences = recordAnchors("licence", 2, { credentialType: f.ids.businessLicence });
+    const batch = await anchorRecordBatch(asIssuer(), licences);
+    expect(await batchStatusOf(asIssuer(), batch.root, ...batch.leaf(1))).toMatchObject({
+      status: RecordStatus.IssuerNotAuthorised,
+      evidence: { issuer: 1n, credentialType: 2n },
+    });
+  });
+
+  it("reports a batched record Valid at its validUntil and Expired one second later", async () => {
+    const validUntil = (await f.latestTimestamp()) + 1000;
+    const batch = await anchorRecordBatch(asIssuer(), recordAnchors("id card", 3, { validUntil }));
+    await mineBlockAt(f.connection, validUntil);
+    expect(await statusIn(batch, ...batch.leaf(2))).toBe(RecordStatus.Valid);
+    await mineBlockAt(f.connection, validUntil + 1);
+    expect(await statusIn(batch, ...batch.leaf(2))).toBe(RecordStatus.Expired);
+  });
+});
+
+describe("a batch of 1,024 records", () => {
+  it("anchors, verifies, registers and revokes its records each within the transaction gas cap", async () => {
+    const f = await registryFixture();
+    const records = f.registries.records.connect(f.issuer);
+    const batch = recordBatch(recordAnchors("id card", 1024));
+    const anchored = await (await records.anchorBatch(batch.root, 1024)).wait();
+    expect(anchored?.gasUsed).toBeLessThan(TRANSACTION_GAS_CAP);
+    for (const i of [0, 511, 1023]) {
+      const [card, proof] = batch.leaf(i);
+      expect(proof).toHaveLength(10);
+      expect((await batchStatusOf(records, batch.root, card, proof)).status).toBe(RecordStatus.Valid);
+      expect(await records.batchRecordStatus.estimateGas(batch.root, card, proof)).toBeLessThan(TRANSACTION_GAS_CAP);
+      expect(await records.registerBatchRecord.estimateGas(batch.root, card, proof)).toBeLessThan(TRANSACTION_GAS_CAP);
+      const revoked = await (await records.revokeBatchRecord(batch.root, card, proof, 1)).wait();
+      expect(revoked?.gasUsed).toBeLessThan(TRANSACTION_GAS_CAP);
+    }
+  });
+});
