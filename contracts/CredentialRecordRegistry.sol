@@ -36,7 +36,9 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     /// that learns another's record hash (every verifier does) cannot anchor it first and block its revocation.
     /// Everything a status or a revocation needs is in one slot per record.
     mapping(bytes32 recordKey => StoredRecord stored) private _records;
-    mapping(bytes32 root => Batch batch) private _batches;
+    /// @dev Batches too live in their issuer's namespace (key = keccak256(abi.encode(issuer, root))): a department
+    /// that sees a root before it is mined cannot anchor it first.
+    mapping(bytes32 batchKey => Batch batch) private _batches;
     mapping(bytes32 recordKey => bytes32 root) private _batchOf;
     mapping(bytes32 recordKey => bytes32 newerRecordHash) private _supersededBy;
     mapping(bytes32 recordKey => bytes32 olderRecordHash) private _supersedes;
@@ -89,8 +91,9 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     function anchorBatch(bytes32 root, uint32 recordCount) external {
         if (root == bytes32(0) || recordCount == 0) revert CredentialRegistryEmptyBatch();
         uint32 issuer = _activeDepartment(msg.sender);
-        if (_batches[root].issuer != 0) revert CredentialRegistryBatchAlreadyAnchored(root);
-        _batches[root] = Batch({issuer: issuer, anchoredAt: uint64(block.timestamp), recordCount: recordCount});
+        bytes32 key = _recordKey(issuer, root);
+        if (_batches[key].issuer != 0) revert CredentialRegistryBatchAlreadyAnchored(root);
+        _batches[key] = Batch({issuer: issuer, anchoredAt: uint64(block.timestamp), recordCount: recordCount});
         emit CredentialBatchAnchored(root, issuer, recordCount);
     }
 
@@ -170,12 +173,12 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     }
 
     /// @inheritdoc ICredentialRecordRegistry
-    function batchRecordStatus(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof)
+    function batchRecordStatus(uint32 issuer, bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof)
         external
         view
         returns (RecordStatus status, RecordEvidence memory evidence)
     {
-        Batch memory b = _batches[root];
+        Batch memory b = _batches[_recordKey(issuer, root)];
         if (b.issuer == 0 || !MerkleProof.verifyCalldata(proof, root, RecordLeaf.hash(leaf))) {
             return (RecordStatus.Unknown, evidence);
         }
@@ -193,8 +196,8 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     }
 
     /// @inheritdoc ICredentialRecordRegistry
-    function batch(bytes32 root) external view returns (Batch memory) {
-        return _batches[root];
+    function batch(uint32 issuer, bytes32 root) external view returns (Batch memory) {
+        return _batches[_recordKey(issuer, root)];
     }
 
     /// @inheritdoc ICredentialRecordRegistry
@@ -263,7 +266,7 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
             })
         );
         _batchOf[key] = root;
-        emit CredentialBatchRecordRegistered(leaf.recordHash, root, leaf.subjectRef);
+        emit CredentialBatchRecordRegistered(leaf.recordHash, root, leaf.subjectRef, b.issuer);
     }
 
     function _revoke(bytes32 key, bytes32 recordHash, uint32 department, uint8 reason) private {
@@ -275,12 +278,10 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
         emit CredentialRevoked(recordHash, department, reason);
     }
 
-    /// @dev The batch under `root`, checked to be the caller's department's.
+    /// @dev The caller's department's batch under `root`.
     function _issuerBatch(bytes32 root) private view returns (Batch memory b) {
-        b = _batches[root];
+        b = _batches[_recordKey(_activeDepartment(msg.sender), root)];
         if (b.issuer == 0) revert CredentialRegistryUnknownBatch(root);
-        uint32 department = _activeDepartment(msg.sender);
-        if (b.issuer != department) revert CredentialRegistryNotBatchIssuer(root, department);
     }
 
     function _authorisedIssuer(address signer, uint32 credentialType) private view returns (uint32 issuer) {
@@ -308,8 +309,9 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
         );
     }
 
-    function _recordKey(uint32 issuer, bytes32 recordHash) private pure returns (bytes32) {
-        return keccak256(abi.encode(issuer, recordHash));
+    /// @dev The key of a record or a batch in its issuer's namespace.
+    function _recordKey(uint32 issuer, bytes32 hash) private pure returns (bytes32) {
+        return keccak256(abi.encode(issuer, hash));
     }
 
     function _saturate40(uint64 value) private pure returns (uint64) {

@@ -145,22 +145,18 @@ contract ScenarioRegistry is IScenarioRegistry, AccessManaged {
         if (e.versions.length == 0) revert ScenarioRegistryUnknownScenario(codeKey);
     }
 
-    /// @dev The film platform is a tree: group, then categories, then items. Other kinds may name any live parent.
+    /// @dev The film platform is a tree (group, categories, items) and the only place parents appear, so no chain of
+    /// parents can loop back on itself.
     function _checkParent(bytes32 codeKey, bytes32 parent, ScenarioKind kind) private view {
         ScenarioKind expected;
         if (kind == ScenarioKind.FilmCategory) expected = ScenarioKind.FilmGroup;
         else if (kind == ScenarioKind.FilmItem) expected = ScenarioKind.FilmCategory;
-        bool needsParent = kind == ScenarioKind.FilmCategory || kind == ScenarioKind.FilmItem;
-        if (parent == bytes32(0)) {
-            if (needsParent) revert ScenarioRegistryInvalidParent(parent, kind);
-            return;
-        }
+        else if (parent == bytes32(0)) return;
+        else revert ScenarioRegistryInvalidParent(parent, kind);
+        if (parent == bytes32(0)) revert ScenarioRegistryInvalidParent(parent, kind);
         Entry storage p = _scenarios[parent];
         if (p.versions.length == 0) revert ScenarioRegistryUnknownParent(parent);
-        if (parent == codeKey || p.retired || kind == ScenarioKind.FilmGroup) {
-            revert ScenarioRegistryInvalidParent(parent, kind);
-        }
-        if (needsParent && p.versions[p.versions.length - 1].kind != expected) {
+        if (parent == codeKey || p.retired || p.versions[p.versions.length - 1].kind != expected) {
             revert ScenarioRegistryInvalidParent(parent, kind);
         }
     }

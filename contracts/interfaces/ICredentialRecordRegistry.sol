@@ -64,7 +64,9 @@ interface ICredentialRecordRegistry is IVersioned {
     /// @notice Emitted when a department anchors the Merkle root of a batch of records.
     event CredentialBatchAnchored(bytes32 indexed root, uint32 indexed issuer, uint32 recordCount);
     /// @notice Emitted when a batched record is registered individually (before its revocation or supersession).
-    event CredentialBatchRecordRegistered(bytes32 indexed recordHash, bytes32 indexed root, bytes32 indexed subjectRef);
+    event CredentialBatchRecordRegistered(
+        bytes32 indexed recordHash, bytes32 indexed root, bytes32 indexed subjectRef, uint32 issuer
+    );
     /// @notice Emitted when the issuing department revokes a record. Revocation is final; its time is the block's.
     event CredentialRevoked(bytes32 indexed recordHash, uint32 indexed issuer, uint8 reason);
     /// @notice Emitted when a record replaces an older one.
@@ -84,14 +86,12 @@ interface ICredentialRecordRegistry is IVersioned {
     error CredentialRegistryAlreadyAnchored(bytes32 recordHash);
     /// @notice The batch root is already anchored.
     error CredentialRegistryBatchAlreadyAnchored(bytes32 root);
-    /// @notice No batch has this root.
+    /// @notice The caller's department has no batch with this root.
     error CredentialRegistryUnknownBatch(bytes32 root);
     /// @notice The Merkle proof does not lead from the leaf to the root.
     error CredentialRegistryInvalidProof(bytes32 root, bytes32 recordHash);
     /// @notice The record is not anchored in the caller's department (or, batched, not yet registered individually).
     error CredentialRegistryUnknownRecord(bytes32 recordHash);
-    /// @notice Only the department that anchored a batch may register, revoke or supersede its records.
-    error CredentialRegistryNotBatchIssuer(bytes32 root, uint32 departmentId);
     /// @notice The record is already revoked.
     error CredentialRegistryAlreadyRevoked(bytes32 recordHash);
     /// @notice The record is already superseded.
@@ -124,7 +124,7 @@ interface ICredentialRecordRegistry is IVersioned {
     /// The deadline is inclusive: a request is accepted while block.timestamp <= deadline.
     function anchorBySig(RecordAnchor calldata record, address signer, uint256 deadline, bytes calldata signature) external;
 
-    /// @notice Anchors the Merkle root of a batch of records issued by the caller's department.
+    /// @notice Anchors the Merkle root of a batch of records issued by the caller's department (in its namespace).
     /// @dev Types and validity are checked per record when its status is read, against the batch's anchoring time.
     function anchorBatch(bytes32 root, uint32 recordCount) external;
 
@@ -150,15 +150,15 @@ interface ICredentialRecordRegistry is IVersioned {
         view
         returns (RecordStatus status, RecordEvidence memory evidence);
 
-    /// @notice The combined status of a batched record given its leaf values and Merkle proof, with its evidence.
+    /// @notice The combined status of a record in `issuer`'s batch `root`, given its leaf values and Merkle proof.
     /// @dev Unknown when the batch is unknown or the proof does not hold. Validity beyond 2^40 s reads saturated.
-    function batchRecordStatus(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof)
+    function batchRecordStatus(uint32 issuer, bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof)
         external
         view
         returns (RecordStatus status, RecordEvidence memory evidence);
 
-    /// @notice The batch anchored under this root (issuer 0 when unknown).
-    function batch(bytes32 root) external view returns (Batch memory);
+    /// @notice `issuer`'s batch anchored under this root (issuer 0 when unknown).
+    function batch(uint32 issuer, bytes32 root) external view returns (Batch memory);
 
     /// @notice The next nonce of a signer for delegated anchoring.
     function nonces(address signer) external view returns (uint256);

@@ -70,8 +70,8 @@ interface IScenarioRegistry is IVersioned {
     error ScenarioRegistryEmptyDefinitionHash();
     /// @notice The parent scenario is not registered.
     error ScenarioRegistryUnknownParent(bytes32 parent);
-    /// @notice The parent does not fit: a film category's parent is the film group, a film item's a film category;
-    /// no scenario is its own parent, and a retired scenario is no parent.
+    /// @notice The parent does not fit: a film category's parent is a film group, a film item's a film category, and
+    /// no other kind has a parent; a retired scenario is no parent.
     error ScenarioRegistryInvalidParent(bytes32 parent, ScenarioKind kind);
     /// @notice A required credential type is not in the catalogue.
     error ScenarioRegistryUnknownCredentialType(bytes32 codeKey);
