@@ -1,0 +1,98 @@
+// API keys of the department systems that call a gateway: stored hashed in a file the CLI edits, never logged.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { GatewayError } from "../errors/GatewayError.ts";
+
+export const ROLES = ["issuer", "consumer", "auditor", "operator"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface StoredKey {
+  id: string;
+  role: Role;
+  label: string;
+  /** sha256 of the secret part, hex. */
+  hash: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+/** Who is calling: never the key itself. */
+export interface Caller {
+  keyId: string;
+  role: Role;
+  department: string;
+}
+
+const hashSecret = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
+
+/** The key file of a department: a JSON array of StoredKey, replaced atomically on every change. */
+export class ApiKeyFile {
+  #keys: StoredKey[] = [];
+  #mtimeMs = -1;
+
+  constructor(
+    readonly path: string,
+    readonly department: string,
+  ) {}
+
+  #load(): StoredKey[] {
+    if (!existsSync(this.path)) return [];
+    const mtime = statSync(this.path).mtimeMs;
+    if (mtime !== this.#mtimeMs) {
+      this.#keys = JSON.parse(readFileSync(this.path, "utf8")) as StoredKey[];
+      this.#mtimeMs = mtime;
+    }
+    return this.#keys;
+  }
+
+  #save(keys: StoredKey[]): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const temp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+    renameSync(temp, this.path);
+    this.#keys = keys;
+    this.#mtimeMs = statSync(this.path).mtimeMs;
+  }
+
+  list(): StoredKey[] {
+    return this.#load().map((k) => ({ ...k }));
+  }
+
+  /** Creates a key; the returned token is shown once and is not stored. Format: `oc_<department>_<id>_<secret>`. */
+  create(role: Role, label = ""): { token: string; key: StoredKey } {
+    const id = randomBytes(6).toString("hex");
+    const secret = randomBytes(24).toString("base64url");
+    const key: StoredKey = { id, role, label, hash: hashSecret(secret), createdAt: new Date().toISOString() };
+    this.#save([...this.#load(), key]);
+    return { token: `oc_${this.department}_${id}_${secret}`, key };
+  }
+
+  revoke(id: string): StoredKey {
+    const keys = this.#load().map((k) => ({ ...k }));
+    const key = keys.find((k) => k.id === id);
+    if (!key) throw new Error(`no key ${id} for department ${this.department}`);
+    key.revokedAt ??= new Date().toISOString();
+    this.#save(keys);
+    return key;
+  }
+
+  /** Revokes the key and creates one with the same role and label. */
+  rotate(id: string): { token: string; key: StoredKey } {
+    const old = this.revoke(id);
+    return this.create(old.role, old.label);
+  }
+
+  /** The caller a presented token stands for; a clear 401 otherwise. */
+  authenticate(token: string | undefined): Caller {
+    const match = /^oc_([a-z0-9-]+)_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(token ?? "");
+    if (!match) throw new GatewayError("UNAUTHENTICATED");
+    const [, department, id, secret] = match;
+    if (department !== this.department) throw new GatewayError("FORBIDDEN_DEPARTMENT");
+    const key = this.#load().find((k) => k.id === id);
+    const presented = Buffer.from(hashSecret(secret ?? ""), "hex");
+    if (!key || !timingSafeEqual(presented, Buffer.from(key.hash, "hex"))) throw new GatewayError("UNAUTHENTICATED");
+    if (key.revokedAt) throw new GatewayError("API_KEY_REVOKED");
+    return { keyId: key.id, role: key.role, department: this.department };
+  }
+}

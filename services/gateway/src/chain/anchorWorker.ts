@@ -1,0 +1,198 @@
+// Drains a department's outbox to the chain, singly or as Merkle batches, exactly once across crashes and restarts.
+import type { NonceManager } from "ethers";
+import type { Registries } from "../../../../lib/chain/registries.ts";
+import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import { buildRecordTree, type RecordAnchor } from "../../../../lib/encoding/recordLeaf.ts";
+import { type AnchorState, anchorOf } from "../records/canonicalRecord.ts";
+import { type BatchOp, type DepartmentStore, type OutboxEntry, seqKey } from "../store/departmentStore.ts";
+
+export interface AnchoringOptions {
+  /** Records per transaction at most; 1 anchors every record singly. */
+  batchSize: number;
+  /** How long the oldest queued record may wait for a fuller batch. */
+  maxWaitMs: number;
+  /** How often the worker looks at the outbox when idle. */
+  pollMs?: number;
+}
+
+export interface AnchorWorker {
+  start(): void;
+  stop(): Promise<void>;
+  /** Anchors whatever is queued now, regardless of batch fullness; resolves when the outbox is empty. */
+  flush(): Promise<void>;
+  queued(): Promise<number>;
+  lastError(): unknown;
+}
+
+export interface AnchorWorkerDeps {
+  departmentId: number;
+  store: DepartmentStore;
+  /** Registries bound to the department's own signer (one writer per key). */
+  registries: Registries;
+  signer: NonceManager;
+  options: AnchoringOptions;
+  onAnchored?: (count: number, latencies: number[]) => void;
+  onError?: (error: unknown) => void;
+}
+
+/** A batch's write-ahead note: written before its transaction is sent, so a restart resumes it instead of losing it. */
+interface InFlight {
+  root?: Hex32;
+  recordHashes: Hex32[];
+  seqs: number[];
+}
+
+const EMPTY_PROOF: Hex32[] = [];
+
+export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
+  const { store, registries } = deps;
+  const inflight = store.sublevel<InFlight>("anchor-inflight");
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  /** Passes run one at a time: a timer's pass and a flush never anchor the same entries side by side. */
+  let current: Promise<void> = Promise.resolve();
+  let error: unknown;
+
+  async function queuedEntries(limit: number): Promise<OutboxEntry[]> {
+    const entries: OutboxEntry[] = [];
+    for await (const value of store.outbox.values({ limit })) entries.push(value);
+    return entries;
+  }
+
+  async function anchorsFor(entries: OutboxEntry[]): Promise<RecordAnchor[]> {
+    return Promise.all(
+      entries.map(async (entry) => {
+        const record = await store.getRecord(entry.recordHash);
+        if (!record) throw new Error(`record ${entry.recordHash} is queued but not stored`);
+        return anchorOf(record, entry.recordHash);
+      }),
+    );
+  }
+
+  /** Whether the chain already holds this work (a previous run sent it and crashed before noting it). */
+  async function alreadyOnChain(anchors: RecordAnchor[], root?: Hex32): Promise<boolean> {
+    if (root) return (await registries.records.batch(deps.departmentId, root)).issuer !== 0n;
+    const [status] = await registries.records.recordStatus(deps.departmentId, anchors[0]?.recordHash ?? "0x");
+    return status !== 0n;
+  }
+
+  async function send(anchors: RecordAnchor[], root?: Hex32): Promise<{ txHash: string; blockNumber: number }> {
+    try {
+      const tx =
+        root === undefined
+          ? await registries.records.anchor(
+              anchors[0]?.recordHash ?? "",
+              anchors[0]?.subjectRef ?? "",
+              anchors[0]?.credentialType ?? 0,
+              anchors[0]?.validFrom ?? 0,
+              anchors[0]?.validUntil ?? 0,
+            )
+          : await registries.records.anchorBatch(root, anchors.length);
+      const receipt = await tx.wait();
+      if (!receipt) throw new Error("the anchoring transaction has no receipt");
+      return { txHash: receipt.hash, blockNumber: receipt.blockNumber };
+    } catch (cause) {
+      deps.signer.reset();
+      throw cause;
+    }
+  }
+
+  async function anchorBatch(entries: OutboxEntry[]): Promise<void> {
+    const anchors = await anchorsFor(entries);
+    const tree = anchors.length > 1 ? buildRecordTree(anchors) : undefined;
+    const root = tree?.root as Hex32 | undefined;
+    const note: InFlight = { root, recordHashes: entries.map((e) => e.recordHash), seqs: entries.map((e) => e.seq) };
+    await inflight.put("current", note);
+    let where: { txHash?: string; blockNumber?: number };
+    if (await alreadyOnChain(anchors, root)) {
+      where = {};
+    } else {
+      where = await send(anchors, root);
+    }
+    const block = where.blockNumber ? await registries.records.runner?.provider?.getBlock(where.blockNumber) : null;
+    const anchoredAt = block?.timestamp ?? Math.floor(Date.now() / 1000);
+    const now = Date.now();
+    const ops: BatchOp[] = [];
+    const latencies: number[] = [];
+    for (const [i, entry] of entries.entries()) {
+      const previous = await store.anchors.get(entry.recordHash);
+      const state: AnchorState = {
+        ...(previous ?? { acceptedAt: entry.acceptedAt }),
+        state: "anchored",
+        anchoredAt,
+        txHash: where.txHash,
+        blockNumber: where.blockNumber,
+        batchRoot: root,
+        proof: tree ? (tree.getProof(i) as Hex32[]) : EMPTY_PROOF,
+      };
+      latencies.push(now - entry.acceptedAt);
+      ops.push({ type: "put", sublevel: store.anchors, key: entry.recordHash, value: state });
+      ops.push({ type: "del", sublevel: store.outbox, key: seqKey(entry.seq) });
+    }
+    ops.push({ type: "del", sublevel: inflight, key: "current" });
+    await store.db.batch(ops as never);
+    deps.onAnchored?.(entries.length, latencies);
+  }
+
+  /** One pass: resume an interrupted batch first, then anchor what is due. */
+  async function pass(force: boolean): Promise<void> {
+    const interrupted = await inflight.get("current");
+    if (interrupted) {
+      const entries: OutboxEntry[] = [];
+      for (const [i, seq] of interrupted.seqs.entries()) {
+        const entry = await store.outbox.get(seqKey(seq));
+        entries.push(entry ?? { seq, recordHash: interrupted.recordHashes[i] as Hex32, acceptedAt: Date.now() });
+      }
+      await anchorBatch(entries);
+    }
+    const { batchSize, maxWaitMs } = deps.options;
+    for (;;) {
+      const entries = await queuedEntries(Math.max(1, batchSize));
+      if (entries.length === 0) return;
+      const oldest = entries[0]?.acceptedAt ?? Date.now();
+      if (!force && entries.length < batchSize && Date.now() - oldest < maxWaitMs) return;
+      await anchorBatch(entries);
+    }
+  }
+
+  function runPass(force: boolean): Promise<void> {
+    const next = current.catch(() => undefined).then(() => pass(force));
+    current = next;
+    return next;
+  }
+
+  function schedule(delay: number) {
+    if (!running) return;
+    timer = setTimeout(() => {
+      runPass(false)
+        .then(() => {
+          error = undefined;
+          schedule(deps.options.pollMs ?? 100);
+        })
+        .catch((cause) => {
+          error = cause;
+          deps.onError?.(cause);
+          schedule(Math.min(5_000, (deps.options.pollMs ?? 100) * 10));
+        });
+    }, delay);
+  }
+
+  return {
+    start() {
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await current.catch(() => undefined);
+    },
+    flush: () => runPass(true),
+    async queued() {
+      let n = 0;
+      for await (const _ of store.outbox.keys()) n++;
+      return n;
+    },
+    lastError: () => error,
+  };
+}

@@ -1,0 +1,131 @@
+// A gateway process: the shared chain index and catalogue, one runtime per hosted department, and the HTTP server.
+import type { Server } from "node:http";
+import type { Provider } from "ethers";
+import pino, { type Logger } from "pino";
+import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
+import { connectRegistries } from "../../../lib/chain/registries.ts";
+import type { DeploymentRecord } from "../../../scripts/lib/deploymentStore.ts";
+import { loadCatalogueService } from "./catalogue/catalogueService.ts";
+import type { AnchoringOptions } from "./chain/anchorWorker.ts";
+import { createChainIndex } from "./chain/chainIndex.ts";
+import { type DepartmentRuntime, type HostedDepartmentConfig, openDepartment } from "./department.ts";
+import { type AppHooks, createApp } from "./http/app.ts";
+import { Metrics } from "./http/metrics.ts";
+import type { RouteSpec } from "./http/route.ts";
+import { ROUTES } from "./http/routes/index.ts";
+import type { GatewayServices } from "./services.ts";
+
+export interface GatewayOptions {
+  provider: Provider;
+  deployment: DeploymentRecord;
+  catalogue: Catalogue;
+  departments: HostedDepartmentConfig[];
+  districtSecret: Uint8Array;
+  /** Each department's database and key file live under `<dataDir>/<code>/`. */
+  dataDir: string;
+  anchoring: AnchoringOptions;
+  /** Base URL under which this process serves departments (what the chain lists as their endpoints). */
+  publicUrl: string;
+  bodyLimitBytes?: number;
+  logger?: Logger;
+  indexPollMs?: number;
+  now?: () => number;
+  // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
+  extraRoutes?: readonly RouteSpec<any, any>[];
+  authenticateFederation?: AppHooks["authenticateFederation"];
+}
+
+export interface Gateway {
+  services: GatewayServices;
+  app: ReturnType<typeof createApp>;
+  listen(port: number, host?: string): Promise<{ url: string; server: Server }>;
+  close(): Promise<void>;
+}
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const logger = options.logger ?? pino({ name: "oncechain-gateway", level: process.env.LOG_LEVEL ?? "info" });
+  const registries = connectRegistries(options.deployment, options.provider);
+  const metrics = new Metrics();
+  const index = createChainIndex({
+    provider: options.provider,
+    registries,
+    fromBlock: options.deployment.fromBlock,
+    pollMs: options.indexPollMs,
+    onError: (error) => logger.warn({ err: { message: (error as Error).message } }, "chain index could not sync"),
+  });
+  await index.start();
+  const catalogue = await loadCatalogueService(options.catalogue, registries);
+  const departments = new Map<string, DepartmentRuntime>();
+  for (const config of options.departments) {
+    const id = catalogue.departmentIds.get(config.code);
+    const seeded = options.catalogue.departments.find((d) => d.code === config.code);
+    if (!id || !seeded) throw new Error(`department ${config.code} is not registered on chain`);
+    const runtime = await openDepartment({
+      config,
+      id,
+      names: { nameZh: seeded.nameZh, nameEn: seeded.nameEn },
+      provider: options.provider,
+      deployment: options.deployment,
+      dataDir: options.dataDir,
+      anchoring: options.anchoring,
+      onAnchored: (department, count, latencies) => {
+        metrics.inc("oncechain_records_anchored_total", "Records anchored on chain", { department }, count);
+        for (const ms of latencies)
+          metrics.observe("oncechain_anchor_lag_seconds", "Accepted-to-anchored latency", ms / 1000);
+      },
+      onError: (department, error) =>
+        logger.warn({ department, err: { message: (error as Error).message } }, "anchoring failed; will retry"),
+    });
+    departments.set(config.code, runtime);
+  }
+  metrics.gauge("oncechain_index_block", "Last block indexed", () => index.head());
+  metrics.gauge("oncechain_index_records", "Records in the chain index", () => index.recordCount());
+  const services: GatewayServices = {
+    provider: options.provider,
+    deployment: options.deployment,
+    registries,
+    index,
+    catalogue,
+    districtSecret: options.districtSecret,
+    departments,
+    logger,
+    metrics,
+    limits: { bodyBytes: options.bodyLimitBytes ?? 64 * 1024 },
+    publicUrl: options.publicUrl,
+    now: options.now ?? Date.now,
+  };
+  const app = createApp(services, [...ROUTES, ...(options.extraRoutes ?? [])], {
+    authenticateFederation: options.authenticateFederation,
+    async readiness() {
+      try {
+        const chainHead = await options.provider.getBlockNumber();
+        const lag = chainHead - index.head();
+        return { ready: lag <= 2, checks: { chain: "reachable", chainHead, indexedBlock: index.head(), lag } };
+      } catch {
+        return { ready: false, checks: { chain: "unreachable", indexedBlock: index.head() } };
+      }
+    },
+  });
+  for (const department of departments.values()) department.worker.start();
+  let server: Server | undefined;
+  return {
+    services,
+    app,
+    listen(port, host = "127.0.0.1") {
+      return new Promise((resolve, reject) => {
+        const s = app.listen(port, host, (error?: Error) => {
+          if (error) return reject(error);
+          server = s;
+          const address = s.address();
+          const actual = typeof address === "object" && address ? address.port : port;
+          resolve({ url: `http://${host}:${actual}`, server: s });
+        });
+      });
+    },
+    async close() {
+      index.stop();
+      if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+      for (const department of departments.values()) await department.close();
+    },
+  };
+}

@@ -1,0 +1,184 @@
+// The HTTP face of a gateway process: operations endpoints, and every route under /departments/{department}.
+import { createHash } from "node:crypto";
+import express, { type NextFunction, type Request, type Response, Router } from "express";
+import type { z } from "zod";
+import { canonicalize } from "../../../../lib/encoding/canonical.ts";
+import type { Caller } from "../auth/apiKeys.ts";
+import type { DepartmentRuntime } from "../department.ts";
+import { GatewayError } from "../errors/GatewayError.ts";
+import type { GatewayServices } from "../services.ts";
+import { DOCS_PAGE, openApiDocument } from "./openapi.ts";
+import { problemHandler } from "./problem.ts";
+import type { RouteSpec } from "./route.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
+type AnyRoute = RouteSpec<any, any>;
+
+export interface AppHooks {
+  /** Authenticates a signed gateway-to-gateway request (routes with auth "federation"). */
+  authenticateFederation?: (req: Request, department: DepartmentRuntime) => Promise<Caller>;
+  /** Whether the process is ready to serve (chain reachable, index caught up). */
+  readiness: () => Promise<{ ready: boolean; checks: Record<string, unknown> }>;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query"): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = [where, ...(issue?.path ?? [])].map(String).join(".");
+  throw new GatewayError("VALIDATION_FAILED", {
+    field: path,
+    detail: `${path}: ${issue?.message ?? "invalid"}`,
+    extensions: {
+      errors: result.error.issues.map((i) => ({ field: [where, ...i.path].map(String).join("."), message: i.message })),
+    },
+  });
+}
+
+function bearer(req: Request): string | undefined {
+  const header = req.get("authorization");
+  if (header?.startsWith("Bearer ")) return header.slice(7).trim();
+  return req.get("x-api-key") ?? undefined;
+}
+
+export function createApp(services: GatewayServices, routes: readonly AnyRoute[], hooks: AppHooks): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  const json = express.json({ limit: services.limits.bodyBytes, type: () => true, strict: true });
+  const inFlight = new Map<string, Promise<unknown>>();
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (req.route?.path as string | undefined) ?? "unmatched";
+      services.metrics.observe("oncechain_http_request_duration_seconds", "HTTP request duration", seconds, {
+        method: req.method,
+        route,
+        status: String(res.statusCode),
+      });
+      if (res.statusCode >= 400 || services.logger.isLevelEnabled("debug")) {
+        services.logger.info(
+          {
+            method: req.method,
+            route,
+            department: req.params.department,
+            status: res.statusCode,
+            ms: Math.round(seconds * 1000),
+          },
+          "request",
+        );
+      }
+    });
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const { ready, checks } = await hooks.readiness();
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
+  });
+  app.get("/metrics", (_req, res) => {
+    res.type("text/plain; version=0.0.4").send(services.metrics.render());
+  });
+  const document = openApiDocument(routes, services.publicUrl);
+  app.get("/openapi.json", (_req, res) => {
+    res.json(document);
+  });
+  app.get("/docs", (_req, res) => {
+    res.type("html").send(DOCS_PAGE);
+  });
+
+  const router = Router({ mergeParams: true });
+  router.use((req, _res, next) => {
+    const department = services.departments.get(String(req.params.department ?? ""));
+    if (!department) throw new GatewayError("UNKNOWN_DEPARTMENT", { field: "department" });
+    next();
+  });
+  for (const route of routes) {
+    const handlers = [
+      (req: Request, _res: Response, next: NextFunction) => {
+        if (route.method === "post" && !req.is("application/json")) {
+          throw new GatewayError("UNSUPPORTED_MEDIA_TYPE", {
+            field: "content-type",
+            detail: "send the body as application/json",
+          });
+        }
+        next();
+      },
+      ...(route.method === "post" ? [json] : []),
+      async (req: Request, res: Response) => {
+        const department = services.departments.get(String(req.params.department ?? "")) as DepartmentRuntime;
+        let caller: Caller | undefined;
+        if (route.auth === "federation") {
+          if (!hooks.authenticateFederation) throw new GatewayError("NOT_FOUND");
+          caller = await hooks.authenticateFederation(req, department);
+        } else {
+          caller = department.apiKeys.authenticate(bearer(req));
+          if (!route.auth.includes(caller.role)) {
+            throw new GatewayError("FORBIDDEN_ROLE", { detail: `this operation is for: ${route.auth.join(", ")}` });
+          }
+        }
+        const body = route.body ? parse(route.body, req.body, "body") : undefined;
+        const query = route.query ? parse(route.query, req.query, "query") : {};
+        const run = () =>
+          route.handler({
+            department,
+            services,
+            caller,
+            body,
+            query,
+            params: req.params as Record<string, string>,
+            req,
+            res,
+          });
+        const idempotencyKey = route.idempotent ? req.get("idempotency-key") : undefined;
+        const result = idempotencyKey
+          ? await idempotent(department, `${caller.keyId}:${idempotencyKey}`, canonicalize(req.body), run)
+          : await run();
+        res
+          .status(result.status)
+          .set(result.headers ?? {})
+          .json(result.body);
+      },
+    ];
+    router[route.method](route.path, ...handlers);
+  }
+  app.use("/departments/:department", router);
+  app.use((req) => {
+    throw new GatewayError("NOT_FOUND", { detail: `no route ${req.method} ${req.path}` });
+  });
+  app.use(problemHandler(services.logger));
+  return app;
+
+  /** Same key and body: the first answer again. Same key, other body: 422. One run per key at a time. */
+  async function idempotent(
+    department: DepartmentRuntime,
+    key: string,
+    canonicalBody: string,
+    run: () => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>,
+  ) {
+    const bodyHash = createHash("sha256").update(canonicalBody).digest("hex");
+    const slot = `${department.code}:${key}`;
+    while (inFlight.has(slot)) await inFlight.get(slot)?.catch(() => undefined);
+    const stored = await department.store.idempotency.get(key);
+    if (stored) {
+      if (stored.bodyHash !== bodyHash) throw new GatewayError("IDEMPOTENCY_KEY_REUSED", { field: "Idempotency-Key" });
+      return { status: stored.status, body: stored.body, headers: { "Idempotent-Replayed": "true" } };
+    }
+    const pending = run();
+    inFlight.set(slot, pending);
+    try {
+      const result = await pending;
+      if (result.status < 300) {
+        await department.store.idempotency.put(key, { bodyHash, status: result.status, body: result.body });
+      }
+      return result;
+    } finally {
+      inFlight.delete(slot);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// RFC 9457 problem documents: the one place errors become HTTP responses.
+import type { ErrorRequestHandler, Response } from "express";
+import type { Logger } from "pino";
+import { ERROR_CODES } from "../errors/codes.ts";
+import { GatewayError } from "../errors/GatewayError.ts";
+
+export const PROBLEM_TYPE_BASE = "https://oncechain.dev/problems/";
+
+export function sendProblem(res: Response, error: GatewayError, instance?: string): void {
+  res
+    .status(error.status)
+    .type("application/problem+json")
+    .json({
+      type: `${PROBLEM_TYPE_BASE}${error.code.toLowerCase().replaceAll("_", "-")}`,
+      title: ERROR_CODES[error.code].title,
+      status: error.status,
+      code: error.code,
+      ...(error.detail ? { detail: error.detail } : {}),
+      ...(error.field ? { field: error.field } : {}),
+      ...(instance ? { instance } : {}),
+      ...error.extensions,
+    });
+}
+
+/** Maps body-parser failures to catalogue codes; anything unexpected is a 500 without internals in the body. */
+export function toGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const e = error as { type?: string; status?: number; limit?: number };
+  if (e.type === "entity.too.large") {
+    return new GatewayError("PAYLOAD_TOO_LARGE", { detail: `the body is larger than ${e.limit} bytes`, cause: error });
+  }
+  if (e.type === "entity.parse.failed") {
+    return new GatewayError("MALFORMED_JSON", { field: "body", detail: "the body is not valid JSON", cause: error });
+  }
+  if (e.type === "encoding.unsupported" || e.type === "charset.unsupported") {
+    return new GatewayError("UNSUPPORTED_MEDIA_TYPE", { cause: error });
+  }
+  return new GatewayError("INTERNAL", { cause: error });
+}
+
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const problem = toGatewayError(error);
+    if (problem.status >= 500) {
+      logger.error(
+        { code: problem.code, path: req.path, err: { message: (error as Error)?.message } },
+        "request failed",
+      );
+    }
+    sendProblem(res, problem, req.originalUrl.split("?")[0]);
+  };
+}

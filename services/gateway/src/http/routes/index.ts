@@ -1,0 +1,18 @@
+// Every route a department serves, in the order the OpenAPI document lists them.
+import type { RouteSpec } from "../route.ts";
+import { getScenarioRoute, getTypeRoute, listScenariosRoute, listTypesRoute } from "./catalogue.ts";
+import { getRecordRoute, issueRoute, revokeRoute, supersedeRoute } from "./records.ts";
+import { verifyRoute } from "./verify.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
+export const ROUTES: readonly RouteSpec<any, any>[] = [
+  issueRoute,
+  getRecordRoute,
+  revokeRoute,
+  supersedeRoute,
+  verifyRoute,
+  listTypesRoute,
+  getTypeRoute,
+  listScenariosRoute,
+  getScenarioRoute,
+];

@@ -1,0 +1,31 @@
+// Verification of a record (or a bare record hash) presented to this department.
+import { z } from "zod";
+import { verifyRecord } from "../../records/verifyRecord.ts";
+import { defineRoute } from "../route.ts";
+import { verdictSchema, verifyBodySchema } from "../schemas.ts";
+
+export const verifyRoute = defineRoute({
+  method: "post",
+  path: "/verify",
+  operationId: "verifyRecord",
+  summary:
+    "The combined status of a presented record: anchored, issuer authorised, not suspended, revoked, expired or superseded",
+  tags: ["verification"],
+  auth: ["issuer", "consumer", "auditor", "operator"],
+  body: verifyBodySchema,
+  query: z.object({
+    fresh: z.enum(["true", "false"]).optional().meta({ description: "true: read the chain, not the local index" }),
+  }),
+  responses: {
+    200: { description: "The verdict, with the chain evidence and the block it is as of", schema: verdictSchema },
+  },
+  async handler({ services, body, query }) {
+    const verdict = await verifyRecord(
+      { index: services.index, registries: services.registries, now: services.now },
+      body,
+      query.fresh === "true",
+    );
+    services.metrics.inc("oncechain_verifications_total", "Verifications answered", { status: verdict.status });
+    return { status: 200, body: verdict };
+  },
+});

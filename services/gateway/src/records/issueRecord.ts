@@ -1,0 +1,134 @@
+// Issuing: validate against the catalogue, build the canonical record, and store it with its outbox entry atomically.
+
+import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import type { SubjectIdType } from "../../../../lib/encoding/subjectRef.ts";
+import { subjectRef } from "../../../../lib/encoding/subjectRef.ts";
+import { validateSubjectId } from "../../../../lib/identifiers/subjectId.ts";
+import type { CatalogueService } from "../catalogue/catalogueService.ts";
+import { GatewayError } from "../errors/GatewayError.ts";
+import type { DepartmentStore } from "../store/departmentStore.ts";
+import { seqKey } from "../store/departmentStore.ts";
+import { type AnchorState, type CanonicalRecord, newSalt, recordHashOf } from "./canonicalRecord.ts";
+
+export interface SubjectInput {
+  idType: SubjectIdType;
+  idNumber: string;
+}
+
+export interface IssueInput {
+  credentialType: string;
+  subject: SubjectInput;
+  fields: Record<string, unknown>;
+  /** Unix seconds; defaults to now. */
+  validFrom?: number;
+  /** Unix seconds, inclusive; defaults to validFrom + the type's default validity (0 = none). */
+  validUntil?: number;
+  supersedes?: Hex32;
+}
+
+export interface IssuedRecord {
+  recordHash: Hex32;
+  record: CanonicalRecord;
+  anchor: AnchorState;
+}
+
+export interface IssueContext {
+  department: { code: string; id: number };
+  catalogue: CatalogueService;
+  store: DepartmentStore;
+  districtSecret: Uint8Array;
+  now?: () => number;
+}
+
+const PERSON_IDS: readonly SubjectIdType[] = ["resident-id", "passport", "foreign-permanent-id"];
+
+/** Validates the subject identifier and returns its keyed hash; the identifier itself goes no further. */
+export function subjectRefOf(subject: SubjectInput, districtSecret: Uint8Array): Hex32 {
+  const checked = validateSubjectId(subject.idType, subject.idNumber);
+  if (!checked.ok) throw new GatewayError("INVALID_SUBJECT_ID", { field: "subject.idNumber", detail: checked.reason });
+  return subjectRef(districtSecret, subject.idType, checked.normalised);
+}
+
+export async function issueRecord(ctx: IssueContext, input: IssueInput): Promise<IssuedRecord> {
+  const entry = ctx.catalogue.type(input.credentialType);
+  if (!entry.type.issuers.includes(ctx.department.code) || entry.typeId === 0) {
+    throw new GatewayError("NOT_ISSUER", { field: "credentialType" });
+  }
+  if (!entry.verified) {
+    throw new GatewayError("CATALOGUE_MISMATCH", {
+      field: "credentialType",
+      detail: "the seeded schema of this type does not match its on-chain hash; records are not issued against it",
+    });
+  }
+  const personSubject = PERSON_IDS.includes(input.subject.idType);
+  if (personSubject !== (entry.type.subjectKind === "person")) {
+    throw new GatewayError("VALIDATION_FAILED", {
+      field: "subject.idType",
+      detail: `a ${input.credentialType} is about ${entry.type.subjectKind === "person" ? "a person" : "an organisation"}`,
+    });
+  }
+  const ref = subjectRefOf(input.subject, ctx.districtSecret);
+  if (!entry.validate(input.fields)) {
+    const first = entry.validate.errors?.[0];
+    const field = `fields${first?.instancePath.replaceAll("/", ".") ?? ""}`;
+    const missing = first?.keyword === "required" ? `.${String(first.params.missingProperty)}` : "";
+    const extra = first?.keyword === "additionalProperties" ? `.${String(first.params.additionalProperty)}` : "";
+    throw new GatewayError("SCHEMA_VIOLATION", {
+      field: `${field}${missing}${extra}`,
+      detail: `${field}${missing}${extra} ${first?.message ?? "is invalid"}`,
+      extensions: {
+        errors: entry.validate.errors?.map((e) => ({
+          field: `fields${e.instancePath.replaceAll("/", ".")}`,
+          keyword: e.keyword,
+          message: e.message,
+        })),
+      },
+    });
+  }
+  const nowSeconds = Math.floor((ctx.now?.() ?? Date.now()) / 1000);
+  const validFrom = input.validFrom ?? nowSeconds;
+  const defaultValidity = (entry.type.defaultValidityDays ?? 0) * 86_400;
+  const validUntil = input.validUntil ?? (defaultValidity === 0 ? 0 : validFrom + defaultValidity);
+  if (validUntil !== 0 && validUntil < validFrom) {
+    throw new GatewayError("VALIDATION_FAILED", { field: "validUntil", detail: "validUntil is before validFrom" });
+  }
+  if (input.supersedes) {
+    const previous = await ctx.store.anchors.get(input.supersedes);
+    if (!previous) throw new GatewayError("RECORD_NOT_FOUND", { field: "supersedes" });
+    if (previous.supersededBy) throw new GatewayError("RECORD_ALREADY_SUPERSEDED", { field: "supersedes" });
+  }
+  const record: CanonicalRecord = {
+    format: "oncechain-record/1",
+    credentialType: entry.type.code,
+    typeVersion: entry.type.version,
+    typeId: entry.typeId,
+    issuer: ctx.department.code,
+    issuerId: ctx.department.id,
+    subjectRef: ref,
+    fields: input.fields,
+    issuedAt: new Date(nowSeconds * 1000).toISOString(),
+    validFrom,
+    validUntil,
+    salt: newSalt(),
+    ...(input.supersedes ? { supersedes: input.supersedes } : {}),
+  };
+  const recordHash = recordHashOf(record);
+  const acceptedAt = Date.now();
+  const anchor: AnchorState = { state: "queued", acceptedAt };
+  const { store } = ctx;
+  await store.appendWithSeq("outbox", (seq) => ({
+    ops: [
+      { type: "put", sublevel: store.recordsSublevel(), key: recordHash, value: store.sealRecord(record, recordHash) },
+      { type: "put", sublevel: store.anchors, key: recordHash, value: anchor },
+      {
+        type: "put",
+        sublevel: store.bySubject,
+        key: `${ref}!${record.credentialType}!${seqKey(seq)}`,
+        value: recordHash,
+      },
+      { type: "put", sublevel: store.outbox, key: seqKey(seq), value: { seq, recordHash, acceptedAt } },
+    ],
+    result: undefined,
+  }));
+  return { recordHash, record, anchor };
+}

@@ -1,0 +1,27 @@
+// What every hosted department shares in one gateway process: the chain, its index, the catalogue, the district key.
+import type { Provider } from "ethers";
+import type { Logger } from "pino";
+import type { Registries } from "../../../lib/chain/registries.ts";
+import type { DeploymentRecord } from "../../../scripts/lib/deploymentStore.ts";
+import type { CatalogueService } from "./catalogue/catalogueService.ts";
+import type { ChainIndex } from "./chain/chainIndex.ts";
+import type { DepartmentRuntime } from "./department.ts";
+import type { Metrics } from "./http/metrics.ts";
+
+export interface GatewayServices {
+  provider: Provider;
+  deployment: DeploymentRecord;
+  /** Read-only registry handles (bound to the provider). */
+  registries: Registries;
+  index: ChainIndex;
+  catalogue: CatalogueService;
+  /** The district's secret for subject references (HMAC-SHA256); the same in every department's gateway. */
+  districtSecret: Uint8Array;
+  departments: Map<string, DepartmentRuntime>;
+  logger: Logger;
+  metrics: Metrics;
+  limits: { bodyBytes: number };
+  /** The base URL this process serves departments under: `${publicUrl}/departments/<code>`. */
+  publicUrl: string;
+  now(): number;
+}

@@ -1,0 +1,102 @@
+// One department's durable state in its own LevelDB: sealed records, anchoring state, the outbox, idempotency keys.
+import type { AbstractSublevel } from "abstract-level";
+import { Level } from "level";
+import { open, seal } from "../../../../lib/crypto/sealedBox.ts";
+import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import type { AnchorState, CanonicalRecord } from "../records/canonicalRecord.ts";
+
+type Sub<V> = AbstractSublevel<Level<string, string>, string | Uint8Array, string, V>;
+
+// biome-ignore lint/suspicious/noExplicitAny: LevelDB batches mix sublevels with different value types.
+export type BatchOp = { type: "put" | "del"; sublevel: Sub<any>; key: string; value?: unknown };
+
+/** A record waiting to be anchored, in the order it was accepted. */
+export interface OutboxEntry {
+  seq: number;
+  recordHash: Hex32;
+  acceptedAt: number;
+}
+
+/** A remembered response to a request made with an Idempotency-Key. */
+export interface IdempotentResponse {
+  bodyHash: string;
+  status: number;
+  body: unknown;
+}
+
+export interface DepartmentStore {
+  db: Level<string, string>;
+  anchors: Sub<AnchorState>;
+  outbox: Sub<OutboxEntry>;
+  bySubject: Sub<Hex32>;
+  idempotency: Sub<IdempotentResponse>;
+  meta: Sub<unknown>;
+  /** Sublevels other modules own (access log, applications) hang off the same database for atomic writes. */
+  sublevel<V>(name: string): Sub<V>;
+  /** Encodes and seals a record for `records`; the record hash is the associated data, so a swap is detected. */
+  sealRecord(record: CanonicalRecord, recordHash: Hex32): Uint8Array;
+  getRecord(recordHash: Hex32): Promise<CanonicalRecord | undefined>;
+  recordsSublevel(): Sub<Uint8Array>;
+  /**
+   * Commits the operations `build` returns for the next number of sequence `name` in one atomic batch, one append at
+   * a time, so numbers are dense, in commit order, and never reused after a crash.
+   */
+  appendWithSeq<T>(name: string, build: (seq: number) => { ops: BatchOp[]; result: T }): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Outbox and subject-index keys sort by number: fixed-width decimal. */
+export function seqKey(seq: number): string {
+  return seq.toString().padStart(16, "0");
+}
+
+/** Opens (creating if needed) the department's database at `path`; `dataKey` seals records at rest (AES-256-GCM). */
+export async function openDepartmentStore(path: string, dataKey: Uint8Array): Promise<DepartmentStore> {
+  const db = new Level<string, string>(path, { valueEncoding: "utf8" });
+  await db.open();
+  const json = <V>(name: string) => db.sublevel<string, V>(name, { valueEncoding: "json" }) as Sub<V>;
+  const records = db.sublevel<string, Uint8Array>("records", { valueEncoding: "view" }) as Sub<Uint8Array>;
+  const meta = json<unknown>("meta");
+  const counters = new Map<string, number>();
+  const locks = new Map<string, Promise<void>>();
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  return {
+    db,
+    anchors: json<AnchorState>("anchors"),
+    outbox: json<OutboxEntry>("outbox"),
+    bySubject: json<Hex32>("by-subject"),
+    idempotency: json<IdempotentResponse>("idempotency"),
+    meta,
+    sublevel: json,
+    recordsSublevel: () => records,
+    sealRecord(record, recordHash) {
+      return seal(dataKey, encoder.encode(JSON.stringify(record)), encoder.encode(recordHash));
+    },
+    async getRecord(recordHash) {
+      const sealed = await records.get(recordHash);
+      if (sealed === undefined) return undefined;
+      return JSON.parse(decoder.decode(open(dataKey, sealed, encoder.encode(recordHash)))) as CanonicalRecord;
+    },
+    async appendWithSeq(name, build) {
+      const previous = locks.get(name) ?? Promise.resolve();
+      let release = () => {};
+      const mine = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      locks.set(name, mine);
+      await previous;
+      try {
+        const current = counters.get(name) ?? ((await meta.get(`seq:${name}`)) as number | undefined) ?? 0;
+        const seq = current + 1;
+        const { ops, result } = build(seq);
+        await db.batch([...ops, { type: "put", sublevel: meta, key: `seq:${name}`, value: seq }] as never);
+        counters.set(name, seq);
+        return result;
+      } finally {
+        release();
+      }
+    },
+    close: () => db.close(),
+  };
+}
