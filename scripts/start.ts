@@ -3,6 +3,8 @@
 
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { connectRegistries } from "../lib/chain/registries.ts";
+import { processSettings } from "../services/gateway/src/config.ts";
+import { departmentEndpoint, serveGateway } from "../services/gateway/src/serve.ts";
 import { connectProvider } from "./lib/chainConnection.ts";
 import { formatChainStatus, readChainStatus } from "./lib/chainStatus.ts";
 import { runCli } from "./lib/cli.ts";
@@ -55,12 +57,21 @@ runCli(async () => {
       deployed ? `registries deployed on chain ${record.chainId}` : `registries found on chain ${record.chainId}`,
     );
     const signers = operator.source === "dev" ? await devDepartmentSigners(provider, dataDir(), codes) : undefined;
+    const { publicUrl } = processSettings();
+    const endpoints = Object.fromEntries(codes.map((code) => [code, departmentEndpoint(publicUrl, code)]));
     const report = await seedCatalogue(catalogue, connectRegistries(record, operator.signer), {
       update: false,
       signers,
+      endpoints,
     });
     console.log(formatSeedReport(report, false));
     console.log(formatChainStatus(await readChainStatus(provider, record, rpcUrl)));
+    const serving = await serveGateway({ provider, deployment: record, catalogue, dataDir: dataDir(), codes });
+    stops.push(() => serving.close());
+    console.log(
+      `gateway: ${codes.length} departments at ${serving.url}/departments/<code>; API docs at ${serving.url}/docs`,
+    );
+    if (serving.devKeysFile) console.log(`dev API keys (one per department and role): ${serving.devKeysFile}`);
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     await shutdown(1);

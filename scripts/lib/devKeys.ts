@@ -1,11 +1,19 @@
 // Development keys: generated once and kept under the data directory (never in the repo), for the local chain only.
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type JsonRpcProvider, toQuantity, Wallet } from "ethers";
 
 export interface DevKeys {
   operator: string;
+  /** Each department's signer key. */
   departments: Record<string, string>;
+  /** Each department's key sealing its records at rest (32 bytes, hex). */
+  dataKeys: Record<string, string>;
+  /** The district's secret for subject references (32 bytes, hex). */
+  districtSecret: string;
 }
+
+const random32 = () => `0x${randomBytes(32).toString("hex")}`;
 
 const FUNDS = toQuantity(10n ** 24n);
 
@@ -13,13 +21,21 @@ const FUNDS = toQuantity(10n ** 24n);
 export function loadOrCreateDevKeys(dataDir: string, departmentCodes: readonly string[]): DevKeys {
   const dir = `${dataDir}/keys`;
   const file = `${dir}/dev-keys.json`;
-  const keys: DevKeys = existsSync(file)
-    ? (JSON.parse(readFileSync(file, "utf8")) as DevKeys)
-    : { operator: Wallet.createRandom().privateKey, departments: {} };
-  let changed = !existsSync(file);
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<DevKeys>) : {};
+  const keys: DevKeys = {
+    operator: stored.operator ?? Wallet.createRandom().privateKey,
+    departments: stored.departments ?? {},
+    dataKeys: stored.dataKeys ?? {},
+    districtSecret: stored.districtSecret ?? random32(),
+  };
+  let changed = !stored.operator || !stored.districtSecret;
   for (const code of departmentCodes) {
     if (!keys.departments[code]) {
       keys.departments[code] = Wallet.createRandom().privateKey;
+      changed = true;
+    }
+    if (!keys.dataKeys[code]) {
+      keys.dataKeys[code] = random32();
       changed = true;
     }
   }

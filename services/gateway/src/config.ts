@@ -1,0 +1,87 @@
+// Where a gateway process gets its settings and secrets: the environment, or on a development chain the dev keys.
+import { getBytes, hexlify } from "ethers";
+import { loadOrCreateDevKeys } from "../../../scripts/lib/devKeys.ts";
+import { LOCAL_CHAIN_ID } from "../../../scripts/lib/localChain.ts";
+import type { AnchoringOptions } from "./chain/anchorWorker.ts";
+import type { HostedDepartmentConfig } from "./department.ts";
+
+export interface ProcessSettings {
+  port: number;
+  host: string;
+  publicUrl: string;
+  anchoring: AnchoringOptions;
+  bodyLimitBytes: number;
+}
+
+export interface Secrets {
+  departments: HostedDepartmentConfig[];
+  districtSecret: Uint8Array;
+  source: "environment" | "dev";
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (it is "${raw}")`);
+  return value;
+}
+
+/** GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT. */
+export function processSettings(): ProcessSettings {
+  const port = int("GATEWAY_PORT", 8080);
+  const host = process.env.GATEWAY_HOST ?? "127.0.0.1";
+  return {
+    port,
+    host,
+    publicUrl: process.env.GATEWAY_PUBLIC_URL ?? `http://${host}:${port}`,
+    anchoring: { batchSize: int("GATEWAY_BATCH_SIZE", 64), maxWaitMs: int("GATEWAY_BATCH_WAIT_MS", 1000), pollMs: 100 },
+    bodyLimitBytes: int("GATEWAY_BODY_LIMIT", 64 * 1024),
+  };
+}
+
+function key32(name: string, value: string): Uint8Array {
+  const bytes = getBytes(value.startsWith("0x") ? value : `0x${value}`);
+  if (bytes.length !== 32) throw new Error(`${name} must be 32 bytes of hex`);
+  return bytes;
+}
+
+/**
+ * One department from the environment (GATEWAY_SIGNER_KEY, GATEWAY_DATA_KEY, DISTRICT_SECRET), which is how a
+ * department runs its own gateway; or, on a development chain without them, every named department from the dev keys.
+ */
+export function loadSecrets(chainId: bigint, dataDir: string, codes: readonly string[]): Secrets {
+  const { GATEWAY_SIGNER_KEY, GATEWAY_DATA_KEY, DISTRICT_SECRET } = process.env;
+  if (GATEWAY_SIGNER_KEY || GATEWAY_DATA_KEY || DISTRICT_SECRET) {
+    if (!GATEWAY_SIGNER_KEY || !GATEWAY_DATA_KEY || !DISTRICT_SECRET) {
+      throw new Error("set all three of GATEWAY_SIGNER_KEY, GATEWAY_DATA_KEY and DISTRICT_SECRET, or none");
+    }
+    if (codes.length !== 1) throw new Error("keys from the environment serve exactly one --department");
+    return {
+      departments: [
+        {
+          code: codes[0] as string,
+          signerKey: hexlify(key32("GATEWAY_SIGNER_KEY", GATEWAY_SIGNER_KEY)),
+          dataKey: key32("GATEWAY_DATA_KEY", GATEWAY_DATA_KEY),
+        },
+      ],
+      districtSecret: key32("DISTRICT_SECRET", DISTRICT_SECRET),
+      source: "environment",
+    };
+  }
+  if (chainId !== BigInt(LOCAL_CHAIN_ID)) {
+    throw new Error(
+      `chain ${chainId} is not a development chain: set GATEWAY_SIGNER_KEY, GATEWAY_DATA_KEY and DISTRICT_SECRET`,
+    );
+  }
+  const keys = loadOrCreateDevKeys(dataDir, codes);
+  return {
+    departments: codes.map((code) => ({
+      code,
+      signerKey: keys.departments[code] as string,
+      dataKey: key32(`dev data key of ${code}`, keys.dataKeys[code] as string),
+    })),
+    districtSecret: key32("dev district secret", keys.districtSecret),
+    source: "dev",
+  };
+}

@@ -1,0 +1,42 @@
+// npm run gateway -- [--department <code>]... : a gateway process on its own, against the chain the data dir records.
+import { loadCatalogue } from "../../../lib/catalogue/loadCatalogue.ts";
+import { connectProvider, resolveNetwork } from "../../../scripts/lib/chainConnection.ts";
+import { parseFlags, runCli } from "../../../scripts/lib/cli.ts";
+import {
+  DeploymentMismatchError,
+  deploymentFile,
+  deploymentProblems,
+  readDeployment,
+} from "../../../scripts/lib/deploymentStore.ts";
+import { dataDir, seedsDir } from "../../../scripts/lib/paths.ts";
+import { serveGateway } from "./serve.ts";
+
+runCli(async () => {
+  const flags = parseFlags(
+    { department: { type: "string", multiple: true }, network: { type: "string" } },
+    "npm run gateway -- [--department <code>]... [--network local|<rpc-url>]",
+  );
+  const catalogue = await loadCatalogue(seedsDir);
+  const codes = flags.department?.flatMap((d) => d.split(",")) ?? catalogue.departments.map((d) => d.code);
+  const unknown = codes.filter((code) => !catalogue.departments.some((d) => d.code === code));
+  if (unknown.length > 0) throw new Error(`unknown department: ${unknown.join(", ")} (see seeds/departments.json)`);
+  const target = resolveNetwork(flags.network);
+  const provider = await connectProvider(target.rpcUrl);
+  const { chainId } = await provider.getNetwork();
+  const record = readDeployment(dataDir(), chainId);
+  if (!record) throw new Error(`nothing is deployed on chain ${chainId}: run 'npm start' or 'npm run deploy' first`);
+  const problems = await deploymentProblems(provider, record);
+  if (problems.length > 0) throw new DeploymentMismatchError(deploymentFile(dataDir(), chainId), problems);
+  const serving = await serveGateway({ provider, deployment: record, catalogue, dataDir: dataDir(), codes });
+  console.log(
+    `gateway for ${codes.length} department(s) at ${serving.url}/departments/<code> (API docs: ${serving.url}/docs)`,
+  );
+  if (serving.devKeysFile) console.log(`dev API keys: ${serving.devKeysFile}`);
+  const stop = async () => {
+    await serving.close();
+    provider.destroy();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+});

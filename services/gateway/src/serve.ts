@@ -1,0 +1,94 @@
+// Runs a gateway process for `npm start` and `npm run gateway`: settings, secrets, dev API keys, the HTTP server.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { Provider } from "ethers";
+import type { Logger } from "pino";
+import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
+import type { DeploymentRecord } from "../../../scripts/lib/deploymentStore.ts";
+import { ROLES } from "./auth/apiKeys.ts";
+import { loadSecrets, processSettings } from "./config.ts";
+import { createGateway, type Gateway } from "./gateway.ts";
+
+export interface ServeOptions {
+  provider: Provider;
+  deployment: DeploymentRecord;
+  catalogue: Catalogue;
+  /** The project data directory; the gateway keeps its databases under `<dataDir>/gateway`. */
+  dataDir: string;
+  codes: readonly string[];
+  logger?: Logger;
+}
+
+export interface Serving {
+  gateway: Gateway;
+  url: string;
+  /** Where the dev API keys were written, on a development chain. */
+  devKeysFile?: string;
+  close(): Promise<void>;
+}
+
+/** The URL each hosted department is reached at; what the chain lists as its endpoint. */
+export function departmentEndpoint(publicUrl: string, code: string): string {
+  return `${publicUrl}/departments/${code}`;
+}
+
+/**
+ * On a development chain, one API key per department and role, created once and written (tokens included) to a
+ * git-ignored file readable only by its owner, so the demo and a developer's curl can call the gateway.
+ */
+function ensureDevApiKeys(gateway: Gateway, file: string): void {
+  const tokens: Record<string, Record<string, string>> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  let changed = false;
+  for (const [code, department] of gateway.services.departments) {
+    const live = new Set(
+      department.apiKeys
+        .list()
+        .filter((k) => !k.revokedAt)
+        .map((k) => k.id),
+    );
+    tokens[code] ??= {};
+    for (const role of ROLES) {
+      const token = tokens[code][role];
+      const id = token?.split("_").at(-2);
+      if (!token || !id || !live.has(id)) {
+        tokens[code][role] = department.apiKeys.create(role, "dev").token;
+        changed = true;
+      }
+    }
+  }
+  if (changed) writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+}
+
+export async function serveGateway(options: ServeOptions): Promise<Serving> {
+  const settings = processSettings();
+  const { chainId } = await options.provider.getNetwork();
+  const secrets = loadSecrets(chainId, options.dataDir, options.codes);
+  const dataDir = `${options.dataDir}/gateway`;
+  mkdirSync(dataDir, { recursive: true });
+  const gateway = await createGateway({
+    provider: options.provider,
+    deployment: options.deployment,
+    catalogue: options.catalogue,
+    departments: secrets.departments,
+    districtSecret: secrets.districtSecret,
+    dataDir,
+    anchoring: settings.anchoring,
+    publicUrl: settings.publicUrl,
+    bodyLimitBytes: settings.bodyLimitBytes,
+    logger: options.logger,
+  });
+  let url: string;
+  try {
+    ({ url } = await gateway.listen(settings.port, settings.host));
+  } catch (error) {
+    await gateway.close();
+    const code = (error as { code?: string }).code;
+    throw new Error(
+      code === "EADDRINUSE"
+        ? `port ${settings.port} is in use: set GATEWAY_PORT to another port, or stop what is listening there`
+        : `the gateway could not listen on ${settings.host}:${settings.port}: ${(error as Error).message}`,
+    );
+  }
+  const devKeysFile = secrets.source === "dev" ? `${dataDir}/dev-api-keys.json` : undefined;
+  if (devKeysFile) ensureDevApiKeys(gateway, devKeysFile);
+  return { gateway, url, devKeysFile, close: () => gateway.close() };
+}
