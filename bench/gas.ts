@@ -154,7 +154,10 @@ async function main() {
   const batchPerRecord: Record<string, number> = {};
   const anchorBatch = async (label: string, size: number) => {
     const tree = buildRecordTree(Array.from({ length: size }, (_, i) => anchorFor(`${label} #${i}`)));
-    return gasOf(records.anchorBatch(tree.root, size));
+    const gas = await gasOf(records.anchorBatch(tree.root, size));
+    const batch = await records.batch(fixture.ids.psb, tree.root);
+    if (batch.recordCount !== BigInt(size)) throw new Error(`batch of ${size} reads ${batch.recordCount} records`);
+    return gas;
   };
   await anchorBatch("warm-up batch", 4);
   for (const size of BATCH_SIZES) {

@@ -41,7 +41,7 @@ describe("CredentialRecordRegistry.registerBatchRecord", () => {
       records.registerBatchRecord(batch.root, card, proof),
       records,
       "CredentialBatchRecordRegistered",
-      [card.recordHash, batch.root, card.subjectRef],
+      [card.recordHash, batch.root, card.subjectRef, f.ids.psb],
     );
     const expected = {
       status: RecordStatus.Valid,
@@ -54,17 +54,17 @@ describe("CredentialRecordRegistry.registerBatchRecord", () => {
       }),
     };
     expect(await statusOf(records, f.ids.psb, card.recordHash)).toEqual(expected);
-    expect(await batchStatusOf(records, batch.root, card, proof)).toEqual(expected);
+    expect(await batchStatusOf(records, f.ids.psb, batch.root, card, proof)).toEqual(expected);
   });
 
-  it("reverts with CredentialRegistryNotBatchIssuer when another department registers the record", async () => {
+  it("reverts with CredentialRegistryUnknownBatch when another department registers the record: it has no batch under the root", async () => {
     const records = f.registries.records.connect(f.otherDepartment);
     const [card, proof] = batch.leaf(1);
     await expectRevert(
       records.registerBatchRecord(batch.root, card, proof),
       records,
-      "CredentialRegistryNotBatchIssuer",
-      [batch.root, f.ids.market],
+      "CredentialRegistryUnknownBatch",
+      [batch.root],
     );
     for (const issuer of [f.ids.psb, f.ids.market]) {
       expect((await statusOf(records, issuer, card.recordHash)).status).toBe(RecordStatus.Unknown);
@@ -137,7 +137,12 @@ describe("CredentialRecordRegistry.revokeBatchRecord", () => {
     const records = f.registries.records.connect(f.issuer);
     const [card, proof] = batch.leaf(2);
     const tx = records.revokeBatchRecord(batch.root, card, proof, REASON_WITHDRAWN);
-    expect(await eventsOf(tx, records, "CredentialBatchRecordRegistered")).toHaveLength(1);
+    await expectEvent(tx, records, "CredentialBatchRecordRegistered", [
+      card.recordHash,
+      batch.root,
+      card.subjectRef,
+      f.ids.psb,
+    ]);
     await expectEvent(tx, records, "CredentialRevoked", [card.recordHash, f.ids.psb, REASON_WITHDRAWN]);
     const expected = {
       status: RecordStatus.Revoked,
@@ -152,8 +157,8 @@ describe("CredentialRecordRegistry.revokeBatchRecord", () => {
       }),
     };
     expect(await statusOf(records, f.ids.psb, card.recordHash)).toEqual(expected);
-    expect(await batchStatusOf(records, batch.root, card, proof)).toEqual(expected);
-    expect((await batchStatusOf(records, batch.root, ...batch.leaf(3))).status).toBe(RecordStatus.Valid);
+    expect(await batchStatusOf(records, f.ids.psb, batch.root, card, proof)).toEqual(expected);
+    expect((await batchStatusOf(records, f.ids.psb, batch.root, ...batch.leaf(3))).status).toBe(RecordStatus.Valid);
   });
 
   it("revokes a batched record registered earlier without registering it again", async () => {
@@ -174,7 +179,7 @@ describe("CredentialRecordRegistry.revokeBatchRecord", () => {
       f.ids.psb,
       REASON_WITHDRAWN,
     ]);
-    expect(await batchStatusOf(records, batch.root, card, proof)).toMatchObject({
+    expect(await batchStatusOf(records, f.ids.psb, batch.root, card, proof)).toMatchObject({
       status: RecordStatus.Revoked,
       evidence: { batchRoot: batch.root, revocationReason: BigInt(REASON_WITHDRAWN) },
     });
@@ -189,30 +194,33 @@ describe("CredentialRecordRegistry.revokeBatchRecord", () => {
       "CredentialRegistryUnknownRecord",
       [card.recordHash],
     );
-    expect((await batchStatusOf(records, batch.root, card, proof)).status).toBe(RecordStatus.Valid);
+    expect((await batchStatusOf(records, f.ids.psb, batch.root, card, proof)).status).toBe(RecordStatus.Valid);
   });
 
-  it("reverts with CredentialRegistryNotBatchIssuer when another department revokes a batched record", async () => {
+  it("reverts with CredentialRegistryUnknownBatch when another department revokes a batched record: it has no batch under the root", async () => {
     const records = f.registries.records.connect(f.otherDepartment);
     const [card, proof] = batch.leaf(2);
     await expectRevert(
       records.revokeBatchRecord(batch.root, card, proof, REASON_WITHDRAWN),
       records,
-      "CredentialRegistryNotBatchIssuer",
-      [batch.root, f.ids.market],
+      "CredentialRegistryUnknownBatch",
+      [batch.root],
     );
-    expect((await batchStatusOf(records, batch.root, card, proof)).status).toBe(RecordStatus.Valid);
+    expect((await batchStatusOf(records, f.ids.psb, batch.root, card, proof)).status).toBe(RecordStatus.Valid);
+    for (const issuer of [f.ids.psb, f.ids.market]) {
+      expect((await statusOf(records, issuer, card.recordHash)).status).toBe(RecordStatus.Unknown);
+    }
   });
 
-  it("reverts with CredentialRegistryNotBatchIssuer when another department revokes a registered batched record", async () => {
+  it("reverts with CredentialRegistryUnknownBatch when another department revokes a registered batched record", async () => {
     const [card, proof] = batch.leaf(2);
     await (await f.registries.records.connect(f.issuer).registerBatchRecord(batch.root, card, proof)).wait();
     const records = f.registries.records.connect(f.otherDepartment);
     await expectRevert(
       records.revokeBatchRecord(batch.root, card, proof, REASON_WITHDRAWN),
       records,
-      "CredentialRegistryNotBatchIssuer",
-      [batch.root, f.ids.market],
+      "CredentialRegistryUnknownBatch",
+      [batch.root],
     );
     await expectRevert(
       records.revokeRecord(card.recordHash, REASON_WITHDRAWN),
@@ -325,7 +333,7 @@ describe("CredentialRecordRegistry batched records in their issuer's namespace",
       records.registerBatchRecord(batch.root, card, proof),
       records,
       "CredentialBatchRecordRegistered",
-      [card.recordHash, batch.root, card.subjectRef],
+      [card.recordHash, batch.root, card.subjectRef, f.ids.psb],
     );
     await expectEvent(
       records.revokeBatchRecord(batch.root, card, proof, REASON_WITHDRAWN),
@@ -346,7 +354,7 @@ describe("CredentialRecordRegistry batched records in their issuer's namespace",
       }),
     };
     expect(await statusOf(records, f.ids.psb, card.recordHash)).toEqual(revoked);
-    expect(await batchStatusOf(records, batch.root, card, proof)).toEqual(revoked);
+    expect(await batchStatusOf(records, f.ids.psb, batch.root, card, proof)).toEqual(revoked);
     expect(await statusOf(records, f.ids.market, card.recordHash)).toEqual({
       status: RecordStatus.Valid,
       evidence: marketsOwn,
@@ -358,9 +366,15 @@ describe("CredentialRecordRegistry batched records in their issuer's namespace",
     const records = f.registries.records.connect(f.issuer);
     const [card, proof] = batch.leaf(1);
     const tx = records.revokeBatchRecord(batch.root, card, proof, REASON_WITHDRAWN);
-    expect(await eventsOf(tx, records, "CredentialBatchRecordRegistered")).toHaveLength(1);
+    await expectEvent(tx, records, "CredentialBatchRecordRegistered", [
+      card.recordHash,
+      batch.root,
+      card.subjectRef,
+      f.ids.psb,
+    ]);
+    await expectEvent(tx, records, "CredentialRevoked", [card.recordHash, f.ids.psb, REASON_WITHDRAWN]);
     expect((await statusOf(records, f.ids.psb, card.recordHash)).status).toBe(RecordStatus.Revoked);
-    expect((await batchStatusOf(records, batch.root, card, proof)).status).toBe(RecordStatus.Revoked);
+    expect((await batchStatusOf(records, f.ids.psb, batch.root, card, proof)).status).toBe(RecordStatus.Revoked);
     expect(await statusOf(records, f.ids.market, card.recordHash)).toEqual({
       status: RecordStatus.Valid,
       evidence: marketsOwn,
@@ -370,7 +384,7 @@ describe("CredentialRecordRegistry batched records in their issuer's namespace",
   it("reads a batched record by its own batch's facts when another department anchored the same hash singly", async () => {
     await anchorSameHashAsMarket(0);
     const [card, proof] = batch.leaf(0);
-    expect(await batchStatusOf(f.registries.records, batch.root, card, proof)).toEqual({
+    expect(await batchStatusOf(f.registries.records, f.ids.psb, batch.root, card, proof)).toEqual({
       status: RecordStatus.Valid,
       evidence: evidence({
         issuer: 1n,
@@ -418,10 +432,10 @@ describe("CredentialRecordRegistry batched records in their issuer's namespace",
         batchRoot: endless.root,
       }),
     };
-    expect(await batchStatusOf(records, endless.root, card, proof)).toEqual(valid);
+    expect(await batchStatusOf(records, f.ids.psb, endless.root, card, proof)).toEqual(valid);
     await (await records.registerBatchRecord(endless.root, card, proof)).wait();
     expect(await statusOf(records, f.ids.psb, card.recordHash)).toEqual(valid);
-    expect(await batchStatusOf(records, endless.root, card, proof)).toEqual(valid);
+    expect(await batchStatusOf(records, f.ids.psb, endless.root, card, proof)).toEqual(valid);
     await (await records.revokeBatchRecord(endless.root, card, proof, REASON_WITHDRAWN)).wait();
     const revoked = {
       status: RecordStatus.Revoked,
@@ -432,7 +446,7 @@ describe("CredentialRecordRegistry batched records in their issuer's namespace",
       },
     };
     expect(await statusOf(records, f.ids.psb, card.recordHash)).toEqual(revoked);
-    expect(await batchStatusOf(records, endless.root, card, proof)).toEqual(revoked);
+    expect(await batchStatusOf(records, f.ids.psb, endless.root, card, proof)).toEqual(revoked);
   });
 
   it("saturates validity up to uint64 max at 2^40 - 1, for validFrom and validUntil alike, and revokes in one step", async () => {
@@ -445,11 +459,11 @@ describe("CredentialRecordRegistry batched records in their issuer's namespace",
     ]);
     const [endless, endlessProof] = far.leaf(0);
     const [late, lateProof] = far.leaf(1);
-    expect(await batchStatusOf(records, far.root, endless, endlessProof)).toMatchObject({
+    expect(await batchStatusOf(records, f.ids.psb, far.root, endless, endlessProof)).toMatchObject({
       status: RecordStatus.Valid,
       evidence: { validFrom: 0n, validUntil: BigInt(UINT40_MAX) },
     });
-    expect(await batchStatusOf(records, far.root, late, lateProof)).toMatchObject({
+    expect(await batchStatusOf(records, f.ids.psb, far.root, late, lateProof)).toMatchObject({
       status: RecordStatus.NotYetValid,
       evidence: { validFrom: BigInt(UINT40_MAX), validUntil: BigInt(UINT40_MAX) },
     });
@@ -460,6 +474,8 @@ describe("CredentialRecordRegistry batched records in their issuer's namespace",
       status: RecordStatus.Revoked,
       evidence: { validFrom: BigInt(UINT40_MAX), validUntil: BigInt(UINT40_MAX), batchRoot: far.root },
     });
-    expect((await batchStatusOf(records, far.root, endless, endlessProof)).status).toBe(RecordStatus.Revoked);
+    expect((await batchStatusOf(records, f.ids.psb, far.root, endless, endlessProof)).status).toBe(
+      RecordStatus.Revoked,
+    );
   });
 });

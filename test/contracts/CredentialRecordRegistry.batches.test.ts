@@ -12,6 +12,7 @@ import {
   RecordStatus,
   recordAnchors,
   recordBatch,
+  statusOf,
 } from "../support/records.ts";
 import { expectRevert } from "../support/reverts.ts";
 
@@ -28,8 +29,12 @@ describe("CredentialRecordRegistry.anchorBatch", () => {
     const records = f.registries.records.connect(f.issuer);
     const tree = buildRecordTree(recordAnchors("id card", 5));
     await expectEvent(records.anchorBatch(tree.root, 5), records, "CredentialBatchAnchored", [tree.root, f.ids.psb, 5]);
-    const batch = await records.batch(tree.root);
+    const batch = await records.batch(f.ids.psb, tree.root);
     expect([batch.issuer, batch.anchoredAt, batch.recordCount]).toEqual([1n, BigInt(await f.latestTimestamp()), 5n]);
+    for (const issuer of [0, f.ids.market, f.ids.tobacco, 99]) {
+      const elsewhere = await records.batch(issuer, tree.root);
+      expect([elsewhere.issuer, elsewhere.anchoredAt, elsewhere.recordCount]).toEqual([0n, 0n, 0n]);
+    }
   });
 
   it("reverts with CredentialRegistryEmptyBatch when the root is zero", async () => {
@@ -43,15 +48,95 @@ describe("CredentialRecordRegistry.anchorBatch", () => {
     await expectRevert(records.anchorBatch(tree.root, 0), records, "CredentialRegistryEmptyBatch", []);
   });
 
-  it("reverts with CredentialRegistryBatchAlreadyAnchored when a root is anchored again, by any department", async () => {
-    const tree = await anchorRecordBatch(f.registries.records.connect(f.issuer), recordAnchors("id card", 5));
-    for (const signer of [f.issuer, f.otherDepartment]) {
-      const records = f.registries.records.connect(signer);
-      await expectRevert(records.anchorBatch(tree.root, 5), records, "CredentialRegistryBatchAlreadyAnchored", [
+  it("reverts with CredentialRegistryBatchAlreadyAnchored when the department anchors its root again", async () => {
+    const records = f.registries.records.connect(f.issuer);
+    const tree = await anchorRecordBatch(records, recordAnchors("id card", 5));
+    const anchoredAt = BigInt(await f.latestTimestamp());
+    for (const count of [5, 6]) {
+      await expectRevert(records.anchorBatch(tree.root, count), records, "CredentialRegistryBatchAlreadyAnchored", [
         tree.root,
       ]);
     }
-    expect((await f.registries.records.batch(tree.root)).issuer).toBe(1n);
+    const batch = await records.batch(f.ids.psb, tree.root);
+    expect([batch.issuer, batch.anchoredAt, batch.recordCount]).toEqual([1n, anchoredAt, 5n]);
+  });
+
+  it("another department anchoring the same root first does not block the issuer's batch", async () => {
+    const anchors = recordAnchors("id card", 4, { validUntil: 4_000_000_000 });
+    const batch = recordBatch(anchors);
+    const market = f.registries.records.connect(f.otherDepartment);
+    await expectEvent(market.anchorBatch(batch.root, 4), market, "CredentialBatchAnchored", [
+      batch.root,
+      f.ids.market,
+      4,
+    ]);
+    const marketAnchoredAt = BigInt(await f.latestTimestamp());
+    const psb = f.registries.records.connect(f.issuer);
+    await expectEvent(psb.anchorBatch(batch.root, 4), psb, "CredentialBatchAnchored", [batch.root, f.ids.psb, 4]);
+    const psbAnchoredAt = BigInt(await f.latestTimestamp());
+    expect(psbAnchoredAt).toBeGreaterThan(marketAnchoredAt);
+
+    const [marketsBatch, psbsBatch] = [
+      await psb.batch(f.ids.market, batch.root),
+      await psb.batch(f.ids.psb, batch.root),
+    ];
+    expect([marketsBatch.issuer, marketsBatch.anchoredAt, marketsBatch.recordCount]).toEqual([
+      2n,
+      marketAnchoredAt,
+      4n,
+    ]);
+    expect([psbsBatch.issuer, psbsBatch.anchoredAt, psbsBatch.recordCount]).toEqual([1n, psbAnchoredAt, 4n]);
+
+    // Each reads by its own batch's facts: psb issues resident ID cards, market does not.
+    const [card, proof] = batch.leaf(2);
+    expect(await batchStatusOf(psb, f.ids.psb, batch.root, card, proof)).toEqual({
+      status: RecordStatus.Valid,
+      evidence: evidence({
+        issuer: 1n,
+        credentialType: 1n,
+        anchoredAt: psbAnchoredAt,
+        validUntil: 4_000_000_000n,
+        batchRoot: batch.root,
+      }),
+    });
+    expect(await batchStatusOf(psb, f.ids.market, batch.root, card, proof)).toEqual({
+      status: RecordStatus.IssuerNotAuthorised,
+      evidence: evidence({
+        issuer: 2n,
+        credentialType: 1n,
+        anchoredAt: marketAnchoredAt,
+        validUntil: 4_000_000_000n,
+        batchRoot: batch.root,
+      }),
+    });
+    expect(await batchStatusOf(psb, f.ids.tobacco, batch.root, card, proof)).toEqual({
+      status: RecordStatus.Unknown,
+      evidence: evidence(),
+    });
+
+    // Each registers and revokes in its own namespace only.
+    await expectEvent(psb.registerBatchRecord(batch.root, card, proof), psb, "CredentialBatchRecordRegistered", [
+      card.recordHash,
+      batch.root,
+      card.subjectRef,
+      f.ids.psb,
+    ]);
+    const revoked = market.revokeBatchRecord(batch.root, card, proof, 1);
+    await expectEvent(revoked, market, "CredentialBatchRecordRegistered", [
+      card.recordHash,
+      batch.root,
+      card.subjectRef,
+      f.ids.market,
+    ]);
+    await expectEvent(revoked, market, "CredentialRevoked", [card.recordHash, f.ids.market, 1]);
+    expect((await batchStatusOf(psb, f.ids.market, batch.root, card, proof)).status).toBe(RecordStatus.Revoked);
+    expect((await batchStatusOf(psb, f.ids.psb, batch.root, card, proof)).status).toBe(RecordStatus.Valid);
+    expect((await statusOf(psb, f.ids.psb, card.recordHash)).status).toBe(RecordStatus.Valid);
+    for (const records of [psb, market]) {
+      await expectRevert(records.anchorBatch(batch.root, 4), records, "CredentialRegistryBatchAlreadyAnchored", [
+        batch.root,
+      ]);
+    }
   });
 
   it.each(["operator", "outsider"] as const)(
@@ -78,7 +163,7 @@ describe("CredentialRecordRegistry.batchRecordStatus", () => {
   let f: RegistryFixture;
   const asIssuer = () => f.registries.records.connect(f.issuer);
   const statusIn = async (batch: RecordBatch, leaf: RecordAnchor, proof: string[]) =>
-    (await batchStatusOf(f.registries.records, batch.root, leaf, proof)).status;
+    (await batchStatusOf(f.registries.records, f.ids.psb, batch.root, leaf, proof)).status;
 
   beforeEach(async () => {
     f = await registryFixture();
@@ -89,7 +174,7 @@ describe("CredentialRecordRegistry.batchRecordStatus", () => {
     const batch = await anchorRecordBatch(asIssuer(), anchors);
     const anchoredAt = BigInt(await f.latestTimestamp());
     for (const [i, leaf] of anchors.entries()) {
-      expect(await batchStatusOf(asIssuer(), batch.root, leaf, batch.tree.getProof(i))).toEqual({
+      expect(await batchStatusOf(asIssuer(), f.ids.psb, batch.root, leaf, batch.tree.getProof(i))).toEqual({
         status: RecordStatus.Valid,
         evidence: evidence({
           issuer: 1n,
@@ -128,10 +213,21 @@ describe("CredentialRecordRegistry.batchRecordStatus", () => {
 
   it("reports Unknown with empty evidence for a valid proof under a root nobody anchored", async () => {
     const batch = recordBatch(recordAnchors("id card", 4));
-    expect(await batchStatusOf(f.registries.records, batch.root, ...batch.leaf(0))).toEqual({
+    expect(await batchStatusOf(f.registries.records, f.ids.psb, batch.root, ...batch.leaf(0))).toEqual({
       status: RecordStatus.Unknown,
       evidence: evidence(),
     });
+  });
+
+  it("reports Unknown with empty evidence when read under another issuer than the one that anchored the batch", async () => {
+    const batch = await anchorRecordBatch(asIssuer(), recordAnchors("id card", 4));
+    for (const issuer of [0, f.ids.market, f.ids.tobacco, 99]) {
+      expect(await batchStatusOf(f.registries.records, issuer, batch.root, ...batch.leaf(0))).toEqual({
+        status: RecordStatus.Unknown,
+        evidence: evidence(),
+      });
+    }
+    expect(await statusIn(batch, ...batch.leaf(0))).toBe(RecordStatus.Valid);
   });
 
   it("reports Unknown when the leaf's values differ from the ones the tree was built with", async () => {
@@ -143,7 +239,7 @@ describe("CredentialRecordRegistry.batchRecordStatus", () => {
   it("reports IssuerNotAuthorised for a leaf of a type the batch's department does not issue", async () => {
     const licences = recordAnchors("licence", 2, { credentialType: f.ids.businessLicence });
     const batch = await anchorRecordBatch(asIssuer(), licences);
-    expect(await batchStatusOf(asIssuer(), batch.root, ...batch.leaf(1))).toMatchObject({
+    expect(await batchStatusOf(asIssuer(), f.ids.psb, batch.root, ...batch.leaf(1))).toMatchObject({
       status: RecordStatus.IssuerNotAuthorised,
       evidence: { issuer: 1n, credentialType: 2n },
     });
@@ -169,8 +265,10 @@ describe("a batch of 1,024 records", () => {
     for (const i of [0, 511, 1023]) {
       const [card, proof] = batch.leaf(i);
       expect(proof).toHaveLength(10);
-      expect((await batchStatusOf(records, batch.root, card, proof)).status).toBe(RecordStatus.Valid);
-      expect(await records.batchRecordStatus.estimateGas(batch.root, card, proof)).toBeLessThan(TRANSACTION_GAS_CAP);
+      expect((await batchStatusOf(records, f.ids.psb, batch.root, card, proof)).status).toBe(RecordStatus.Valid);
+      expect(await records.batchRecordStatus.estimateGas(f.ids.psb, batch.root, card, proof)).toBeLessThan(
+        TRANSACTION_GAS_CAP,
+      );
       expect(await records.registerBatchRecord.estimateGas(batch.root, card, proof)).toBeLessThan(TRANSACTION_GAS_CAP);
       const revoked = await (await records.revokeBatchRecord(batch.root, card, proof, 1)).wait();
       expect(revoked?.gasUsed).toBeLessThan(TRANSACTION_GAS_CAP);

@@ -39,7 +39,7 @@ async function registeredLicences(count: number): Promise<RecordAnchor[]> {
 const status = async (record: RecordAnchor) =>
   (await statusOf(f.registries.records, f.ids.psb, record.recordHash)).status;
 const batchStatus = async (batch: RecordBatch, i: number) =>
-  (await batchStatusOf(f.registries.records, batch.root, ...batch.leaf(i))).status;
+  (await batchStatusOf(f.registries.records, f.ids.psb, batch.root, ...batch.leaf(i))).status;
 const suspendPsb = async () => (await f.registries.departments.suspendDepartment(f.ids.psb)).wait();
 
 describe("CredentialRecordRegistry status order", () => {

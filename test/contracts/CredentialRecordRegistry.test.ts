@@ -267,8 +267,10 @@ describe("CredentialRecordRegistry views", () => {
     expect((await statusOf(f.registries.records, f.ids.psb, card.recordHash)).status).toBe(RecordStatus.Valid);
   });
 
-  it("returns an empty batch for a root nobody anchored", async () => {
-    const batch = await f.registries.records.batch(recordAnchor("no batch").recordHash);
-    expect([batch.issuer, batch.anchoredAt, batch.recordCount]).toEqual([0n, 0n, 0n]);
+  it("returns an empty batch for a root nobody anchored, under any issuer", async () => {
+    for (const issuer of [0, f.ids.psb, f.ids.market, f.ids.tobacco, 99]) {
+      const batch = await f.registries.records.batch(issuer, recordAnchor("no batch").recordHash);
+      expect([batch.issuer, batch.anchoredAt, batch.recordCount]).toEqual([0n, 0n, 0n]);
+    }
   });
 });

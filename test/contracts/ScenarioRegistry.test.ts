@@ -153,19 +153,22 @@ describe("ScenarioRegistry", () => {
       expect([s.latest.requiredTypes, s.latest.departments]).toEqual([[], []]);
     });
 
-    it("reverts with ScenarioRegistryUnknownParent when the parent is not registered, a new scenario itself included", async () => {
+    it("reverts with ScenarioRegistryUnknownParent when a film category's or item's parent is not registered, a new scenario itself included", async () => {
       const f = await registryFixture();
       const { scenarios } = f.registries;
       const orphan = input({ code: "film-shooting", kind: Kind.FilmCategory, parent: codeKey("film-platform") });
       await expectRevert(scenarios.registerScenario(orphan), scenarios, "ScenarioRegistryUnknownParent", [
         codeKey("film-platform"),
       ]);
-      await expectRevert(
-        scenarios.registerScenario(input({ parent: STORE })),
-        scenarios,
-        "ScenarioRegistryUnknownParent",
-        [STORE],
-      );
+      const selfParented = input({
+        code: "film-location-filing",
+        kind: Kind.FilmItem,
+        parent: codeKey("film-location-filing"),
+      });
+      await expectRevert(scenarios.registerScenario(selfParented), scenarios, "ScenarioRegistryUnknownParent", [
+        codeKey("film-location-filing"),
+      ]);
+      expect(await scenarios.scenarioCount()).toBe(0n);
     });
 
     it("reverts with ScenarioRegistryUnknownCredentialType when a required type is not in the catalogue", async () => {
@@ -349,8 +352,8 @@ describe("ScenarioRegistry", () => {
       await expectRevert(
         scenarios.registerScenarioVersion(input({ parent: codeKey("nowhere") })),
         scenarios,
-        "ScenarioRegistryUnknownParent",
-        [codeKey("nowhere")],
+        "ScenarioRegistryInvalidParent",
+        [codeKey("nowhere"), Kind.Theme],
       );
       await expectRevert(
         scenarios.registerScenarioVersion(input({ requiredTypes: [codeKey("food-licence")] })),
@@ -432,10 +435,10 @@ describe("ScenarioRegistry", () => {
       }
     });
 
-    it("reverts with ScenarioRegistryInvalidParent when a film group names any parent, a film group included", async () => {
+    it("reverts with ScenarioRegistryInvalidParent when a film group names any parent, registered or not, a film group included", async () => {
       const { registries } = await withFilmTree();
       const { scenarios } = registries;
-      for (const parent of [STORE, GROUP, CATEGORY, ITEM]) {
+      for (const parent of [STORE, GROUP, CATEGORY, ITEM, codeKey("nowhere")]) {
         await expectRevert(
           scenarios.registerScenario(input({ code: "film-platform-2", kind: Kind.FilmGroup, parent })),
           scenarios,
@@ -444,13 +447,31 @@ describe("ScenarioRegistry", () => {
         );
       }
       await expectRevert(
-        scenarios.registerScenario(
-          input({ code: "film-platform-2", kind: Kind.FilmGroup, parent: codeKey("nowhere") }),
-        ),
+        scenarios.registerScenarioVersion(input({ code: "film-platform", kind: Kind.FilmGroup, parent: STORE })),
         scenarios,
-        "ScenarioRegistryUnknownParent",
-        [codeKey("nowhere")],
+        "ScenarioRegistryInvalidParent",
+        [STORE, Kind.FilmGroup],
       );
+    });
+
+    it("reverts with ScenarioRegistryUnknownParent when a new version of a film category or item names an unregistered parent", async () => {
+      const { registries } = await withFilmTree();
+      const { scenarios } = registries;
+      const moves: [string, number][] = [
+        ["film-shooting", Kind.FilmCategory],
+        ["film-location-filing", Kind.FilmItem],
+      ];
+      for (const [code, kind] of moves) {
+        await expectRevert(
+          scenarios.registerScenarioVersion(
+            input({ code, kind, definitionHash: DEFINITION_V2, parent: codeKey("nowhere") }),
+          ),
+          scenarios,
+          "ScenarioRegistryUnknownParent",
+          [codeKey("nowhere")],
+        );
+        expect((await scenarios.scenario(codeKey(code))).versionCount).toBe(1n);
+      }
     });
 
     it("reverts with ScenarioRegistryInvalidParent when a new version names the scenario itself", async () => {
@@ -473,25 +494,9 @@ describe("ScenarioRegistry", () => {
       }
     });
 
-    it("reverts with ScenarioRegistryInvalidParent when the parent is retired, for every kind", async () => {
+    it("reverts with ScenarioRegistryInvalidParent when a film category's or item's parent is retired", async () => {
       const f = await withFilmTree();
       const { scenarios } = f.registries;
-      await (await scenarios.registerScenario(input({ code: "open-homestay", parent: STORE }))).wait();
-      await (await scenarios.retireScenario(STORE)).wait();
-      await expectRevert(
-        scenarios.registerScenario(input({ code: "open-bakery", parent: STORE })),
-        scenarios,
-        "ScenarioRegistryInvalidParent",
-        [STORE, Kind.Theme],
-      );
-      await expectRevert(
-        scenarios.registerScenarioVersion(
-          input({ code: "open-homestay", definitionHash: DEFINITION_V2, parent: STORE }),
-        ),
-        scenarios,
-        "ScenarioRegistryInvalidParent",
-        [STORE, Kind.Theme],
-      );
       await (await scenarios.retireScenario(CATEGORY)).wait();
       await expectRevert(
         scenarios.registerScenario(input({ code: "film-crew-permit", kind: Kind.FilmItem, parent: CATEGORY })),
@@ -499,6 +504,15 @@ describe("ScenarioRegistry", () => {
         "ScenarioRegistryInvalidParent",
         [CATEGORY, Kind.FilmItem],
       );
+      await expectRevert(
+        scenarios.registerScenarioVersion(
+          input({ code: "film-location-filing", kind: Kind.FilmItem, definitionHash: DEFINITION_V2, parent: CATEGORY }),
+        ),
+        scenarios,
+        "ScenarioRegistryInvalidParent",
+        [CATEGORY, Kind.FilmItem],
+      );
+      expect((await scenarios.scenario(ITEM)).versionCount).toBe(1n);
       await (await scenarios.retireScenario(GROUP)).wait();
       await expectRevert(
         scenarios.registerScenario(input({ code: "film-editing", kind: Kind.FilmCategory, parent: GROUP })),
@@ -508,20 +522,62 @@ describe("ScenarioRegistry", () => {
       );
     });
 
-    it("lets other kinds name any live scenario as parent, or none", async () => {
+    it("reverts with ScenarioRegistryInvalidParent when any other kind names a parent, live, retired or unregistered", async () => {
+      const f = await withFilmTree();
+      const { scenarios } = f.registries;
+      await (await scenarios.registerScenario(input({ code: "open-bakery" }))).wait();
+      await (await scenarios.retireScenario(codeKey("open-bakery"))).wait();
+      const others: [string, number][] = [
+        ["open-homestay", Kind.Theme],
+        ["renew-id", Kind.HighFrequencyPersonal],
+        ["renew-licence", Kind.HighFrequencyLegalPerson],
+        ["school-enrolment", Kind.Tidal],
+        ["joint-inspection", Kind.CrossDepartmentJoint],
+      ];
+      for (const [code, kind] of others) {
+        for (const parent of [
+          STORE,
+          GROUP,
+          CATEGORY,
+          ITEM,
+          codeKey("open-bakery"),
+          codeKey("nowhere"),
+          codeKey(code),
+        ]) {
+          await expectRevert(
+            scenarios.registerScenario(input({ code, kind, parent })),
+            scenarios,
+            "ScenarioRegistryInvalidParent",
+            [parent, kind],
+          );
+        }
+      }
+      await expectRevert(
+        scenarios.registerScenarioVersion(input({ definitionHash: DEFINITION_V2, parent: GROUP })),
+        scenarios,
+        "ScenarioRegistryInvalidParent",
+        [GROUP, Kind.Theme],
+      );
+      expect(await scenarios.scenarioCount()).toBe(5n);
+      expect((await scenarios.scenario(STORE)).versionCount).toBe(1n);
+    });
+
+    it("registers every other kind with no parent", async () => {
       const { registries } = await withFilmTree();
       const { scenarios } = registries;
-      const children: [string, number, string][] = [
-        ["open-homestay", Kind.Theme, STORE],
-        ["renew-id", Kind.HighFrequencyPersonal, GROUP],
-        ["renew-licence", Kind.HighFrequencyLegalPerson, CATEGORY],
-        ["school-enrolment", Kind.Tidal, ITEM],
-        ["joint-inspection", Kind.CrossDepartmentJoint, ZeroHash],
+      const others: [string, number][] = [
+        ["open-homestay", Kind.Theme],
+        ["renew-id", Kind.HighFrequencyPersonal],
+        ["renew-licence", Kind.HighFrequencyLegalPerson],
+        ["school-enrolment", Kind.Tidal],
+        ["joint-inspection", Kind.CrossDepartmentJoint],
       ];
-      for (const [code, kind, parent] of children) {
-        await (await scenarios.registerScenario(input({ code, kind, parent }))).wait();
-        expect((await scenarios.scenario(codeKey(code))).latest.parent).toBe(parent);
+      for (const [code, kind] of others) {
+        await (await scenarios.registerScenario(input({ code, kind }))).wait();
+        expect((await scenarios.scenario(codeKey(code))).latest.parent).toBe(ZeroHash);
       }
+      await (await scenarios.registerScenarioVersion(input({ definitionHash: DEFINITION_V2 }))).wait();
+      expect((await scenarios.scenario(STORE)).latest.parent).toBe(ZeroHash);
     });
 
     it("counts nothing when a registration reverts for its parent", async () => {

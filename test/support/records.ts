@@ -138,14 +138,18 @@ export async function statusOf(records: CredentialRecordRegistry, issuer: BigNum
   return plain(await records.recordStatus(issuer, recordHash));
 }
 
-/** `batchRecordStatus(root, leaf, proof)` with its evidence as plain values. */
+/**
+ * `batchRecordStatus(issuer, root, leaf, proof)`, the record in `issuer`'s batch `root`, with its evidence as plain
+ * values.
+ */
 export async function batchStatusOf(
   records: CredentialRecordRegistry,
+  issuer: BigNumberish,
   root: string,
   leaf: RecordAnchor,
   proof: string[],
 ) {
-  return plain(await records.batchRecordStatus(root, leaf, proof));
+  return plain(await records.batchRecordStatus(issuer, root, leaf, proof));
 }
 
 /** The EIP-712 type of a delegated anchoring request. */
