@@ -300,12 +300,13 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
         if (suspended) revert CredentialRegistryDepartmentSuspended(department);
     }
 
+    /// @dev A single record was checked against its issuer's authority when it was anchored; a batch was not (its
+    /// leaves are unknown then), so each batched record is judged against the batch's anchoring time.
     function _decide(RecordEvidence memory evidence) private view returns (RecordStatus) {
+        bool authorised = evidence.batchRoot == bytes32(0)
+            || _departments.isAuthorisedIssuer(evidence.issuer, evidence.credentialType, evidence.anchoredAt);
         return RecordStatusRules.decide(
-            evidence,
-            block.timestamp,
-            _departments.isAuthorisedIssuer(evidence.issuer, evidence.credentialType, evidence.anchoredAt),
-            _departments.isSuspended(evidence.issuer)
+            evidence, block.timestamp, authorised, _departments.isSuspended(evidence.issuer)
         );
     }
 

@@ -214,7 +214,10 @@ contract DepartmentRegistry is IDepartmentRegistry, AccessManaged {
         d = _departments[departmentId];
     }
 
+    /// @dev Strict at the start: a period that began in the very second of `timestamp` does not cover it, because the
+    /// order of two transactions within one second is not known from their timestamps. Only batches are judged this
+    /// way (a single record's authority is checked live when it is anchored).
     function _covers(IssuerPeriod memory period, uint64 timestamp) private pure returns (bool) {
-        return period.from != 0 && period.from <= timestamp && (period.until == 0 || timestamp < period.until);
+        return period.from != 0 && period.from < timestamp && (period.until == 0 || timestamp < period.until);
     }
 }

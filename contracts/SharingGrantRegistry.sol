@@ -125,9 +125,8 @@ contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
 
     /// @dev The data owner: a signer of a live department authoritative now for the newest version of the type.
     function _isDataOwner(address account, bytes32 credentialType) private view returns (bool) {
-        (uint32 department, bool suspended) = _departments.signerDepartment(account);
-        if (department == 0 || suspended) return false;
-        uint32 typeId = _types.latestTypeId(credentialType);
-        return _types.isAuthorisedIssuer(typeId, department, uint64(block.timestamp));
+        (uint32 department, bool suspended, bool authorised) =
+            _departments.issuerStanding(account, _types.latestTypeId(credentialType));
+        return department != 0 && !suspended && authorised;
     }
 }

@@ -117,7 +117,9 @@ interface IDepartmentRegistry is IVersioned {
         view
         returns (uint32 departmentId, bool suspended, bool authorised);
 
-    /// @notice Whether the department was an authoritative issuer of the type version at `timestamp`.
+    /// @notice Whether the department was an authoritative issuer of the type version at `timestamp`: a period that
+    /// began before `timestamp` and had not ended by it. A change in the same second counts against (its order within
+    /// the second is unknown).
     function isAuthorisedIssuer(uint32 departmentId, uint32 typeId, uint64 timestamp) external view returns (bool);
 
     /// @notice Whether the department exists and is suspended.

@@ -77,14 +77,15 @@ describe("CredentialTypeRegistry", () => {
       ]);
     });
 
-    it("makes every listed issuer authoritative from the registration time on", async () => {
+    it("makes every listed issuer authoritative from the second after registration on", async () => {
       const f = await registryFixture();
       const { types, departments } = f.registries;
       const at = await nextBlockIn(f);
       await (await types.registerType("tax-certificate", "完税证明", "Tax certificate", SCHEMA_HASH, 0, [2])).wait();
       expect(await types.isAuthorisedIssuer(3, 2, at - 1)).toBe(false);
-      expect(await types.isAuthorisedIssuer(3, 2, at)).toBe(true);
-      expect(await types.isAuthorisedIssuer(3, 1, at)).toBe(false);
+      expect(await types.isAuthorisedIssuer(3, 2, at)).toBe(false);
+      expect(await types.isAuthorisedIssuer(3, 2, at + 1)).toBe(true);
+      expect(await types.isAuthorisedIssuer(3, 1, at + 1)).toBe(false);
       expect(await departments.issuerStanding(f.otherDepartment.address, 3)).toEqual([2n, false, true]);
     });
 
@@ -197,8 +198,9 @@ describe("CredentialTypeRegistry", () => {
       expect(await types.deprecatedAt(1)).toBe(BigInt(at));
       expect(await types.isAuthorisedIssuer(1, 1, at - 1)).toBe(true);
       expect(await types.isAuthorisedIssuer(1, 1, at)).toBe(false);
-      expect(await types.isAuthorisedIssuer(3, 2, at)).toBe(true);
-      expect(await types.isAuthorisedIssuer(3, 1, at)).toBe(false);
+      expect(await types.isAuthorisedIssuer(3, 2, at)).toBe(false);
+      expect(await types.isAuthorisedIssuer(3, 2, at + 1)).toBe(true);
+      expect(await types.isAuthorisedIssuer(3, 1, at + 1)).toBe(false);
     });
 
     it("emits the old version's CredentialIssuerRevoked and CredentialTypeDeprecated, then the new version's events", async () => {
@@ -356,7 +358,8 @@ describe("CredentialTypeRegistry", () => {
       await expectEvent(sent, departments, "DepartmentIssuerRoleGranted", [2, 1, at]);
       expect((await types.credentialType(1)).issuers).toEqual([1n, 2n]);
       expect(await types.isAuthorisedIssuer(1, 2, at - 1)).toBe(false);
-      expect(await types.isAuthorisedIssuer(1, 2, at)).toBe(true);
+      expect(await types.isAuthorisedIssuer(1, 2, at)).toBe(false);
+      expect(await types.isAuthorisedIssuer(1, 2, at + 1)).toBe(true);
     });
 
     it("authorises a suspended department, whose standing still reports the suspension", async () => {
@@ -375,7 +378,8 @@ describe("CredentialTypeRegistry", () => {
       await mineBlockAt(f.connection, again + 10);
       expect(await types.isAuthorisedIssuer(1, 1, revoked - 1)).toBe(true);
       expect(await types.isAuthorisedIssuer(1, 1, revoked)).toBe(false);
-      expect(await types.isAuthorisedIssuer(1, 1, again)).toBe(true);
+      expect(await types.isAuthorisedIssuer(1, 1, again)).toBe(false);
+      expect(await types.isAuthorisedIssuer(1, 1, again + 1)).toBe(true);
       expect((await types.credentialType(1)).issuers).toEqual([1n]);
     });
 
@@ -494,7 +498,7 @@ describe("CredentialTypeRegistry", () => {
       const f = await registryFixture();
       const { types, departments } = f.registries;
       await (await types.registerType("tax-certificate", "完税证明", "Tax certificate", SCHEMA_HASH, 0, [1])).wait();
-      const now = await f.latestTimestamp();
+      const now = (await f.latestTimestamp()) + 1;
       expect(await types.isAuthorisedIssuer(3, 1, now)).toBe(true);
       expect(await departments.isAuthorisedIssuer(1, 3, now)).toBe(true);
       expect(await types.isAuthorisedIssuer(1, 3, now)).toBe(false);

@@ -485,7 +485,8 @@ describe("DepartmentRegistry", () => {
         ended,
       ]);
       expect(await f.catalogue.issuerStanding(f.otherDepartment.address, 7)).toEqual([2n, false, false]);
-      expect(await f.catalogue.isAuthorisedIssuer(2, 7, granted)).toBe(true);
+      expect(await f.catalogue.isAuthorisedIssuer(2, 7, granted)).toBe(false);
+      expect(await f.catalogue.isAuthorisedIssuer(2, 7, granted + 1)).toBe(true);
       expect(await f.catalogue.isAuthorisedIssuer(2, 7, ended)).toBe(false);
     });
 
@@ -578,7 +579,7 @@ describe("DepartmentRegistry", () => {
       expect(await departments.isSuspended(99)).toBe(false);
     });
 
-    it("keeps every issuer period readable, half-open, across revocation and re-authorisation", async () => {
+    it("keeps every issuer period readable, open at both ends, across revocation and re-authorisation", async () => {
       const f = await registryFixture();
       const { types, departments } = f.registries;
       const { psb, businessLicence: type } = f.ids;
@@ -597,15 +598,18 @@ describe("DepartmentRegistry", () => {
       const authorisedAt = (timestamp: number) => departments.isAuthorisedIssuer(psb, type, timestamp);
       const expected: [number, boolean][] = [
         [first - 1, false],
-        [first, true],
+        [first, false],
+        [first + 1, true],
         [firstEnd - 1, true],
         [firstEnd, false],
         [second - 1, false],
-        [second, true],
+        [second, false],
+        [second + 1, true],
         [secondEnd - 1, true],
         [secondEnd, false],
         [third - 1, false],
-        [third, true],
+        [third, false],
+        [third + 1, true],
         [third + 100, true],
       ];
       for (const [timestamp, authorised] of expected) {

@@ -45,7 +45,8 @@ export interface ChainIndex {
   record(issuer: number, recordHash: string): IndexedRecord | undefined;
   batch(issuer: number, root: string): IndexedBatch | undefined;
   isSuspended(departmentId: number): boolean;
-  /** Whether the department was authoritative for the type version at `timestamp` (same rule as the chain's). */
+  /** Whether the department's authority for the type version began before `timestamp` and had not ended by it
+   * (DepartmentRegistry.isAuthorisedIssuer's rule). */
   isAuthorised(departmentId: number, typeId: number, timestamp: number): boolean;
   endpoint(departmentId: number): string | undefined;
   recordCount(): number;
@@ -228,7 +229,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
     isSuspended: (departmentId) => suspended.has(departmentId),
     isAuthorised(departmentId, typeId, timestamp) {
       return (periods.get(`${departmentId}:${typeId}`) ?? []).some(
-        (p) => p.from <= timestamp && (p.until === 0 || timestamp < p.until),
+        (p) => p.from < timestamp && (p.until === 0 || timestamp < p.until),
       );
     },
     endpoint: (departmentId) => endpoints.get(departmentId),
