@@ -2,6 +2,8 @@
 import { NonceManager, type Provider, Wallet } from "ethers";
 import { connectRegistries, type Registries } from "../../../lib/chain/registries.ts";
 import type { DeploymentRecord } from "../../../scripts/lib/deploymentStore.ts";
+import { type AccessLog, createAccessLog } from "./audit/accessLog.ts";
+import { type AccessLogCommitter, createAccessLogCommitter } from "./audit/accessLogCommitter.ts";
 import { ApiKeyFile } from "./auth/apiKeys.ts";
 import { type AnchoringOptions, type AnchorWorker, createAnchorWorker } from "./chain/anchorWorker.ts";
 import { type DepartmentStore, openDepartmentStore } from "./store/departmentStore.ts";
@@ -26,6 +28,9 @@ export interface DepartmentRuntime {
   /** Registries bound to this department's signer. */
   registries: Registries;
   worker: AnchorWorker;
+  /** Who read this department's records: written on every federation answer, committed to the chain. */
+  accessLog: AccessLog;
+  accessLogCommitter: AccessLogCommitter;
   apiKeys: ApiKeyFile;
   close(): Promise<void>;
 }
@@ -38,8 +43,12 @@ export interface OpenDepartmentOptions {
   deployment: DeploymentRecord;
   dataDir: string;
   anchoring: AnchoringOptions;
+  /** How often the access log is committed to the chain; 0 = only on demand. */
+  accessLogCommitMs?: number;
+  now?: () => number;
   onAnchored?: (department: string, count: number, latencies: number[]) => void;
   onError?: (department: string, error: unknown) => void;
+  onCommitError?: (department: string, error: unknown) => void;
 }
 
 export async function openDepartment(options: OpenDepartmentOptions): Promise<DepartmentRuntime> {
@@ -58,6 +67,16 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     onAnchored: (count, latencies) => options.onAnchored?.(config.code, count, latencies),
     onError: (error) => options.onError?.(config.code, error),
   });
+  const accessLog = createAccessLog(store, options.now);
+  const accessLogCommitter = createAccessLogCommitter({
+    departmentId: options.id,
+    store,
+    log: accessLog,
+    registries,
+    signer,
+    intervalMs: options.accessLogCommitMs ?? 60_000,
+    onError: (error) => options.onCommitError?.(config.code, error),
+  });
   return {
     code: config.code,
     id: options.id,
@@ -68,9 +87,12 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     wallet,
     registries,
     worker,
+    accessLog,
+    accessLogCommitter,
     apiKeys: new ApiKeyFile(`${dir}/api-keys.json`, config.code),
     async close() {
       await worker.stop();
+      await accessLogCommitter.stop();
       await store.close();
     },
   };

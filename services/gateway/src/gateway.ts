@@ -9,6 +9,8 @@ import { loadCatalogueService } from "./catalogue/catalogueService.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
 import { createChainIndex } from "./chain/chainIndex.ts";
 import { type DepartmentRuntime, type HostedDepartmentConfig, openDepartment } from "./department.ts";
+import { createFederationAuthenticator } from "./federation/authenticateFederation.ts";
+import { createFederationClient } from "./federation/federationClient.ts";
 import { type AppHooks, createApp } from "./http/app.ts";
 import { Metrics } from "./http/metrics.ts";
 import type { RouteSpec } from "./http/route.ts";
@@ -32,7 +34,12 @@ export interface GatewayOptions {
   now?: () => number;
   // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
   extraRoutes?: readonly RouteSpec<any, any>[];
+  /** Replaces the default check of signed gateway-to-gateway requests (EIP-191 by a department signer on chain). */
   authenticateFederation?: AppHooks["authenticateFederation"];
+  /** How long a query to another department's gateway may take before its material counts as unavailable. */
+  federationTimeoutMs?: number;
+  /** How often each department commits its access log to the chain; 0 = only on demand. */
+  accessLogCommitMs?: number;
 }
 
 export interface Gateway {
@@ -68,6 +75,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       deployment: options.deployment,
       dataDir: options.dataDir,
       anchoring: options.anchoring,
+      accessLogCommitMs: options.accessLogCommitMs,
+      now: options.now,
       onAnchored: (department, count, latencies) => {
         metrics.inc("oncechain_records_anchored_total", "Records anchored on chain", { department }, count);
         for (const ms of latencies)
@@ -75,6 +84,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       },
       onError: (department, error) =>
         logger.warn({ department, err: { message: (error as Error).message } }, "anchoring failed; will retry"),
+      onCommitError: (department, error) =>
+        logger.warn({ department, err: { message: (error as Error).message } }, "access log commit failed; will retry"),
     });
     departments.set(config.code, runtime);
   }
@@ -88,6 +99,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     catalogue,
     districtSecret: options.districtSecret,
     departments,
+    federation: createFederationClient({
+      index,
+      hosted: () => departments.keys(),
+      publicUrl: options.publicUrl,
+      timeoutMs: options.federationTimeoutMs ?? 3_000,
+      now: options.now ?? Date.now,
+    }),
     logger,
     metrics,
     limits: { bodyBytes: options.bodyLimitBytes ?? 64 * 1024 },
@@ -95,7 +113,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     now: options.now ?? Date.now,
   };
   const app = createApp(services, [...ROUTES, ...(options.extraRoutes ?? [])], {
-    authenticateFederation: options.authenticateFederation,
+    authenticateFederation: options.authenticateFederation ?? createFederationAuthenticator(services),
     async readiness() {
       try {
         const chainHead = await options.provider.getBlockNumber();
@@ -106,7 +124,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }
     },
   });
-  for (const department of departments.values()) department.worker.start();
+  for (const department of departments.values()) {
+    department.worker.start();
+    department.accessLogCommitter.start();
+  }
   let server: Server | undefined;
   return {
     services,
@@ -118,7 +139,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           server = s;
           const address = s.address();
           const actual = typeof address === "object" && address ? address.port : port;
-          resolve({ url: `http://${host}:${actual}`, server: s });
+          const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
+          services.federation.setLocalUrl(host === "0.0.0.0" || host === "::" ? `http://127.0.0.1:${actual}` : url);
+          resolve({ url, server: s });
         });
       });
     },

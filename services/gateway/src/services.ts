@@ -6,6 +6,7 @@ import type { DeploymentRecord } from "../../../scripts/lib/deploymentStore.ts";
 import type { CatalogueService } from "./catalogue/catalogueService.ts";
 import type { ChainIndex } from "./chain/chainIndex.ts";
 import type { DepartmentRuntime } from "./department.ts";
+import type { FederationClient } from "./federation/federationClient.ts";
 import type { Metrics } from "./http/metrics.ts";
 
 export interface GatewayServices {
@@ -18,6 +19,8 @@ export interface GatewayServices {
   /** The district's secret for subject references (HMAC-SHA256); the same in every department's gateway. */
   districtSecret: Uint8Array;
   departments: Map<string, DepartmentRuntime>;
+  /** Signed queries to other departments' gateways (and to this process's own departments, over HTTP too). */
+  federation: FederationClient;
   logger: Logger;
   metrics: Metrics;
   limits: { bodyBytes: number };

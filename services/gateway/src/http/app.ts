@@ -25,7 +25,9 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query")
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = [where, ...(issue?.path ?? [])].map(String).join(".");
+  // An unknown member is reported on the object that holds it; name the member itself.
+  const unknown = issue?.code === "unrecognized_keys" ? issue.keys.slice(0, 1) : [];
+  const path = [where, ...(issue?.path ?? []), ...unknown].map(String).join(".");
   throw new GatewayError("VALIDATION_FAILED", {
     field: path,
     detail: `${path}: ${issue?.message ?? "invalid"}`,
@@ -164,21 +166,27 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
     const bodyHash = createHash("sha256").update(canonicalBody).digest("hex");
     const slot = `${department.code}:${key}`;
     while (inFlight.has(slot)) await inFlight.get(slot)?.catch(() => undefined);
+    // Claimed in the same tick as the check above, and released before waiters wake, so that they find the answer stored.
+    const attempt = replayOrRun(department, key, bodyHash, run).finally(() => inFlight.delete(slot));
+    inFlight.set(slot, attempt);
+    return attempt;
+  }
+
+  async function replayOrRun(
+    department: DepartmentRuntime,
+    key: string,
+    bodyHash: string,
+    run: () => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>,
+  ) {
     const stored = await department.store.idempotency.get(key);
     if (stored) {
       if (stored.bodyHash !== bodyHash) throw new GatewayError("IDEMPOTENCY_KEY_REUSED", { field: "Idempotency-Key" });
       return { status: stored.status, body: stored.body, headers: { "Idempotent-Replayed": "true" } };
     }
-    const pending = run();
-    inFlight.set(slot, pending);
-    try {
-      const result = await pending;
-      if (result.status < 300) {
-        await department.store.idempotency.put(key, { bodyHash, status: result.status, body: result.body });
-      }
-      return result;
-    } finally {
-      inFlight.delete(slot);
+    const result = await run();
+    if (result.status < 300) {
+      await department.store.idempotency.put(key, { bodyHash, status: result.status, body: result.body });
     }
+    return result;
   }
 }

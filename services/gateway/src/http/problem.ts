@@ -11,6 +11,8 @@ export function sendProblem(res: Response, error: GatewayError, instance?: strin
     .status(error.status)
     .type("application/problem+json")
     .json({
+      // Extensions first: a member of their own must never mask one RFC 9457 defines (status, title, ...).
+      ...error.extensions,
       type: `${PROBLEM_TYPE_BASE}${error.code.toLowerCase().replaceAll("_", "-")}`,
       title: ERROR_CODES[error.code].title,
       status: error.status,
@@ -18,7 +20,6 @@ export function sendProblem(res: Response, error: GatewayError, instance?: strin
       ...(error.detail ? { detail: error.detail } : {}),
       ...(error.field ? { field: error.field } : {}),
       ...(instance ? { instance } : {}),
-      ...error.extensions,
     });
 }
 
@@ -34,6 +35,10 @@ export function toGatewayError(error: unknown): GatewayError {
   }
   if (e.type === "encoding.unsupported" || e.type === "charset.unsupported") {
     return new GatewayError("UNSUPPORTED_MEDIA_TYPE", { cause: error });
+  }
+  // Any other body-parser refusal (a body that does not inflate, a length that does not match) is the client's too.
+  if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {
+    return new GatewayError("MALFORMED_JSON", { field: "body", detail: "the body could not be read", cause: error });
   }
   return new GatewayError("INTERNAL", { cause: error });
 }

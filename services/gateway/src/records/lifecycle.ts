@@ -1,4 +1,5 @@
 // Revocation and supersession of a department's own records, sent to the chain and noted beside the record.
+import { type ContractTransactionResponse, type NonceManager, ZeroHash } from "ethers";
 import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
@@ -10,6 +11,22 @@ export interface LifecycleContext {
   store: DepartmentStore;
   /** Registries bound to the department's signer. */
   registries: Registries;
+  /** That signer: its nonce is reloaded after a failed send, as the anchor worker does. */
+  signer: NonceManager;
+}
+
+/**
+ * Sends a transaction and waits for it. A send the chain refuses (e.g. at gas estimation) has still used up a nonce in
+ * the NonceManager; without a reset every later transaction of the department would carry a nonce the chain never
+ * reaches.
+ */
+async function sent(ctx: LifecycleContext, send: () => Promise<ContractTransactionResponse>) {
+  try {
+    return await (await send()).wait();
+  } catch (cause) {
+    ctx.signer.reset();
+    throw cause;
+  }
 }
 
 async function anchoredState(ctx: LifecycleContext, recordHash: Hex32, field: string): Promise<AnchorState> {
@@ -26,30 +43,32 @@ async function anchoredState(ctx: LifecycleContext, recordHash: Hex32, field: st
 
 /** A batched record must be registered on chain by itself before it can be superseded. */
 async function registerIfBatched(ctx: LifecycleContext, recordHash: Hex32, state: AnchorState): Promise<void> {
-  if (!state.batchRoot) return;
+  const root = state.batchRoot;
+  if (!root) return;
   const [status] = await ctx.registries.records.recordStatus(ctx.departmentId, recordHash);
   if (status !== 0n) return;
   const record = await ctx.store.getRecord(recordHash);
   if (!record) throw new GatewayError("RECORD_NOT_FOUND");
-  await (
-    await ctx.registries.records.registerBatchRecord(state.batchRoot, anchorOf(record, recordHash), state.proof ?? [])
-  ).wait();
+  await sent(ctx, () =>
+    ctx.registries.records.registerBatchRecord(root, anchorOf(record, recordHash), state.proof ?? []),
+  );
 }
 
 export async function revokeRecord(ctx: LifecycleContext, recordHash: Hex32, reason: number): Promise<AnchorState> {
   const state = await anchoredState(ctx, recordHash, "recordHash");
   if (state.revokedAt) throw new GatewayError("RECORD_ALREADY_REVOKED", { field: "recordHash" });
   const [status] = await ctx.registries.records.recordStatus(ctx.departmentId, recordHash);
-  const tx =
-    state.batchRoot && status === 0n
-      ? await ctx.registries.records.revokeBatchRecord(
+  const record = state.batchRoot && status === 0n ? ((await ctx.store.getRecord(recordHash)) ?? fail()) : undefined;
+  const receipt = await sent(ctx, () =>
+    record && state.batchRoot
+      ? ctx.registries.records.revokeBatchRecord(
           state.batchRoot,
-          anchorOf((await ctx.store.getRecord(recordHash)) ?? fail(), recordHash),
+          anchorOf(record, recordHash),
           state.proof ?? [],
           reason,
         )
-      : await ctx.registries.records.revokeRecord(recordHash, reason);
-  const receipt = await tx.wait();
+      : ctx.registries.records.revokeRecord(recordHash, reason),
+  );
   const block = receipt ? await receipt.getBlock() : null;
   const updated: AnchorState = {
     ...state,
@@ -65,6 +84,12 @@ export async function supersedeRecord(ctx: LifecycleContext, oldHash: Hex32, new
   const newer = await anchoredState(ctx, newHash, "newRecordHash");
   if (older.revokedAt) throw new GatewayError("RECORD_ALREADY_REVOKED", { field: "recordHash" });
   if (older.supersededBy) throw new GatewayError("RECORD_ALREADY_SUPERSEDED", { field: "recordHash" });
+  // The chain's rules for the newer record, checked here so that a refusal is the client's 4xx, not a failed send.
+  if (newHash === oldHash) {
+    throw new GatewayError("VALIDATION_FAILED", { field: "newRecordHash", detail: "a record cannot supersede itself" });
+  }
+  if (newer.revokedAt) throw new GatewayError("RECORD_ALREADY_REVOKED", { field: "newRecordHash" });
+  if (newer.supersededBy) throw new GatewayError("RECORD_ALREADY_SUPERSEDED", { field: "newRecordHash" });
   const [olderRecord, newerRecord] = await Promise.all([ctx.store.getRecord(oldHash), ctx.store.getRecord(newHash)]);
   if (
     olderRecord?.credentialType !== newerRecord?.credentialType ||
@@ -75,9 +100,16 @@ export async function supersedeRecord(ctx: LifecycleContext, oldHash: Hex32, new
       detail: "a record can only be superseded by one of the same credential type about the same subject",
     });
   }
+  const [, newerOnChain] = await ctx.registries.records.recordStatus(ctx.departmentId, newHash);
+  if (newerOnChain.supersedes !== ZeroHash) {
+    throw new GatewayError("VALIDATION_FAILED", {
+      field: "newRecordHash",
+      detail: "the newer record already replaces another record",
+    });
+  }
   await registerIfBatched(ctx, oldHash, older);
   await registerIfBatched(ctx, newHash, newer);
-  await (await ctx.registries.records.supersede(oldHash, newHash)).wait();
+  await sent(ctx, () => ctx.registries.records.supersede(oldHash, newHash));
   const updated: AnchorState = { ...older, supersededBy: newHash };
   await ctx.store.anchors.put(oldHash, updated);
   return updated;

@@ -2,7 +2,7 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
-import { RECORD_LEAF_TYPES, recordLeafValues } from "../../../../lib/encoding/recordLeaf.ts";
+import { RECORD_LEAF_TYPES, type RecordAnchor, recordLeafValues } from "../../../../lib/encoding/recordLeaf.ts";
 import { decideStatus, statusName } from "../../../../lib/records/statusRules.ts";
 import type { ChainIndex } from "../chain/chainIndex.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
@@ -16,6 +16,11 @@ export interface VerifyInput {
   issuerId?: number;
   /** For a batched record: its batch root and Merkle proof. */
   anchor?: { batchRoot: Hex32; proof: Hex32[] };
+  /**
+   * With a bare hash of a batched record: the public facts its leaf commits to. Federation hands these out instead of
+   * the record when the consumer holds no grant, so that the record's existence can still be proved.
+   */
+  leaf?: RecordAnchor;
 }
 
 export interface Evidence {
@@ -70,21 +75,28 @@ function target(input: VerifyInput): { recordHash: Hex32; issuerId: number } {
   return { recordHash: input.recordHash.toLowerCase() as Hex32, issuerId: input.issuerId };
 }
 
+/** The leaf facts of the presented record, or of the presented leaf when it is about this hash. */
+function leafFacts(input: VerifyInput, recordHash: Hex32): RecordAnchor | undefined {
+  if (input.record) return anchorOf(input.record, recordHash);
+  return input.leaf?.recordHash.toLowerCase() === recordHash ? input.leaf : undefined;
+}
+
 function fromIndex(ctx: VerifyContext, input: VerifyInput, recordHash: Hex32, issuerId: number): Evidence | undefined {
   const stored = ctx.index.record(issuerId, recordHash);
   if (stored) return { ...stored };
-  if (!input.record || !input.anchor) return undefined;
+  const facts = leafFacts(input, recordHash);
+  if (!facts || !input.anchor) return undefined;
   const batch = ctx.index.batch(issuerId, input.anchor.batchRoot);
   if (!batch) return undefined;
-  const leaf = recordLeafValues(anchorOf(input.record, recordHash));
+  const leaf = recordLeafValues(facts);
   if (!StandardMerkleTree.verify(input.anchor.batchRoot, [...RECORD_LEAF_TYPES], leaf, input.anchor.proof))
     return undefined;
   return {
     issuer: issuerId,
-    credentialType: input.record.typeId,
+    credentialType: facts.credentialType,
     anchoredAt: batch.anchoredAt,
-    validFrom: input.record.validFrom,
-    validUntil: input.record.validUntil,
+    validFrom: facts.validFrom,
+    validUntil: facts.validUntil,
     revokedAt: 0,
     revocationReason: 0,
     batchRoot: input.anchor.batchRoot,
@@ -95,15 +107,12 @@ function fromIndex(ctx: VerifyContext, input: VerifyInput, recordHash: Hex32, is
 
 async function fromChain(ctx: VerifyContext, input: VerifyInput, recordHash: Hex32, issuerId: number) {
   const blockTag = await ctx.registries.records.runner?.provider?.getBlockNumber();
+  const facts = leafFacts(input, recordHash);
   const [status, e] =
-    input.record && input.anchor
-      ? await ctx.registries.records.batchRecordStatus(
-          issuerId,
-          input.anchor.batchRoot,
-          anchorOf(input.record, recordHash),
-          input.anchor.proof,
-          { blockTag },
-        )
+    facts && input.anchor
+      ? await ctx.registries.records.batchRecordStatus(issuerId, input.anchor.batchRoot, facts, input.anchor.proof, {
+          blockTag,
+        })
       : await ctx.registries.records.recordStatus(issuerId, recordHash, { blockTag });
   const evidence: Evidence = {
     issuer: Number(e.issuer),
@@ -141,7 +150,8 @@ export async function verifyRecord(ctx: VerifyContext, input: VerifyInput, fresh
   const status = decideStatus(
     { ...evidence, supersededBy: evidence.supersededBy ?? ZERO },
     now,
-    ctx.index.isAuthorised(evidence.issuer, evidence.credentialType, evidence.anchoredAt),
+    // As on chain: a single record's authority was checked when it was anchored; a batch's records are judged here.
+    !evidence.batchRoot || ctx.index.isAuthorised(evidence.issuer, evidence.credentialType, evidence.anchoredAt),
     ctx.index.isSuspended(evidence.issuer),
   );
   return { status: statusName(status), recordHash, evidence, asOfBlock, source: "index" };

@@ -29,7 +29,11 @@ export interface DepartmentStore {
   anchors: Sub<AnchorState>;
   outbox: Sub<OutboxEntry>;
   bySubject: Sub<Hex32>;
-  idempotency: Sub<IdempotentResponse>;
+  /** Remembered answers, sealed like records: an answer can carry a record's fields. */
+  idempotency: {
+    get(key: string): Promise<IdempotentResponse | undefined>;
+    put(key: string, response: IdempotentResponse): Promise<void>;
+  };
   meta: Sub<unknown>;
   /** Sublevels other modules own (access log, applications) hang off the same database for atomic writes. */
   sublevel<V>(name: string): Sub<V>;
@@ -57,6 +61,7 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
   const json = <V>(name: string) => db.sublevel<string, V>(name, { valueEncoding: "json" }) as Sub<V>;
   const records = db.sublevel<string, Uint8Array>("records", { valueEncoding: "view" }) as Sub<Uint8Array>;
   const meta = json<unknown>("meta");
+  const idempotency = db.sublevel<string, Uint8Array>("idempotency", { valueEncoding: "view" }) as Sub<Uint8Array>;
   const counters = new Map<string, number>();
   const locks = new Map<string, Promise<void>>();
   const encoder = new TextEncoder();
@@ -66,7 +71,19 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
     anchors: json<AnchorState>("anchors"),
     outbox: json<OutboxEntry>("outbox"),
     bySubject: json<Hex32>("by-subject"),
-    idempotency: json<IdempotentResponse>("idempotency"),
+    idempotency: {
+      async get(key) {
+        const sealed = await idempotency.get(key);
+        if (sealed === undefined) return undefined;
+        return JSON.parse(decoder.decode(open(dataKey, sealed, encoder.encode(`idempotency:${key}`))));
+      },
+      async put(key, response) {
+        await idempotency.put(
+          key,
+          seal(dataKey, encoder.encode(JSON.stringify(response)), encoder.encode(`idempotency:${key}`)),
+        );
+      },
+    },
     meta,
     sublevel: json,
     recordsSublevel: () => records,

@@ -1,6 +1,9 @@
 // Every route a department serves, in the order the OpenAPI document lists them.
 import type { RouteSpec } from "../route.ts";
+import { auditAccessLogRoute, commitAccessLogRoute, listAccessLogRoute, myAccessLogRoute } from "./accessLog.ts";
+import { applicationTotalsRoute, applyRoute, getApplicationRoute } from "./applications.ts";
 import { getScenarioRoute, getTypeRoute, listScenariosRoute, listTypesRoute } from "./catalogue.ts";
+import { federationQueryRoute } from "./federation.ts";
 import { getRecordRoute, issueRoute, revokeRoute, supersedeRoute } from "./records.ts";
 import { verifyRoute } from "./verify.ts";
 
@@ -15,4 +18,12 @@ export const ROUTES: readonly RouteSpec<any, any>[] = [
   getTypeRoute,
   listScenariosRoute,
   getScenarioRoute,
+  applyRoute,
+  getApplicationRoute,
+  applicationTotalsRoute,
+  federationQueryRoute,
+  listAccessLogRoute,
+  auditAccessLogRoute,
+  commitAccessLogRoute,
+  myAccessLogRoute,
 ];

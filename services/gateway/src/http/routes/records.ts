@@ -22,6 +22,7 @@ const lifecycle = (department: DepartmentRuntime) => ({
   departmentId: department.id,
   store: department.store,
   registries: department.registries,
+  signer: department.signer,
 });
 
 export const issueRoute = defineRoute({

@@ -1,0 +1,106 @@
+// The auditor's check of a department's access log: the hash chain end to end, and every committed range's root.
+import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import type { DepartmentRuntime } from "../department.ts";
+import { GatewayError } from "../errors/GatewayError.ts";
+import { accessLogEntries } from "./accessLog.ts";
+import { accessLogRoot, entryHashOf, GENESIS_HASH } from "./accessLogEntry.ts";
+
+export type DivergenceKind =
+  | "sequence-gap"
+  | "entry-hash-mismatch"
+  | "chain-broken"
+  | "commitment-mismatch"
+  | "truncated";
+
+export interface AccessLogAudit {
+  department: string;
+  ok: boolean;
+  entries: number;
+  commitments: number;
+  /** The last sequence number the chain holds a commitment for (0 when none). */
+  committedThrough: number;
+  /** Entries after the last commitment: the chain cannot vouch for these yet. */
+  uncommitted: number;
+  asOfBlock: number;
+  /** The first place, in sequence order, where the log and its hashes or commitments disagree. */
+  divergence?: { seq: number; kind: DivergenceKind; detail: string; commitment?: number };
+}
+
+interface OnChainRange {
+  index: number;
+  fromSeq: number;
+  toSeq: number;
+  root: string;
+}
+
+async function commitmentsOnChain(department: DepartmentRuntime): Promise<{ ranges: OnChainRange[]; block: number }> {
+  const log = department.registries.accessLog;
+  try {
+    const block = (await log.runner?.provider?.getBlockNumber()) ?? 0;
+    const count = Number(await log.commitmentCount(department.id, { blockTag: block }));
+    const ranges = await Promise.all(
+      Array.from({ length: count }, async (_, index) => {
+        const c = await log.commitmentAt(department.id, index, { blockTag: block });
+        return { index, fromSeq: Number(c.fromSeq), toSeq: Number(c.toSeq), root: c.root };
+      }),
+    );
+    return { ranges, block };
+  } catch (cause) {
+    throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
+  }
+}
+
+/** Re-reads every entry; reports the first divergence, so the auditor knows from where on the log cannot be trusted. */
+export async function auditAccessLog(department: DepartmentRuntime): Promise<AccessLogAudit> {
+  const { ranges, block } = await commitmentsOnChain(department);
+  const committedThrough = ranges.at(-1)?.toSeq ?? 0;
+  let seq = 0;
+  let prev: Hex32 = GENESIS_HASH;
+  let hashes: Hex32[] = [];
+  let next = 0;
+  let divergence: AccessLogAudit["divergence"];
+  for await (const entry of accessLogEntries(department.store).values()) {
+    seq++;
+    const hash = entryHashOf(entry);
+    if (entry.seq !== seq) divergence = { seq, kind: "sequence-gap", detail: `found entry ${entry.seq} at ${seq}` };
+    else if (hash !== entry.entryHash)
+      divergence = { seq, kind: "entry-hash-mismatch", detail: "the entry does not hash to its entryHash" };
+    else if (entry.prevHash !== prev)
+      divergence = { seq, kind: "chain-broken", detail: "prevHash is not the previous entry's hash" };
+    if (divergence) break;
+    prev = hash;
+    hashes.push(hash);
+    const range = ranges[next];
+    if (range && seq === range.toSeq) {
+      // The registry keeps ranges contiguous from 1, so `hashes` holds exactly this range's entries.
+      if (accessLogRoot(hashes) !== range.root) {
+        divergence = {
+          seq: range.fromSeq,
+          kind: "commitment-mismatch",
+          detail: `entries ${range.fromSeq}..${range.toSeq} do not hash to the root committed on chain`,
+          commitment: range.index,
+        };
+        break;
+      }
+      hashes = [];
+      next++;
+    }
+  }
+  if (!divergence && seq < committedThrough) {
+    divergence = {
+      seq: seq + 1,
+      kind: "truncated",
+      detail: `the chain holds commitments through ${committedThrough}, the log ends at ${seq}`,
+    };
+  }
+  return {
+    department: department.code,
+    ok: divergence === undefined,
+    entries: seq,
+    commitments: ranges.length,
+    committedThrough,
+    uncommitted: Math.max(0, seq - committedThrough),
+    asOfBlock: block,
+    ...(divergence ? { divergence } : {}),
+  };
+}

@@ -1,0 +1,107 @@
+// The issuer side of a record query: purpose and grant checked on chain, the access logged, then the answer.
+import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import { codeKey } from "../../../../lib/encoding/codeKey.ts";
+import type { AccessOutcome } from "../audit/accessLogEntry.ts";
+import type { DepartmentRuntime } from "../department.ts";
+import { GatewayError } from "../errors/GatewayError.ts";
+import { anchorOf } from "../records/canonicalRecord.ts";
+import type { GatewayServices } from "../services.ts";
+import type { FederationAnswer, FederationQuery } from "./protocol.ts";
+
+interface Latest {
+  recordHash?: Hex32;
+  /** The newest anchored record was revoked and nothing valid came after it. */
+  revoked: boolean;
+}
+
+/** The newest anchored record of the type about the subject that is neither revoked nor superseded. */
+async function latestRecord(department: DepartmentRuntime, subjectRef: Hex32, type: string): Promise<Latest> {
+  const { store } = department;
+  const prefix = `${subjectRef}!${type}!`;
+  let revoked = false;
+  // Keys end in the fixed-width outbox sequence number, so in reverse the newest comes first.
+  for await (const recordHash of store.bySubject.values({ gte: prefix, lt: `${prefix}~`, reverse: true })) {
+    const state = await store.anchors.get(recordHash);
+    if (state?.state !== "anchored" || state.supersededBy) continue;
+    if (state.revokedAt) {
+      revoked = true;
+      continue;
+    }
+    return { recordHash, revoked: false };
+  }
+  return { revoked };
+}
+
+/** Whether the purpose scenario lists the type as a material of one of its matters. */
+function purposeCovers(services: GatewayServices, purpose: string, type: string): boolean {
+  const scenario = services.catalogue.scenarios().find((e) => e.scenario.code === purpose)?.scenario;
+  return scenario?.matters.some((m) => m.materials.includes(type)) ?? false;
+}
+
+async function mayRead(services: GatewayServices, consumerId: number, query: FederationQuery): Promise<boolean> {
+  try {
+    return await services.registries.grants.mayRead(consumerId, codeKey(query.credentialType), codeKey(query.purpose));
+  } catch (cause) {
+    throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
+  }
+}
+
+/** Logs a refused query; the refusal is part of who-asked-for-what as much as an answer is. */
+export function logDenied(department: DepartmentRuntime, consumer: string, query: FederationQuery) {
+  return department.accessLog.append({ consumer, ...query, outcome: "denied" });
+}
+
+export async function answerQuery(
+  services: GatewayServices,
+  department: DepartmentRuntime,
+  consumer: string,
+  query: FederationQuery,
+): Promise<FederationAnswer> {
+  const entry = services.catalogue.type(query.credentialType);
+  if (!entry.type.issuers.includes(department.code)) throw new GatewayError("NOT_ISSUER", { field: "credentialType" });
+  if (!purposeCovers(services, query.purpose, query.credentialType)) {
+    await logDenied(department, consumer, query);
+    throw new GatewayError("PURPOSE_NOT_COVERED", {
+      field: "purpose",
+      detail: `the purpose ${query.purpose} does not ask for ${query.credentialType}`,
+    });
+  }
+  const consumerId = services.catalogue.departmentIds.get(consumer) ?? 0;
+  // A department reading its own records needs no grant: it holds them already.
+  const granted = consumerId === department.id || (await mayRead(services, consumerId, query));
+  const latest = await latestRecord(department, query.subjectRef, query.credentialType);
+  const outcome: AccessOutcome = !latest.recordHash ? "not-found" : granted ? "shared" : "evidence-only";
+  const [record, state] = latest.recordHash
+    ? await Promise.all([
+        department.store.getRecord(latest.recordHash),
+        department.store.anchors.get(latest.recordHash),
+      ])
+    : [undefined, undefined];
+  // The log entry is durable before anything leaves: an answer that was never logged is never given.
+  await department.accessLog.append({
+    consumer,
+    ...query,
+    outcome,
+    ...(latest.recordHash ? { recordHash: latest.recordHash } : {}),
+  });
+  services.metrics.inc("oncechain_federation_answers_total", "Record queries answered to other departments", {
+    outcome,
+  });
+  if (!latest.recordHash || !record || !state)
+    return { found: false, reason: latest.revoked ? "revoked" : "not-found" };
+  return {
+    found: true,
+    granted,
+    issuer: department.code,
+    issuerId: department.id,
+    recordHash: latest.recordHash,
+    leaf: anchorOf(record, latest.recordHash),
+    anchor: {
+      ...(state.batchRoot ? { batchRoot: state.batchRoot } : {}),
+      proof: state.proof ?? [],
+      ...(state.txHash ? { txHash: state.txHash } : {}),
+      ...(state.blockNumber !== undefined ? { blockNumber: state.blockNumber } : {}),
+    },
+    ...(granted ? { record } : {}),
+  };
+}

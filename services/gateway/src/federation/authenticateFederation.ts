@@ -1,0 +1,86 @@
+// The issuer side of federation authentication: a fresh request signed by a key the chain lists for the sender.
+import { createHash } from "node:crypto";
+import { verifyMessage } from "ethers";
+import type { Request } from "express";
+import type { Caller } from "../auth/apiKeys.ts";
+import type { DepartmentRuntime } from "../department.ts";
+import { GatewayError } from "../errors/GatewayError.ts";
+import type { GatewayServices } from "../services.ts";
+import { logDenied } from "./answerQuery.ts";
+import { federationQuerySchema } from "./protocol.ts";
+import { FEDERATION_HEADERS, federationMessage } from "./signing.ts";
+
+/** How far a request's timestamp may be from this gateway's clock, either way. */
+export const REPLAY_WINDOW_MS = 60_000;
+
+export type FederationAuthenticator = (req: Request, department: DepartmentRuntime) => Promise<Caller>;
+
+const invalid = (detail: string) => new GatewayError("FEDERATION_SIGNATURE_INVALID", { detail });
+
+/**
+ * Builds `authenticateFederation(req, department)`. Within the window each signed message is accepted once: a captured
+ * request cannot be sent again, while a gateway that retries signs again with a new timestamp. The message, not the
+ * signature, is remembered, because a second valid signature of the same message can be derived from the first.
+ */
+export function createFederationAuthenticator(services: GatewayServices): FederationAuthenticator {
+  const seen = new Map<string, number>();
+
+  function remember(message: string, now: number): boolean {
+    // Entries are inserted in time order, so the expired ones are at the front.
+    for (const [m, expires] of seen) {
+      if (expires >= now) break;
+      seen.delete(m);
+    }
+    const key = createHash("sha256").update(message, "utf8").digest("hex");
+    if (seen.has(key)) return false;
+    seen.set(key, now + 2 * REPLAY_WINDOW_MS);
+    return true;
+  }
+
+  return async function authenticateFederation(req, department) {
+    const code = req.get(FEDERATION_HEADERS.department) ?? "";
+    const timestamp = req.get(FEDERATION_HEADERS.timestamp) ?? "";
+    const signature = req.get(FEDERATION_HEADERS.signature) ?? "";
+    if (!code || !timestamp || !signature) throw invalid("the request carries no department signature");
+    if (!/^\d{1,16}$/.test(timestamp)) throw invalid("the timestamp must be Unix milliseconds");
+    if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) throw invalid("the signature must be 65 bytes of hex");
+    const now = services.now();
+    if (Math.abs(now - Number(timestamp)) > REPLAY_WINDOW_MS) {
+      throw new GatewayError("FEDERATION_REQUEST_EXPIRED", {
+        detail: `the timestamp must be within ${REPLAY_WINDOW_MS / 1000} s of the issuer's clock`,
+      });
+    }
+    const consumerId = services.catalogue.departmentIds.get(code);
+    if (consumerId === undefined) throw invalid("the request names no registered department");
+    let signer: string;
+    let message: string;
+    try {
+      message = federationMessage({
+        method: req.method,
+        path: `${req.baseUrl}${req.path}`,
+        body: req.body,
+        timestamp: Number(timestamp),
+        department: code,
+      });
+      signer = verifyMessage(message, signature);
+    } catch {
+      throw invalid("the signature does not recover to a key");
+    }
+    let standing: { departmentId: bigint; suspended: boolean };
+    try {
+      standing = await services.registries.departments.signerDepartment(signer);
+    } catch (cause) {
+      throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
+    }
+    // A signature over other content, or by a key of another department, recovers to a key that is not the sender's.
+    if (Number(standing.departmentId) !== consumerId) throw invalid(`the signing key does not sign for ${code}`);
+    if (!remember(message, now)) throw new GatewayError("FEDERATION_REPLAYED");
+    if (standing.suspended) {
+      // The sender is proved, so the refused attempt belongs in the issuer's log; an unproved sender's would not.
+      const query = federationQuerySchema.safeParse(req.body);
+      if (query.success) await logDenied(department, code, query.data);
+      throw new GatewayError("DEPARTMENT_SUSPENDED", { detail: `${code} is suspended` });
+    }
+    return { keyId: `federation:${signer}`, role: "consumer", department: code };
+  };
+}

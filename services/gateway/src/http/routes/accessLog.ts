@@ -1,0 +1,148 @@
+// Routes of a department's access log: read it, audit it against the chain, commit it now, and a citizen's own view.
+import { z } from "zod";
+import { ACCESS_OUTCOMES, type AccessLogEntry } from "../../audit/accessLogEntry.ts";
+import { auditAccessLog } from "../../audit/auditAccessLog.ts";
+import { subjectRefOf } from "../../records/issueRecord.ts";
+import type { GatewayServices } from "../../services.ts";
+import { defineRoute } from "../route.ts";
+import { hex32, subjectSchema } from "../schemas.ts";
+
+const entrySchema = z
+  .object({
+    seq: z.number(),
+    at: z.string(),
+    consumer: z.string(),
+    subjectRef: z.string(),
+    credentialType: z.string(),
+    purpose: z.string(),
+    applicationId: z.string(),
+    outcome: z.enum(ACCESS_OUTCOMES),
+    recordHash: z.string().optional(),
+    prevHash: z.string(),
+    entryHash: z.string(),
+  })
+  .meta({ id: "AccessLogEntry" });
+
+const pageQuery = z.object({
+  subjectRef: hex32.optional(),
+  from: z.coerce.number().int().min(1).optional().meta({ description: "First sequence number (default 1)" }),
+  limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: "At most this many (default 100)" }),
+});
+
+const auditSchema = z
+  .object({
+    department: z.string(),
+    ok: z.boolean(),
+    entries: z.number(),
+    commitments: z.number(),
+    committedThrough: z.number(),
+    uncommitted: z.number(),
+    asOfBlock: z.number(),
+    divergence: z
+      .object({ seq: z.number(), kind: z.string(), detail: z.string(), commitment: z.number().optional() })
+      .optional(),
+  })
+  .meta({ id: "AccessLogAudit" });
+
+/** Department names beside codes, for a citizen reading who asked. */
+const withConsumerNames = (services: GatewayServices, entries: AccessLogEntry[]) =>
+  entries.map((e) => {
+    const d = services.catalogue.catalogue.departments.find((x) => x.code === e.consumer);
+    return { ...e, consumerNameZh: d?.nameZh ?? e.consumer, consumerNameEn: d?.nameEn ?? e.consumer };
+  });
+
+export const listAccessLogRoute = defineRoute({
+  method: "get",
+  path: "/access-log",
+  operationId: "listAccessLog",
+  summary: "Who asked this department for which records, for what purpose, with what outcome: in sequence order",
+  tags: ["access log"],
+  auth: ["auditor", "operator"],
+  query: pageQuery,
+  responses: {
+    200: {
+      description: "A page of entries; `next` is the sequence number to continue from",
+      schema: z.object({ entries: z.array(entrySchema), next: z.number().optional() }),
+    },
+  },
+  async handler({ department, query }) {
+    const from = query.from ?? 1;
+    const limit = query.limit ?? 100;
+    const entries = query.subjectRef
+      ? await department.accessLog.entriesAbout(query.subjectRef, from, limit)
+      : await department.accessLog.entries(from, limit);
+    const last = entries.at(-1);
+    return { status: 200, body: { entries, ...(entries.length === limit && last ? { next: last.seq + 1 } : {}) } };
+  },
+});
+
+export const auditAccessLogRoute = defineRoute({
+  method: "get",
+  path: "/access-log/audit",
+  operationId: "auditAccessLog",
+  summary:
+    "Re-reads the whole access log, checks its hash chain and every range committed on chain; names the first divergence",
+  tags: ["access log"],
+  auth: ["auditor"],
+  responses: { 200: { description: "The audit result", schema: auditSchema } },
+  async handler({ department }) {
+    return { status: 200, body: await auditAccessLog(department) };
+  },
+});
+
+export const commitAccessLogRoute = defineRoute({
+  method: "post",
+  path: "/access-log/commit",
+  operationId: "commitAccessLog",
+  summary: "Commits the entries not yet committed to the chain now (a Merkle root over their hashes)",
+  tags: ["access log"],
+  auth: ["operator"],
+  body: z.strictObject({}).optional(),
+  responses: {
+    200: {
+      description: "The range committed, or null when every entry was committed already",
+      schema: z.object({
+        committed: z
+          .object({
+            index: z.number(),
+            fromSeq: z.number(),
+            toSeq: z.number(),
+            root: z.string(),
+            committedAt: z.number(),
+            txHash: z.string().optional(),
+            blockNumber: z.number().optional(),
+          })
+          .nullable(),
+      }),
+    },
+  },
+  async handler({ department }) {
+    const committed = await department.accessLogCommitter.commitNow();
+    return { status: 200, body: { committed: committed ?? null } };
+  },
+});
+
+export const myAccessLogRoute = defineRoute({
+  method: "post",
+  path: "/access-log/mine",
+  operationId: "citizenAccessLog",
+  summary:
+    "For a citizen at the counter: every access to this department's records about them. The ID number is used only to compute the subject reference",
+  tags: ["access log"],
+  auth: ["auditor"],
+  body: z.strictObject({ subject: subjectSchema }),
+  responses: {
+    200: {
+      description: "The entries about the subject, with the asking departments' names",
+      schema: z.object({
+        subjectRef: z.string(),
+        entries: z.array(entrySchema.extend({ consumerNameZh: z.string(), consumerNameEn: z.string() })),
+      }),
+    },
+  },
+  async handler({ department, services, body }) {
+    const subjectRef = subjectRefOf(body.subject, services.districtSecret);
+    const entries = await department.accessLog.entriesAbout(subjectRef, 1, 10_000);
+    return { status: 200, body: { subjectRef, entries: withConsumerNames(services, entries) } };
+  },
+});

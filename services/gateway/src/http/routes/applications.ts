@@ -1,0 +1,152 @@
+// Routes of scenario applications: apply (materials checked with the issuers), read one, and the totals.
+import { z } from "zod";
+import { GatewayError } from "../../errors/GatewayError.ts";
+import { applicationIdSchema } from "../../federation/protocol.ts";
+import { applicationStore } from "../../scenarios/applicationStore.ts";
+import { applyScenario } from "../../scenarios/applyScenario.ts";
+import { REQUIRED_REASONS, UNAVAILABLE_REASONS } from "../../scenarios/materialOutcome.ts";
+import { defineRoute } from "../route.ts";
+import { subjectSchema } from "../schemas.ts";
+
+const evidenceSchema = z.object({
+  issuer: z.string(),
+  issuerId: z.number(),
+  recordHash: z.string(),
+  status: z.string(),
+  asOfBlock: z.number(),
+  anchor: z.object({
+    batchRoot: z.string().optional(),
+    proof: z.array(z.string()),
+    txHash: z.string().optional(),
+    blockNumber: z.number().optional(),
+  }),
+  validUntil: z.number(),
+});
+
+const outcomeSchema = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("waived"),
+    shared: z.boolean(),
+    evidence: evidenceSchema,
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
+  z.object({
+    status: z.literal("required"),
+    reason: z.enum(REQUIRED_REASONS),
+    issuer: z.string().optional(),
+    evidence: evidenceSchema.optional(),
+  }),
+  z.object({ status: z.literal("unavailable"), reason: z.enum(UNAVAILABLE_REASONS), issuer: z.string().optional() }),
+]);
+
+const countsSchema = z.object({
+  materials: z.number(),
+  waived: z.number(),
+  required: z.number(),
+  unavailable: z.number(),
+});
+
+const applicationSchema = z
+  .object({
+    applicationId: z.string(),
+    department: z.string(),
+    scenario: z.object({
+      code: z.string(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      version: z.number(),
+      definitionHash: z.string(),
+    }),
+    subjectRef: z.string(),
+    organisationRef: z.string().optional(),
+    submittedAt: z.string(),
+    evaluatedAt: z.string(),
+    evaluations: z.number(),
+    materials: z.array(
+      z.object({ credentialType: z.string(), nameZh: z.string(), nameEn: z.string(), outcome: outcomeSchema }),
+    ),
+    matters: z.array(
+      z.object({
+        code: z.string(),
+        nameZh: z.string(),
+        nameEn: z.string(),
+        department: z.string(),
+        materials: z.array(z.string()),
+        waived: z.array(z.string()),
+        required: z.array(z.string()),
+        unavailable: z.array(z.string()),
+      }),
+    ),
+    counts: countsSchema,
+  })
+  .meta({ id: "Application" });
+
+const scenarioTotals = z.object({
+  applications: z.number(),
+  materialsRequested: z.number(),
+  materialsWaived: z.number().meta({ description: "Materials no longer collected from applicants" }),
+  materialsRequired: z.number(),
+  materialsUnavailable: z.number(),
+});
+
+export const applyRoute = defineRoute({
+  method: "post",
+  path: "/applications",
+  operationId: "applyScenario",
+  summary:
+    "Applies for a scenario: each material is asked of its issuers' gateways and verified on chain; waived, required or unavailable. The same applicationId re-evaluates",
+  tags: ["applications"],
+  auth: ["consumer"],
+  body: z.strictObject({
+    scenario: z.string().min(1).max(128),
+    subject: subjectSchema,
+    organisation: subjectSchema.optional(),
+    applicationId: applicationIdSchema.optional(),
+  }),
+  responses: {
+    201: { description: "A new application, evaluated (with any data the issuers shared)", schema: applicationSchema },
+    200: { description: "An application re-evaluated", schema: applicationSchema },
+  },
+  async handler({ department, services, body }) {
+    const { application, created } = await applyScenario({ services, department }, body);
+    return {
+      status: created ? 201 : 200,
+      body: application,
+      headers: { Location: `applications/${application.applicationId}` },
+    };
+  },
+});
+
+export const getApplicationRoute = defineRoute({
+  method: "get",
+  path: "/applications/:applicationId",
+  operationId: "getApplication",
+  summary: "An application as last evaluated: evidence per material, without the record data received",
+  tags: ["applications"],
+  auth: ["consumer", "auditor"],
+  responses: { 200: { description: "The application", schema: applicationSchema } },
+  async handler({ department, params }) {
+    const application = await applicationStore(department.store).get(params.applicationId ?? "");
+    if (!application) throw new GatewayError("APPLICATION_NOT_FOUND", { field: "applicationId" });
+    return { status: 200, body: application };
+  },
+});
+
+export const applicationTotalsRoute = defineRoute({
+  method: "get",
+  path: "/applications",
+  operationId: "applicationTotals",
+  summary:
+    "Totals of this department's applications: materials requested, and waived (no longer collected), by scenario",
+  tags: ["applications"],
+  auth: ["auditor", "operator"],
+  responses: {
+    200: {
+      description: "The totals",
+      schema: scenarioTotals.extend({ byScenario: z.record(z.string(), scenarioTotals) }),
+    },
+  },
+  async handler({ department }) {
+    return { status: 200, body: await applicationStore(department.store).totals() };
+  },
+});

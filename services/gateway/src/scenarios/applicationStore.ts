@@ -1,0 +1,138 @@
+// Applications a department has evaluated, and the running totals of materials no longer collected, in its LevelDB.
+import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import { GatewayError } from "../errors/GatewayError.ts";
+import type { DepartmentStore } from "../store/departmentStore.ts";
+import type { MaterialOutcome } from "./materialOutcome.ts";
+
+export interface MaterialResult {
+  credentialType: string;
+  nameZh: string;
+  nameEn: string;
+  outcome: MaterialOutcome;
+}
+
+export interface MatterResult {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  department: string;
+  materials: string[];
+  waived: string[];
+  required: string[];
+  unavailable: string[];
+}
+
+export interface Counts {
+  materials: number;
+  waived: number;
+  required: number;
+  unavailable: number;
+}
+
+/** An application as kept: subject references only, and the record data it received left out (see saveApplication). */
+export interface Application {
+  applicationId: string;
+  department: string;
+  scenario: { code: string; nameZh: string; nameEn: string; version: number; definitionHash: Hex32 };
+  subjectRef: Hex32;
+  organisationRef?: Hex32;
+  submittedAt: string;
+  evaluatedAt: string;
+  evaluations: number;
+  materials: MaterialResult[];
+  matters: MatterResult[];
+  counts: Counts;
+}
+
+export interface ScenarioTotals {
+  applications: number;
+  materialsRequested: number;
+  /** Materials the applicants did not have to bring: the data travelled instead. */
+  materialsWaived: number;
+  materialsRequired: number;
+  materialsUnavailable: number;
+}
+
+export interface Totals extends ScenarioTotals {
+  byScenario: Record<string, ScenarioTotals>;
+}
+
+const EMPTY: ScenarioTotals = {
+  applications: 0,
+  materialsRequested: 0,
+  materialsWaived: 0,
+  materialsRequired: 0,
+  materialsUnavailable: 0,
+};
+
+function add(totals: ScenarioTotals, counts: Counts, applications: number, sign: 1 | -1): ScenarioTotals {
+  return {
+    applications: totals.applications + applications,
+    materialsRequested: totals.materialsRequested + sign * counts.materials,
+    materialsWaived: totals.materialsWaived + sign * counts.waived,
+    materialsRequired: totals.materialsRequired + sign * counts.required,
+    materialsUnavailable: totals.materialsUnavailable + sign * counts.unavailable,
+  };
+}
+
+const queues = new WeakMap<DepartmentStore, Promise<unknown>>();
+
+export function applicationStore(store: DepartmentStore) {
+  const applications = store.sublevel<Application>("applications");
+  const totals = store.sublevel<Totals>("application-totals");
+
+  async function readTotals(): Promise<Totals> {
+    return (await totals.get("all")) ?? { ...EMPTY, byScenario: {} };
+  }
+
+  /**
+   * Saves an evaluation; a re-evaluation replaces the previous one and its counts, so totals count each application
+   * once, as it stands now. Record data is dropped before saving: the issuer keeps the authoritative copy, and a copy
+   * here would be personal data at rest outside it.
+   */
+  async function write(application: Application): Promise<Application> {
+    const previous = await applications.get(application.applicationId);
+    if (
+      previous &&
+      (previous.scenario.code !== application.scenario.code || previous.subjectRef !== application.subjectRef)
+    ) {
+      throw new GatewayError("APPLICATION_CONFLICT", { field: "applicationId" });
+    }
+    const kept: Application = {
+      ...application,
+      submittedAt: previous?.submittedAt ?? application.submittedAt,
+      evaluations: (previous?.evaluations ?? 0) + 1,
+      materials: application.materials.map((m) => {
+        if (m.outcome.status !== "waived") return m;
+        const { data: _data, ...outcome } = m.outcome;
+        return { ...m, outcome };
+      }),
+    };
+    const code = application.scenario.code;
+    let all = await readTotals();
+    let scenario = all.byScenario[code] ?? EMPTY;
+    if (previous) {
+      all = { ...add(all, previous.counts, 0, -1), byScenario: all.byScenario };
+      scenario = add(scenario, previous.counts, 0, -1);
+    }
+    const isNew = previous ? 0 : 1;
+    all = { ...add(all, kept.counts, isNew, 1), byScenario: all.byScenario };
+    all.byScenario = { ...all.byScenario, [code]: add(scenario, kept.counts, isNew, 1) };
+    await store.db.batch([
+      { type: "put", sublevel: applications, key: kept.applicationId, value: kept },
+      { type: "put", sublevel: totals, key: "all", value: all },
+    ] as never);
+    return kept;
+  }
+
+  return {
+    /** Saves one at a time per department, so the read-modify-write of the totals never interleaves. */
+    save(application: Application): Promise<Application> {
+      const next = (queues.get(store) ?? Promise.resolve()).catch(() => undefined).then(() => write(application));
+      queues.set(store, next);
+      return next;
+    },
+    get: (applicationId: string) => applications.get(applicationId),
+    totals: readTotals,
+  };
+}

@@ -1,0 +1,129 @@
+// One material of an application: ask every authoritative issuer's gateway, verify what comes back against the chain.
+import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import type { DepartmentRuntime } from "../department.ts";
+import { GatewayError } from "../errors/GatewayError.ts";
+import type { FederationAnswer } from "../federation/protocol.ts";
+import { type Verdict, verifyRecord } from "../records/verifyRecord.ts";
+import type { GatewayServices } from "../services.ts";
+import { combineOutcomes, type MaterialOutcome, type RequiredReason } from "./materialOutcome.ts";
+
+export interface MaterialRequest {
+  credentialType: string;
+  /** The subject the material is about; undefined when the application named no subject of that kind. */
+  subjectRef?: Hex32;
+  purpose: string;
+  applicationId: string;
+}
+
+interface Ctx {
+  services: GatewayServices;
+  department: DepartmentRuntime;
+}
+
+interface Issuer {
+  code: string;
+  id: number;
+}
+
+type FoundAnswer = Extract<FederationAnswer, { found: true }>;
+
+/** Why a record that was found still does not waive the material, by verdict. */
+const REASON_BY_STATUS: Record<string, RequiredReason> = {
+  revoked: "revoked",
+  superseded: "superseded",
+  expired: "expired",
+  "not-yet-valid": "not-yet-valid",
+  "issuer-suspended": "issuer-suspended",
+  "issuer-not-authorised": "issuer-not-authorised",
+};
+
+/** The answer is about what was asked: this subject, this type, this issuer; and the record is the one anchored. */
+function aboutWhatWasAsked(request: MaterialRequest, issuer: Issuer, answer: FoundAnswer, type?: string): boolean {
+  const { record, leaf } = answer;
+  return (
+    leaf.recordHash === answer.recordHash &&
+    leaf.subjectRef === request.subjectRef &&
+    type === request.credentialType &&
+    answer.issuer === issuer.code &&
+    answer.issuerId === issuer.id &&
+    (!record || (record.subjectRef === leaf.subjectRef && record.typeId === leaf.credentialType))
+  );
+}
+
+/** Verifies an answer from the index, syncing it once first when it lags the anchor the issuer reports. */
+async function verifyAnswer(ctx: Ctx, request: MaterialRequest, issuer: Issuer, answer: FederationAnswer) {
+  if (!answer.found)
+    return { status: "required", reason: answer.reason, issuer: issuer.code } satisfies MaterialOutcome;
+  const type = ctx.services.catalogue.typeById(answer.leaf.credentialType)?.type.code;
+  if (!aboutWhatWasAsked(request, issuer, answer, type)) {
+    return { status: "required", reason: "mismatched", issuer: issuer.code } satisfies MaterialOutcome;
+  }
+  const { record, leaf, anchor } = answer;
+  const input = {
+    ...(record ? { record } : { leaf }),
+    recordHash: answer.recordHash,
+    issuerId: answer.issuerId,
+    ...(anchor.batchRoot ? { anchor: { batchRoot: anchor.batchRoot, proof: anchor.proof } } : {}),
+  };
+  const { index, registries, now } = ctx.services;
+  let verdict: Verdict;
+  try {
+    verdict = await verifyRecord({ index, registries, now }, input);
+    if (verdict.status === "unknown" || (anchor.blockNumber ?? 0) > verdict.asOfBlock) {
+      await index.syncNow();
+      verdict = await verifyRecord({ index, registries, now }, input);
+    }
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === "RECORD_TAMPERED") {
+      return { status: "required", reason: "tampered", issuer: issuer.code } satisfies MaterialOutcome;
+    }
+    return { status: "unavailable", reason: "chain-unavailable", issuer: issuer.code } satisfies MaterialOutcome;
+  }
+  const evidence = {
+    issuer: issuer.code,
+    issuerId: issuer.id,
+    recordHash: answer.recordHash,
+    status: verdict.status,
+    asOfBlock: verdict.asOfBlock,
+    anchor,
+    validUntil: leaf.validUntil,
+  };
+  if (verdict.status !== "valid") {
+    const reason = REASON_BY_STATUS[verdict.status] ?? "not-anchored";
+    return { status: "required", reason, issuer: issuer.code, evidence } satisfies MaterialOutcome;
+  }
+  return {
+    status: "waived",
+    shared: record !== undefined,
+    evidence,
+    ...(record ? { data: record.fields } : {}),
+  } satisfies MaterialOutcome;
+}
+
+async function askIssuer(ctx: Ctx, request: MaterialRequest, issuer: string): Promise<MaterialOutcome> {
+  const id = ctx.services.catalogue.departmentIds.get(issuer);
+  if (id === undefined || !request.subjectRef) return { status: "required", reason: "no-issuer", issuer };
+  const result = await ctx.services.federation.query(
+    ctx.department,
+    { code: issuer, id },
+    {
+      subjectRef: request.subjectRef,
+      credentialType: request.credentialType,
+      purpose: request.purpose,
+      applicationId: request.applicationId,
+    },
+  );
+  if (result.kind === "unavailable") return { status: "unavailable", reason: result.reason, issuer };
+  if (result.kind === "refused") {
+    const notGranted = result.code === "PURPOSE_NOT_COVERED" || result.code === "SHARING_NOT_GRANTED";
+    return { status: "required", reason: notGranted ? "not-granted" : "refused", issuer };
+  }
+  return verifyAnswer(ctx, request, { code: issuer, id }, result.answer);
+}
+
+/** Asks the type's authoritative issuers in parallel and keeps the best outcome (see combineOutcomes). */
+export async function evaluateMaterial(ctx: Ctx, request: MaterialRequest): Promise<MaterialOutcome> {
+  if (!request.subjectRef) return { status: "required", reason: "subject-not-given" };
+  const issuers = ctx.services.catalogue.type(request.credentialType).type.issuers;
+  return combineOutcomes(await Promise.all(issuers.map((issuer) => askIssuer(ctx, request, issuer))));
+}

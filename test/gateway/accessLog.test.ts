@@ -1,0 +1,221 @@
+// The access log: hash-chained entries, ranges committed on chain, an audit that finds edits, a citizen's own view.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectRegistries } from "../../lib/chain/registries.ts";
+import { subjectRef } from "../../lib/encoding/subjectRef.ts";
+import { accessLogEntries } from "../../services/gateway/src/audit/accessLog.ts";
+import {
+  type AccessLogEntry,
+  accessLogRoot,
+  entryHashOf,
+  GENESIS_HASH,
+} from "../../services/gateway/src/audit/accessLogEntry.ts";
+import { seqKey } from "../../services/gateway/src/store/departmentStore.ts";
+import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
+import { anchorAll, applicant, expectProblem, issue, runtime, shop } from "./scenarioSupport.ts";
+
+describe("the public security bureau's access log", () => {
+  let chain: SeededChain;
+  let gw: RunningGateway;
+  let auditor: string;
+  let operator: string;
+  const person = applicant(21);
+  const stranger = applicant(22);
+  const log = () => `${gw.base("psb")}/access-log`;
+  const apply = (department: string, subject = person) =>
+    call("POST", `${gw.base(department)}/applications`, gw.key(department, "consumer"), {
+      scenario: "open-convenience-store",
+      subject,
+      organisation: shop(21),
+    });
+  const audit = async () => (await call("GET", `${log()}/audit`, auditor)).body;
+  const entries = async (): Promise<AccessLogEntry[]> =>
+    (await call("GET", `${log()}?limit=1000`, auditor)).body.entries;
+  const stored = () => accessLogEntries(runtime(gw, "psb").store);
+
+  beforeAll(async () => {
+    chain = await seededChain();
+    gw = await startGateway(chain, ["psb", "market-regulation", "tobacco", "housing"]);
+    auditor = gw.key("psb", "auditor");
+    operator = gw.key("psb", "operator");
+    await issue(gw, "resident-id-card", person);
+    await anchorAll(gw, ["psb"]);
+    await apply("market-regulation");
+    await apply("tobacco");
+    await apply("market-regulation", stranger);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    chain?.cleanup();
+  });
+
+  it("chains every entry to the one before it by its hash", async () => {
+    const all = await entries();
+    expect(all.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(all[0]?.prevHash).toBe(GENESIS_HASH);
+    for (const [i, entry] of all.entries()) {
+      expect(entry.entryHash).toBe(entryHashOf(entry));
+      if (i > 0) expect(entry.prevHash).toBe(all[i - 1]?.entryHash);
+    }
+    expect(all.map((e) => [e.consumer, e.outcome])).toEqual([
+      ["market-regulation", "shared"],
+      ["tobacco", "shared"],
+      ["market-regulation", "not-found"],
+    ]);
+  });
+
+  it("commits the uncommitted range on chain under the Merkle root of the entries' hashes", async () => {
+    const first = await call("POST", `${log()}/commit`, operator, {});
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const all = await entries();
+    expect(first.body.committed).toMatchObject({
+      index: 0,
+      fromSeq: 1,
+      toSeq: 3,
+      root: accessLogRoot(all.map((e) => e.entryHash)),
+    });
+    const registries = connectRegistries(chain.deployment, chain.connection.ethers.provider);
+    const psbId = runtime(gw, "psb").id;
+    const onChain = await registries.accessLog.commitmentAt(psbId, 0);
+    expect([Number(onChain.fromSeq), Number(onChain.toSeq), onChain.root]).toEqual([1, 3, first.body.committed.root]);
+    expect((await call("POST", `${log()}/commit`, operator, {})).body.committed).toBeNull();
+    await apply("tobacco");
+    const second = await call("POST", `${log()}/commit`, operator, {});
+    expect(second.body.committed).toMatchObject({ index: 1, fromSeq: 4, toSeq: 4 });
+    expect(Number(await registries.accessLog.nextSequence(psbId))).toBe(5);
+  });
+
+  it("passes the audit of an untouched log", async () => {
+    await apply("market-regulation");
+    expect(await audit()).toMatchObject({
+      department: "psb",
+      ok: true,
+      entries: 5,
+      commitments: 2,
+      committedThrough: 4,
+      uncommitted: 1,
+    });
+  });
+
+  it("finds an entry edited in the database: it no longer hashes to its entryHash", async () => {
+    const original = (await stored().get(seqKey(2))) as AccessLogEntry;
+    await stored().put(seqKey(2), { ...original, consumer: "tax" });
+    try {
+      expect(await audit()).toMatchObject({ ok: false, divergence: { seq: 2, kind: "entry-hash-mismatch" } });
+    } finally {
+      await stored().put(seqKey(2), original);
+    }
+    expect((await audit()).ok).toBe(true);
+  });
+
+  it("refuses to commit a range with an edited entry, so an edit is never sealed on chain", async () => {
+    const original = (await stored().get(seqKey(5))) as AccessLogEntry;
+    await stored().put(seqKey(5), { ...original, outcome: "not-found" });
+    try {
+      expect(await audit()).toMatchObject({ ok: false, divergence: { seq: 5, kind: "entry-hash-mismatch" } });
+      expectProblem(await call("POST", `${log()}/commit`, operator, {}), "ACCESS_LOG_BROKEN");
+    } finally {
+      await stored().put(seqKey(5), original);
+    }
+  });
+
+  it("finds an edit whose hashes were all recomputed: the committed root no longer matches the chain", async () => {
+    const originals = await entries();
+    let prevHash = GENESIS_HASH;
+    for (const entry of originals) {
+      const forged = { ...entry, prevHash, ...(entry.seq === 2 ? { outcome: "not-found" as const } : {}) };
+      const rehashed = { ...forged, entryHash: entryHashOf(forged) };
+      await stored().put(seqKey(entry.seq), rehashed);
+      prevHash = rehashed.entryHash;
+    }
+    try {
+      expect(await audit()).toMatchObject({
+        ok: false,
+        divergence: { seq: 1, kind: "commitment-mismatch", commitment: 0 },
+      });
+    } finally {
+      for (const entry of originals) await stored().put(seqKey(entry.seq), entry);
+    }
+  });
+
+  it("finds a log cut short of what the chain holds commitments for", async () => {
+    const originals = await entries();
+    await stored().del(seqKey(5));
+    await stored().del(seqKey(4));
+    try {
+      expect(await audit()).toMatchObject({ ok: false, divergence: { seq: 4, kind: "truncated" } });
+    } finally {
+      for (const entry of originals) await stored().put(seqKey(entry.seq), entry);
+    }
+  });
+
+  it("shows a citizen at the counter who accessed their records, without their ID number", async () => {
+    const response = await call("POST", `${log()}/mine`, auditor, { subject: person });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.subjectRef).toBe(subjectRef(chain.districtSecret, "resident-id", person.idNumber));
+    expect(response.body.entries.map((e: AccessLogEntry) => e.consumer)).toEqual([
+      "market-regulation",
+      "tobacco",
+      "tobacco",
+      "market-regulation",
+    ]);
+    expect(response.body.entries[0]).toMatchObject({
+      credentialType: "resident-id-card",
+      purpose: "open-convenience-store",
+      outcome: "shared",
+      consumerNameZh: "区市场监督管理局",
+    });
+    expect(JSON.stringify(response.body)).not.toContain(person.idNumber);
+    const other = await call("POST", `${log()}/mine`, auditor, { subject: stranger });
+    expect(other.body.entries).toMatchObject([{ outcome: "not-found" }]);
+  });
+
+  it("filters the log by subject reference and pages through it", async () => {
+    const ref = subjectRef(chain.districtSecret, "resident-id", stranger.idNumber);
+    const about = await call("GET", `${log()}?subjectRef=${ref}`, operator);
+    expect(about.body.entries.map((e: AccessLogEntry) => e.seq)).toEqual([3]);
+    const page = await call("GET", `${log()}?from=2&limit=2`, auditor);
+    expect(page.body).toMatchObject({ entries: [{ seq: 2 }, { seq: 3 }], next: 4 });
+  });
+
+  it("keeps the log from callers without the auditor or operator role", async () => {
+    const consumer = gw.key("psb", "consumer");
+    expectProblem(await call("GET", log(), consumer), "FORBIDDEN_ROLE");
+    expectProblem(await call("GET", `${log()}/audit`, operator), "FORBIDDEN_ROLE");
+    expectProblem(await call("POST", `${log()}/commit`, auditor, {}), "FORBIDDEN_ROLE");
+    expectProblem(await call("POST", `${log()}/mine`, consumer, { subject: person }), "FORBIDDEN_ROLE");
+    const bad = await call("POST", `${log()}/mine`, auditor, { subject: { idType: "resident-id", idNumber: "123" } });
+    expectProblem(bad, "INVALID_SUBJECT_ID", "subject.idNumber");
+  });
+});
+
+describe("the access log committer", () => {
+  let chain: SeededChain;
+  let gw: RunningGateway;
+  afterAll(async () => {
+    await gw?.close();
+    chain?.cleanup();
+  });
+
+  it("commits new entries on its own, every interval", async () => {
+    chain = await seededChain();
+    gw = await startGateway(chain, ["psb", "market-regulation"], { accessLogCommitMs: 50 });
+    await issue(gw, "resident-id-card", applicant(31));
+    await anchorAll(gw, ["psb"]);
+    await call("POST", `${gw.base("market-regulation")}/applications`, gw.key("market-regulation", "consumer"), {
+      scenario: "open-convenience-store",
+      subject: applicant(31),
+    });
+    const registries = connectRegistries(chain.deployment, chain.connection.ethers.provider);
+    const psbId = runtime(gw, "psb").id;
+    const deadline = Date.now() + 10_000;
+    while (Number(await registries.accessLog.nextSequence(psbId)) < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(Number(await registries.accessLog.nextSequence(psbId))).toBe(2);
+    expect((await call("GET", `${gw.base("psb")}/access-log/audit`, gw.key("psb", "auditor"))).body).toMatchObject({
+      ok: true,
+      committedThrough: 1,
+      uncommitted: 0,
+    });
+  });
+});

@@ -1,0 +1,291 @@
+// Scenario applications: materials waived once the issuing departments have anchored the records, required before.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { subjectRef } from "../../lib/encoding/subjectRef.ts";
+import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
+import {
+  anchorAll,
+  applicant,
+  expectProblem,
+  FIELDS,
+  issue,
+  outcomeOf,
+  runtime,
+  shop,
+  statuses,
+} from "./scenarioSupport.ts";
+
+const HOSTED = [
+  "psb",
+  "market-regulation",
+  "housing",
+  "real-estate-registry",
+  "health",
+  "tobacco",
+  "education",
+  "radio-tv",
+  "fire-rescue",
+];
+const STORE_MATERIALS = [
+  "resident-id-card",
+  "real-estate-title",
+  "house-lease-registration",
+  "business-licence",
+  "health-certificate",
+];
+
+describe("scenario applications in one gateway hosting the district's departments", () => {
+  let chain: SeededChain;
+  let gw: RunningGateway;
+  let clerk: string;
+  const person = applicant(1);
+  const organisation = shop(1);
+  const apply = (department: string, body: unknown, token = gw.key(department, "consumer")) =>
+    call("POST", `${gw.base(department)}/applications`, token, body);
+
+  beforeAll(async () => {
+    chain = await seededChain();
+    // Batches of several records, so that waived materials are proved by Merkle proofs as well as single anchors.
+    gw = await startGateway(chain, HOSTED, { anchoring: { batchSize: 8, maxWaitMs: 60_000, pollMs: 50 } });
+    clerk = gw.key("market-regulation", "consumer");
+  });
+  afterAll(async () => {
+    await gw?.close();
+    chain?.cleanup();
+  });
+
+  it("requires every material of the convenience store before any department has shared data", async () => {
+    const body = { scenario: "open-convenience-store", subject: person, organisation, applicationId: "store-1" };
+    const response = await apply("market-regulation", body, clerk);
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    expect(Object.keys(statuses(response.body)).sort()).toEqual([...STORE_MATERIALS].sort());
+    for (const type of STORE_MATERIALS)
+      expect(outcomeOf(response.body, type)).toMatchObject({ status: "required", reason: "not-found" });
+    expect(response.body.counts).toEqual({ materials: 5, waived: 0, required: 5, unavailable: 0 });
+    expect(response.body.matters).toHaveLength(8);
+    expect(response.body.matters[0]).toMatchObject({
+      code: "business-licence",
+      waived: [],
+      department: "market-regulation",
+    });
+  });
+
+  it("requires every material of the homestay before any department has shared data", async () => {
+    const body = { scenario: "open-homestay", subject: person, organisation, applicationId: "homestay-1" };
+    const response = await apply("market-regulation", body, clerk);
+    expect(response.status).toBe(201);
+    expect(new Set(Object.values(statuses(response.body)))).toEqual(new Set(["required"]));
+    expect(response.body.counts.materials).toBe(9);
+  });
+
+  it("waives the materials once the public security bureau, housing, real estate, health and market regulation have anchored them", async () => {
+    for (const type of STORE_MATERIALS.filter((t) => t !== "business-licence")) await issue(gw, type, person);
+    // Another resident's records go into the same flush: the bureau anchors a batch, not a single record.
+    await issue(gw, "resident-id-card", applicant(3));
+    await issue(gw, "health-certificate", applicant(3));
+    const licence = await issue(gw, "business-licence", organisation);
+    await anchorAll(gw, ["psb", "housing", "real-estate-registry", "health", "market-regulation"]);
+    const body = { scenario: "open-convenience-store", subject: person, organisation, applicationId: "store-1" };
+    const response = await apply("market-regulation", body, clerk);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.evaluations).toBe(2);
+    expect(new Set(Object.values(statuses(response.body)))).toEqual(new Set(["waived"]));
+    expect(response.body.counts).toEqual({ materials: 5, waived: 5, required: 0, unavailable: 0 });
+    const id = outcomeOf(response.body, "resident-id-card");
+    expect(id).toMatchObject({ shared: true, data: FIELDS["resident-id-card"] });
+    expect(id.evidence).toMatchObject({ issuer: "psb", status: "valid" });
+    expect(id.evidence.anchor.batchRoot).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(outcomeOf(response.body, "business-licence").evidence.recordHash).toBe(licence.recordHash);
+    for (const matter of response.body.matters) expect(matter.waived).toEqual(matter.materials);
+  });
+
+  it("waives the homestay's shared materials and still requires the licences no department has issued", async () => {
+    await issue(gw, "household-registration", person);
+    await issue(gw, "house-safety-appraisal", person);
+    await anchorAll(gw, ["psb", "housing"]);
+    const body = { scenario: "open-homestay", subject: person, organisation, applicationId: "homestay-1" };
+    const response = await apply("market-regulation", body, clerk);
+    expect(statuses(response.body)).toMatchObject({
+      "resident-id-card": "waived",
+      "household-registration": "waived",
+      "house-safety-appraisal": "waived",
+      "business-licence": "waived",
+      "fire-safety-inspection": "required",
+      "special-trade-licence-hotel": "required",
+    });
+    const fire = response.body.matters.find((m: { code: string }) => m.code === "fire-safety-inspection");
+    expect(fire).toMatchObject({ waived: ["business-licence", "real-estate-title", "house-safety-appraisal"] });
+  });
+
+  it("shares record data only where the consumer holds a grant, and waives on existence evidence otherwise", async () => {
+    // The tobacco bureau's matter asks for the ID card but not the health certificate: it gets no grant for that.
+    const response = await apply("tobacco", { scenario: "open-convenience-store", subject: person, organisation });
+    expect(response.status).toBe(201);
+    expect(outcomeOf(response.body, "resident-id-card")).toMatchObject({ status: "waived", shared: true });
+    const health = outcomeOf(response.body, "health-certificate");
+    expect(health).toMatchObject({ status: "waived", shared: false, evidence: { issuer: "health", status: "valid" } });
+    expect(health.data).toBeUndefined();
+    // Without the record, the leaf facts and proof the issuer gave are what proves it belongs to the anchored batch.
+    expect(health.evidence.anchor.batchRoot).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(JSON.stringify(health)).not.toContain(String(FIELDS["health-certificate"]?.certificateNumber));
+  });
+
+  it("waives a film-platform item's materials, the degree certificate included", async () => {
+    await issue(gw, "academic-degree-certificate", person);
+    await anchorAll(gw, ["education"]);
+    const response = await apply("radio-tv", { scenario: "film-programme-licence", subject: person, organisation });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    expect(statuses(response.body)).toEqual({
+      "business-licence": "waived",
+      "resident-id-card": "waived",
+      "academic-degree-certificate": "waived",
+      "house-lease-registration": "waived",
+    });
+  });
+
+  it("requires a material again once its record is revoked", async () => {
+    const first = await apply("market-regulation", {
+      scenario: "open-convenience-store",
+      subject: person,
+      organisation,
+    });
+    const recordHash = outcomeOf(first.body, "health-certificate").evidence.recordHash;
+    const revoked = await call(
+      "POST",
+      `${gw.base("health")}/records/${recordHash}/revoke`,
+      gw.key("health", "issuer"),
+      {
+        reason: 2,
+      },
+    );
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    await gw.gateway.services.index.syncNow();
+    const again = await apply("market-regulation", {
+      scenario: "open-convenience-store",
+      subject: person,
+      organisation,
+    });
+    expect(outcomeOf(again.body, "health-certificate")).toMatchObject({ status: "required", reason: "revoked" });
+    expect(outcomeOf(again.body, "resident-id-card").status).toBe("waived");
+  });
+
+  it("verifies against the chain itself: a record revoked on chain behind its issuer gateway's back is required", async () => {
+    const body = { scenario: "open-convenience-store", subject: person, organisation };
+    const before = await apply("market-regulation", body);
+    const title = outcomeOf(before.body, "real-estate-title");
+    expect(title.status).toBe("waived");
+    // The registry's signer revokes directly on chain; its gateway still holds the record as valid and shares it.
+    const registry = runtime(gw, "real-estate-registry");
+    await (await registry.registries.records.revokeRecord(title.evidence.recordHash, 3)).wait();
+    await gw.gateway.services.index.syncNow();
+    const after = await apply("market-regulation", body);
+    expect(outcomeOf(after.body, "real-estate-title")).toMatchObject({
+      status: "required",
+      reason: "revoked",
+      evidence: { issuer: "real-estate-registry", status: "revoked", recordHash: title.evidence.recordHash },
+    });
+  });
+
+  it("requires the organisation's materials when the application names no organisation", async () => {
+    const response = await apply("market-regulation", { scenario: "open-convenience-store", subject: person });
+    expect(outcomeOf(response.body, "business-licence")).toMatchObject({
+      status: "required",
+      reason: "subject-not-given",
+    });
+    expect(outcomeOf(response.body, "resident-id-card").status).toBe("waived");
+  });
+
+  it("keeps the application with subject references and evidence only, and counts the materials no longer collected", async () => {
+    const kept = await call(
+      "GET",
+      `${gw.base("market-regulation")}/applications/store-1`,
+      gw.key("market-regulation", "auditor"),
+    );
+    expect(kept.status).toBe(200);
+    expect(kept.body.subjectRef).toBe(subjectRef(chain.districtSecret, "resident-id", person.idNumber));
+    expect(outcomeOf(kept.body, "resident-id-card")).toMatchObject({ status: "waived", shared: true });
+    expect(outcomeOf(kept.body, "resident-id-card").data).toBeUndefined();
+    const text = JSON.stringify(kept.body);
+    expect(text).not.toContain(person.idNumber);
+    expect(text).not.toContain(String(FIELDS["resident-id-card"]?.name));
+    // Nor anywhere in the window's database: the shared data was answered, not kept.
+    for await (const [key, value] of runtime(gw, "market-regulation").store.db.iterator({ valueEncoding: "utf8" })) {
+      expect(`${key}${value}`).not.toContain(person.idNumber);
+      expect(`${key}${value}`).not.toContain(String(FIELDS["resident-id-card"]?.address));
+    }
+    const totals = await call(
+      "GET",
+      `${gw.base("market-regulation")}/applications`,
+      gw.key("market-regulation", "operator"),
+    );
+    expect(totals.status).toBe(200);
+    expect(totals.body.byScenario["open-convenience-store"]).toMatchObject({ applications: 6, materialsRequested: 30 });
+    expect(totals.body.byScenario["open-homestay"]).toMatchObject({ applications: 1, materialsRequested: 9 });
+    expect(totals.body.applications).toBe(7);
+    expect(totals.body.materialsWaived).toBeGreaterThan(10);
+    expect(totals.body.materialsWaived + totals.body.materialsRequired + totals.body.materialsUnavailable).toBe(
+      totals.body.materialsRequested,
+    );
+  });
+
+  it("refuses an unknown scenario, a bad ID number, an unknown application and a caller without the consumer role", async () => {
+    expectProblem(
+      await apply("market-regulation", { scenario: "open-casino", subject: person }, clerk),
+      "UNKNOWN_SCENARIO",
+      "scenario",
+    );
+    const bad = { scenario: "open-homestay", subject: { idType: "resident-id", idNumber: "110116198005010000" } };
+    const refused = await apply("market-regulation", bad, clerk);
+    expectProblem(refused, "INVALID_SUBJECT_ID", "subject.idNumber");
+    expect(JSON.stringify(refused.body)).not.toContain("110116198005010000");
+    const issuerKey = gw.key("market-regulation", "issuer");
+    expectProblem(
+      await apply("market-regulation", { scenario: "open-homestay", subject: person }, issuerKey),
+      "FORBIDDEN_ROLE",
+    );
+    expectProblem(
+      await call("GET", `${gw.base("market-regulation")}/applications/nope`, clerk),
+      "APPLICATION_NOT_FOUND",
+    );
+    const other = { scenario: "open-homestay", subject: applicant(2), applicationId: "store-1" };
+    expectProblem(await apply("market-regulation", other, clerk), "APPLICATION_CONFLICT", "applicationId");
+  });
+
+  it("refuses with CATALOGUE_MISMATCH a scenario whose definition does not match its on-chain hash", async () => {
+    const scenarios = chain.catalogue.scenarios.map((x) =>
+      x.code === "open-homestay" ? { ...x, nameEn: "Open a hotel" } : x,
+    );
+    const drifted = await startGateway(chain, ["commerce"], {
+      dataSubdir: "drifted",
+      catalogue: { ...chain.catalogue, scenarios },
+    });
+    try {
+      const response = await call(
+        "POST",
+        `${drifted.base("commerce")}/applications`,
+        drifted.key("commerce", "consumer"),
+        {
+          scenario: "open-homestay",
+          subject: person,
+        },
+      );
+      expectProblem(response, "CATALOGUE_MISMATCH", "scenario");
+    } finally {
+      await drifted.close();
+    }
+  });
+
+  it("lists the application, federation and access-log operations in the OpenAPI document", async () => {
+    const document = await call("GET", `${gw.url}/openapi.json`, undefined);
+    expect(Object.keys(document.body.paths)).toEqual(
+      expect.arrayContaining([
+        "/departments/{department}/applications",
+        "/departments/{department}/applications/{applicationId}",
+        "/departments/{department}/federation/records/query",
+        "/departments/{department}/access-log",
+        "/departments/{department}/access-log/audit",
+        "/departments/{department}/access-log/commit",
+        "/departments/{department}/access-log/mine",
+      ]),
+    );
+  });
+});

@@ -1,0 +1,148 @@
+// Scenario applications across two gateway processes: peers found on chain, and what happens when one misbehaves.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Signer } from "ethers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectRegistries } from "../../lib/chain/registries.ts";
+import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
+import { anchorAll, applicant, FIELDS, issue, outcomeOf, runtime, shop, statuses } from "./scenarioSupport.ts";
+
+/** The public facts of an issued record that its anchor leaf commits to. */
+// biome-ignore lint/suspicious/noExplicitAny: the record is whatever JSON the issuer answered.
+const leafOf = (record: any) => ({
+  subjectRef: record.subjectRef,
+  credentialType: record.typeId,
+  validFrom: record.validFrom,
+  validUntil: record.validUntil,
+});
+
+describe("scenario applications across two gateway processes that find each other on chain", () => {
+  let chain: SeededChain;
+  let window: RunningGateway;
+  let issuers: RunningGateway | undefined;
+  let silent: Server;
+  const person = applicant(7);
+  const organisation = shop(7);
+  const ISSUERS = ["psb", "housing", "real-estate-registry", "health"];
+
+  async function setEndpoint(code: string, url: string) {
+    const [operator] = await chain.connection.ethers.getSigners();
+    const registries = connectRegistries(chain.deployment, operator as Signer);
+    const id = window.gateway.services.catalogue.departmentIds.get(code) ?? 0;
+    await (await registries.departments.setEndpoint(id, url)).wait();
+    await window.gateway.services.index.syncNow();
+  }
+  const apply = () =>
+    call("POST", `${window.base("market-regulation")}/applications`, window.key("market-regulation", "consumer"), {
+      scenario: "open-convenience-store",
+      subject: person,
+      organisation,
+    });
+
+  beforeAll(async () => {
+    chain = await seededChain();
+    window = await startGateway(chain, ["market-regulation"], { dataSubdir: "window", federationTimeoutMs: 400 });
+    issuers = await startGateway(chain, ISSUERS, { dataSubdir: "issuers" });
+    for (const code of ISSUERS) await setEndpoint(code, issuers.url);
+    // A gateway that accepts connections and never answers: its materials must time out, not hang the application.
+    silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(async () => {
+    await window?.close();
+    await issuers?.close();
+    silent?.closeAllConnections();
+    await new Promise((resolve) => silent?.close(resolve));
+    chain?.cleanup();
+  });
+
+  it("waives materials issued in the other process, over HTTP, verified against the window's own chain index", async () => {
+    const other = issuers as RunningGateway;
+    for (const type of ["resident-id-card", "real-estate-title", "house-lease-registration", "health-certificate"])
+      await issue(other, type, person);
+    await anchorAll(other, ISSUERS);
+    await call("POST", `${window.base("market-regulation")}/records`, window.key("market-regulation", "issuer"), {
+      credentialType: "business-licence",
+      subject: organisation,
+      fields: FIELDS["business-licence"],
+    });
+    await anchorAll(window, ["market-regulation"]);
+    const response = await apply();
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    expect(new Set(Object.values(statuses(response.body)))).toEqual(new Set(["waived"]));
+    const entries = await runtime(other, "psb").accessLog.entries(1, 10);
+    expect(entries).toMatchObject([
+      { consumer: "market-regulation", credentialType: "resident-id-card", outcome: "shared" },
+    ]);
+  });
+
+  it("requires a material whose record does not hash to the hash its issuer claims, as tampered", async () => {
+    const other = issuers as RunningGateway;
+    const genuine = await issue(other, "house-safety-appraisal", person);
+    await anchorAll(other, ["housing"]);
+    await window.gateway.services.index.syncNow();
+    const record = genuine.record as { fields: Record<string, unknown> };
+    const forged = { ...record, fields: { ...record.fields, grade: "D" } };
+    const forger = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(
+        JSON.stringify({
+          found: true,
+          granted: true,
+          issuer: "housing",
+          issuerId: runtime(other, "housing").id,
+          recordHash: genuine.recordHash,
+          leaf: { recordHash: genuine.recordHash, ...leafOf(genuine.record) },
+          anchor: { proof: [] },
+          record: forged,
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => forger.listen(0, "127.0.0.1", resolve));
+    try {
+      await setEndpoint("housing", `http://127.0.0.1:${(forger.address() as AddressInfo).port}`);
+      const response = await call(
+        "POST",
+        `${window.base("market-regulation")}/applications`,
+        window.key("market-regulation", "consumer"),
+        { scenario: "open-homestay", subject: person, organisation },
+      );
+      expect(outcomeOf(response.body, "house-safety-appraisal")).toMatchObject({
+        status: "required",
+        reason: "tampered",
+      });
+    } finally {
+      await setEndpoint("housing", other.url);
+      forger.closeAllConnections();
+      await new Promise((resolve) => forger.close(resolve));
+    }
+  });
+
+  it("marks a material unavailable when its issuer's gateway does not answer in time", async () => {
+    const { port } = silent.address() as AddressInfo;
+    await setEndpoint("health", `http://127.0.0.1:${port}`);
+    const response = await apply();
+    expect(outcomeOf(response.body, "health-certificate")).toMatchObject({
+      status: "unavailable",
+      reason: "timeout",
+      issuer: "health",
+    });
+    expect(outcomeOf(response.body, "resident-id-card").status).toBe("waived");
+    expect(response.body.counts).toMatchObject({ waived: 4, unavailable: 1 });
+  });
+
+  it("marks the materials of a gateway that is down unavailable, and waives the rest", async () => {
+    await issuers?.close();
+    issuers = undefined;
+    const response = await apply();
+    expect(response.status).toBe(201);
+    expect(statuses(response.body)).toEqual({
+      "resident-id-card": "unavailable",
+      "real-estate-title": "unavailable",
+      "house-lease-registration": "unavailable",
+      "health-certificate": "unavailable",
+      "business-licence": "waived",
+    });
+    expect(outcomeOf(response.body, "resident-id-card")).toMatchObject({ reason: "unreachable", issuer: "psb" });
+  });
+});

@@ -1,0 +1,169 @@
+// Federation: only fresh requests signed by a key the chain lists for the sending department are answered; all logged.
+import { type Signer, Wallet } from "ethers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectRegistries } from "../../lib/chain/registries.ts";
+import { subjectRef } from "../../lib/encoding/subjectRef.ts";
+import { signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
+import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
+import { anchorAll, applicant, expectProblem, FIELDS, issue, runtime } from "./scenarioSupport.ts";
+
+describe("federation between department gateways", () => {
+  let chain: SeededChain;
+  let gw: RunningGateway;
+  const person = applicant(11);
+  let ref: string;
+  const PATH = "/departments/psb/federation/records/query";
+  const query = (overrides: Record<string, unknown> = {}) => ({
+    subjectRef: ref,
+    credentialType: "resident-id-card",
+    purpose: "open-convenience-store",
+    applicationId: "app-fed-1",
+    ...overrides,
+  });
+
+  /** Sends `body` to `issuer` signed by `key` as `department`; `sign` may differ from what is sent, to tamper. */
+  async function send(
+    options: {
+      key?: string;
+      department?: string;
+      timestamp?: number;
+      body?: unknown;
+      signed?: unknown;
+      issuer?: string;
+    } = {},
+  ) {
+    const issuer = options.issuer ?? "psb";
+    const department = options.department ?? "market-regulation";
+    const body = options.body ?? query();
+    const wallet = new Wallet(options.key ?? chain.signerKeys[department] ?? "");
+    const headers = await signFederationRequest(wallet, {
+      method: "POST",
+      path: `/departments/${issuer}/federation/records/query`,
+      body: options.signed ?? body,
+      timestamp: options.timestamp ?? Date.now(),
+      department,
+    });
+    return {
+      headers,
+      send: () => call("POST", `${gw.base(issuer)}/federation/records/query`, undefined, body, headers),
+    };
+  }
+  const ask = async (options: Parameters<typeof send>[0] = {}) => (await send(options)).send();
+  const operator = async () => {
+    const [signer] = await chain.connection.ethers.getSigners();
+    return connectRegistries(chain.deployment, signer as Signer);
+  };
+
+  beforeAll(async () => {
+    chain = await seededChain();
+    gw = await startGateway(chain, ["psb", "health", "market-regulation", "tobacco", "tax"]);
+    ref = subjectRef(chain.districtSecret, "resident-id", person.idNumber);
+    await issue(gw, "resident-id-card", person);
+    await issue(gw, "health-certificate", person);
+    await anchorAll(gw, ["psb", "health"]);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    chain?.cleanup();
+  });
+
+  it("shares the record with a department granted it for the purpose, and logs the access as shared", async () => {
+    const response = await ask();
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body).toMatchObject({ found: true, granted: true, issuer: "psb", record: { subjectRef: ref } });
+    expect(response.body.record.fields).toEqual(FIELDS["resident-id-card"]);
+    expect(response.body.anchor.txHash).toMatch(/^0x/);
+    const [entry] = await runtime(gw, "psb").accessLog.entries(1, 1);
+    expect(entry).toMatchObject({
+      seq: 1,
+      consumer: "market-regulation",
+      subjectRef: ref,
+      credentialType: "resident-id-card",
+      purpose: "open-convenience-store",
+      applicationId: "app-fed-1",
+      outcome: "shared",
+      recordHash: response.body.recordHash,
+    });
+  });
+
+  it("gives existence evidence but no record to a department without a grant, and logs it as evidence-only", async () => {
+    const body = query({ credentialType: "health-certificate" });
+    const response = await ask({ issuer: "health", department: "tobacco", body });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ found: true, granted: false, issuer: "health" });
+    expect(response.body.record).toBeUndefined();
+    expect(response.body.leaf.subjectRef).toBe(ref);
+    const entries = await runtime(gw, "health").accessLog.entries(1, 10);
+    expect(entries.at(-1)).toMatchObject({ consumer: "tobacco", outcome: "evidence-only" });
+  });
+
+  it("answers not found for a subject it holds nothing about, and logs that too", async () => {
+    const other = subjectRef(chain.districtSecret, "resident-id", applicant(12).idNumber);
+    const response = await ask({ body: query({ subjectRef: other }) });
+    expect(response.body).toEqual({ found: false, reason: "not-found" });
+    const entries = await runtime(gw, "psb").accessLog.entriesAbout(other as `0x${string}`, 1, 10);
+    expect(entries).toMatchObject([{ outcome: "not-found", consumer: "market-regulation" }]);
+  });
+
+  it("refuses a type the purpose does not ask for with PURPOSE_NOT_COVERED, and logs the access as denied", async () => {
+    const response = await ask({ body: query({ credentialType: "household-registration" }) });
+    expectProblem(response, "PURPOSE_NOT_COVERED", "purpose");
+    const entries = await runtime(gw, "psb").accessLog.entries(1, 100);
+    expect(entries.at(-1)).toMatchObject({ credentialType: "household-registration", outcome: "denied" });
+  });
+
+  it("refuses an unsigned request with FEDERATION_SIGNATURE_INVALID", async () => {
+    expectProblem(await call("POST", `${gw.url}${PATH}`, undefined, query()), "FEDERATION_SIGNATURE_INVALID");
+  });
+
+  it("refuses a request whose body is not the one signed", async () => {
+    const response = await ask({ body: query({ applicationId: "app-other" }), signed: query() });
+    expectProblem(response, "FEDERATION_SIGNATURE_INVALID");
+  });
+
+  it("refuses a request signed by a key the chain does not list, or by another department's signer", async () => {
+    expectProblem(await ask({ key: Wallet.createRandom().privateKey }), "FEDERATION_SIGNATURE_INVALID");
+    const response = await ask({ key: chain.signerKeys.tobacco, department: "market-regulation" });
+    expectProblem(response, "FEDERATION_SIGNATURE_INVALID");
+    expect(response.body.detail).toContain("does not sign for market-regulation");
+  });
+
+  it("refuses a request signed more than a minute ago with FEDERATION_REQUEST_EXPIRED", async () => {
+    expectProblem(await ask({ timestamp: Date.now() - 120_000 }), "FEDERATION_REQUEST_EXPIRED");
+    expectProblem(await ask({ timestamp: Date.now() + 120_000 }), "FEDERATION_REQUEST_EXPIRED");
+  });
+
+  it("refuses the same signed request sent twice with FEDERATION_REPLAYED", async () => {
+    const request = await send({ body: query({ applicationId: "app-replay" }) });
+    expect((await request.send()).status).toBe(200);
+    expectProblem(await request.send(), "FEDERATION_REPLAYED");
+  });
+
+  it("refuses a suspended department with DEPARTMENT_SUSPENDED and logs the attempt as denied", async () => {
+    const registries = await operator();
+    const taxId = gw.gateway.services.catalogue.departmentIds.get("tax") ?? 0;
+    await (await registries.departments.suspendDepartment(taxId)).wait();
+    try {
+      const body = query({ purpose: "open-convenience-store", applicationId: "app-tax" });
+      expectProblem(await ask({ department: "tax", body }), "DEPARTMENT_SUSPENDED");
+      const entries = await runtime(gw, "psb").accessLog.entries(1, 100);
+      expect(entries.at(-1)).toMatchObject({ consumer: "tax", applicationId: "app-tax", outcome: "denied" });
+    } finally {
+      await (await registries.departments.reinstateDepartment(taxId)).wait();
+    }
+  });
+
+  it("answers a granted request from a department again once it is reinstated", async () => {
+    const response = await ask({ department: "tax", body: query({ applicationId: "app-tax-2" }) });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.granted).toBe(true);
+  });
+
+  it("keeps no ID number or record content in any access-log entry", async () => {
+    const entries = await runtime(gw, "psb").accessLog.entries(1, 100);
+    expect(new Set(entries.map((e) => e.outcome))).toEqual(new Set(["shared", "not-found", "denied"]));
+    const text = JSON.stringify(entries);
+    expect(text).not.toContain(person.idNumber);
+    expect(text).not.toContain(String(FIELDS["resident-id-card"]?.name));
+  });
+});
