@@ -1,5 +1,5 @@
 // Deploys the oncechain registries behind one AccessManager and connects to a recorded deployment.
-import { type ContractRunner, id, type Signer } from "ethers";
+import { type ContractRunner, concat, dataSlice, id, keccak256, type Signer } from "ethers";
 import {
   type AccessLogRegistry,
   AccessLogRegistry__factory,
@@ -34,6 +34,33 @@ export const REGISTRY_NAMES = [
 ] as const;
 export type RegistryName = (typeof REGISTRY_NAMES)[number];
 
+/** A creation bytecode without its trailing CBOR metadata (whose length is in its last two bytes). */
+function withoutMetadata(bytecode: string): string {
+  const metadataLength = Number.parseInt(bytecode.slice(-4), 16) + 2;
+  return dataSlice(bytecode, 0, (bytecode.length - 2) / 2 - metadataLength);
+}
+
+/**
+ * A fingerprint of the contract code this checkout deploys (metadata left out, so comments do not count). A
+ * deployment records it, so a chain holding registries built from other code is noticed instead of half-working.
+ */
+export function contractsFingerprint(): string {
+  return keccak256(
+    concat(
+      [
+        DistrictAccessManager__factory,
+        DepartmentRegistry__factory,
+        CredentialTypeRegistry__factory,
+        CredentialRecordRegistry__factory,
+        ScenarioRegistry__factory,
+        SharingGrantRegistry__factory,
+        AccessLogRegistry__factory,
+        RegistryDirectory__factory,
+      ].map((factory) => withoutMetadata(factory.bytecode)),
+    ),
+  );
+}
+
 export interface Deployment {
   chainId: number;
   accessManager: string;
@@ -41,6 +68,8 @@ export interface Deployment {
   registries: Record<RegistryName, string>;
   /** The block before the first deployment transaction: where event indexers start. */
   fromBlock: number;
+  /** contractsFingerprint() of the code deployed. */
+  contracts: string;
 }
 
 export interface Registries {
@@ -148,6 +177,7 @@ export async function deployRegistries(deployer: Signer, operator?: string): Pro
     directory: await directory.getAddress(),
     registries,
     fromBlock,
+    contracts: contractsFingerprint(),
   };
 }
 

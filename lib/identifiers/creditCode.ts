@@ -19,8 +19,8 @@ export function validateCreditCode(code: string): IdValidation {
   return accepted(normalised);
 }
 
-/** The check character of the first 17 characters (already known to be in the alphabet). */
-function creditCodeCheckChar(body: string): string {
+/** The check character of the first 17 characters (each from the alphabet). */
+export function creditCodeCheckChar(body: string): string {
   let sum = 0;
   for (const [i, weight] of WEIGHTS.entries()) sum += ALPHABET.indexOf(body[i] as string) * weight;
   return ALPHABET[(31 - (sum % 31)) % 31] as string;

@@ -26,7 +26,7 @@ export function validateResidentId(id: string, now: Date = new Date()): IdValida
 }
 
 /** The ISO 7064 MOD 11-2 check character of 17 digits. */
-function residentIdCheckChar(body: string): string {
+export function residentIdCheckChar(body: string): string {
   let sum = 0;
   for (const [i, weight] of WEIGHTS.entries()) sum += Number(body[i]) * weight;
   return CHECK_CHARS[sum % 11] as string;

@@ -1,7 +1,7 @@
 // Deployments recorded per chain id, and the check that a chain still holds the deployment recorded for it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Provider, Signer } from "ethers";
-import { type Deployment, deployRegistries, REGISTRY_NAMES } from "../../lib/chain/registries.ts";
+import { contractsFingerprint, type Deployment, deployRegistries, REGISTRY_NAMES } from "../../lib/chain/registries.ts";
 
 export interface DeploymentRecord extends Deployment {
   /** Hash of the block that holds the AccessManager's deployment: a wiped or different chain will not have it. */
@@ -42,6 +42,11 @@ export async function deploymentProblems(provider: Provider, record: DeploymentR
     problems.push(`the chain has no block ${record.anchorBlock.number} (it is at ${await provider.getBlockNumber()})`);
   } else if (block.hash !== record.anchorBlock.hash) {
     problems.push(`block ${record.anchorBlock.number} is ${block.hash}, the record says ${record.anchorBlock.hash}`);
+  }
+  if (record.contracts !== contractsFingerprint()) {
+    problems.push(
+      `the registries recorded there were built from other contract code than this checkout's (fingerprint ${record.contracts ?? "none"}, here ${contractsFingerprint()})`,
+    );
   }
   const contracts: [string, string][] = [
     ["DistrictAccessManager", record.accessManager],

@@ -38,6 +38,11 @@ export interface ChainIndex {
   stop(): void;
   /** Reads what the chain added since the last look; resolves once indexed up to the chain's head at the call. */
   syncNow(): Promise<number>;
+  /**
+   * Syncs until at least `blockNumber` is indexed (a peer reported an anchor there), or `timeoutMs` passes; the
+   * provider may answer the head from a short-lived cache, so one sync is not always enough.
+   */
+  syncTo(blockNumber: number, timeoutMs?: number): Promise<number>;
   /** The last block indexed: answers are as of this block. */
   head(): number;
   /** The chain's head at the last look (for readiness: caught up when head() is this). */
@@ -203,6 +208,15 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
     return next;
   }
 
+  async function syncTo(blockNumber: number, timeoutMs = 3_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (head < blockNumber && Date.now() < deadline) {
+      await syncNow();
+      if (head < blockNumber) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return head;
+  }
+
   return {
     async start() {
       await syncNow();
@@ -222,6 +236,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
       if (timer) clearTimeout(timer);
     },
     syncNow,
+    syncTo,
     head: () => head,
     chainHead: () => chainHead,
     record: (issuer, hash) => records.get(key(issuer, hash)),

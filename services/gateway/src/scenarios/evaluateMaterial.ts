@@ -50,7 +50,7 @@ function aboutWhatWasAsked(request: MaterialRequest, issuer: Issuer, answer: Fou
   );
 }
 
-/** Verifies an answer from the index, syncing it once first when it lags the anchor the issuer reports. */
+/** Verifies an answer from the index, first catching the index up with the anchor the issuer reports. */
 async function verifyAnswer(ctx: Ctx, request: MaterialRequest, issuer: Issuer, answer: FederationAnswer) {
   if (!answer.found)
     return { status: "required", reason: answer.reason, issuer: issuer.code } satisfies MaterialOutcome;
@@ -70,7 +70,7 @@ async function verifyAnswer(ctx: Ctx, request: MaterialRequest, issuer: Issuer, 
   try {
     verdict = await verifyRecord({ index, registries, now }, input);
     if (verdict.status === "unknown" || (anchor.blockNumber ?? 0) > verdict.asOfBlock) {
-      await index.syncNow();
+      await (anchor.blockNumber ? index.syncTo(anchor.blockNumber) : index.syncNow());
       verdict = await verifyRecord({ index, registries, now }, input);
     }
   } catch (error) {
