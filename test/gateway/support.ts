@@ -1,0 +1,197 @@
+// Helpers the gateway tests share: synthetic subjects and request bodies, raw database reads, chain events, problems.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { JsonRpcProvider, Network } from "ethers";
+import { expect } from "vitest";
+import { connectRegistries } from "../../lib/chain/registries.ts";
+import type { DepartmentRuntime } from "../../services/gateway/src/department.ts";
+import { ERROR_CODES, type ErrorCode } from "../../services/gateway/src/errors/codes.ts";
+import type { DepartmentStore } from "../../services/gateway/src/store/departmentStore.ts";
+import { withCreditCheck, withResidentCheck } from "../identifiers/checkChars.ts";
+import type { RunningGateway, SeededChain } from "./gatewayFixture.ts";
+
+/** A synthetic resident born 1949-12-31 in Xicheng; `n` picks the sequence number (0-999). */
+export function residentId(n: number): string {
+  return withResidentCheck(`11010519491231${String(n).padStart(3, "0")}`);
+}
+
+/** A synthetic unified social credit code of a Beijing company; `n` picks the organisation (0-9999). */
+export function creditCode(n: number): string {
+  return withCreditCheck(`9111010500000${String(n).padStart(4, "0")}`);
+}
+
+/** The personal data of the ID-card records the tests issue: none of it may reach logs, responses or disk in clear. */
+export const PERSON = {
+  idNumber: "11010519491231002X",
+  name: "张三",
+  address: "北京市怀柔区某街道1号",
+} as const;
+
+export function idCardRequest(idNumber: string = PERSON.idNumber, fields: Record<string, unknown> = {}) {
+  return {
+    credentialType: "resident-id-card",
+    subject: { idType: "resident-id", idNumber },
+    fields: {
+      name: PERSON.name,
+      sex: "男",
+      ethnicity: "汉",
+      birthDate: "1949-12-31",
+      address: PERSON.address,
+      issuingAuthority: "北京市公安局怀柔分局",
+      validFrom: "2020-01-01",
+      ...fields,
+    },
+  };
+}
+
+export function licenceRequest(code: string = creditCode(1), fields: Record<string, unknown> = {}) {
+  return {
+    credentialType: "business-licence",
+    subject: { idType: "unified-social-credit-code", idNumber: code },
+    fields: {
+      name: "北京某某科技有限公司",
+      entityType: "有限责任公司",
+      legalRepresentative: "李四",
+      establishmentDate: "2015-06-01",
+      domicile: "北京市怀柔区某路2号",
+      businessScope: "技术开发",
+      registrationAuthority: "北京市怀柔区市场监督管理局",
+      issueDate: "2015-06-01",
+      ...fields,
+    },
+  };
+}
+
+export function runtimeOf(gw: RunningGateway, code: string): DepartmentRuntime {
+  const runtime = gw.gateway.services.departments.get(code);
+  if (!runtime) throw new Error(`${code} is not hosted`);
+  return runtime;
+}
+
+/** Anchors everything the department has queued and brings the chain index up to date. */
+export async function anchorQueued(gw: RunningGateway, code: string): Promise<void> {
+  await runtimeOf(gw, code).worker.flush();
+  await gw.gateway.services.index.syncNow();
+}
+
+/** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Every key and value of the department's database as stored on disk, sublevels included. */
+export async function rawEntries(store: DepartmentStore): Promise<{ key: string; value: Buffer }[]> {
+  const entries: { key: string; value: Buffer }[] = [];
+  for await (const [key, value] of store.db.iterator({ keyEncoding: "utf8", valueEncoding: "buffer" })) {
+    entries.push({ key: String(key), value: value as unknown as Buffer });
+  }
+  return entries;
+}
+
+const WRITTEN_BY_REQUESTS = ["records", "anchors", "outbox", "by-subject", "idempotency"] as const;
+
+/** How many keys each sublevel a request may write holds. */
+export async function storeCounts(
+  store: DepartmentStore,
+): Promise<Record<(typeof WRITTEN_BY_REQUESTS)[number], number>> {
+  const counts = { records: 0, anchors: 0, outbox: 0, "by-subject": 0, idempotency: 0 };
+  for (const { key } of await rawEntries(store)) {
+    const sublevel = WRITTEN_BY_REQUESTS.find((name) => key.startsWith(`!${name}!`));
+    if (sublevel) counts[sublevel]++;
+  }
+  return counts;
+}
+
+/** Asserts an RFC 9457 problem with a code from the catalogue, its status and title, and the field it names. */
+export function expectProblem(
+  // biome-ignore lint/suspicious/noExplicitAny: the body is whatever JSON the gateway answered.
+  response: { status: number; body: any; headers: Headers },
+  code: ErrorCode,
+  field?: string,
+): void {
+  const context = JSON.stringify(response.body);
+  expect(response.status, context).toBe(ERROR_CODES[code].status);
+  expect(response.headers.get("content-type"), context).toMatch(/^application\/problem\+json/);
+  expect(response.body, context).toMatchObject({
+    code,
+    status: ERROR_CODES[code].status,
+    title: ERROR_CODES[code].title,
+  });
+  expect(response.body.type, context).toEqual(expect.any(String));
+  if (field !== undefined) expect(response.body.field, context).toBe(field);
+}
+
+/** The anchoring transactions a department has made: single records and batches (with their record counts). */
+export async function anchoringEvents(chain: SeededChain, departmentId: number) {
+  const records = connectRegistries(chain.deployment, chain.connection.ethers.provider).records;
+  const single = await records.queryFilter(records.filters.CredentialAnchored(undefined, undefined, departmentId));
+  const batches = await records.queryFilter(records.filters.CredentialBatchAnchored(undefined, departmentId));
+  return {
+    singles: single.map((e) => e.args.recordHash.toLowerCase()),
+    batches: batches.map((e) => ({ root: e.args.root.toLowerCase(), recordCount: Number(e.args.recordCount) })),
+  };
+}
+
+/** A JSON-RPC endpoint in front of the in-process chain that can be cut off, as a real node's network can be. */
+export interface SwitchableChain {
+  provider: JsonRpcProvider;
+  /** Drops every request (and open connection) until `reconnect`. */
+  disconnect(): void;
+  reconnect(): void;
+  close(): Promise<void>;
+}
+
+export async function switchableChain(chain: SeededChain): Promise<SwitchableChain> {
+  let reachable = true;
+  const server: Server = createServer((req, res) => {
+    if (!reachable) {
+      req.socket.destroy();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      const payload = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      const answers = await Promise.all([payload].flat().map(forward));
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(Array.isArray(payload) ? answers : answers[0]));
+    });
+  });
+  async function forward(request: { id: number; method: string; params?: unknown[] }) {
+    try {
+      const result = await chain.connection.provider.request({ method: request.method, params: request.params });
+      return { jsonrpc: "2.0", id: request.id, result };
+    } catch (cause) {
+      const e = cause as { code?: number; message?: string; data?: unknown };
+      return { jsonrpc: "2.0", id: request.id, error: { code: e.code ?? -32603, message: e.message, data: e.data } };
+    }
+  }
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const network = Network.from(Number((await chain.connection.ethers.provider.getNetwork()).chainId));
+  const provider = new JsonRpcProvider(`http://127.0.0.1:${port}`, network, {
+    staticNetwork: network,
+    pollingInterval: 20,
+    batchMaxCount: 1,
+    cacheTimeout: -1,
+  });
+  return {
+    provider,
+    disconnect() {
+      reachable = false;
+      server.closeAllConnections();
+    },
+    reconnect() {
+      reachable = true;
+    },
+    async close() {
+      provider.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
