@@ -174,7 +174,7 @@ describe("records anchored singly", () => {
     expect((await verify({ record: newer.record }, true)).body.status).toBe("valid");
   });
 
-  it("keeps revoking and anchoring after the chain refused one of the department's revocations", async () => {
+  it("answers 403 DEPARTMENT_SUSPENDED while the department is suspended, and revokes and anchors again once reinstated", async () => {
     const { recordHash } = await issued(residentId(5));
     await anchorQueued(gw, "psb");
     const [operator] = await chain.connection.ethers.getSigners();
@@ -182,7 +182,9 @@ describe("records anchored singly", () => {
     const psbId = runtimeOf(gw, "psb").id;
     const url = `${gw.base("psb")}/records/${recordHash}/revoke`;
     await (await departments.suspendDepartment(psbId)).wait();
-    expect((await call("POST", url, issuer, { reason: 1 })).status).not.toBe(200);
+    const refused = await call("POST", url, issuer, { reason: 1 });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe("DEPARTMENT_SUSPENDED");
     await (await departments.reinstateDepartment(psbId)).wait();
     const retried = await call("POST", url, issuer, { reason: 1 });
     expect(retried.status, JSON.stringify(retried.body)).toBe(200);

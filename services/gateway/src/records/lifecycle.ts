@@ -25,8 +25,24 @@ async function sent(ctx: LifecycleContext, send: () => Promise<ContractTransacti
     return await (await send()).wait();
   } catch (cause) {
     ctx.signer.reset();
-    throw cause;
+    throw refusal(ctx, cause) ?? cause;
   }
+}
+
+/** The chain's refusals a department can meet here, as catalogue errors; anything else stays unexpected. */
+const REFUSALS: Record<string, () => GatewayError> = {
+  CredentialRegistryDepartmentSuspended: () => new GatewayError("DEPARTMENT_SUSPENDED"),
+  CredentialRegistryNotDepartmentSigner: () =>
+    new GatewayError("DEPARTMENT_SUSPENDED", { detail: "this gateway's key no longer signs for the department" }),
+  CredentialRegistryAlreadyRevoked: () => new GatewayError("RECORD_ALREADY_REVOKED", { field: "recordHash" }),
+  CredentialRegistryAlreadySuperseded: () => new GatewayError("RECORD_ALREADY_SUPERSEDED", { field: "recordHash" }),
+};
+
+function refusal(ctx: LifecycleContext, cause: unknown): GatewayError | undefined {
+  const data = (cause as { data?: string }).data;
+  if (!data) return undefined;
+  const name = ctx.registries.records.interface.parseError(data)?.name;
+  return name ? REFUSALS[name]?.() : undefined;
 }
 
 async function anchoredState(ctx: LifecycleContext, recordHash: Hex32, field: string): Promise<AnchorState> {
