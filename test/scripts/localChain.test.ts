@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
@@ -77,6 +77,14 @@ describe("the embedded local chain", () => {
     await expect(deployOn(fresh, wiped)).rejects.toThrow(DeploymentMismatchError);
     await expect(deployOn(fresh, wiped)).rejects.toThrow(/does not hold the deployment recorded/);
     expect(await provider.getBlockNumber()).toBe(before);
+  });
+
+  it("refuses a chain with another chain id than the one this data directory belongs to", async () => {
+    const dataDir = tempDir();
+    mkdirSync(`${dataDir}/deployments`, { recursive: true });
+    writeFileSync(deploymentFile(dataDir, 1101), "{}");
+    const chain = await start(dataDir, await freePort());
+    await expect(deployOn(chain, dataDir)).rejects.toThrow(/belongs to chain 1101; the chain found is 31337/);
   });
 
   it("refuses to start on a port that another chain already holds, naming the port", async () => {
