@@ -14,7 +14,7 @@ export const RecordStatus = {
 } as const;
 export type RecordStatus = (typeof RecordStatus)[keyof typeof RecordStatus];
 
-const STATUS_NAMES = [
+export const STATUS_NAMES = [
   "unknown",
   "revoked",
   "superseded",

@@ -2,10 +2,10 @@
 import { expect } from "vitest";
 import { FIELDS, ISSUER } from "../../scripts/lib/demo/samples.ts";
 import type { DepartmentRuntime } from "../../services/gateway/src/department.ts";
-import { ERROR_CODES, type ErrorCode } from "../../services/gateway/src/errors/codes.ts";
 import { call, type RunningGateway } from "./gatewayFixture.ts";
 
 export { applicant, FIELDS, ISSUER, shop } from "../../scripts/lib/demo/samples.ts";
+export { expectProblem } from "./support.ts";
 
 /** Issues a record of `type` about `subject` at its issuer (hosted by `gw`), with a year of validity so none expire. */
 export async function issue(gw: RunningGateway, type: string, subject: { idType: string; idNumber: string }) {
@@ -48,17 +48,3 @@ export const statuses = (application: any): Record<string, string> =>
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the gateway answered.
 export const outcomeOf = (application: any, type: string): any =>
   application.materials.find((m: { credentialType: string }) => m.credentialType === type)?.outcome;
-
-/** Asserts an RFC 9457 problem with the catalogue's code and status. */
-export function expectProblem(
-  // biome-ignore lint/suspicious/noExplicitAny: the body is whatever JSON the gateway answered.
-  response: { status: number; body: any; headers: Headers },
-  code: ErrorCode,
-  field?: string,
-): void {
-  const context = JSON.stringify(response.body);
-  expect(response.status, context).toBe(ERROR_CODES[code].status);
-  expect(response.headers.get("content-type"), context).toMatch(/^application\/problem\+json/);
-  expect(response.body, context).toMatchObject({ code, status: ERROR_CODES[code].status });
-  if (field !== undefined) expect(response.body.field, context).toBe(field);
-}

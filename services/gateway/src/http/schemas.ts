@@ -1,5 +1,6 @@
 // Request and response shapes shared by the routes; the OpenAPI document is generated from these.
 import { z } from "zod";
+import { STATUS_NAMES } from "../../../../lib/records/statusRules.ts";
 
 export const hex32 = z
   .string()
@@ -82,16 +83,7 @@ export const verifyBodySchema = z
 
 export const verdictSchema = z
   .object({
-    status: z.enum([
-      "unknown",
-      "revoked",
-      "superseded",
-      "issuer-not-authorised",
-      "issuer-suspended",
-      "expired",
-      "not-yet-valid",
-      "valid",
-    ]),
+    status: z.enum(STATUS_NAMES),
     recordHash: z.string(),
     evidence: z.record(z.string(), z.unknown()).optional(),
     asOfBlock: z.number(),
