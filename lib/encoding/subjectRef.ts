@@ -8,7 +8,7 @@ export type SubjectIdType = "resident-id" | "unified-social-credit-code" | "pass
 /**
  * HMAC-SHA256 of `idType:idNumber` under the district's secret. A plain hash would not do: an 18-digit ID number
  * is brute-forced in milliseconds once area and birth date are known. Letters are upper-cased and spaces removed,
- * so that "11010519491231002x" and "11010519491231002X" name the same person.
+ * so that an ID number ending in a lower-case "x" and the same number ending in "X" name the same person.
  */
 export function subjectRef(districtSecret: Uint8Array, idType: SubjectIdType, idNumber: string): Hex32 {
   if (districtSecret.length < 32) throw new RangeError("the district secret must be at least 32 bytes");
