@@ -1,9 +1,10 @@
 // npm run gateway:keys -- <create|list|revoke|rotate> --department <code> [--role r] [--id id] [--label text]
 // API keys are stored hashed in <data>/gateway/<code>/api-keys.json; a running gateway picks changes up at once.
 import { existsSync } from "node:fs";
+import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { ApiKeyFile, ROLES, type Role } from "../services/gateway/src/auth/apiKeys.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
-import { dataDir } from "./lib/paths.ts";
+import { dataDir, seedsDir } from "./lib/paths.ts";
 
 const USAGE =
   "npm run gateway:keys -- create --department <code> --role <issuer|consumer|auditor|operator> [--label text]\n" +
@@ -12,12 +13,20 @@ const USAGE =
 
 runCli(async () => {
   const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === "--help" || command === "help") {
+    console.log(`usage: ${USAGE}`);
+    return;
+  }
   process.argv.splice(2, process.argv.length, ...rest);
   const flags = parseFlags(
     { department: { type: "string" }, role: { type: "string" }, id: { type: "string" }, label: { type: "string" } },
     USAGE,
   );
   if (!flags.department) throw new Error(`--department is required\nusage: ${USAGE}`);
+  const catalogue = await loadCatalogue(seedsDir);
+  if (!catalogue.departments.some((d) => d.code === flags.department)) {
+    throw new Error(`unknown department "${flags.department}" (the codes are in seeds/departments.json)`);
+  }
   const dir = `${dataDir()}/gateway/${flags.department}`;
   if (!existsSync(dir) && command !== "create")
     throw new Error(`no gateway data for department ${flags.department} in ${dir}`);
@@ -30,6 +39,7 @@ runCli(async () => {
       break;
     }
     case "list":
+      console.log(`${"id".padEnd(12)}  ${"role".padEnd(8)}  status  label`);
       for (const k of keys.list()) {
         console.log(`${k.id}  ${k.role.padEnd(8)}  ${k.revokedAt ? `revoked ${k.revokedAt}` : "active"}  ${k.label}`);
       }

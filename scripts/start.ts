@@ -21,7 +21,9 @@ let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    if (stops.length > 0) console.log("stopping…");
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    if (code === 0) console.log(`stopped; the chain and the gateways' data stay in ${dataDir()} for the next start`);
   }
   process.exit(code);
 }

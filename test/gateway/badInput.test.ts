@@ -138,20 +138,20 @@ describe("issuing", () => {
 
   it("answers 400 VALIDATION_FAILED naming body.subject.idType for an identifier type it does not know", async () => {
     const request = { ...idCardRequest(), subject: { idType: "library-card", idNumber: "123" } };
-    expectProblem(await issueAtPsb(request), "VALIDATION_FAILED", "body.subject.idType");
+    expectProblem(await issueAtPsb(request), "VALIDATION_FAILED", "subject.idType");
   });
 
   it("answers 400 VALIDATION_FAILED naming body.subject when the subject is missing", async () => {
     const { subject: _subject, ...request } = idCardRequest();
-    expectProblem(await issueAtPsb(request), "VALIDATION_FAILED", "body.subject");
+    expectProblem(await issueAtPsb(request), "VALIDATION_FAILED", "subject");
   });
 
   it("answers 400 VALIDATION_FAILED naming body.fields when the fields are not an object", async () => {
-    expectProblem(await issueAtPsb({ ...idCardRequest(), fields: "张三" }), "VALIDATION_FAILED", "body.fields");
+    expectProblem(await issueAtPsb({ ...idCardRequest(), fields: "张三" }), "VALIDATION_FAILED", "fields");
   });
 
   it("answers 400 VALIDATION_FAILED naming a member the body does not have", async () => {
-    expectProblem(await issueAtPsb({ ...idCardRequest(), colour: "red" }), "VALIDATION_FAILED", "body.colour");
+    expectProblem(await issueAtPsb({ ...idCardRequest(), colour: "red" }), "VALIDATION_FAILED", "colour");
   });
 
   it("answers 400 VALIDATION_FAILED naming validUntil when it is before validFrom", async () => {
@@ -201,6 +201,19 @@ describe("request bodies", () => {
     expectProblem(response, "UNSUPPORTED_MEDIA_TYPE", "content-type");
   });
 
+  it("answers 400 VALIDATION_FAILED naming the body when a JSON request carries no body at all", async () => {
+    const response = await rawPost(psb("/records"), "", { "content-type": "application/json" });
+    expectProblem(response, "VALIDATION_FAILED", "body");
+    expect((response.body as { detail?: string }).detail).toBe("body: a JSON body is required");
+  });
+
+  it("answers 401 with a WWW-Authenticate challenge and says how to authenticate when no key is sent", async () => {
+    const response = await call("POST", psb("/records"), undefined, idCardRequest());
+    expectProblem(response, "UNAUTHENTICATED");
+    expect(response.headers.get("www-authenticate")).toBe('Bearer realm="oncechain"');
+    expect(response.body.detail).toBe("send Authorization: Bearer <API key>");
+  });
+
   it("answers 415 UNSUPPORTED_MEDIA_TYPE to a body without a content type", async () => {
     const response = await rawPost(psb("/records"), new TextEncoder().encode(JSON.stringify(idCardRequest())), {});
     expectProblem(response, "UNSUPPORTED_MEDIA_TYPE");
@@ -233,8 +246,8 @@ describe("records", () => {
 
   it("answers 400 VALIDATION_FAILED naming body.reason for a revocation reason out of range", async () => {
     const url = psb(`/records/${records.live.recordHash}/revoke`);
-    expectProblem(await call("POST", url, keys.psb, { reason: 0 }), "VALIDATION_FAILED", "body.reason");
-    expectProblem(await call("POST", url, keys.psb, { reason: "fraud" }), "VALIDATION_FAILED", "body.reason");
+    expectProblem(await call("POST", url, keys.psb, { reason: 0 }), "VALIDATION_FAILED", "reason");
+    expectProblem(await call("POST", url, keys.psb, { reason: "fraud" }), "VALIDATION_FAILED", "reason");
   });
 
   it("answers 409 RECORD_NOT_ANCHORED to revoking a record still queued", async () => {
@@ -300,17 +313,17 @@ describe("verification", () => {
   });
 
   it("answers 400 VALIDATION_FAILED naming body.record when neither a record nor a hash is presented", async () => {
-    expectProblem(await verify({}), "VALIDATION_FAILED", "body.record");
+    expectProblem(await verify({}), "VALIDATION_FAILED", "record");
   });
 
   it("answers 400 VALIDATION_FAILED naming the member a presented record lacks", async () => {
     const { salt: _salt, ...unsalted } = records.live.record;
-    expectProblem(await verify({ record: unsalted }), "VALIDATION_FAILED", "body.record.salt");
+    expectProblem(await verify({ record: unsalted }), "VALIDATION_FAILED", "record.salt");
   });
 
   it("answers 400 VALIDATION_FAILED naming the proof step that is not a hash", async () => {
     const body = { record: records.live.record, anchor: { batchRoot: records.live.recordHash, proof: ["0xzz"] } };
-    expectProblem(await verify(body), "VALIDATION_FAILED", "body.anchor.proof.0");
+    expectProblem(await verify(body), "VALIDATION_FAILED", "anchor.proof.0");
   });
 
   it("answers 400 VALIDATION_FAILED naming query.fresh for a value other than true or false", async () => {

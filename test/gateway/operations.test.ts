@@ -125,11 +125,11 @@ describe("API description", () => {
     const bad: [string, unknown][] = [
       ...(schema.required as string[]).map((member): [string, unknown] => {
         const { [member as keyof typeof good]: _left, ...rest } = good;
-        return [`body.${member}`, rest];
+        return [member, rest];
       }),
-      ["body.validFrom", { ...good, validFrom: -1 }],
-      ["body.subject.idType", { ...good, subject: { ...good.subject, idType: "library-card" } }],
-      ["body.supersedes", { ...good, supersedes: "0x12" }],
+      ["validFrom", { ...good, validFrom: -1 }],
+      ["subject.idType", { ...good, subject: { ...good.subject, idType: "library-card" } }],
+      ["supersedes", { ...good, supersedes: "0x12" }],
     ];
     for (const [field, body] of bad) {
       expect(conforms(body), field).toBe(false);

@@ -146,7 +146,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       });
     },
     async close() {
-      index.stop();
+      await index.stop();
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
       for (const department of departments.values()) await department.close();
     },

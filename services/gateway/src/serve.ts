@@ -4,7 +4,7 @@ import type { Provider } from "ethers";
 import type { Logger } from "pino";
 import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
 import type { DeploymentRecord } from "../../../scripts/lib/deploymentStore.ts";
-import { ROLES } from "./auth/apiKeys.ts";
+import { parseToken, ROLES } from "./auth/apiKeys.ts";
 import { loadSecrets, processSettings } from "./config.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 
@@ -48,7 +48,7 @@ function ensureDevApiKeys(gateway: Gateway, file: string): void {
     tokens[code] ??= {};
     for (const role of ROLES) {
       const token = tokens[code][role];
-      const id = token?.split("_").at(-2);
+      const id = parseToken(token)?.id;
       if (!token || !id || !live.has(id)) {
         tokens[code][role] = department.apiKeys.create(role, "dev").token;
         changed = true;

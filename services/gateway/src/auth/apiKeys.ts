@@ -26,6 +26,14 @@ export interface Caller {
 
 const hashSecret = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
 
+/** The parts of a token `oc_<department>_<id>_<secret>`; the secret is base64url and may itself contain "_". */
+export function parseToken(token: string | undefined): { department: string; id: string; secret: string } | undefined {
+  const match = /^oc_([a-z0-9-]+)_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(token ?? "");
+  if (!match) return undefined;
+  const [, department = "", id = "", secret = ""] = match;
+  return { department, id, secret };
+}
+
 /** The key file of a department: a JSON array of StoredKey, replaced atomically on every change. */
 export class ApiKeyFile {
   #keys: StoredKey[] = [];
@@ -85,13 +93,15 @@ export class ApiKeyFile {
 
   /** The caller a presented token stands for; a clear 401 otherwise. */
   authenticate(token: string | undefined): Caller {
-    const match = /^oc_([a-z0-9-]+)_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(token ?? "");
-    if (!match) throw new GatewayError("UNAUTHENTICATED");
-    const [, department, id, secret] = match;
+    const parsed = parseToken(token);
+    if (!parsed) throw new GatewayError("UNAUTHENTICATED", { detail: "send Authorization: Bearer <API key>" });
+    const { department, id, secret } = parsed;
     if (department !== this.department) throw new GatewayError("FORBIDDEN_DEPARTMENT");
     const key = this.#load().find((k) => k.id === id);
     const presented = Buffer.from(hashSecret(secret ?? ""), "hex");
-    if (!key || !timingSafeEqual(presented, Buffer.from(key.hash, "hex"))) throw new GatewayError("UNAUTHENTICATED");
+    if (!key || !timingSafeEqual(presented, Buffer.from(key.hash, "hex"))) {
+      throw new GatewayError("UNAUTHENTICATED", { detail: "the API key is not known at this department" });
+    }
     if (key.revokedAt) throw new GatewayError("API_KEY_REVOKED");
     return { keyId: key.id, role: key.role, department: this.department };
   }

@@ -35,7 +35,8 @@ interface Period {
 export interface ChainIndex {
   /** Catches up with the chain, then keeps following it every `pollMs`. */
   start(): Promise<void>;
-  stop(): void;
+  /** Stops following the chain; resolves once a sync under way has finished. */
+  stop(): Promise<void>;
   /** Reads what the chain added since the last look; resolves once indexed up to the chain's head at the call. */
   syncNow(): Promise<number>;
   /**
@@ -81,6 +82,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
   let chainHead = head;
   let timer: NodeJS.Timeout | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  let stopped = false;
   const addresses: string[] = [];
   const interfaces = [registries.records.interface, registries.departments.interface];
 
@@ -221,19 +223,23 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
     async start() {
       await syncNow();
       const poll = async () => {
+        if (stopped) return;
         try {
           await syncNow();
         } catch (error) {
-          options.onError?.(error);
+          if (!stopped) options.onError?.(error);
         }
+        if (stopped) return;
         timer = setTimeout(poll, options.pollMs ?? 500);
         timer.unref();
       };
       timer = setTimeout(poll, options.pollMs ?? 500);
       timer.unref();
     },
-    stop() {
+    async stop() {
+      stopped = true;
       if (timer) clearTimeout(timer);
+      await queue.catch(() => undefined);
     },
     syncNow,
     syncTo,

@@ -21,21 +21,33 @@ export interface AppHooks {
   readiness: () => Promise<{ ready: boolean; checks: Record<string, unknown> }>;
 }
 
+/** A request field's path as the problem names it: body members plainly (`subject.idNumber`), query ones prefixed. */
+const fieldPath = (where: "body" | "query", path: readonly PropertyKey[]) =>
+  (path.length === 0 ? [where] : where === "query" ? [where, ...path] : path).map(String).join(".");
+
+/** zod's wording for a member that is not there, said plainly. */
+const messageOf = (issue: z.core.$ZodIssue) =>
+  issue.code === "invalid_type" && issue.message.endsWith("received undefined") ? "is required" : issue.message;
+
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query"): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  // An unknown member is reported on the object that holds it; name the member itself.
-  const unknown = issue?.code === "unrecognized_keys" ? issue.keys.slice(0, 1) : [];
-  const path = [where, ...(issue?.path ?? []), ...unknown].map(String).join(".");
+  const issues = result.error.issues.map((issue) => {
+    // An unknown member is reported on the object that holds it; name the member itself.
+    const unknown = issue.code === "unrecognized_keys" ? issue.keys.slice(0, 1) : [];
+    return { field: fieldPath(where, [...issue.path, ...unknown]), message: messageOf(issue) };
+  });
+  const first = issues[0] ?? { field: where, message: "is invalid" };
   throw new GatewayError("VALIDATION_FAILED", {
-    field: path,
-    detail: `${path}: ${issue?.message ?? "invalid"}`,
-    extensions: {
-      errors: result.error.issues.map((i) => ({ field: [where, ...i.path].map(String).join("."), message: i.message })),
-    },
+    field: first.field,
+    detail: `${first.field}: ${first.message}`,
+    extensions: { errors: issues },
   });
 }
+
+/** Whether the request carries a body at all (the rule body parsers use). */
+const hasBody = (req: Request) =>
+  req.headers["transfer-encoding"] !== undefined || !["0", undefined].includes(req.headers["content-length"]);
 
 function bearer(req: Request): string | undefined {
   const header = req.get("authorization");
@@ -76,6 +88,19 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
     next();
   });
 
+  app.get("/", (_req, res) => {
+    res.json({
+      service: "oncechain department gateway",
+      docs: "/docs",
+      openapi: "/openapi.json",
+      departments: [...services.departments.values()].map((d) => ({
+        code: d.code,
+        nameZh: d.nameZh,
+        nameEn: d.nameEn,
+        url: `/departments/${d.code}`,
+      })),
+    });
+  });
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -103,6 +128,9 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
   for (const route of routes) {
     const handlers = [
       (req: Request, _res: Response, next: NextFunction) => {
+        if (route.method === "post" && !hasBody(req)) {
+          throw new GatewayError("VALIDATION_FAILED", { field: "body", detail: "body: a JSON body is required" });
+        }
         if (route.method === "post" && !req.is("application/json")) {
           throw new GatewayError("UNSUPPORTED_MEDIA_TYPE", {
             field: "content-type",

@@ -7,6 +7,7 @@ import { GatewayError } from "../errors/GatewayError.ts";
 export const PROBLEM_TYPE_BASE = "https://oncechain.dev/problems/";
 
 export function sendProblem(res: Response, error: GatewayError, instance?: string): void {
+  if (error.status === 401) res.set("WWW-Authenticate", 'Bearer realm="oncechain"');
   res
     .status(error.status)
     .type("application/problem+json")
