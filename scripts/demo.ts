@@ -39,6 +39,18 @@ function nextRun(): number {
   return run;
 }
 
+/** The reasons an application gives, in plain words. */
+const REASONS: Record<string, string> = {
+  "not-found": "no record of it yet at",
+  "not-granted": "not shared with this department by",
+  revoked: "revoked by",
+  expired: "expired at",
+  superseded: "replaced by a newer record at",
+  "subject-not-given": "the applicant's organisation was not named, for",
+  unreachable: "could not reach",
+  timeout: "no answer in time from",
+};
+
 const MARK = { waived: "✔ waived  ", required: "✘ required", unavailable: "… unavailable" } as const;
 
 function printApplication(application: Json): void {
@@ -47,7 +59,7 @@ function printApplication(application: Json): void {
     const how =
       o.status === "waived"
         ? `from ${o.evidence.issuer}, ${o.shared ? "data shared" : "evidence only (no grant for the data)"}, anchored in block ${o.evidence.anchor.blockNumber ?? "?"}`
-        : `${o.reason}${o.issuer ? ` (${o.issuer})` : ""}`;
+        : `${REASONS[o.reason] ?? o.reason}${o.issuer ? ` ${o.issuer}` : ""}`;
     console.log(`    ${MARK[o.status as keyof typeof MARK] ?? o.status}  ${m.nameZh} ${m.nameEn}: ${how}`);
   }
   const c = application.counts;
@@ -131,9 +143,11 @@ runCli(async () => {
     organisation: store.business,
   });
   const licence = tobacco.matters.find((m: Json) => m.code === "tobacco-retail-licence");
-  console.log(
-    `    tobacco retail licence matter: waived ${licence.waived.join(", ") || "none"}; to submit ${licence.required.join(", ") || "nothing"}`,
-  );
+  const names = new Map(tobacco.materials.map((m: Json) => [m.credentialType, `${m.nameZh} ${m.nameEn}`]));
+  const named = (codes: string[]) => codes.map((code) => names.get(code) ?? code).join("; ") || "nothing";
+  console.log(`    ${licence.nameZh} (${licence.nameEn}), at the tobacco bureau:`);
+  console.log(`      waived: ${named(licence.waived)}`);
+  console.log(`      still to submit: ${named(licence.required)}`);
 
   await scenario(tokens, "open-homestay", "market-regulation", homestay.person, homestay.business, [
     "resident-id-card",
@@ -142,6 +156,28 @@ runCli(async () => {
     "house-safety-appraisal",
     "health-certificate",
   ]);
+  console.log(
+    "\n  4. The homestay's own licences are issued in turn; the culture and tourism bureau's registration step finds them:",
+  );
+  await issueAndAnchor(tokens, "business-licence", homestay.business);
+  await issueAndAnchor(tokens, "fire-safety-inspection", homestay.business);
+  const registration = await request(
+    "POST",
+    "/departments/culture-tourism/applications",
+    tokens["culture-tourism"]?.consumer as string,
+    {
+      scenario: "open-homestay",
+      subject: homestay.person,
+      organisation: homestay.business,
+    },
+  );
+  const matter = registration.matters.find((m: Json) => m.code === "homestay-registration");
+  const homestayNames = new Map(registration.materials.map((m: Json) => [m.credentialType, `${m.nameZh} ${m.nameEn}`]));
+  const homestayNamed = (codes: string[]) =>
+    codes.map((code) => homestayNames.get(code) ?? code).join("; ") || "nothing";
+  console.log(`    ${matter.nameZh} (${matter.nameEn}):`);
+  console.log(`      waived: ${homestayNamed(matter.waived)}`);
+  console.log(`      still to come from their own steps: ${homestayNamed(matter.required)}`);
 
   const totals = await request(
     "GET",

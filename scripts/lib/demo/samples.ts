@@ -103,6 +103,17 @@ export const FIELDS: Record<string, Record<string, unknown>> = {
     registrationAuthority: "北京市怀柔区市场监督管理局",
     issueDate: "2022-05-01",
   },
+  "fire-safety-inspection": {
+    documentNumber: "怀消安检字〔2022〕第0815号",
+    unitName: "怀柔区某某民宿",
+    premisesAddress: "北京市怀柔区雁栖镇某村8号",
+    premisesUse: "民宿",
+    buildingAreaM2: 240,
+    procedure: "告知承诺",
+    result: "合格",
+    issuingAuthority: "北京市怀柔区消防救援支队",
+    issueDate: "2022-06-01",
+  },
 };
 
 /** The issuing department of each of those types, as the catalogue has it. */
@@ -115,4 +126,5 @@ export const ISSUER: Record<string, string> = {
   "health-certificate": "health",
   "academic-degree-certificate": "education",
   "business-licence": "market-regulation",
+  "fire-safety-inspection": "fire-rescue",
 };
