@@ -32,6 +32,7 @@ const HEX32 = /^0x[0-9a-fA-F]{64}$/;
 
 const keccakBytes = (data: Uint8Array): Buffer => Buffer.from(keccak256(data).slice(2), "hex");
 
+/** A 0x-prefixed 32-byte hex value (StandardMerkleTree's coder would right-pad a shorter one; hashes never are). */
 function bytes32(value: string, what: string): Buffer {
   if (!HEX32.test(value)) throw new TypeError(`${what} is not 0x followed by 64 hex digits`);
   return Buffer.from(value.slice(2), "hex");
@@ -61,19 +62,59 @@ export function recordLeafHash(anchor: RecordAnchor): Buffer {
   return keccakBytes(keccakBytes(encoded));
 }
 
+/** StandardMerkleTree's inner node: keccak256 of the two children, the smaller first. */
+export function recordNodeHash(a: Uint8Array, b: Uint8Array): Buffer {
+  const pair = new Uint8Array(64);
+  const aFirst = Buffer.compare(a, b) <= 0;
+  pair.set(aFirst ? a : b, 0);
+  pair.set(aFirst ? b : a, 32);
+  return keccakBytes(pair);
+}
+
 /**
  * Whether `proof` proves `anchor` a leaf of the `buildRecordTree` tree with this root: StandardMerkleTree.verify's answer
  * (sorted pairs, keccak256; hex in either case), several times faster, for verifying presented records per request.
  */
 export function verifyRecordProof(root: string, anchor: RecordAnchor, proof: readonly string[]): boolean {
   let node = recordLeafHash(anchor);
-  const pair = new Uint8Array(64);
-  for (const hex of proof) {
-    const sibling = bytes32(hex, "a proof node");
-    const nodeFirst = Buffer.compare(node, sibling) <= 0;
-    pair.set(nodeFirst ? node : sibling, 0);
-    pair.set(nodeFirst ? sibling : node, 32);
-    node = keccakBytes(pair);
-  }
+  for (const hex of proof) node = recordNodeHash(node, bytes32(hex, "a proof node"));
   return Buffer.compare(node, bytes32(root, "root")) === 0;
+}
+
+/** A batch's tree: its root, and the proof of the record at each index of the anchors it was built from. */
+export interface RecordTree {
+  root: Hex32;
+  proof(index: number): Hex32[];
+}
+
+/**
+ * The tree `buildRecordTree` builds (same leaves, same sorted order, same layout, so the same root and proofs),
+ * computed with recordLeafHash and recordNodeHash instead of StandardMerkleTree's ABI coder and checks: what the
+ * anchoring worker builds for every batch.
+ */
+export function recordTree(anchors: readonly RecordAnchor[]): RecordTree {
+  if (anchors.length === 0) throw new RangeError("a tree needs at least one record");
+  const leaves = anchors.map((anchor, index) => ({ index, hash: recordLeafHash(anchor) }));
+  leaves.sort((a, b) => Buffer.compare(a.hash, b.hash));
+  const size = 2 * leaves.length - 1;
+  const nodes = new Array<Buffer>(size);
+  const positions = new Array<number>(anchors.length);
+  for (const [i, leaf] of leaves.entries()) {
+    nodes[size - 1 - i] = leaf.hash;
+    positions[leaf.index] = size - 1 - i;
+  }
+  for (let i = size - 1 - leaves.length; i >= 0; i--) {
+    nodes[i] = recordNodeHash(nodes[2 * i + 1] as Buffer, nodes[2 * i + 2] as Buffer);
+  }
+  const hex = (node: Buffer | undefined) => `0x${node?.toString("hex")}` as Hex32;
+  return {
+    root: hex(nodes[0]),
+    proof(index) {
+      let i = positions[index];
+      if (i === undefined) throw new RangeError(`no record at index ${index}`);
+      const proof: Hex32[] = [];
+      for (; i > 0; i = Math.floor((i - 1) / 2)) proof.push(hex(nodes[i % 2 === 1 ? i + 1 : i - 1]));
+      return proof;
+    },
+  };
 }

@@ -2,6 +2,7 @@
 import type { ContractTransactionReceipt, NonceManager } from "ethers";
 import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import { receiptOf } from "../chain/receipt.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { type DepartmentStore, seqKey } from "../store/departmentStore.ts";
 import { type AccessLog, accessLogEntries } from "./accessLog.ts";
@@ -86,7 +87,7 @@ export function createAccessLogCommitter(deps: AccessLogCommitterDeps): AccessLo
     const index = Number(await registries.accessLog.commitmentCount(departmentId));
     let receipt: ContractTransactionReceipt | null;
     try {
-      receipt = await (await registries.accessLog.commit(fromSeq, toSeq, root)).wait();
+      receipt = await receiptOf(await registries.accessLog.commit(fromSeq, toSeq, root));
     } catch (cause) {
       deps.signer.reset();
       throw cause;

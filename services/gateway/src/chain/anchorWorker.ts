@@ -2,9 +2,10 @@
 import type { NonceManager } from "ethers";
 import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
-import { buildRecordTree, type RecordAnchor } from "../../../../lib/encoding/recordLeaf.ts";
+import { type RecordAnchor, recordTree } from "../../../../lib/encoding/recordLeaf.ts";
 import { type AnchorState, anchorOf } from "../records/canonicalRecord.ts";
 import { type BatchOp, type DepartmentStore, type OutboxEntry, seqKey } from "../store/departmentStore.ts";
+import { receiptOf } from "./receipt.ts";
 
 export interface AnchoringOptions {
   /** Records per transaction at most; 1 anchors every record singly. */
@@ -88,8 +89,7 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
               anchors[0]?.validUntil ?? 0,
             )
           : await registries.records.anchorBatch(root, anchors.length);
-      const receipt = await tx.wait();
-      if (!receipt) throw new Error("the anchoring transaction has no receipt");
+      const receipt = await receiptOf(tx);
       return { txHash: receipt.hash, blockNumber: receipt.blockNumber };
     } catch (cause) {
       deps.signer.reset();
@@ -99,8 +99,8 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
 
   async function anchorBatch(entries: OutboxEntry[]): Promise<void> {
     const anchors = await anchorsFor(entries);
-    const tree = anchors.length > 1 ? buildRecordTree(anchors) : undefined;
-    const root = tree?.root as Hex32 | undefined;
+    const tree = anchors.length > 1 ? recordTree(anchors) : undefined;
+    const root = tree?.root;
     const note: InFlight = { root, recordHashes: entries.map((e) => e.recordHash), seqs: entries.map((e) => e.seq) };
     await inflight.put("current", note);
     let where: { txHash?: string; blockNumber?: number };
@@ -114,8 +114,9 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     const now = Date.now();
     const ops: BatchOp[] = [];
     const latencies: number[] = [];
+    const previousStates = await store.anchors.getMany(entries.map((e) => e.recordHash));
     for (const [i, entry] of entries.entries()) {
-      const previous = await store.anchors.get(entry.recordHash);
+      const previous = previousStates[i];
       const state: AnchorState = {
         ...(previous ?? { acceptedAt: entry.acceptedAt }),
         state: "anchored",
@@ -123,7 +124,7 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
         txHash: where.txHash,
         blockNumber: where.blockNumber,
         batchRoot: root,
-        proof: tree ? (tree.getProof(i) as Hex32[]) : EMPTY_PROOF,
+        proof: tree ? tree.proof(i) : EMPTY_PROOF,
       };
       latencies.push(now - entry.acceptedAt);
       ops.push({ type: "put", sublevel: store.anchors, key: entry.recordHash, value: state });

@@ -2,6 +2,7 @@
 import { type ContractTransactionResponse, type NonceManager, ZeroHash } from "ethers";
 import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import { receiptOf } from "../chain/receipt.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import type { DepartmentStore } from "../store/departmentStore.ts";
 import { type AnchorState, anchorOf } from "./canonicalRecord.ts";
@@ -22,7 +23,7 @@ export interface LifecycleContext {
  */
 async function sent(ctx: LifecycleContext, send: () => Promise<ContractTransactionResponse>) {
   try {
-    return await (await send()).wait();
+    return await receiptOf(await send());
   } catch (cause) {
     ctx.signer.reset();
     throw refusal(ctx, cause) ?? cause;
