@@ -1,5 +1,6 @@
 // Gas benchmark: our record registry against the Ethereum Attestation Service (EAS), on one in-process EDR chain.
 // Writes bench/results/gas.json and bench/results/gas.md; exits non-zero when a target is missed.
+
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -17,6 +18,7 @@ import {
   ZeroHash,
 } from "ethers";
 import hre from "hardhat";
+import { ANCHOR_TYPES, recordsDomain } from "../lib/encoding/anchorRequest.ts";
 import type { Hex32 } from "../lib/encoding/canonical.ts";
 import { buildRecordTree, type RecordAnchor } from "../lib/encoding/recordLeaf.ts";
 import { registryFixture } from "../test/support/chain.ts";
@@ -120,23 +122,12 @@ async function main() {
   if (anchoredStatus !== 7n) throw new Error(`anchored record has status ${anchoredStatus}, not Valid`);
 
   // --- ours: anchorBySig, signed by the issuer, submitted by another account ---------------------------------
-  const domain = { name: "oncechain records", version: "1", chainId, verifyingContract: recordsAddress };
-  const anchorTypes = {
-    Anchor: [
-      { name: "recordHash", type: "bytes32" },
-      { name: "subjectRef", type: "bytes32" },
-      { name: "credentialType", type: "uint32" },
-      { name: "validFrom", type: "uint64" },
-      { name: "validUntil", type: "uint64" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
+  const domain = recordsDomain(chainId, recordsAddress);
   const relayed = fixture.registries.records.connect(outsider);
   const anchorBySig = async (a: RecordAnchor) => {
     const nonce = await records.nonces(issuer.address);
     const deadline = (await fixture.latestTimestamp()) + 3600;
-    const signature = await issuer.signTypedData(domain, anchorTypes, { ...a, nonce, deadline });
+    const signature = await issuer.signTypedData(domain, ANCHOR_TYPES, { ...a, nonce, deadline });
     return gasOf(relayed.anchorBySig(a, issuer.address, deadline, signature));
   };
   // The warm-up moves the signer's nonce off zero, so the measured call pays a nonzero-to-nonzero nonce write.

@@ -3,7 +3,6 @@ import {
   type BigNumberish,
   type Signer,
   type TypedDataDomain,
-  type TypedDataField,
   verifyTypedData,
   ZeroHash,
 } from "ethers";
@@ -152,23 +151,9 @@ export async function batchStatusOf(
   return plain(await records.batchRecordStatus(issuer, root, leaf, proof));
 }
 
-/** The EIP-712 type of a delegated anchoring request. */
-export const ANCHOR_TYPES: Record<string, TypedDataField[]> = {
-  Anchor: [
-    { name: "recordHash", type: "bytes32" },
-    { name: "subjectRef", type: "bytes32" },
-    { name: "credentialType", type: "uint32" },
-    { name: "validFrom", type: "uint64" },
-    { name: "validUntil", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+import { ANCHOR_TYPES } from "../../lib/encoding/anchorRequest.ts";
 
-/** The EIP-712 domain of a CredentialRecordRegistry. */
-export function recordsDomain(chainId: BigNumberish, verifyingContract: string): TypedDataDomain {
-  return { name: "oncechain records", version: "1", chainId, verifyingContract };
-}
+export { ANCHOR_TYPES, recordsDomain } from "../../lib/encoding/anchorRequest.ts";
 
 /** What a department signer signs to have `record` anchored by anyone before `deadline`. */
 export interface AnchorRequest {
