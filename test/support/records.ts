@@ -1,11 +1,5 @@
 // Record fixtures for CredentialRecordRegistry tests: sample anchors, the EIP-712 anchor request, status and evidence.
-import {
-  type BigNumberish,
-  type Signer,
-  type TypedDataDomain,
-  verifyTypedData,
-  ZeroHash,
-} from "ethers";
+import { type BigNumberish, type Signer, type TypedDataDomain, verifyTypedData, ZeroHash } from "ethers";
 import { contentHash } from "../../lib/encoding/canonical.ts";
 import { buildRecordTree, type RecordAnchor } from "../../lib/encoding/recordLeaf.ts";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
