@@ -71,16 +71,6 @@ export function recordNodeHash(a: Uint8Array, b: Uint8Array): Buffer {
   return keccakBytes(pair);
 }
 
-/**
- * Whether `proof` proves `anchor` a leaf of the `buildRecordTree` tree with this root: StandardMerkleTree.verify's answer
- * (sorted pairs, keccak256; hex in either case), several times faster, for verifying presented records per request.
- */
-export function verifyRecordProof(root: string, anchor: RecordAnchor, proof: readonly string[]): boolean {
-  let node = recordLeafHash(anchor);
-  for (const hex of proof) node = recordNodeHash(node, bytes32(hex, "a proof node"));
-  return Buffer.compare(node, bytes32(root, "root")) === 0;
-}
-
 /** A batch's tree: its root, and the proof of the record at each index of the anchors it was built from. */
 export interface RecordTree {
   root: Hex32;

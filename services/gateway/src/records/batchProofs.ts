@@ -49,8 +49,8 @@ function remember(rootKey: string, path: string[], siblings: string[], upTo: num
 }
 
 /**
- * Whether `proof` proves `anchor` a leaf of the batch tree with this root: exactly verifyRecordProof's answer (the
- * whole proof must lead to the root), computed with fewer hashes. Hashing up from the leaf stops at the first node
+ * Whether `proof` proves `anchor` a leaf of the batch tree with this root: exactly StandardMerkleTree.verify's answer
+ * (the whole proof must lead to the root), computed with fewer hashes. Hashing up from the leaf stops at the first node
  * (from MIN_HEIGHT up) whose remembered steps match the rest of the proof up to the root. The proof's nodes are 0x-prefixed 32-byte hex
  * (as the request schema ensures); the root too.
  */
