@@ -66,7 +66,8 @@ interface Child {
 function startChild(config: ChildConfig, log: string): Promise<Child> {
   const fd = openSync(log, "a");
   const child: ChildProcess = fork(childScript, [], {
-    execArgv: ["--import", "tsx", "--expose-gc"],
+    // BENCH_NODE_ARGS: extra Node flags for the servers while profiling, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
     env: { ...process.env, BENCH_GATEWAY_CONFIG: JSON.stringify(config) },
     stdio: ["ignore", fd, fd, "ipc"],
   });

@@ -1,14 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { describe, expect, it } from "vitest";
+import type { Hex32 } from "../../lib/encoding/canonical.ts";
 import {
   buildRecordTree,
   RECORD_LEAF_TYPES,
   type RecordAnchor,
   recordLeafValues,
   recordTree,
+  verifyRecordProof,
 } from "../../lib/encoding/recordLeaf.ts";
-import { verifyBatchProof } from "../../services/gateway/src/records/batchProofs.ts";
 
 const hex32 = () => `0x${randomBytes(32).toString("hex")}` as `0x${string}`;
 const anchor = (i: number): RecordAnchor => ({
@@ -27,7 +28,7 @@ describe("the fast record tree agrees with OpenZeppelin's StandardMerkleTree", (
     expect(fast.root).toBe(reference.root);
     for (const [i, a] of anchors.entries()) {
       expect(fast.proof(i)).toEqual(reference.getProof(i));
-      expect(verifyBatchProof(reference.root, a, reference.getProof(i))).toBe(true);
+      expect(verifyRecordProof(reference.root, a, reference.getProof(i))).toBe(true);
     }
   });
 
@@ -45,21 +46,23 @@ describe("the fast record tree agrees with OpenZeppelin's StandardMerkleTree", (
       ];
       for (const [leaf, p] of cases) {
         const expected = StandardMerkleTree.verify(tree.root, [...RECORD_LEAF_TYPES], recordLeafValues(leaf), p);
-        expect(verifyBatchProof(tree.root, leaf, p)).toBe(expected);
+        expect(verifyRecordProof(tree.root, leaf, p)).toBe(expected);
       }
     }
   });
 
-  it("remembers proven upper levels without ever accepting what the full check refuses", () => {
-    const anchors = Array.from({ length: 1024 }, (_, i) => anchor(i));
+  it("refuses malformed proof nodes and leaf values instead of padding them", () => {
+    const anchors = Array.from({ length: 8 }, (_, i) => anchor(i));
     const tree = recordTree(anchors);
-    for (let round = 0; round < 2; round++) {
-      for (const i of [0, 1, 511, 512, 1023]) {
-        const a = anchors[i] as RecordAnchor;
-        expect(verifyBatchProof(tree.root, a, tree.proof(i))).toBe(true);
-        expect(verifyBatchProof(tree.root, { ...a, subjectRef: hex32() }, tree.proof(i))).toBe(false);
-        expect(verifyBatchProof(hex32(), a, tree.proof(i))).toBe(false);
-      }
+    const a = anchors[3] as RecordAnchor;
+    const proof = tree.proof(3);
+    const last = proof.at(-1) as string;
+    for (const bad of [last.slice(0, 64), `${last.slice(0, 65)}z`, `1x${last.slice(2)}`, `${last}00`]) {
+      expect(verifyRecordProof(tree.root, a, [...proof.slice(0, -1), bad])).toBe(false);
     }
+    expect(() =>
+      verifyRecordProof(tree.root, { ...a, recordHash: `${a.recordHash.slice(0, 65)}g` as Hex32 }, proof),
+    ).toThrow(/recordHash is not 0x followed by 64 hex digits/);
+    expect(() => verifyRecordProof(tree.root, { ...a, subjectRef: "0x12" }, proof)).toThrow(/subjectRef/);
   });
 });

@@ -1,11 +1,10 @@
 // Verification: recompute the record's hash, find its anchor (index or chain), and give the one combined verdict.
 import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
-import type { RecordAnchor } from "../../../../lib/encoding/recordLeaf.ts";
+import { type RecordAnchor, verifyRecordProof } from "../../../../lib/encoding/recordLeaf.ts";
 import { decideStatus, statusName } from "../../../../lib/records/statusRules.ts";
 import type { ChainIndex } from "../chain/chainIndex.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
-import { verifyBatchProof } from "./batchProofs.ts";
 import { anchorOf, type CanonicalRecord, recordHashOf } from "./canonicalRecord.ts";
 
 export interface VerifyInput {
@@ -88,7 +87,7 @@ function fromIndex(ctx: VerifyContext, input: VerifyInput, recordHash: Hex32, is
   if (!facts || !input.anchor) return undefined;
   const batch = ctx.index.batch(issuerId, input.anchor.batchRoot);
   if (!batch) return undefined;
-  if (!verifyBatchProof(input.anchor.batchRoot, facts, input.anchor.proof)) return undefined;
+  if (!verifyRecordProof(input.anchor.batchRoot, facts, input.anchor.proof)) return undefined;
   return {
     issuer: issuerId,
     credentialType: facts.credentialType,
