@@ -1,6 +1,6 @@
 // API keys of the department systems that call a gateway: stored hashed in a file the CLI edits, never logged.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { GatewayError } from "../errors/GatewayError.ts";
 
@@ -34,21 +34,31 @@ export function parseToken(token: string | undefined): { department: string; id:
   return { department, id, secret };
 }
 
+/**
+ * How often a gateway looks at the key file again: a key created, rotated or revoked with the CLI counts within this
+ * long, and a busy gateway does not stat the file on every request.
+ */
+export const KEY_FILE_RECHECK_MS = 200;
+
 /** The key file of a department: a JSON array of StoredKey, replaced atomically on every change. */
 export class ApiKeyFile {
   #keys: StoredKey[] = [];
   #mtimeMs = -1;
+  #checkedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly path: string,
     readonly department: string,
   ) {}
 
-  #load(): StoredKey[] {
-    if (!existsSync(this.path)) return [];
-    const mtime = statSync(this.path).mtimeMs;
+  /** The keys as the file holds them; `fresh`: look at the file now, not only every KEY_FILE_RECHECK_MS. */
+  #load(fresh = true): StoredKey[] {
+    const now = performance.now();
+    if (!fresh && now - this.#checkedAt < KEY_FILE_RECHECK_MS) return this.#keys;
+    this.#checkedAt = now;
+    const mtime = statSync(this.path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
     if (mtime !== this.#mtimeMs) {
-      this.#keys = JSON.parse(readFileSync(this.path, "utf8")) as StoredKey[];
+      this.#keys = mtime < 0 ? [] : (JSON.parse(readFileSync(this.path, "utf8")) as StoredKey[]);
       this.#mtimeMs = mtime;
     }
     return this.#keys;
@@ -97,7 +107,7 @@ export class ApiKeyFile {
     if (!parsed) throw new GatewayError("UNAUTHENTICATED", { detail: "send Authorization: Bearer <API key>" });
     const { department, id, secret } = parsed;
     if (department !== this.department) throw new GatewayError("FORBIDDEN_DEPARTMENT");
-    const key = this.#load().find((k) => k.id === id);
+    const key = this.#load(false).find((k) => k.id === id);
     const presented = Buffer.from(hashSecret(secret ?? ""), "hex");
     if (!key || !timingSafeEqual(presented, Buffer.from(key.hash, "hex"))) {
       throw new GatewayError("UNAUTHENTICATED", { detail: "the API key is not known at this department" });
