@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ApiKeyFile, KEY_FILE_RECHECK_MS } from "../../services/gateway/src/auth/apiKeys.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import {
   anchorQueued,
@@ -173,6 +175,17 @@ describe("issuing", () => {
     runtimeOf(gw, "psb").apiKeys.revoke(token.split("_")[2] ?? "");
     expectProblem(await call("POST", psb("/records"), token, idCardRequest()), "API_KEY_REVOKED");
   });
+
+  it("refuses a key revoked in the key file by another process (the CLI) once the gateway looks again", async () => {
+    const token = gw.key("psb", "consumer");
+    const url = psb("/catalogue/types");
+    expect((await call("GET", url, token)).status).toBe(200);
+    // What `npm run gateway:keys -- revoke` does: its own ApiKeyFile on the same file.
+    const runtime = runtimeOf(gw, "psb");
+    new ApiKeyFile(runtime.apiKeys.path, "psb").revoke(token.split("_")[2] ?? "");
+    await sleep(KEY_FILE_RECHECK_MS + 50);
+    expectProblem(await call("GET", url, token), "API_KEY_REVOKED");
+  });
 });
 
 describe("request bodies", () => {
@@ -224,6 +237,40 @@ describe("request bodies", () => {
       "content-type": "application/json; charset=latin1",
     });
     expectProblem(response, "UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it("answers 413 PAYLOAD_TOO_LARGE to a chunked body that grows past the limit", async () => {
+    const chunk = new TextEncoder().encode(" ".repeat(1024));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 4; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const response = await fetch(psb("/records"), {
+      method: "POST",
+      headers: { authorization: `Bearer ${keys.psb}`, "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expectProblem(
+      { status: response.status, headers: response.headers, body: await response.json() },
+      "PAYLOAD_TOO_LARGE",
+    );
+  });
+
+  it("answers 400 VALIDATION_FAILED naming the body to a chunked body with nothing in it", async () => {
+    const response = await fetch(psb("/records"), {
+      method: "POST",
+      headers: { authorization: `Bearer ${keys.psb}`, "content-type": "application/json" },
+      body: new ReadableStream({ start: (controller) => controller.close() }),
+      duplex: "half",
+    } as RequestInit);
+    expectProblem(
+      { status: response.status, headers: response.headers, body: await response.json() },
+      "VALIDATION_FAILED",
+      "body",
+    );
   });
 
   it("answers 400 MALFORMED_JSON to a gzip-encoded body that does not inflate", async () => {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Signer } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +69,19 @@ describe("records anchored singly", () => {
     });
     expect(record.validUntil - record.validFrom).toBe(3650 * 86_400);
     expect(anchor).toEqual({ state: "queued", acceptedAt: expect.any(Number) });
+  });
+
+  it("reads a body that starts with a byte-order mark, and a gzip-encoded body, as express.json does", async () => {
+    const post = (body: string | Uint8Array, headers: Record<string, string>) =>
+      fetch(`${gw.base("psb")}/records`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${issuer}`, "content-type": "application/json", ...headers },
+        body,
+      });
+    const withBom = await post(`\ufeff${JSON.stringify(idCardRequest(residentId(7)))}`, {});
+    expect(withBom.status, await withBom.clone().text()).toBe(202);
+    const gzipped = await post(gzipSync(JSON.stringify(idCardRequest(residentId(8)))), { "content-encoding": "gzip" });
+    expect(gzipped.status, await gzipped.clone().text()).toBe(202);
   });
 
   it("names the subject by the district's HMAC of the ID number, and the number appears nowhere in the response", async () => {

@@ -7,6 +7,7 @@ import type { Caller } from "../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import type { GatewayServices } from "../services.ts";
+import { jsonBodyReader } from "./jsonBody.ts";
 import { DOCS_PAGE, openApiDocument } from "./openapi.ts";
 import { problemHandler } from "./problem.ts";
 import type { RouteSpec } from "./route.ts";
@@ -49,6 +50,19 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query")
 const hasBody = (req: Request) =>
   req.headers["transfer-encoding"] !== undefined || !["0", undefined].includes(req.headers["content-length"]);
 
+/**
+ * Writes a route's JSON answer: what res.json does for these answers (no ETag, no conditional GET: the answers are
+ * live state), without its general path, which costs more than some of the routes themselves.
+ */
+function sendJson(res: Response, result: { status: number; body: unknown; headers?: Record<string, string> }): void {
+  const text = JSON.stringify(result.body);
+  res.statusCode = result.status;
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
+}
+
 function bearer(req: Request): string | undefined {
   const header = req.get("authorization");
   if (header?.startsWith("Bearer ")) return header.slice(7).trim();
@@ -59,7 +73,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
-  const json = express.json({ limit: services.limits.bodyBytes, type: () => true, strict: true });
+  const readJson = jsonBodyReader(services.limits.bodyBytes);
   const inFlight = new Map<string, Promise<unknown>>();
 
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -126,56 +140,47 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
     next();
   });
   for (const route of routes) {
-    const handlers = [
-      (req: Request, _res: Response, next: NextFunction) => {
-        if (route.method === "post" && !hasBody(req)) {
-          throw new GatewayError("VALIDATION_FAILED", { field: "body", detail: "body: a JSON body is required" });
+    router[route.method](route.path, async (req: Request, res: Response) => {
+      if (route.method === "post" && !hasBody(req)) {
+        throw new GatewayError("VALIDATION_FAILED", { field: "body", detail: "body: a JSON body is required" });
+      }
+      if (route.method === "post" && !req.is("application/json")) {
+        throw new GatewayError("UNSUPPORTED_MEDIA_TYPE", {
+          field: "content-type",
+          detail: "send the body as application/json",
+        });
+      }
+      if (route.method === "post") req.body = await readJson(req, res);
+      const department = services.departments.get(String(req.params.department ?? "")) as DepartmentRuntime;
+      let caller: Caller | undefined;
+      if (route.auth === "federation") {
+        if (!hooks.authenticateFederation) throw new GatewayError("NOT_FOUND");
+        caller = await hooks.authenticateFederation(req, department);
+      } else {
+        caller = department.apiKeys.authenticate(bearer(req));
+        if (!route.auth.includes(caller.role)) {
+          throw new GatewayError("FORBIDDEN_ROLE", { detail: `this operation is for: ${route.auth.join(", ")}` });
         }
-        if (route.method === "post" && !req.is("application/json")) {
-          throw new GatewayError("UNSUPPORTED_MEDIA_TYPE", {
-            field: "content-type",
-            detail: "send the body as application/json",
-          });
-        }
-        next();
-      },
-      ...(route.method === "post" ? [json] : []),
-      async (req: Request, res: Response) => {
-        const department = services.departments.get(String(req.params.department ?? "")) as DepartmentRuntime;
-        let caller: Caller | undefined;
-        if (route.auth === "federation") {
-          if (!hooks.authenticateFederation) throw new GatewayError("NOT_FOUND");
-          caller = await hooks.authenticateFederation(req, department);
-        } else {
-          caller = department.apiKeys.authenticate(bearer(req));
-          if (!route.auth.includes(caller.role)) {
-            throw new GatewayError("FORBIDDEN_ROLE", { detail: `this operation is for: ${route.auth.join(", ")}` });
-          }
-        }
-        const body = route.body ? parse(route.body, req.body, "body") : undefined;
-        const query = route.query ? parse(route.query, req.query, "query") : {};
-        const run = () =>
-          route.handler({
-            department,
-            services,
-            caller,
-            body,
-            query,
-            params: req.params as Record<string, string>,
-            req,
-            res,
-          });
-        const idempotencyKey = route.idempotent ? req.get("idempotency-key") : undefined;
-        const result = idempotencyKey
-          ? await idempotent(department, `${caller.keyId}:${idempotencyKey}`, canonicalize(req.body), run)
-          : await run();
-        res
-          .status(result.status)
-          .set(result.headers ?? {})
-          .json(result.body);
-      },
-    ];
-    router[route.method](route.path, ...handlers);
+      }
+      const body = route.body ? parse(route.body, req.body, "body") : undefined;
+      const query = route.query ? parse(route.query, req.query, "query") : {};
+      const run = () =>
+        route.handler({
+          department,
+          services,
+          caller,
+          body,
+          query,
+          params: req.params as Record<string, string>,
+          req,
+          res,
+        });
+      const idempotencyKey = route.idempotent ? req.get("idempotency-key") : undefined;
+      const result = idempotencyKey
+        ? await idempotent(department, `${caller.keyId}:${idempotencyKey}`, canonicalize(req.body), run)
+        : await run();
+      sendJson(res, result);
+    });
   }
   app.use("/departments/:department", router);
   app.use((req) => {

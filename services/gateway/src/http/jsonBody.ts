@@ -1,0 +1,79 @@
+// Reading a JSON request body. The common case, an uncompressed UTF-8 body, is read here directly, which costs a few
+// microseconds less per request than body-parser's general path; a compressed body, or one declared in a charset other
+// than UTF-8, goes to express.json, whose answers (and refusals) it keeps.
+import express, { type Request, type Response } from "express";
+import { GatewayError } from "../errors/GatewayError.ts";
+
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+/** JSON's insignificant whitespace, then the first character of the value. */
+const FIRST_CHAR = /^[ \t\n\r]*(.)/s;
+
+const tooLarge = (limit: number) =>
+  new GatewayError("PAYLOAD_TOO_LARGE", { detail: `the body is larger than ${limit} bytes` });
+const malformed = (detail = "the body is not valid JSON") =>
+  new GatewayError("MALFORMED_JSON", { field: "body", detail });
+
+/**
+ * The parsed body, as express.json({ strict: true }) reads it: a BOM is dropped and only an object or array may stand
+ * at the top; MALFORMED_JSON for anything else, VALIDATION_FAILED for no body at all.
+ */
+export function parseJsonText(text: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const first = FIRST_CHAR.exec(body)?.[1];
+  if (first === undefined) {
+    throw new GatewayError("VALIDATION_FAILED", { field: "body", detail: "body: a JSON body is required" });
+  }
+  if (first !== "{" && first !== "[") throw malformed();
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw malformed();
+  }
+}
+
+/** A reader of JSON request bodies: PAYLOAD_TOO_LARGE over `limit` bytes, else the body as parseJsonText gives it. */
+export function jsonBodyReader(limit: number): (req: Request, res: Response) => Promise<unknown> {
+  const general = express.json({ limit, type: () => true, strict: true });
+  return (req, res) => {
+    const encoding = req.headers["content-encoding"]?.toLowerCase();
+    const charset = CHARSET.exec(req.headers["content-type"] ?? "")?.[1]?.toLowerCase();
+    if ((encoding !== undefined && encoding !== "identity") || (charset !== undefined && charset !== "utf-8")) {
+      return new Promise((resolve, reject) => {
+        general(req, res, (error?: unknown) => (error ? reject(error) : resolve(req.body)));
+      });
+    }
+    if (Number(req.headers["content-length"]) > limit) return Promise.reject(tooLarge(limit));
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let settled = false;
+      const fail = (error: GatewayError) => {
+        if (settled) return;
+        settled = true;
+        chunks.length = 0;
+        reject(error);
+      };
+      req.on("data", (chunk: Buffer) => {
+        if (settled) return;
+        size += chunk.length;
+        // Over the limit: refuse now; the rest of the body is read and dropped by the HTTP server.
+        if (size > limit) fail(tooLarge(limit));
+        else chunks.push(chunk);
+      });
+      req.on("end", () => {
+        if (settled) return;
+        settled = true;
+        const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+        try {
+          resolve(parseJsonText(bytes.toString("utf8")));
+        } catch (error) {
+          reject(error);
+        }
+      });
+      req.on("error", () => fail(malformed("the body could not be read")));
+      req.on("close", () => {
+        if (!req.complete) fail(malformed("the body could not be read"));
+      });
+    });
+  };
+}
