@@ -162,7 +162,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
           throw new GatewayError("FORBIDDEN_ROLE", { detail: `this operation is for: ${route.auth.join(", ")}` });
         }
       }
-      const body = route.body ? parse(route.body, req.body, "body") : undefined;
+      const body = route.body ? (route.fastBody?.(req.body) ?? parse(route.body, req.body, "body")) : undefined;
       const query = route.query ? parse(route.query, req.query, "query") : {};
       const run = () =>
         route.handler({

@@ -2,9 +2,11 @@
 import { z } from "zod";
 import { STATUS_NAMES } from "../../../../lib/records/statusRules.ts";
 
+const HEX32 = /^0x[0-9a-fA-F]{64}$/;
+
 export const hex32 = z
   .string()
-  .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits")
+  .regex(HEX32, "must be 0x followed by 64 hex digits")
   .transform((s) => s.toLowerCase() as `0x${string}`)
   .meta({ description: "A 32-byte hash, 0x-prefixed hex" });
 
@@ -15,10 +17,8 @@ export const subjectSchema = z
   })
   .meta({ description: "The subject's identifier; used only to compute its keyed hash, never stored or logged" });
 
-const unixSeconds = z
-  .int()
-  .min(0)
-  .max(2 ** 40 - 1);
+const MAX_UNIX_SECONDS = 2 ** 40 - 1;
+const unixSeconds = z.int().min(0).max(MAX_UNIX_SECONDS);
 
 export const canonicalRecordSchema = z
   .strictObject({
@@ -80,6 +80,92 @@ export const verifyBodySchema = z
     message: "present a record, or a recordHash with its issuerId",
     path: ["record"],
   });
+
+export type VerifyBody = z.output<typeof verifyBodySchema>;
+
+// --- the verify body's fast path ------------------------------------------------------------------------------------
+
+const RECORD_KEYS = new Set(Object.keys(canonicalRecordSchema.shape));
+const VERIFY_KEYS = new Set(["record", "recordHash", "issuerId", "anchor"]);
+const ANCHOR_KEYS = new Set(["batchRoot", "proof"]);
+
+/** A plain object with only `allowed` members (and no __proto__ member, which copying would turn into a prototype). */
+const plainWith = (value: unknown, allowed?: Set<string>): value is Record<string, unknown> => {
+  if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) if (key === "__proto__" || (allowed && !allowed.has(key))) return false;
+  return true;
+};
+const isHex32 = (value: unknown): value is string => typeof value === "string" && HEX32.test(value);
+const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
+const isSeconds = (value: unknown) =>
+  Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_UNIX_SECONDS;
+const lower = (hex: string) => hex.toLowerCase() as `0x${string}`;
+
+/**
+ * The verify body when it is certainly valid, exactly as verifyBodySchema would give it (hex lower-cased), or
+ * undefined to let the schema decide and explain. Verification is the gateway's hot path: under load the general schema
+ * walk costs ~15 µs of a request's ~70 µs, this check ~1 µs. The schema stays the definition (it validates every body
+ * this refuses, and the OpenAPI document shows it); test/gateway/fastBody.test.ts holds this check to it on valid
+ * bodies and on mutations of every member.
+ */
+export function verifyBodyFastPath(value: unknown): VerifyBody | undefined {
+  if (!plainWith(value, VERIFY_KEYS)) return undefined;
+  const body: VerifyBody = {};
+  const { record, recordHash, issuerId, anchor } = value;
+  if (record !== undefined) {
+    if (!plainWith(record, RECORD_KEYS)) return undefined;
+    const r = record;
+    if (
+      r.format !== "oncechain-record/1" ||
+      typeof r.credentialType !== "string" ||
+      r.credentialType.length === 0 ||
+      !isId(r.typeVersion) ||
+      !isId(r.typeId) ||
+      typeof r.issuer !== "string" ||
+      r.issuer.length === 0 ||
+      !isId(r.issuerId) ||
+      !isHex32(r.subjectRef) ||
+      !plainWith(r.fields) ||
+      typeof r.issuedAt !== "string" ||
+      !isSeconds(r.validFrom) ||
+      !isSeconds(r.validUntil) ||
+      !isHex32(r.salt) ||
+      (r.supersedes !== undefined && !isHex32(r.supersedes))
+    ) {
+      return undefined;
+    }
+    body.record = {
+      ...(r as VerifyBody["record"] & object),
+      fields: { ...r.fields },
+      subjectRef: lower(r.subjectRef),
+      salt: lower(r.salt),
+      ...(r.supersedes !== undefined ? { supersedes: lower(r.supersedes) } : {}),
+    };
+  }
+  if (recordHash !== undefined) {
+    if (!isHex32(recordHash)) return undefined;
+    body.recordHash = lower(recordHash);
+  }
+  if (issuerId !== undefined) {
+    if (!isId(issuerId)) return undefined;
+    body.issuerId = issuerId;
+  }
+  if (anchor !== undefined) {
+    if (!plainWith(anchor, ANCHOR_KEYS) || !isHex32(anchor.batchRoot) || !Array.isArray(anchor.proof)) return undefined;
+    const proof = anchor.proof as unknown[];
+    if (proof.length > 64) return undefined;
+    const nodes: `0x${string}`[] = [];
+    // An indexed loop: every() and map() would pass over the holes of a sparse array.
+    for (let i = 0; i < proof.length; i++) {
+      const node = proof[i];
+      if (!isHex32(node)) return undefined;
+      nodes.push(lower(node));
+    }
+    body.anchor = { batchRoot: lower(anchor.batchRoot), proof: nodes };
+  }
+  if (body.record === undefined && (body.recordHash === undefined || body.issuerId === undefined)) return undefined;
+  return body;
+}
 
 export const verdictSchema = z
   .object({

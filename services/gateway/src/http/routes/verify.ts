@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { verifyRecord } from "../../records/verifyRecord.ts";
 import { defineRoute } from "../route.ts";
-import { verdictSchema, verifyBodySchema } from "../schemas.ts";
+import { verdictSchema, verifyBodyFastPath, verifyBodySchema } from "../schemas.ts";
 
 export const verifyRoute = defineRoute({
   method: "post",
@@ -13,6 +13,7 @@ export const verifyRoute = defineRoute({
   tags: ["verification"],
   auth: ["issuer", "consumer", "auditor", "operator"],
   body: verifyBodySchema,
+  fastBody: verifyBodyFastPath,
   query: z.object({
     fresh: z.enum(["true", "false"]).optional().meta({ description: "true: read the chain, not the local index" }),
   }),
