@@ -142,6 +142,34 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux clock ticks are 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU time per request of the server under test and of this process (the load generator) over one run. */
+interface CpuPerRequest {
+  serverUs: number;
+  loadGeneratorUs: number;
+}
+
+/** Runs `run` and measures the CPU the server (`pid`) and this process spent on each of its requests. */
+async function withCpu(pid: number, run: () => Promise<Result>): Promise<{ result: Result; cpu: CpuPerRequest }> {
+  const server = cpuSecondsOf(pid);
+  const own = process.cpuUsage();
+  const result = await run();
+  const ownUsed = process.cpuUsage(own);
+  const n = Math.max(1, result.requests.total);
+  return {
+    result,
+    cpu: {
+      serverUs: round(((cpuSecondsOf(pid) - server) * 1e6) / n),
+      loadGeneratorUs: round((ownUsed.user + ownUsed.system) / n),
+    },
+  };
+}
+
 interface Load {
   url: string;
   token: string;
@@ -188,19 +216,21 @@ function log(message: string): void {
 }
 
 /** One verify run: a random one of the seeded records, with its batch root and proof, in every request. */
-async function verifyLoad(url: string, token: string, seconds: number, body: () => Buffer) {
+async function verifyLoad(pid: number, url: string, token: string, seconds: number, body: () => Buffer) {
   let notValid = 0;
   await load({ url, token, seconds: WARMUP_S, body });
-  const result = await load({
-    url,
-    token,
-    seconds,
-    body,
-    onResponse: (status, text) => {
-      if (status !== 200 || !text.startsWith('{"status":"valid"')) notValid++;
-    },
-  });
-  return { result, notValid };
+  const { result, cpu } = await withCpu(pid, () =>
+    load({
+      url,
+      token,
+      seconds,
+      body,
+      onResponse: (status, text) => {
+        if (status !== 200 || !text.startsWith('{"status":"valid"')) notValid++;
+      },
+    }),
+  );
+  return { result, cpu, notValid };
 }
 
 async function main() {
@@ -259,7 +289,9 @@ async function main() {
     // A token of the shape and length of the gateway's (oc_<department>_<12 hex>_<32 base64url>), for equal requests.
     const baselineToken = `oc_${VERIFIER}_${"0".repeat(12)}_${"A".repeat(32)}`;
     await load({ url: baselineUrl, token: baselineToken, seconds: WARMUP_S, body: randomBody });
-    const baseline = await load({ url: baselineUrl, token: baselineToken, seconds: VERIFY_S, body: randomBody });
+    const { result: baseline, cpu: baselineCpu } = await withCpu(base.pid, () =>
+      load({ url: baselineUrl, token: baselineToken, seconds: VERIFY_S, body: randomBody }),
+    );
     await base.close();
     log(`baseline: ${fmt(rpsOf(baseline))} req/s, p99 ${baseline.latency.p99} ms`);
 
@@ -268,7 +300,12 @@ async function main() {
     children.push(gw);
     const tokens = gw.ready.tokens ?? { issuer: "", verifier: "" };
     const memoryAtStart = await gw.call<MemoryReport>("memory", { lastResort: false });
-    const { result: verify, notValid } = await verifyLoad(
+    const {
+      result: verify,
+      cpu: verifyCpu,
+      notValid,
+    } = await verifyLoad(
+      gw.pid,
       `${gw.ready.url}/departments/${VERIFIER}/verify`,
       tokens.verifier,
       VERIFY_S,
@@ -291,13 +328,9 @@ async function main() {
     await load({ url: issueUrl, token: tokens.issuer, seconds: ISSUE_WARMUP_S, body: issueBody, onResponse: collect });
     const acceptedBefore = accepted.length;
     const issueStarted = Date.now();
-    const issue = await load({
-      url: issueUrl,
-      token: tokens.issuer,
-      seconds: ISSUE_S,
-      body: issueBody,
-      onResponse: collect,
-    });
+    const { result: issue, cpu: issueCpu } = await withCpu(gw.pid, () =>
+      load({ url: issueUrl, token: tokens.issuer, seconds: ISSUE_S, body: issueBody, onResponse: collect }),
+    );
     const issueEnded = Date.now();
     const acceptedInRun = accepted.length - acceptedBefore;
     const memoryAfterIssue = await gw.call<MemoryReport>("memory", { lastResort: true });
@@ -353,9 +386,9 @@ async function main() {
           loadGenerator: "autocannon, in the benchmark's own process",
           chain: `${chainClient}, automine, its own process`,
         },
-        verify: { ...summary(verify), notValid },
-        baseline: summary(baseline),
-        issue: { ...summary(issue), acceptedInRun, acceptedWithWarmup: accepted.length, refused },
+        verify: { ...summary(verify), cpu: verifyCpu, notValid },
+        baseline: { ...summary(baseline), cpu: baselineCpu },
+        issue: { ...summary(issue), cpu: issueCpu, acceptedInRun, acceptedWithWarmup: accepted.length, refused },
         anchorLag: lag,
         exactlyOnce: check,
         memory: {
@@ -443,9 +476,9 @@ interface Results {
       anchoring: { batchSize: number; maxWaitMs: number; pollMs: number };
       chain: string;
     };
-    verify: Summary & { notValid: number };
-    baseline: Summary;
-    issue: Summary & { acceptedInRun: number; acceptedWithWarmup: number; refused: number };
+    verify: Summary & { cpu: CpuPerRequest; notValid: number };
+    baseline: Summary & { cpu: CpuPerRequest };
+    issue: Summary & { cpu: CpuPerRequest; acceptedInRun: number; acceptedWithWarmup: number; refused: number };
     anchorLag: LagReport;
     exactlyOnce: CheckReport;
     memory: { atStart: MemoryReport; afterVerify: MemoryReport; afterIssue: MemoryReport };
@@ -457,8 +490,8 @@ interface Results {
 function markdown(r: Results, targets: { name: string; value: string; pass: boolean }[]): string {
   const d = r.details;
   const e = d.exactlyOnce;
-  const run = (name: string, s: Summary) =>
-    `| ${name} | ${fmt(s.rps)} | ${s.latencyP50Ms} | ${s.latencyP99Ms} | ${s.latencyMaxMs} | ${fmt(s.requests)} | ${s.non2xx} | ${s.errors} |`;
+  const run = (name: string, s: Summary & { cpu: CpuPerRequest }) =>
+    `| ${name} | ${fmt(s.rps)} | ${s.latencyP50Ms} | ${s.latencyP99Ms} | ${s.latencyMaxMs} | ${fmt(s.requests)} | ${s.non2xx} | ${s.errors} | ${fmt(s.cpu.serverUs, 1)} | ${fmt(s.cpu.loadGeneratorUs, 1)} |`;
   const mem = (name: string, m: MemoryReport) =>
     `| ${name} | ${fmt(m.rssMb, 1)} | ${fmt(m.peakRssMb, 1)} | ${fmt(m.heapUsedMb, 1)} | ${fmt(m.heapCommittedMb, 1)} | ${fmt(m.newSpaceMb, 1)} | ${fmt(m.oldSpaceMb, 1)} | ${m.rssAfterLastResortGcMb === undefined ? "—" : fmt(m.rssAfterLastResortGcMb, 1)} |`;
   return [
@@ -495,8 +528,8 @@ function markdown(r: Results, targets: { name: string; value: string; pass: bool
     "",
     "## Load runs",
     "",
-    "| Run | req/s | p50 ms | p99 ms | max ms | requests | non-2xx | errors |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| Run | req/s | p50 ms | p99 ms | max ms | requests | non-2xx | errors | server CPU µs/req | autocannon CPU µs/req |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     run(`baseline: bare express 5, \`{ok:true}\` (${d.setup.verifySeconds} s)`, d.baseline),
     run(`POST /departments/tax/verify (${d.setup.verifySeconds} s)`, d.verify),
     run(`POST /departments/market-regulation/records (${d.setup.issueSeconds} s)`, d.issue),
@@ -504,7 +537,9 @@ function markdown(r: Results, targets: { name: string; value: string; pass: bool
     `Verify: every request carries a record drawn at random among the ${fmt(d.setup.records)} anchored ones (business`,
     `licences, ${fmt(d.setup.meanRecordBytes)} B of canonical JSON on average), its batch root and its ${Math.log2(d.setup.batchSize)}-hash proof: ${fmt(d.setup.meanVerifyBodyBytes)} B`,
     `per body. The baseline gets the same requests (same headers and bodies) and does not read them. Answers other`,
-    `than 200 \`valid\`: ${fmt(d.verify.notValid)}.`,
+    `than 200 \`valid\`: ${fmt(d.verify.notValid)}. CPU per request: user + system time of the server's process (from`,
+    "/proc) and of the benchmark's own (autocannon), over the measured run, divided by its requests; the two share the",
+    "machine's cores, so a server's req/s is bounded by both.",
     "",
     `Seeding: ${fmt(d.setup.records)} records issued in-process through \`issueRecord\` in ${fmt(d.setup.seedIssueSeconds, 1)} s while the gateway's worker anchored`,
     `them in ${d.setup.batches} Merkle batches of up to ${d.setup.batchSize} (one \`anchorBatch\` transaction each); the flush after the last took ${fmt(d.setup.seedAnchorSeconds, 1)} s.`,
