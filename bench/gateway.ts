@@ -23,6 +23,7 @@ import { startLocalChain } from "../scripts/lib/localChain.ts";
 import { operatorSigner } from "../scripts/lib/operatorSigner.ts";
 import { seedsDir } from "../scripts/lib/paths.ts";
 import { seedCatalogue } from "../scripts/lib/seed/seedCatalogue.ts";
+import { GATEWAY_NODE_FLAGS } from "../services/gateway/src/nodeFlags.ts";
 import { businessLicence } from "./support/businessLicences.ts";
 import type { CheckReport, ChildConfig, LagReport, MemoryReport, Ready, SeedReport } from "./support/gatewayProcess.ts";
 
@@ -67,7 +68,14 @@ function startChild(config: ChildConfig, log: string): Promise<Child> {
   const fd = openSync(log, "a");
   const child: ChildProcess = fork(childScript, [], {
     // BENCH_NODE_ARGS: extra Node flags for the servers while profiling, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-    execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
+    execArgv: [
+      "--import",
+      "tsx",
+      "--expose-gc",
+      // The gateway runs with the flags `npm start` gives it; the baseline with Node's defaults.
+      ...(config.mode === "gateway" ? GATEWAY_NODE_FLAGS : []),
+      ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+    ],
     env: { ...process.env, BENCH_GATEWAY_CONFIG: JSON.stringify(config) },
     stdio: ["ignore", fd, fd, "ipc"],
   });
@@ -295,7 +303,7 @@ async function main() {
     await base.close();
     log(`baseline: ${fmt(rpsOf(baseline))} req/s, p99 ${baseline.latency.p99} ms`);
 
-    // --- the gateway under test: a fresh process on the seeded data, Node's defaults ----------------------------
+    // --- the gateway under test: a fresh process on the seeded data, run as `npm start` runs it ------------------
     const gw = await startChild(gatewayConfig, join(dataDir, "gateway.log"));
     children.push(gw);
     const tokens = gw.ready.tokens ?? { issuer: "", verifier: "" };
@@ -384,6 +392,7 @@ async function main() {
           issueSeconds: ISSUE_S,
           anchoring: { batchSize: BATCH_SIZE, maxWaitMs: MAX_WAIT_MS, pollMs: 100 },
           loadGenerator: "autocannon, in the benchmark's own process",
+          gatewayNodeFlags: [...GATEWAY_NODE_FLAGS],
           chain: `${chainClient}, automine, its own process`,
         },
         verify: { ...summary(verify), cpu: verifyCpu, notValid },
@@ -475,6 +484,7 @@ interface Results {
       issueSeconds: number;
       anchoring: { batchSize: number; maxWaitMs: number; pollMs: number };
       chain: string;
+      gatewayNodeFlags: string[];
     };
     verify: Summary & { cpu: CpuPerRequest; notValid: number };
     baseline: Summary & { cpu: CpuPerRequest };
@@ -503,7 +513,8 @@ function markdown(r: Results, targets: { name: string; value: string; pass: bool
     "",
     "Each server runs in a child process of its own, started the same way (tsx, `--expose-gc`): the gateway",
     "(`createGateway`, hosting market-regulation and tax, talking to anvil over JSON-RPC) or the bare express 5",
-    `baseline. autocannon runs in the benchmark's own process on the same machine: ${d.setup.connections} keep-alive connections, no`,
+    `baseline. The gateway gets the Node flags \`npm start\` gives it (${d.setup.gatewayNodeFlags.map((f) => `\`${f}\``).join(" ")}), the baseline Node's defaults.`,
+    `autocannon runs in the benchmark's own process on the same machine: ${d.setup.connections} keep-alive connections, no`,
     `pipelining, ${d.setup.warmupSeconds} s of warm-up before each measured run.`,
     "",
     "## Results",
@@ -561,7 +572,7 @@ function markdown(r: Results, targets: { name: string; value: string; pass: bool
     "",
     "## Memory of the gateway process",
     "",
-    "MiB, after two forced full GCs. `rssMb` is the reading after the verify run, with Node's defaults: the process",
+    "MiB, after two forced full GCs. `rssMb` is the reading after the verify run, the gateway run as `npm start` runs it: the process",
     `then holds the ${fmt(d.setup.records)} records (in its LevelDB; the chain index holds their ${d.setup.batches} batches) and has served the verify load.`,
     "V8's heap: what its objects use, what it holds committed (young generation and old space of it). The last column",
     "is the RSS after a last-resort GC (what V8 does when memory runs short), which also gives back the heap pages V8",
