@@ -16,6 +16,8 @@ function prng(seed: number) {
 }
 
 const CHARS = [
+  "1",
+  "9",
   "a",
   "Z",
   "0",
@@ -115,6 +117,15 @@ describe("canonicalize (RFC 8785)", () => {
       const v = value(rand, 0);
       expect(canonicalize(v), JSON.stringify(v)).toBe(reference(v));
     }
+  });
+
+  it("keeps index-like names in code-unit order and a __proto__ member as a member", () => {
+    expect(canonicalize({ b: 1, 10: "ten", 9: "nine", a: [{ 2: 0, 1: 0 }] })).toBe(
+      '{"10":"ten","9":"nine","a":[{"1":0,"2":0}],"b":1}',
+    );
+    const withProto = JSON.parse('{"z":1,"__proto__":{"x":2},"a":3}');
+    expect(canonicalize(withProto)).toBe('{"__proto__":{"x":2},"a":3,"z":1}');
+    expect(canonicalize({ outer: withProto })).toBe(reference({ outer: withProto }));
   });
 
   it("leaves out undefined members, writes undefined array elements as null and follows toJSON, as JSON does", () => {
