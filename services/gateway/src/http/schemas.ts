@@ -95,7 +95,15 @@ const plainWith = (value: unknown, allowed?: Set<string>): value is Record<strin
   for (const key in value) if (key === "__proto__" || (allowed && !allowed.has(key))) return false;
   return true;
 };
-const isHex32 = (value: unknown): value is string => typeof value === "string" && HEX32.test(value);
+/** The characters HEX32 allows after "0x", by char code. */
+const HEX_DIGIT = new Uint8Array(128);
+for (const c of "0123456789abcdefABCDEF") HEX_DIGIT[c.charCodeAt(0)] = 1;
+/** HEX32.test, as a loop over a table: a third of the regex's cost on the 13 hashes of a verify body. */
+const isHex32 = (value: unknown): value is string => {
+  if (typeof value !== "string" || value.length !== 66 || !value.startsWith("0x")) return false;
+  for (let i = 2; i < 66; i++) if (HEX_DIGIT[value.charCodeAt(i)] !== 1) return false;
+  return true;
+};
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
 const isSeconds = (value: unknown) =>
   Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_UNIX_SECONDS;
