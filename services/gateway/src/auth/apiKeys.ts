@@ -1,5 +1,5 @@
 // API keys of the department systems that call a gateway: stored hashed in a file the CLI edits, never logged.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { GatewayError } from "../errors/GatewayError.ts";
@@ -24,7 +24,7 @@ export interface Caller {
   department: string;
 }
 
-const hashSecret = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
+const hashSecret = (secret: string) => hash("sha256", secret);
 
 /** The parts of a token `oc_<department>_<id>_<secret>`; the secret is base64url and may itself contain "_". */
 export function parseToken(token: string | undefined): { department: string; id: string; secret: string } | undefined {
