@@ -99,6 +99,27 @@ describe("Idempotency-Key on issuing", () => {
     }
   });
 
+  it("writes the answer in the record's own batch: a crash right after issuing cannot lose it and issue twice", async () => {
+    // A separate write of the answer after the record's batch is what a crash could cut off; make any such write fail.
+    const store = runtimeOf(gw, "psb").store;
+    const put = store.idempotency.put;
+    store.idempotency.put = async () => {
+      throw new Error("simulated crash after the record batch");
+    };
+    try {
+      const key = freshKey();
+      const before = await recordsStored();
+      const first = await issue(idCardRequest(residentId(10)), key);
+      expect(first.status, JSON.stringify(first.body)).toBe(202);
+      const retry = await issue(idCardRequest(residentId(10)), key);
+      expect(retry.headers.get("idempotent-replayed")).toBe("true");
+      expect(retry.body.recordHash).toBe(first.body.recordHash);
+      expect(await recordsStored()).toBe(before + 1);
+    } finally {
+      store.idempotency.put = put;
+    }
+  });
+
   it("remembers an answer across a restart of the gateway", async () => {
     const key = freshKey();
     const first = await issue(idCardRequest(residentId(9)), key);

@@ -1,5 +1,5 @@
 // The HTTP face of a gateway process: operations endpoints, and every route under /departments/{department}.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import express, { type NextFunction, type Request, type Response, Router } from "express";
 import type { z } from "zod";
 import { canonicalize } from "../../../../lib/encoding/canonical.ts";
@@ -10,7 +10,7 @@ import type { GatewayServices } from "../services.ts";
 import { jsonBodyReader } from "./jsonBody.ts";
 import { DOCS_PAGE, openApiDocument } from "./openapi.ts";
 import { problemHandler } from "./problem.ts";
-import type { RouteSpec } from "./route.ts";
+import type { RouteContext, RouteResult, RouteSpec } from "./route.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
 type AnyRoute = RouteSpec<any, any>;
@@ -164,21 +164,22 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
       }
       const body = route.body ? (route.fastBody?.(req.body) ?? parse(route.body, req.body, "body")) : undefined;
       const query = route.query ? parse(route.query, req.query, "query") : {};
-      const run = () =>
-        route.handler({
-          department,
-          services,
-          caller,
-          body,
-          query,
-          params: req.params as Record<string, string>,
-          req,
-          res,
-        });
       const idempotencyKey = route.idempotent ? req.get("idempotency-key") : undefined;
+      const context = {
+        department,
+        services,
+        caller,
+        body,
+        query,
+        params: req.params as Record<string, string>,
+        req,
+        res,
+      };
       const result = idempotencyKey
-        ? await idempotent(department, `${caller.keyId}:${idempotencyKey}`, canonicalize(req.body), run)
-        : await run();
+        ? await idempotent(department, `${caller.keyId}:${idempotencyKey}`, canonicalize(req.body), (rememberAnswer) =>
+            route.handler({ ...context, rememberAnswer }),
+          )
+        : await route.handler(context);
       sendJson(res, result);
     });
   }
@@ -189,14 +190,17 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
   app.use(problemHandler(services.logger));
   return app;
 
-  /** Same key and body: the first answer again. Same key, other body: 422. One run per key at a time. */
+  /**
+   * Same key and body: the first answer again. Same key, other body: 422. One run per key at a time. The answer is
+   * stored in the handler's own batch when it takes `rememberAnswer`, else right after it returns.
+   */
   async function idempotent(
     department: DepartmentRuntime,
     key: string,
     canonicalBody: string,
-    run: () => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>,
+    run: (rememberAnswer: NonNullable<RouteContext<unknown, unknown>["rememberAnswer"]>) => Promise<RouteResult>,
   ) {
-    const bodyHash = createHash("sha256").update(canonicalBody).digest("hex");
+    const bodyHash = hash("sha256", canonicalBody);
     const slot = `${department.code}:${key}`;
     while (inFlight.has(slot)) await inFlight.get(slot)?.catch(() => undefined);
     // Claimed in the same tick as the check above, and released before waiters wake, so that they find the answer stored.
@@ -209,15 +213,19 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
     department: DepartmentRuntime,
     key: string,
     bodyHash: string,
-    run: () => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>,
-  ) {
+    run: (rememberAnswer: NonNullable<RouteContext<unknown, unknown>["rememberAnswer"]>) => Promise<RouteResult>,
+  ): Promise<RouteResult> {
     const stored = await department.store.idempotency.get(key);
     if (stored) {
       if (stored.bodyHash !== bodyHash) throw new GatewayError("IDEMPOTENCY_KEY_REUSED", { field: "Idempotency-Key" });
       return { status: stored.status, body: stored.body, headers: { "Idempotent-Replayed": "true" } };
     }
-    const result = await run();
-    if (result.status < 300) {
+    let storedByHandler = false;
+    const result = await run((answer) => {
+      storedByHandler = true;
+      return [department.store.idempotency.putOp(key, { bodyHash, status: answer.status, body: answer.body })];
+    });
+    if (result.status < 300 && !storedByHandler) {
       await department.store.idempotency.put(key, { bodyHash, status: result.status, body: result.body });
     }
     return result;

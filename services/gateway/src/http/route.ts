@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { Caller, Role } from "../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import type { GatewayServices } from "../services.ts";
+import type { BatchOp } from "../store/departmentStore.ts";
 
 export interface RouteContext<B, Q> {
   department: DepartmentRuntime;
@@ -14,6 +15,13 @@ export interface RouteContext<B, Q> {
   params: Record<string, string>;
   req: Request;
   res: Response;
+  /**
+   * Present when the request carries an Idempotency-Key on an idempotent route: the batch operations that store
+   * `answer` as the answer to it. A route that writes its state in one batch puts them in that batch, so that no crash
+   * can leave the state written and the answer not (a retry would then act a second time); otherwise the answer is
+   * stored after the handler returns.
+   */
+  rememberAnswer?: (answer: { status: number; body: unknown }) => BatchOp[];
 }
 
 export interface RouteResult {

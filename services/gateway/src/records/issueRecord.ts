@@ -6,7 +6,7 @@ import { subjectRef } from "../../../../lib/encoding/subjectRef.ts";
 import { validateSubjectId } from "../../../../lib/identifiers/subjectId.ts";
 import type { CatalogueService } from "../catalogue/catalogueService.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
-import type { DepartmentStore } from "../store/departmentStore.ts";
+import type { BatchOp, DepartmentStore } from "../store/departmentStore.ts";
 import { seqKey } from "../store/departmentStore.ts";
 import { type AnchorState, type CanonicalRecord, newSalt, recordHashOf } from "./canonicalRecord.ts";
 
@@ -49,7 +49,15 @@ export function subjectRefOf(subject: SubjectInput, districtSecret: Uint8Array):
   return subjectRef(districtSecret, subject.idType, checked.normalised);
 }
 
-export async function issueRecord(ctx: IssueContext, input: IssueInput): Promise<IssuedRecord> {
+/**
+ * Issues a record: one atomic write of the sealed record, its anchor state, its subject index entry, its outbox entry
+ * and whatever `alsoWrite` adds for it (the remembered answer to an Idempotency-Key).
+ */
+export async function issueRecord(
+  ctx: IssueContext,
+  input: IssueInput,
+  alsoWrite?: (issued: IssuedRecord) => BatchOp[],
+): Promise<IssuedRecord> {
   const entry = ctx.catalogue.type(input.credentialType);
   if (!entry.type.issuers.includes(ctx.department.code) || entry.typeId === 0) {
     throw new GatewayError("NOT_ISSUER", { field: "credentialType" });
@@ -116,6 +124,7 @@ export async function issueRecord(ctx: IssueContext, input: IssueInput): Promise
   const acceptedAt = Date.now();
   const anchor: AnchorState = { state: "queued", acceptedAt };
   const { store } = ctx;
+  const issued: IssuedRecord = { recordHash, record, anchor };
   await store.appendWithSeq("outbox", (seq) => ({
     ops: [
       { type: "put", sublevel: store.recordsSublevel(), key: recordHash, value: store.sealRecord(record, recordHash) },
@@ -127,8 +136,9 @@ export async function issueRecord(ctx: IssueContext, input: IssueInput): Promise
         value: recordHash,
       },
       { type: "put", sublevel: store.outbox, key: seqKey(seq), value: { seq, recordHash, acceptedAt } },
+      ...(alsoWrite?.(issued) ?? []),
     ],
     result: undefined,
   }));
-  return { recordHash, record, anchor };
+  return issued;
 }

@@ -33,6 +33,8 @@ export interface DepartmentStore {
   idempotency: {
     get(key: string): Promise<IdempotentResponse | undefined>;
     put(key: string, response: IdempotentResponse): Promise<void>;
+    /** The batch operation that `put` performs, for a batch that must store the answer with what it answers. */
+    putOp(key: string, response: IdempotentResponse): BatchOp;
   };
   meta: Sub<unknown>;
   /** Sublevels other modules own (access log, applications) hang off the same database for atomic writes. */
@@ -78,10 +80,12 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
         return JSON.parse(decoder.decode(open(dataKey, sealed, encoder.encode(`idempotency:${key}`))));
       },
       async put(key, response) {
-        await idempotency.put(
-          key,
-          seal(dataKey, encoder.encode(JSON.stringify(response)), encoder.encode(`idempotency:${key}`)),
-        );
+        const op = this.putOp(key, response);
+        await idempotency.put(op.key, op.value as Uint8Array);
+      },
+      putOp(key, response) {
+        const value = seal(dataKey, encoder.encode(JSON.stringify(response)), encoder.encode(`idempotency:${key}`));
+        return { type: "put", sublevel: idempotency, key, value };
       },
     },
     meta,

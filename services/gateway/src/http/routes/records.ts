@@ -35,7 +35,7 @@ export const issueRoute = defineRoute({
   body: issueBodySchema,
   idempotent: true,
   responses: { 202: { description: "Accepted and queued for anchoring", schema: issuedSchema } },
-  async handler({ department, services, body }) {
+  async handler({ department, services, body, rememberAnswer }) {
     const issued = await issueRecord(
       {
         department,
@@ -45,6 +45,8 @@ export const issueRoute = defineRoute({
         now: services.now,
       },
       body,
+      // The answer to an Idempotency-Key is stored with the record, in the same batch.
+      (record) => rememberAnswer?.({ status: 202, body: record }) ?? [],
     );
     services.metrics.inc("oncechain_records_issued_total", "Records accepted for anchoring", {
       department: department.code,
