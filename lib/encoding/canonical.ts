@@ -6,7 +6,12 @@ export type Hex32 = `0x${string}`;
 /** Nesting deeper than this is refused: no record or definition comes near it, and a cycle would never end. */
 const MAX_DEPTH = 256;
 
-const noForm = (why: string) => new TypeError(`value has no canonical JSON form: ${why}`);
+/** A value RFC 8785 cannot write; when the value came from a request, the request is at fault. */
+export class CanonicalFormError extends TypeError {
+  override name = "CanonicalFormError";
+}
+
+const noForm = (why: string) => new CanonicalFormError(`value has no canonical JSON form: ${why}`);
 
 const wellFormed = (value: string) => (value as string & { isWellFormed(): boolean }).isWellFormed();
 

@@ -123,8 +123,10 @@ export function recordTree(anchors: readonly RecordAnchor[]): RecordTree {
 export function verifyRecordProof(root: string, anchor: RecordAnchor, proof: readonly string[]): boolean {
   let node = recordLeafHash(anchor);
   for (const sibling of proof) {
+    // Buffer.from drops a trailing odd digit and stops at the first non-hex pair: 66 characters, 32 bytes, or false.
+    if (sibling.length !== 66 || !sibling.startsWith("0x")) return false;
     const bytes = Buffer.from(sibling.slice(2), "hex");
-    if (bytes.length !== 32 || !sibling.startsWith("0x")) return false;
+    if (bytes.length !== 32) return false;
     node = recordNodeHash(node, bytes);
   }
   return `0x${node.toString("hex")}` === root.toLowerCase();

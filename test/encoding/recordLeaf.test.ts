@@ -57,7 +57,8 @@ describe("the fast record tree agrees with OpenZeppelin's StandardMerkleTree", (
     const a = anchors[3] as RecordAnchor;
     const proof = tree.proof(3);
     const last = proof.at(-1) as string;
-    for (const bad of [last.slice(0, 64), `${last.slice(0, 65)}z`, `1x${last.slice(2)}`, `${last}00`]) {
+    const malformed = [last.slice(0, 64), `${last.slice(0, 65)}z`, `1x${last.slice(2)}`, `${last}00`, `${last}0`];
+    for (const bad of [...malformed, `${last}z`, `${last} `, `${last.slice(0, 40)}zz${last.slice(42)}`]) {
       expect(verifyRecordProof(tree.root, a, [...proof.slice(0, -1), bad])).toBe(false);
     }
     expect(() =>

@@ -188,6 +188,36 @@ describe("issuing", () => {
   });
 });
 
+describe("values JSON carries but RFC 8785 cannot write", () => {
+  /** Arrays nested 300 deep: valid JSON, deeper than the canonical form goes. */
+  const deep = JSON.parse(`${"[".repeat(300)}${"]".repeat(300)}`);
+
+  it("answers 400 VALIDATION_FAILED naming record to a presented record nested too deep", async () => {
+    const record = {
+      format: "oncechain-record/1",
+      credentialType: "resident-id-card",
+      typeVersion: 1,
+      typeId: 1,
+      issuer: "psb",
+      issuerId: 1,
+      subjectRef: `0x${"ab".repeat(32)}`,
+      fields: { deep },
+      issuedAt: "2026-11-27T00:00:00.000Z",
+      validFrom: 0,
+      validUntil: 0,
+      salt: `0x${"cd".repeat(32)}`,
+    };
+    const response = await call("POST", psb("/verify"), keys.consumer, { record });
+    expectProblem(response, "VALIDATION_FAILED", "record");
+    expect(response.body.detail).toMatch(/nested deeper than 256 levels/);
+  });
+
+  it("answers 400 VALIDATION_FAILED naming body to an issue whose Idempotency-Key body is nested too deep", async () => {
+    const request = { ...idCardRequest(), fields: { ...idCardRequest().fields, deep } };
+    expectProblem(await issueAtPsb(request, { "idempotency-key": "deep-body" }), "VALIDATION_FAILED", "body");
+  });
+});
+
 describe("request bodies", () => {
   it("answers 400 MALFORMED_JSON to a body that is not JSON", async () => {
     expectProblem(

@@ -71,17 +71,26 @@ describe("records anchored singly", () => {
     expect(anchor).toEqual({ state: "queued", acceptedAt: expect.any(Number) });
   });
 
-  it("reads a body that starts with a byte-order mark, and a gzip-encoded body, as express.json does", async () => {
+  it("reads bodies the way express.json does: a byte-order mark, gzip, identity encoding, quoted or UTF-16 charsets", async () => {
     const post = (body: string | Uint8Array, headers: Record<string, string>) =>
       fetch(`${gw.base("psb")}/records`, {
         method: "POST",
         headers: { authorization: `Bearer ${issuer}`, "content-type": "application/json", ...headers },
         body,
       });
-    const withBom = await post(`\ufeff${JSON.stringify(idCardRequest(residentId(7)))}`, {});
-    expect(withBom.status, await withBom.clone().text()).toBe(202);
-    const gzipped = await post(gzipSync(JSON.stringify(idCardRequest(residentId(8)))), { "content-encoding": "gzip" });
-    expect(gzipped.status, await gzipped.clone().text()).toBe(202);
+    const text = (n: number) => JSON.stringify(idCardRequest(residentId(n)));
+    const cases: [string | Uint8Array, Record<string, string>][] = [
+      [`\ufeff${text(7)}`, {}],
+      [gzipSync(text(8)), { "content-encoding": "gzip" }],
+      [text(11), { "content-encoding": "identity" }],
+      [text(12), { "content-type": 'application/json; charset="UTF-8"' }],
+      [text(13), { "content-type": "Application/JSON;charset=utf-8" }],
+      [Buffer.from(text(14), "utf16le"), { "content-type": "application/json; charset=utf-16le" }],
+    ];
+    for (const [body, headers] of cases) {
+      const response = await post(body, headers);
+      expect(response.status, `${JSON.stringify(headers)}: ${await response.clone().text()}`).toBe(202);
+    }
   });
 
   it("names the subject by the district's HMAC of the ID number, and the number appears nowhere in the response", async () => {

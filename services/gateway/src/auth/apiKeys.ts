@@ -51,16 +51,19 @@ export class ApiKeyFile {
     readonly department: string,
   ) {}
 
-  /** The keys as the file holds them; `fresh`: look at the file now, not only every KEY_FILE_RECHECK_MS. */
+  /**
+   * The keys as the file holds them; `fresh`: look at the file now, not only every KEY_FILE_RECHECK_MS. A file that
+   * cannot be read fails every call until it can (a key is never judged by a list the file no longer holds).
+   */
   #load(fresh = true): StoredKey[] {
     const now = performance.now();
     if (!fresh && now - this.#checkedAt < KEY_FILE_RECHECK_MS) return this.#keys;
-    this.#checkedAt = now;
     const mtime = statSync(this.path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
     if (mtime !== this.#mtimeMs) {
       this.#keys = mtime < 0 ? [] : (JSON.parse(readFileSync(this.path, "utf8")) as StoredKey[]);
       this.#mtimeMs = mtime;
     }
+    this.#checkedAt = now;
     return this.#keys;
   }
 

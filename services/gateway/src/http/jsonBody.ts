@@ -1,10 +1,11 @@
-// Reading a JSON request body. The common case, an uncompressed UTF-8 body, is read here directly, which costs a few
-// microseconds less per request than body-parser's general path; a compressed body, or one declared in a charset other
-// than UTF-8, goes to express.json, whose answers (and refusals) it keeps.
+// Reading a JSON request body. The common case, an uncompressed body sent as plain `application/json` (at most with
+// `charset=utf-8`), is read here directly, which costs a few microseconds less per request than body-parser's general
+// path; anything else (compressed, another charset or parameter) goes to express.json, whose answers it keeps.
 import express, { type Request, type Response } from "express";
 import { GatewayError } from "../errors/GatewayError.ts";
 
-const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+/** The content types read here: JSON, at most declared UTF-8. Any other parameter or spelling goes to express.json. */
+const PLAIN_JSON = /^application\/json[ \t]*(?:;[ \t]*charset[ \t]*=[ \t]*utf-8[ \t]*)?$/i;
 /** JSON's insignificant whitespace, then the first character of the value. */
 const FIRST_CHAR = /^[ \t\n\r]*(.)/s;
 
@@ -36,8 +37,7 @@ export function jsonBodyReader(limit: number): (req: Request, res: Response) => 
   const general = express.json({ limit, type: () => true, strict: true });
   return (req, res) => {
     const encoding = req.headers["content-encoding"]?.toLowerCase();
-    const charset = CHARSET.exec(req.headers["content-type"] ?? "")?.[1]?.toLowerCase();
-    if ((encoding !== undefined && encoding !== "identity") || (charset !== undefined && charset !== "utf-8")) {
+    if ((encoding !== undefined && encoding !== "identity") || !PLAIN_JSON.test(req.headers["content-type"] ?? "")) {
       return new Promise((resolve, reject) => {
         general(req, res, (error?: unknown) => (error ? reject(error) : resolve(req.body)));
       });

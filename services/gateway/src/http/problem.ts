@@ -1,6 +1,7 @@
 // RFC 9457 problem documents: the one place errors become HTTP responses.
 import type { ErrorRequestHandler, Response } from "express";
 import type { Logger } from "pino";
+import { CanonicalFormError } from "../../../../lib/encoding/canonical.ts";
 import { ERROR_CODES } from "../errors/codes.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 
@@ -27,6 +28,10 @@ export function sendProblem(res: Response, error: GatewayError, instance?: strin
 /** Maps body-parser failures to catalogue codes; anything unexpected is a 500 without internals in the body. */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
+  if (error instanceof CanonicalFormError) {
+    // A body JSON can carry but RFC 8785 cannot write (nested too deep); routes that know the member name it.
+    return new GatewayError("VALIDATION_FAILED", { field: "body", detail: `body: ${error.message}`, cause: error });
+  }
   const e = error as { type?: string; status?: number; limit?: number };
   if (e.type === "entity.too.large") {
     return new GatewayError("PAYLOAD_TOO_LARGE", { detail: `the body is larger than ${e.limit} bytes`, cause: error });

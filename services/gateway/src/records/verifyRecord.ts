@@ -1,6 +1,6 @@
 // Verification: recompute the record's hash, find its anchor (index or chain), and give the one combined verdict.
 import type { Registries } from "../../../../lib/chain/registries.ts";
-import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import { CanonicalFormError, type Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { type RecordAnchor, verifyRecordProof } from "../../../../lib/encoding/recordLeaf.ts";
 import { decideStatus, statusName } from "../../../../lib/records/statusRules.ts";
 import type { ChainIndex } from "../chain/chainIndex.ts";
@@ -55,7 +55,13 @@ const ZERO = `0x${"0".repeat(64)}`;
 
 function target(input: VerifyInput): { recordHash: Hex32; issuerId: number } {
   if (input.record) {
-    const recordHash = recordHashOf(input.record);
+    let recordHash: Hex32;
+    try {
+      recordHash = recordHashOf(input.record);
+    } catch (cause) {
+      if (!(cause instanceof CanonicalFormError)) throw cause;
+      throw new GatewayError("VALIDATION_FAILED", { field: "record", detail: `record: ${cause.message}`, cause });
+    }
     if (input.recordHash && input.recordHash.toLowerCase() !== recordHash) {
       throw new GatewayError("RECORD_TAMPERED", {
         field: "record",
