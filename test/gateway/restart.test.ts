@@ -122,15 +122,22 @@ describe("after a restart", () => {
     const issued = await stoppedWithQueued("crashed-batch", 4);
     const root = await noteBatchInFlight("crashed-batch");
     if (!root) throw new Error("four records make a batch");
-    await (await departmentRecords().anchorBatch(root, issued.length)).wait();
+    const sent = await (await departmentRecords().anchorBatch(root, issued.length)).wait();
     const gw = await start("crashed-batch", HOLD);
     try {
       await drained(gw);
       const { batches } = await anchoringEvents(chain, psbId);
       expect(batches.filter((b) => b.root === root)).toEqual([{ root, recordCount: 4 }]);
       expect(await runtimeOf(gw, "psb").store.sublevel("anchor-inflight").get("current")).toBeUndefined();
-      for (const { anchor } of await receipts(gw, issued))
-        expect(anchor).toMatchObject({ state: "anchored", batchRoot: root });
+      // The receipts name the transaction that anchored the batch before the crash, found by its event.
+      for (const { anchor } of await receipts(gw, issued)) {
+        expect(anchor).toMatchObject({
+          state: "anchored",
+          batchRoot: root,
+          txHash: sent?.hash,
+          blockNumber: sent?.blockNumber,
+        });
+      }
       expect(await verdicts(gw, issued)).toEqual(issued.map(() => "valid"));
     } finally {
       await gw.close();
@@ -141,7 +148,7 @@ describe("after a restart", () => {
     const [issued] = (await stoppedWithQueued("crashed-single", 1)) as [Issued];
     expect(await noteBatchInFlight("crashed-single")).toBeUndefined();
     const leaf = anchorOf(issued.record, issued.recordHash);
-    await (
+    const sent = await (
       await departmentRecords().anchor(
         leaf.recordHash,
         leaf.subjectRef,
@@ -155,6 +162,8 @@ describe("after a restart", () => {
       await drained(gw);
       const { singles } = await anchoringEvents(chain, psbId);
       expect(singles.filter((hash) => hash === issued.recordHash)).toHaveLength(1);
+      const [{ anchor }] = (await receipts(gw, [issued])) as [{ anchor: Record<string, unknown> }];
+      expect(anchor).toMatchObject({ state: "anchored", txHash: sent?.hash, blockNumber: sent?.blockNumber });
       expect(await verdicts(gw, [issued])).toEqual(["valid"]);
     } finally {
       await gw.close();

@@ -41,6 +41,8 @@ interface InFlight {
   root?: Hex32;
   recordHashes: Hex32[];
   seqs: number[];
+  /** The chain's head when the note was written: the anchoring, if it happened, is in a later block. */
+  fromBlock?: number;
 }
 
 const EMPTY_PROOF: Hex32[] = [];
@@ -77,6 +79,16 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     return status !== 0n;
   }
 
+  /** The transaction and block that anchored this work before a crash, from the registry's own event. */
+  async function anchoredBy(anchors: RecordAnchor[], root: Hex32 | undefined, fromBlock = 0) {
+    const records = registries.records;
+    const filter = root
+      ? records.filters.CredentialBatchAnchored(root, deps.departmentId)
+      : records.filters.CredentialAnchored(anchors[0]?.recordHash, undefined, deps.departmentId);
+    const [log] = await records.queryFilter(filter, fromBlock);
+    return log ? { txHash: log.transactionHash, blockNumber: log.blockNumber } : {};
+  }
+
   async function send(anchors: RecordAnchor[], root?: Hex32): Promise<{ txHash: string; blockNumber: number }> {
     try {
       const tx =
@@ -97,18 +109,21 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     }
   }
 
-  async function anchorBatch(entries: OutboxEntry[]): Promise<void> {
+  /** Anchors `entries`; `noted`: the note of an interrupted run of the same entries, kept as it was written. */
+  async function anchorBatch(entries: OutboxEntry[], noted?: InFlight): Promise<void> {
     const anchors = await anchorsFor(entries);
     const tree = anchors.length > 1 ? recordTree(anchors) : undefined;
     const root = tree?.root;
-    const note: InFlight = { root, recordHashes: entries.map((e) => e.recordHash), seqs: entries.map((e) => e.seq) };
-    await inflight.put("current", note);
-    let where: { txHash?: string; blockNumber?: number };
-    if (await alreadyOnChain(anchors, root)) {
-      where = {};
-    } else {
-      where = await send(anchors, root);
-    }
+    const note: InFlight = noted ?? {
+      root,
+      recordHashes: entries.map((e) => e.recordHash),
+      seqs: entries.map((e) => e.seq),
+      fromBlock: await registries.records.runner?.provider?.getBlockNumber(),
+    };
+    if (!noted) await inflight.put("current", note);
+    const where = (await alreadyOnChain(anchors, root))
+      ? await anchoredBy(anchors, root, note.fromBlock)
+      : await send(anchors, root);
     const block = where.blockNumber ? await registries.records.runner?.provider?.getBlock(where.blockNumber) : null;
     const anchoredAt = block?.timestamp ?? Math.floor(Date.now() / 1000);
     const now = Date.now();
@@ -144,7 +159,7 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
         const entry = await store.outbox.get(seqKey(seq));
         entries.push(entry ?? { seq, recordHash: interrupted.recordHashes[i] as Hex32, acceptedAt: Date.now() });
       }
-      await anchorBatch(entries);
+      await anchorBatch(entries, interrupted);
     }
     const { batchSize, maxWaitMs } = deps.options;
     for (;;) {
