@@ -4,7 +4,7 @@ import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { receiptOf } from "../chain/receipt.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
-import { type DepartmentStore, seqKey } from "../store/departmentStore.ts";
+import { type DepartmentStore, DURABLE, seqKey } from "../store/departmentStore.ts";
 import { type AccessLog, accessLogEntries } from "./accessLog.ts";
 import { accessLogRoot, entryHashOf, GENESIS_HASH } from "./accessLogEntry.ts";
 
@@ -56,7 +56,7 @@ export function createAccessLogCommitter(deps: AccessLogCommitterDeps): AccessLo
     for (let index = noted; index < onChain; index++) {
       const c = await registries.accessLog.commitmentAt(departmentId, index);
       const range = { index, fromSeq: Number(c.fromSeq), toSeq: Number(c.toSeq), root: c.root as Hex32 };
-      await ranges.put(seqKey(index), { ...range, committedAt: Number(c.committedAt) });
+      await ranges.put(seqKey(index), { ...range, committedAt: Number(c.committedAt) }, DURABLE);
     }
     return Number(await registries.accessLog.nextSequence(departmentId));
   }
@@ -102,7 +102,7 @@ export function createAccessLogCommitter(deps: AccessLogCommitterDeps): AccessLo
       txHash: receipt?.hash,
       blockNumber: receipt?.blockNumber,
     };
-    await ranges.put(seqKey(index), range);
+    await ranges.put(seqKey(index), range, DURABLE);
     return range;
   }
 

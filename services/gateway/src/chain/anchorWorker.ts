@@ -4,7 +4,7 @@ import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { type RecordAnchor, recordTree } from "../../../../lib/encoding/recordLeaf.ts";
 import { type AnchorState, anchorOf } from "../records/canonicalRecord.ts";
-import { type BatchOp, type DepartmentStore, type OutboxEntry, seqKey } from "../store/departmentStore.ts";
+import { type BatchOp, type DepartmentStore, DURABLE, type OutboxEntry, seqKey } from "../store/departmentStore.ts";
 import { receiptOf } from "./receipt.ts";
 
 export interface AnchoringOptions {
@@ -120,7 +120,7 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       seqs: entries.map((e) => e.seq),
       fromBlock: await registries.records.runner?.provider?.getBlockNumber(),
     };
-    if (!noted) await inflight.put("current", note);
+    if (!noted) await inflight.put("current", note, DURABLE);
     const where = (await alreadyOnChain(anchors, root))
       ? await anchoredBy(anchors, root, note.fromBlock)
       : await send(anchors, root);
@@ -146,7 +146,7 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       ops.push({ type: "del", sublevel: store.outbox, key: seqKey(entry.seq) });
     }
     ops.push({ type: "del", sublevel: inflight, key: "current" });
-    await store.db.batch(ops as never);
+    await store.db.batch(ops as never, DURABLE);
     deps.onAnchored?.(entries.length, latencies);
   }
 

@@ -4,7 +4,7 @@ import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { receiptOf } from "../chain/receipt.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
-import type { DepartmentStore } from "../store/departmentStore.ts";
+import { type DepartmentStore, DURABLE } from "../store/departmentStore.ts";
 import { type AnchorState, anchorOf } from "./canonicalRecord.ts";
 
 export interface LifecycleContext {
@@ -92,7 +92,7 @@ export async function revokeRecord(ctx: LifecycleContext, recordHash: Hex32, rea
     revokedAt: block?.timestamp ?? Math.floor(Date.now() / 1000),
     revocationReason: reason,
   };
-  await ctx.store.anchors.put(recordHash, updated);
+  await ctx.store.anchors.put(recordHash, updated, DURABLE);
   return updated;
 }
 
@@ -128,7 +128,7 @@ export async function supersedeRecord(ctx: LifecycleContext, oldHash: Hex32, new
   await registerIfBatched(ctx, newHash, newer);
   await sent(ctx, () => ctx.registries.records.supersede(oldHash, newHash));
   const updated: AnchorState = { ...older, supersededBy: newHash };
-  await ctx.store.anchors.put(oldHash, updated);
+  await ctx.store.anchors.put(oldHash, updated, DURABLE);
   return updated;
 }
 

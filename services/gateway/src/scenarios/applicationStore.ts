@@ -1,7 +1,7 @@
 // Applications a department has evaluated, and the running totals of materials no longer collected, in its LevelDB.
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
-import type { DepartmentStore } from "../store/departmentStore.ts";
+import { type DepartmentStore, DURABLE } from "../store/departmentStore.ts";
 import type { MaterialOutcome } from "./materialOutcome.ts";
 
 export interface MaterialResult {
@@ -118,10 +118,13 @@ export function applicationStore(store: DepartmentStore) {
     const isNew = previous ? 0 : 1;
     all = { ...add(all, kept.counts, isNew, 1), byScenario: all.byScenario };
     all.byScenario = { ...all.byScenario, [code]: add(scenario, kept.counts, isNew, 1) };
-    await store.db.batch([
-      { type: "put", sublevel: applications, key: kept.applicationId, value: kept },
-      { type: "put", sublevel: totals, key: "all", value: all },
-    ] as never);
+    await store.db.batch(
+      [
+        { type: "put", sublevel: applications, key: kept.applicationId, value: kept },
+        { type: "put", sublevel: totals, key: "all", value: all },
+      ] as never,
+      DURABLE,
+    );
     return kept;
   }
 

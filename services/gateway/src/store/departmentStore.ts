@@ -44,11 +44,32 @@ export interface DepartmentStore {
   getRecord(recordHash: Hex32): Promise<CanonicalRecord | undefined>;
   recordsSublevel(): Sub<Uint8Array>;
   /**
-   * Commits the operations `build` returns for the next number of sequence `name` in one atomic batch, one append at
-   * a time, so numbers are dense, in commit order, and never reused after a crash.
+   * Commits the operations `build` returns for the next number of sequence `name` atomically and durably. Appends that
+   * wait while a write is in progress go together in the next synced batch (each build still gets its own number, and
+   * a build that throws gets none), so numbers are dense, in commit order, and never reused after a crash.
    */
   appendWithSeq<T>(name: string, build: (seq: number) => { ops: BatchOp[]; result: T }): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * The write option for everything a gateway must not lose: LevelDB syncs its log to the disk before the write resolves,
+ * so an accepted record survives a power cut as well as a crash of the process. Appends to a sequence share one synced
+ * write when they arrive together (group commit), so a slow disk bounds how often the gateway syncs, not how many
+ * records it accepts.
+ */
+// `sync` is classic-level's option; abstract-level's option types do not list it, though sublevels pass it through.
+export const DURABLE = { sync: true } as never;
+
+interface PendingAppend {
+  build: (seq: number) => { ops: BatchOp[]; result: unknown };
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Sequence {
+  pending: PendingAppend[];
+  writing: boolean;
 }
 
 /** Outbox and subject-index keys sort by number: fixed-width decimal. */
@@ -65,7 +86,46 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
   const meta = json<unknown>("meta");
   const idempotency = db.sublevel<string, Uint8Array>("idempotency", { valueEncoding: "view" }) as Sub<Uint8Array>;
   const counters = new Map<string, number>();
-  const locks = new Map<string, Promise<void>>();
+  const sequences = new Map<string, Sequence>();
+
+  /** Writes the waiting appends of a sequence, all that have arrived, one synced batch at a time. */
+  async function writeGroups(name: string, sequence: Sequence): Promise<void> {
+    sequence.writing = true;
+    try {
+      while (sequence.pending.length > 0) {
+        const group = sequence.pending.splice(0);
+        let seq: number;
+        try {
+          seq = counters.get(name) ?? ((await meta.get(`seq:${name}`)) as number | undefined) ?? 0;
+        } catch (error) {
+          for (const append of group) append.reject(error);
+          continue;
+        }
+        const ops: BatchOp[] = [];
+        const built: { append: PendingAppend; result: unknown }[] = [];
+        for (const append of group) {
+          try {
+            const { ops: own, result } = append.build(seq + 1);
+            ops.push(...own);
+            seq += 1;
+            built.push({ append, result });
+          } catch (error) {
+            append.reject(error);
+          }
+        }
+        if (built.length === 0) continue;
+        try {
+          await db.batch([...ops, { type: "put", sublevel: meta, key: `seq:${name}`, value: seq }] as never, DURABLE);
+          counters.set(name, seq);
+          for (const { append, result } of built) append.resolve(result);
+        } catch (error) {
+          for (const { append } of built) append.reject(error);
+        }
+      }
+    } finally {
+      sequence.writing = false;
+    }
+  }
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   return {
@@ -81,7 +141,7 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
       },
       async put(key, response) {
         const op = this.putOp(key, response);
-        await idempotency.put(op.key, op.value as Uint8Array);
+        await idempotency.put(op.key, op.value as Uint8Array, DURABLE);
       },
       putOp(key, response) {
         const value = seal(dataKey, encoder.encode(JSON.stringify(response)), encoder.encode(`idempotency:${key}`));
@@ -99,24 +159,16 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
       if (sealed === undefined) return undefined;
       return JSON.parse(decoder.decode(open(dataKey, sealed, encoder.encode(recordHash)))) as CanonicalRecord;
     },
-    async appendWithSeq(name, build) {
-      const previous = locks.get(name) ?? Promise.resolve();
-      let release = () => {};
-      const mine = new Promise<void>((resolve) => {
-        release = resolve;
+    appendWithSeq<T>(name: string, build: (seq: number) => { ops: BatchOp[]; result: T }): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        let sequence = sequences.get(name);
+        if (!sequence) {
+          sequence = { pending: [], writing: false };
+          sequences.set(name, sequence);
+        }
+        sequence.pending.push({ build, resolve: resolve as (result: unknown) => void, reject });
+        if (!sequence.writing) void writeGroups(name, sequence);
       });
-      locks.set(name, mine);
-      await previous;
-      try {
-        const current = counters.get(name) ?? ((await meta.get(`seq:${name}`)) as number | undefined) ?? 0;
-        const seq = current + 1;
-        const { ops, result } = build(seq);
-        await db.batch([...ops, { type: "put", sublevel: meta, key: `seq:${name}`, value: seq }] as never);
-        counters.set(name, seq);
-        return result;
-      } finally {
-        release();
-      }
     },
     close: () => db.close(),
   };
