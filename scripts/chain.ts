@@ -1,6 +1,8 @@
 // npm run chain: only the embedded local chain (state kept under data/chain), for developers' own tools.
+
+import { LOCAL_CHAIN_ID } from "../lib/chain/devKeys.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
-import { LOCAL_CHAIN_ID, startLocalChain } from "./lib/localChain.ts";
+import { startLocalChain } from "./lib/localChain.ts";
 import { dataDir } from "./lib/paths.ts";
 
 runCli(async () => {

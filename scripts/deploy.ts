@@ -1,8 +1,8 @@
 // npm run deploy -- [--network local|<rpc-url>]: deploys the registries once per chain and records where.
 
+import { deploymentFile, ensureDeployment } from "../lib/chain/deploymentStore.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
-import { deploymentFile, ensureDeployment } from "./lib/deploymentStore.ts";
 import { operatorSigner } from "./lib/operatorSigner.ts";
 import { dataDir } from "./lib/paths.ts";
 

@@ -1,10 +1,15 @@
 // npm run seed -- [--network ...] [--update] [--signers file.json]: registers what the chain lacks of the catalogue.
 import { readFileSync } from "node:fs";
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
+import {
+  DeploymentMismatchError,
+  deploymentFile,
+  deploymentProblems,
+  readDeployment,
+} from "../lib/chain/deploymentStore.ts";
 import { connectRegistries } from "../lib/chain/registries.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { parseFlags, progressBar, runCli } from "./lib/cli.ts";
-import { DeploymentMismatchError, deploymentFile, deploymentProblems, readDeployment } from "./lib/deploymentStore.ts";
 import { devDepartmentSigners } from "./lib/devDepartments.ts";
 import { operatorSigner } from "./lib/operatorSigner.ts";
 import { dataDir, seedsDir } from "./lib/paths.ts";

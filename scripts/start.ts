@@ -2,13 +2,13 @@
 // deployed once and the catalogue seeded, then what is live is printed. Ctrl-C stops everything cleanly.
 
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
+import { ensureDeployment } from "../lib/chain/deploymentStore.ts";
 import { connectRegistries } from "../lib/chain/registries.ts";
 import { processSettings } from "../services/gateway/src/config.ts";
 import { departmentEndpoint, serveGateway } from "../services/gateway/src/serve.ts";
 import { connectProvider } from "./lib/chainConnection.ts";
 import { formatChainStatus, readChainStatus } from "./lib/chainStatus.ts";
 import { runCli } from "./lib/cli.ts";
-import { ensureDeployment } from "./lib/deploymentStore.ts";
 import { devDepartmentSigners } from "./lib/devDepartments.ts";
 import { type LocalChain, startLocalChain } from "./lib/localChain.ts";
 import { operatorSigner } from "./lib/operatorSigner.ts";

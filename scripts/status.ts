@@ -1,8 +1,14 @@
 // npm run status -- [--json] [--network ...]: what is live on the chain, for operators and scripts.
+
+import {
+  DeploymentMismatchError,
+  deploymentFile,
+  deploymentProblems,
+  readDeployment,
+} from "../lib/chain/deploymentStore.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { formatChainStatus, readChainStatus } from "./lib/chainStatus.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
-import { DeploymentMismatchError, deploymentFile, deploymentProblems, readDeployment } from "./lib/deploymentStore.ts";
 import { dataDir } from "./lib/paths.ts";
 
 runCli(async () => {

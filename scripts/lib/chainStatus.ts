@@ -1,8 +1,8 @@
 // What is live on a chain: its head, the recorded contracts, and the catalogue counts read from the registries.
 import type { Provider } from "ethers";
 import { SCENARIO_KINDS } from "../../lib/catalogue/schemas.ts";
+import type { DeploymentRecord } from "../../lib/chain/deploymentStore.ts";
 import { connectRegistries } from "../../lib/chain/registries.ts";
-import type { DeploymentRecord } from "./deploymentStore.ts";
 
 export interface ChainStatus {
   chainId: number;

@@ -1,6 +1,6 @@
 // On a development chain each department gets a generated signer key, registered by the seed and funded for gas.
 import { type JsonRpcProvider, Wallet } from "ethers";
-import { fundDevAccounts, loadOrCreateDevKeys } from "./devKeys.ts";
+import { fundDevAccounts, loadOrCreateDevKeys } from "../../lib/chain/devKeys.ts";
 
 /** `{ code: [address] }` for the seed's `signers` option, after funding each key on the dev chain. */
 export async function devDepartmentSigners(

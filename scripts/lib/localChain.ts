@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createConnection } from "node:net";
 import { dirname } from "node:path";
+import { LOCAL_CHAIN_ID } from "../../lib/chain/devKeys.ts";
 import { projectRoot } from "./paths.ts";
 
 export interface LocalChain {
@@ -19,9 +20,6 @@ export interface LocalChainOptions {
   /** Fires if the node exits by itself (not through stop()). */
   onExit?: (code: number | null) => void;
 }
-
-/** The chain id of the embedded chain: anvil's and Hardhat's development default. */
-export const LOCAL_CHAIN_ID = 31337;
 
 function portInUse(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

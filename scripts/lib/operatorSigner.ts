@@ -1,8 +1,7 @@
 // The operator's key: from the environment or a keystore file, or on a development chain a generated dev key.
 import { readFileSync } from "node:fs";
 import { type JsonRpcProvider, NonceManager, Wallet } from "ethers";
-import { fundDevAccounts, loadOrCreateDevKeys } from "./devKeys.ts";
-import { LOCAL_CHAIN_ID } from "./localChain.ts";
+import { fundDevAccounts, LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../lib/chain/devKeys.ts";
 
 export interface OperatorSigner {
   signer: NonceManager;

@@ -2,8 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
+import { DeploymentMismatchError, deploymentFile, ensureDeployment } from "../../lib/chain/deploymentStore.ts";
 import { connectProvider } from "../../scripts/lib/chainConnection.ts";
-import { DeploymentMismatchError, deploymentFile, ensureDeployment } from "../../scripts/lib/deploymentStore.ts";
 import { type LocalChain, startLocalChain } from "../../scripts/lib/localChain.ts";
 import { operatorSigner } from "../../scripts/lib/operatorSigner.ts";
 

@@ -1,7 +1,6 @@
 // Where a gateway process gets its settings and secrets: the environment, or on a development chain the dev keys.
 import { getBytes, hexlify } from "ethers";
-import { loadOrCreateDevKeys } from "../../../scripts/lib/devKeys.ts";
-import { LOCAL_CHAIN_ID } from "../../../scripts/lib/localChain.ts";
+import { LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../../lib/chain/devKeys.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
 import type { HostedDepartmentConfig } from "./department.ts";
 

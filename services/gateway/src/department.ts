@@ -1,7 +1,7 @@
 // One hosted department: its keys, its own database, its anchoring writer and the API keys of its systems.
 import { NonceManager, type Provider, Wallet } from "ethers";
+import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
 import { connectRegistries, type Registries } from "../../../lib/chain/registries.ts";
-import type { DeploymentRecord } from "../../../scripts/lib/deploymentStore.ts";
 import { type AccessLog, createAccessLog } from "./audit/accessLog.ts";
 import { type AccessLogCommitter, createAccessLogCommitter } from "./audit/accessLogCommitter.ts";
 import { ApiKeyFile } from "./auth/apiKeys.ts";

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
 import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
-import type { DeploymentRecord } from "../../../scripts/lib/deploymentStore.ts";
+import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
 import { parseToken, ROLES } from "./auth/apiKeys.ts";
 import { loadSecrets, processSettings } from "./config.ts";
 import { createGateway, type Gateway } from "./gateway.ts";

@@ -1,8 +1,8 @@
 // What every hosted department shares in one gateway process: the chain, its index, the catalogue, the district key.
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
+import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
 import type { Registries } from "../../../lib/chain/registries.ts";
-import type { DeploymentRecord } from "../../../scripts/lib/deploymentStore.ts";
 import type { CatalogueService } from "./catalogue/catalogueService.ts";
 import type { ChainIndex } from "./chain/chainIndex.ts";
 import type { DepartmentRuntime } from "./department.ts";

@@ -1,7 +1,7 @@
 // Deployments recorded per chain id, and the check that a chain still holds the deployment recorded for it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Provider, Signer } from "ethers";
-import { contractsFingerprint, type Deployment, deployRegistries, REGISTRY_NAMES } from "../../lib/chain/registries.ts";
+import { contractsFingerprint, type Deployment, deployRegistries, REGISTRY_NAMES } from "./registries.ts";
 
 export interface DeploymentRecord extends Deployment {
   /** Hash of the block that holds the AccessManager's deployment: a wiped or different chain will not have it. */

@@ -1,15 +1,15 @@
 // npm run gateway -- [--department <code>]... : a gateway process on its own, against the chain the data dir records.
-import { loadCatalogue } from "../../../lib/catalogue/loadCatalogue.ts";
-import { connectProvider, resolveNetwork } from "../../../scripts/lib/chainConnection.ts";
-import { parseFlags, runCli } from "../../../scripts/lib/cli.ts";
+import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import {
   DeploymentMismatchError,
   deploymentFile,
   deploymentProblems,
   readDeployment,
-} from "../../../scripts/lib/deploymentStore.ts";
-import { dataDir, seedsDir } from "../../../scripts/lib/paths.ts";
-import { serveGateway } from "./serve.ts";
+} from "../lib/chain/deploymentStore.ts";
+import { serveGateway } from "../services/gateway/src/serve.ts";
+import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
+import { parseFlags, runCli } from "./lib/cli.ts";
+import { dataDir, seedsDir } from "./lib/paths.ts";
 
 runCli(async () => {
   const flags = parseFlags(

@@ -3,6 +3,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type JsonRpcProvider, toQuantity, Wallet } from "ethers";
 
+/** The chain id of the local development chain (`npm start`, `npm run chain`), the only chain dev keys are for. */
+export const LOCAL_CHAIN_ID = 31337;
+
 export interface DevKeys {
   operator: string;
   /** Each department's signer key. */
