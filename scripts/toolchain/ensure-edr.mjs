@@ -39,8 +39,10 @@ if (!npmCli) {
   console.error(`ensure-edr: ${platformPackage} is missing; run 'npm install' again with Node >= 22.`);
   process.exit(1);
 }
+// npm's own Node (the one that judged the package's engines) is in its user agent; this script runs on the pinned one.
+const npmNode = /node\/(v[\d.]+)/.exec(process.env.npm_config_user_agent ?? "")?.[1] ?? "an older Node";
 console.log(
-  `ensure-edr: ${platformPackage} was skipped by npm on Node ${process.version}; installing again on the pinned Node.`,
+  `ensure-edr: npm on Node ${npmNode} skipped ${platformPackage}; installing again on the pinned Node ${process.version}.`,
 );
 execFileSync("node", [npmCli, "install", "--no-audit", "--no-fund"], {
   stdio: "inherit",
