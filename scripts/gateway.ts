@@ -1,11 +1,6 @@
 // npm run gateway -- [--department <code>]... : a gateway process on its own, against the chain the data dir records.
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
-import {
-  DeploymentMismatchError,
-  deploymentFile,
-  deploymentProblems,
-  readDeployment,
-} from "../lib/chain/deploymentStore.ts";
+import { recordedDeployment } from "../lib/chain/deploymentStore.ts";
 import { serveGateway } from "../services/gateway/src/serve.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
@@ -22,11 +17,7 @@ runCli(async () => {
   if (unknown.length > 0) throw new Error(`unknown department: ${unknown.join(", ")} (see seeds/departments.json)`);
   const target = resolveNetwork(flags.network);
   const provider = await connectProvider(target.rpcUrl);
-  const { chainId } = await provider.getNetwork();
-  const record = readDeployment(dataDir(), chainId);
-  if (!record) throw new Error(`nothing is deployed on chain ${chainId}: run 'npm start' or 'npm run deploy' first`);
-  const problems = await deploymentProblems(provider, record);
-  if (problems.length > 0) throw new DeploymentMismatchError(deploymentFile(dataDir(), chainId), problems);
+  const record = await recordedDeployment(provider, dataDir());
   const serving = await serveGateway({ provider, deployment: record, catalogue, dataDir: dataDir(), codes });
   console.log(
     `gateway for ${codes.length} department(s) at ${serving.url}/departments/<code> (API docs: ${serving.url}/docs)`,

@@ -1,12 +1,7 @@
 // npm run seed -- [--network ...] [--update] [--signers file.json]: registers what the chain lacks of the catalogue.
 import { readFileSync } from "node:fs";
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
-import {
-  DeploymentMismatchError,
-  deploymentFile,
-  deploymentProblems,
-  readDeployment,
-} from "../lib/chain/deploymentStore.ts";
+import { recordedDeployment } from "../lib/chain/deploymentStore.ts";
 import { connectRegistries } from "../lib/chain/registries.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { parseFlags, progressBar, runCli } from "./lib/cli.ts";
@@ -24,11 +19,7 @@ runCli(async () => {
   const target = resolveNetwork(flags.network);
   const provider = await connectProvider(target.rpcUrl);
   try {
-    const { chainId } = await provider.getNetwork();
-    const record = readDeployment(dataDir(), chainId);
-    if (!record) throw new Error(`nothing is deployed on chain ${chainId} yet: run 'npm run deploy' first`);
-    const problems = await deploymentProblems(provider, record);
-    if (problems.length > 0) throw new DeploymentMismatchError(deploymentFile(dataDir(), chainId), problems);
+    const record = await recordedDeployment(provider, dataDir());
     const codes = catalogue.departments.map((d) => d.code);
     const operator = await operatorSigner(provider, dataDir(), codes);
     const signers = flags.signers

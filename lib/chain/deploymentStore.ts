@@ -74,6 +74,22 @@ export class DeploymentMismatchError extends Error {
 }
 
 /**
+ * The deployment recorded for the provider's chain, checked against the chain: what the scripts that use a deployment
+ * (seed, status, gateway) start from. A clear error when nothing is recorded or the chain no longer holds it.
+ */
+export async function recordedDeployment(provider: Provider, dataDir: string): Promise<DeploymentRecord> {
+  const { chainId } = await provider.getNetwork();
+  const file = deploymentFile(dataDir, chainId);
+  const record = readDeployment(dataDir, chainId);
+  if (!record) {
+    throw new Error(`nothing is deployed on chain ${chainId} (no ${file}): run 'npm start' or 'npm run deploy' first`);
+  }
+  const problems = await deploymentProblems(provider, record);
+  if (problems.length > 0) throw new DeploymentMismatchError(file, problems);
+  return record;
+}
+
+/**
  * The chain's recorded deployment, checked to be on this chain; when none is recorded for this chain id, a new one,
  * deployed and recorded. A record the chain does not hold is an error: we never deploy over it silently. With
  * `sameChainOnly` (npm start), a data directory already bound to another chain id is an error too.

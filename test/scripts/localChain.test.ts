@@ -2,7 +2,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
-import { DeploymentMismatchError, deploymentFile, ensureDeployment } from "../../lib/chain/deploymentStore.ts";
+import {
+  DeploymentMismatchError,
+  deploymentFile,
+  ensureDeployment,
+  recordedDeployment,
+} from "../../lib/chain/deploymentStore.ts";
 import { connectProvider } from "../../scripts/lib/chainConnection.ts";
 import { type LocalChain, startLocalChain } from "../../scripts/lib/localChain.ts";
 import { operatorSigner } from "../../scripts/lib/operatorSigner.ts";
@@ -76,7 +81,19 @@ describe("the embedded local chain", () => {
     const before = await provider.getBlockNumber();
     await expect(deployOn(fresh, wiped)).rejects.toThrow(DeploymentMismatchError);
     await expect(deployOn(fresh, wiped)).rejects.toThrow(/does not hold the deployment recorded/);
+    // What seed, status and the gateway start from says the same.
+    await expect(recordedDeployment(provider, wiped)).rejects.toThrow(DeploymentMismatchError);
     expect(await provider.getBlockNumber()).toBe(before);
+  });
+
+  it("gives seed, status and the gateway their deployment, or says to deploy first when none is recorded", async () => {
+    const dataDir = tempDir();
+    const chain = await start(dataDir, await freePort());
+    const { provider, record } = await deployOn(chain, dataDir);
+    expect(await recordedDeployment(provider, dataDir)).toEqual(record);
+    await expect(recordedDeployment(provider, tempDir())).rejects.toThrow(
+      /nothing is deployed on chain 31337 \(no .*31337\.json\): run 'npm start' or 'npm run deploy' first/,
+    );
   });
 
   it("refuses a chain with another chain id than the one this data directory belongs to", async () => {
