@@ -54,7 +54,7 @@ const hasBody = (req: Request) =>
  * Writes a route's JSON answer: what res.json does for these answers (no ETag, no conditional GET: the answers are
  * live state), without its general path, which costs more than some of the routes themselves.
  */
-function sendJson(res: Response, result: { status: number; body: unknown; headers?: Record<string, string> }): void {
+function sendJson(res: Response, result: RouteResult): void {
   const text = JSON.stringify(result.body);
   res.statusCode = result.status;
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
