@@ -15,65 +15,22 @@ const noForm = (why: string) => new CanonicalFormError(`value has no canonical J
 
 const wellFormed = (value: string) => (value as string & { isWellFormed(): boolean }).isWellFormed();
 
-/** A string as RFC 8785 writes it: JSON.stringify's escaping (ECMAScript's), refusing lone surrogates. */
-function text(value: string): string {
-  if (!wellFormed(value)) throw noForm("a string has a lone surrogate");
-  return JSON.stringify(value);
-}
-
-function write(value: unknown, depth: number): string | undefined {
-  switch (typeof value) {
-    case "string":
-      return text(value);
-    case "number":
-      // ECMAScript's Number-to-String, which is RFC 8785's number form; -0 is written 0.
-      if (!Number.isFinite(value)) throw noForm(`${value} is not a JSON number`);
-      return JSON.stringify(value);
-    case "boolean":
-      return value ? "true" : "false";
-    case "undefined":
-    case "function":
-    case "symbol":
-      return undefined;
-    case "bigint":
-      throw noForm("a bigint is not a JSON number");
-  }
-  if (value === null) return "null";
-  if (depth > MAX_DEPTH) throw noForm(`nested deeper than ${MAX_DEPTH} levels (or circular)`);
-  const object = value as Record<string, unknown> & { toJSON?: () => unknown };
-  if (typeof object.toJSON === "function") return write(object.toJSON(), depth + 1);
-  if (Array.isArray(object)) {
-    let out = "[";
-    for (let i = 0; i < object.length; i++) out += `${i === 0 ? "" : ","}${write(object[i], depth + 1) ?? "null"}`;
-    return `${out}]`;
-  }
-  // Members in the order of their names' UTF-16 code units (the default sort's order); absent values are left out.
-  const keys = Object.keys(object).sort();
-  let out = "{";
-  for (const key of keys) {
-    const member = write(object[key], depth + 1);
-    if (member === undefined) continue;
-    out += `${out.length === 1 ? "" : ","}${text(key)}:${member}`;
-  }
-  return `${out}}`;
-}
-
 /** Names objects list first, in numeric order, whatever order they were added in (array-index-like names). */
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
 const NAMES_OUT_OF_ORDER = Symbol("names JSON.stringify would not keep in order");
 
 /**
- * A copy of `value` whose objects have their members in RFC 8785 order, checked as `write` checks, for
- * JSON.stringify to write (which it does faster than `write`); NAMES_OUT_OF_ORDER if an object has a name a copy
- * cannot keep in place (index-like, or __proto__).
+ * A copy of `value` whose objects have their members in RFC 8785 order (their names' UTF-16 code units, the default
+ * sort's), every value checked, for JSON.stringify to write; NAMES_OUT_OF_ORDER if an object somewhere has a name a
+ * copy cannot keep in place (index-like, or __proto__).
  */
 function sortedCopy(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case "string":
-      if (!(value as string & { isWellFormed(): boolean }).isWellFormed())
-        throw noForm("a string has a lone surrogate");
+      if (!wellFormed(value)) throw noForm("a string has a lone surrogate");
       return value;
     case "number":
+      // ECMAScript's Number-to-String, which JSON.stringify writes, is RFC 8785's number form; -0 is written 0.
       if (!Number.isFinite(value)) throw noForm(`${value} is not a JSON number`);
       return value;
     case "bigint":
@@ -109,14 +66,34 @@ function sortedCopy(value: unknown, depth: number): unknown {
 }
 
 /**
+ * The canonical text of `value`, undefined where JSON has none (undefined, a function): JSON.stringify of the sorted
+ * copy; where the copy cannot be made, this level is written here and each member the same way.
+ */
+function write(value: unknown, depth: number): string | undefined {
+  const copy = sortedCopy(value, depth);
+  if (copy !== NAMES_OUT_OF_ORDER) return JSON.stringify(copy);
+  // Only an object or array (one checked by sortedCopy, within the depth bound) leads here.
+  const object = value as Record<string, unknown> & { toJSON?: () => unknown };
+  if (typeof object.toJSON === "function") return write(object.toJSON(), depth + 1);
+  // Array.from, not map: a hole is written null, as JSON.stringify writes it.
+  if (Array.isArray(object)) return `[${Array.from(object, (e) => write(e, depth + 1) ?? "null").join(",")}]`;
+  const members: string[] = [];
+  for (const key of Object.keys(object).sort()) {
+    if (!wellFormed(key)) throw noForm("a string has a lone surrogate");
+    const member = write(object[key], depth + 1);
+    if (member !== undefined) members.push(`${JSON.stringify(key)}:${member}`);
+  }
+  return `{${members.join(",")}}`;
+}
+
+/**
  * RFC 8785 canonical form. Refuses what JSON cannot carry: non-finite numbers, bigints, lone surrogates, a value that
  * is undefined (or a function) at the top; object members that are undefined are left out and array elements written
- * null, as JSON.stringify does. Written by JSON.stringify from a sorted copy, or member by member when an object has
- * index-like names (which JavaScript objects keep in numeric order) or a __proto__ member.
+ * null, as JSON.stringify does. Objects with index-like names (which JavaScript objects keep in numeric order) or a
+ * __proto__ member are written member by member; everything else by JSON.stringify from a sorted copy.
  */
 export function canonicalize(value: unknown): string {
-  const copy = sortedCopy(value, 0);
-  const result = copy === NAMES_OUT_OF_ORDER ? write(value, 0) : JSON.stringify(copy);
+  const result = write(value, 0);
   if (result === undefined) throw noForm(`${typeof value} is not a JSON value`);
   return result;
 }

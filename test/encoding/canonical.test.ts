@@ -143,6 +143,11 @@ describe("canonicalize (RFC 8785)", () => {
     expect(() => canonicalize(1n)).toThrow(/bigint/);
     expect(() => canonicalize({ name: "\ud800x" })).toThrow(/lone surrogate/);
     expect(() => canonicalize({ "\udc00": 1 })).toThrow(/lone surrogate/);
+    // Also in an object written member by member (one with an index-like name).
+    expect(() => canonicalize({ 1: 0, "\udc00": 1 })).toThrow(/lone surrogate/);
+    const holed: unknown[] = [{ 1: 0 }];
+    holed[2] = 2;
+    expect(canonicalize(holed)).toBe('[{"1":0},null,2]');
     expect(() => canonicalize(undefined)).toThrow(/undefined is not a JSON value/);
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;

@@ -18,7 +18,7 @@ const malformed = (detail = "the body is not valid JSON") =>
  * The parsed body, as express.json({ strict: true }) reads it: a BOM is dropped and only an object or array may stand
  * at the top; MALFORMED_JSON for anything else, VALIDATION_FAILED for no body at all.
  */
-export function parseJsonText(text: string): unknown {
+function parseJsonText(text: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const first = FIRST_CHAR.exec(body)?.[1];
   if (first === undefined) {
