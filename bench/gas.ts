@@ -18,7 +18,7 @@ import {
   ZeroHash,
 } from "ethers";
 import hre from "hardhat";
-import { ANCHOR_TYPES, recordsDomain } from "../lib/encoding/anchorRequest.ts";
+import { ANCHOR_TYPES, type AnchorTerms, anchorMessage, recordsDomain } from "../lib/encoding/anchorRequest.ts";
 import type { Hex32 } from "../lib/encoding/canonical.ts";
 import { buildRecordTree, type RecordAnchor } from "../lib/encoding/recordLeaf.ts";
 import { registryFixture } from "../test/support/chain.ts";
@@ -125,10 +125,15 @@ async function main() {
   const domain = recordsDomain(chainId, recordsAddress);
   const relayed = fixture.registries.records.connect(outsider);
   const anchorBySig = async (a: RecordAnchor) => {
-    const nonce = await records.nonces(issuer.address);
-    const deadline = (await fixture.latestTimestamp()) + 3600;
-    const signature = await issuer.signTypedData(domain, ANCHOR_TYPES, { ...a, nonce, deadline });
-    return gasOf(relayed.anchorBySig(a, issuer.address, deadline, signature));
+    const terms: AnchorTerms = {
+      signer: issuer.address,
+      issuer: fixture.ids.psb,
+      signerEpoch: await fixture.registries.departments.signerEpoch(issuer.address),
+      nonce: await records["nonces(address,uint192)"](issuer.address, 0),
+      deadline: (await fixture.latestTimestamp()) + 3600,
+    };
+    const signature = await issuer.signTypedData(domain, ANCHOR_TYPES, anchorMessage(a, terms));
+    return gasOf(relayed.anchorBySig(a, terms, signature));
   };
   // The warm-up moves the signer's nonce off zero, so the measured call pays a nonzero-to-nonzero nonce write.
   await anchorBySig(anchorFor("warm-up anchorBySig"));

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {NoncesKeyed} from "@openzeppelin/contracts/utils/NoncesKeyed.sol";
+import {Closable} from "./access/Closable.sol";
 import {ICredentialRecordRegistry} from "./interfaces/ICredentialRecordRegistry.sol";
 import {ICredentialTypeRegistry} from "./interfaces/ICredentialTypeRegistry.sol";
 import {IDepartmentRegistry} from "./interfaces/IDepartmentRegistry.sol";
@@ -16,7 +19,9 @@ import {RecordStatusRules} from "./libraries/RecordStatusRules.sol";
 
 /// @title CredentialRecordRegistry
 /// @notice Record anchors (single and batched), revocation, supersession and the combined status check.
-contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
+/// @dev The departments and types it reads are fixed at deployment (immutable: every anchor reads them). A fix rolled
+/// out beside it is a new registry with its own records; this one keeps its records, under the rules it was built with.
+contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, NoncesKeyed, Closable {
     using SafeCast for uint256;
     using PackedRecordLib for PackedRecord;
 
@@ -25,8 +30,14 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
         PackedRecord record;
     }
 
+    uint256 private constant _LEAF_OK = 0;
+    uint256 private constant _LEAF_EMPTY_HASH = 1;
+    uint256 private constant _LEAF_INVALID_VALIDITY = 2;
+    uint256 private constant _LEAF_PROOF_LENGTH = 3;
+    uint256 private constant _LEAF_INVALID_PROOF = 4;
+
     bytes32 private constant _ANCHOR_TYPEHASH = keccak256(
-        "Anchor(bytes32 recordHash,bytes32 subjectRef,uint32 credentialType,uint64 validFrom,uint64 validUntil,uint256 nonce,uint256 deadline)"
+        "Anchor(uint32 issuer,bytes32 recordHash,bytes32 subjectRef,uint32 credentialType,uint64 validFrom,uint64 validUntil,uint32 signerEpoch,uint256 nonce,uint256 deadline)"
     );
 
     IDepartmentRegistry private immutable _departments;
@@ -43,8 +54,9 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     mapping(bytes32 recordKey => bytes32 newerRecordHash) private _supersededBy;
     mapping(bytes32 recordKey => bytes32 olderRecordHash) private _supersedes;
 
-    constructor(IDepartmentRegistry departments, ICredentialTypeRegistry types)
-        EIP712("oncechain records", "1")
+    constructor(address authority, IDepartmentRegistry departments, ICredentialTypeRegistry types)
+        EIP712("oncechain records", "2")
+        AccessManaged(authority)
     {
         _departments = departments;
         _types = types;
@@ -54,41 +66,55 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     function anchor(bytes32 recordHash, bytes32 subjectRef, uint32 credentialType, uint64 validFrom, uint64 validUntil)
         external
     {
+        _requireOpen();
         uint32 issuer = _authorisedIssuer(msg.sender, credentialType);
         _anchor(issuer, recordHash, subjectRef, credentialType, validFrom, validUntil);
     }
 
     /// @inheritdoc ICredentialRecordRegistry
-    function anchorBySig(RecordAnchor calldata record, address signer, uint256 deadline, bytes calldata signature)
+    function anchorBySig(RecordAnchor calldata record, AnchorSignature calldata terms, bytes calldata signature)
         external
     {
-        if (block.timestamp > deadline) revert CredentialRegistryExpiredSignature(deadline);
+        _requireOpen();
+        if (block.timestamp > terms.deadline) revert CredentialRegistryExpiredSignature(terms.deadline);
         bytes32 digest = _hashTypedDataV4(
             keccak256(
                 abi.encode(
                     _ANCHOR_TYPEHASH,
+                    terms.issuer,
                     record.recordHash,
                     record.subjectRef,
                     record.credentialType,
                     record.validFrom,
                     record.validUntil,
-                    _useNonce(signer),
-                    deadline
+                    terms.signerEpoch,
+                    terms.nonce,
+                    terms.deadline
                 )
             )
         );
         (address recovered, ECDSA.RecoverError recoverError,) = ECDSA.tryRecoverCalldata(digest, signature);
-        if (recoverError != ECDSA.RecoverError.NoError || recovered != signer) {
-            revert CredentialRegistryInvalidSignature(signer, recovered);
+        if (recoverError != ECDSA.RecoverError.NoError || recovered != terms.signer) {
+            revert CredentialRegistryInvalidSignature(terms.signer, recovered);
         }
-        uint32 issuer = _authorisedIssuer(signer, record.credentialType);
+        _useCheckedNonce(terms.signer, terms.nonce);
+        uint32 issuer = _authorisedIssuer(terms.signer, record.credentialType);
+        if (issuer != terms.issuer) revert CredentialRegistrySignerNotOfIssuer(terms.signer, terms.issuer, issuer);
+        uint32 epoch = _departments.signerEpoch(terms.signer);
+        if (epoch != terms.signerEpoch) revert CredentialRegistryStaleSignerKey(terms.signer, terms.signerEpoch, epoch);
         _anchor(
             issuer, record.recordHash, record.subjectRef, record.credentialType, record.validFrom, record.validUntil
         );
     }
 
     /// @inheritdoc ICredentialRecordRegistry
+    function useNonce(uint192 key) external returns (uint256) {
+        return _useNonce(msg.sender, key);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
     function anchorBatch(bytes32 root, uint32 recordCount) external {
+        _requireOpen();
         if (root == bytes32(0) || recordCount == 0) revert CredentialRegistryEmptyBatch();
         uint32 issuer = _activeDepartment(msg.sender);
         bytes32 key = _recordKey(issuer, root);
@@ -99,6 +125,7 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
 
     /// @inheritdoc ICredentialRecordRegistry
     function registerBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof) external {
+        _requireOpen();
         Batch memory b = _issuerBatch(root);
         bytes32 key = _recordKey(b.issuer, leaf.recordHash);
         if (_records[key].record.anchoredAt() != 0) revert CredentialRegistryAlreadyAnchored(leaf.recordHash);
@@ -120,14 +147,15 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
         bytes32 key = _recordKey(b.issuer, leaf.recordHash);
         if (_records[key].record.anchoredAt() == 0) {
             _registerBatchRecord(key, root, b, leaf, proof);
-        } else if (!MerkleProof.verifyCalldata(proof, root, RecordLeaf.hash(leaf))) {
-            revert CredentialRegistryInvalidProof(root, leaf.recordHash);
+        } else {
+            _requireLeaf(root, b, leaf, proof);
         }
         _revoke(key, leaf.recordHash, b.issuer, reason);
     }
 
     /// @inheritdoc ICredentialRecordRegistry
     function supersede(bytes32 oldRecordHash, bytes32 newRecordHash) external {
+        _requireOpen();
         uint32 department = _activeDepartment(msg.sender);
         bytes32 oldKey = _recordKey(department, oldRecordHash);
         bytes32 newKey = _recordKey(department, newRecordHash);
@@ -179,9 +207,7 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
         returns (RecordStatus status, RecordEvidence memory evidence)
     {
         Batch memory b = _batches[_recordKey(issuer, root)];
-        if (b.issuer == 0 || !MerkleProof.verifyCalldata(proof, root, RecordLeaf.hash(leaf))) {
-            return (RecordStatus.Unknown, evidence);
-        }
+        if (b.issuer == 0 || _leafError(root, b, leaf, proof) != _LEAF_OK) return (RecordStatus.Unknown, evidence);
         // Once registered individually, the issuer's stored facts (revocation, supersession) are the truth.
         if (_records[_recordKey(b.issuer, leaf.recordHash)].record.anchoredAt() != 0) {
             return recordStatus(b.issuer, leaf.recordHash);
@@ -201,8 +227,23 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     }
 
     /// @inheritdoc ICredentialRecordRegistry
-    function nonces(address signer) public view override(ICredentialRecordRegistry, Nonces) returns (uint256) {
-        return super.nonces(signer);
+    function nonces(address signer, uint192 key)
+        public
+        view
+        override(ICredentialRecordRegistry, NoncesKeyed)
+        returns (uint256)
+    {
+        return super.nonces(signer, key);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function departmentRegistry() external view returns (address) {
+        return address(_departments);
+    }
+
+    /// @inheritdoc ICredentialRecordRegistry
+    function typeRegistry() external view returns (address) {
+        return address(_types);
     }
 
     /// @inheritdoc ICredentialRecordRegistry
@@ -213,7 +254,7 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
 
     /// @inheritdoc IVersioned
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     function _anchor(
@@ -251,9 +292,7 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
         RecordAnchor calldata leaf,
         bytes32[] calldata proof
     ) private {
-        if (!MerkleProof.verifyCalldata(proof, root, RecordLeaf.hash(leaf))) {
-            revert CredentialRegistryInvalidProof(root, leaf.recordHash);
-        }
+        _requireLeaf(root, b, leaf, proof);
         _records[key].record = PackedRecordLib.pack(
             PackedRecordLib.Fields({
                 issuer: b.issuer,
@@ -266,7 +305,47 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
             })
         );
         _batchOf[key] = root;
-        emit CredentialBatchRecordRegistered(leaf.recordHash, root, leaf.subjectRef, b.issuer);
+        emit CredentialBatchRecordRegistered(
+            leaf.recordHash,
+            root,
+            leaf.subjectRef,
+            b.issuer,
+            leaf.credentialType,
+            _saturate40(leaf.validFrom),
+            _saturate40(leaf.validUntil)
+        );
+    }
+
+    /// @dev Reverts with the reason a leaf cannot stand for a record of batch `b` under `root`.
+    function _requireLeaf(bytes32 root, Batch memory b, RecordAnchor calldata leaf, bytes32[] calldata proof)
+        private
+        pure
+    {
+        uint256 failure = _leafError(root, b, leaf, proof);
+        if (failure == _LEAF_OK) return;
+        if (failure == _LEAF_EMPTY_HASH) revert CredentialRegistryEmptyRecordHash();
+        if (failure == _LEAF_INVALID_VALIDITY) revert CredentialRegistryInvalidValidity(leaf.validFrom, leaf.validUntil);
+        if (failure == _LEAF_PROOF_LENGTH) {
+            revert CredentialRegistryInvalidProofLength(root, b.recordCount, proof.length);
+        }
+        revert CredentialRegistryInvalidProof(root, leaf.recordHash);
+    }
+
+    /// @dev The checks a batched record passes before it counts, as singly anchored records pass them at `anchor`,
+    /// and the proof: in the order they are made. `_LEAF_OK` when all hold.
+    function _leafError(bytes32 root, Batch memory b, RecordAnchor calldata leaf, bytes32[] calldata proof)
+        private
+        pure
+        returns (uint256)
+    {
+        if (leaf.recordHash == bytes32(0)) return _LEAF_EMPTY_HASH;
+        if (leaf.validUntil != 0 && leaf.validUntil < leaf.validFrom) return _LEAF_INVALID_VALIDITY;
+        if (
+            proof.length < Math.log2(b.recordCount, Math.Rounding.Floor)
+                || proof.length > Math.log2(b.recordCount, Math.Rounding.Ceil)
+        ) return _LEAF_PROOF_LENGTH;
+        if (!MerkleProof.verifyCalldata(proof, root, RecordLeaf.hash(leaf))) return _LEAF_INVALID_PROOF;
+        return _LEAF_OK;
     }
 
     function _revoke(bytes32 key, bytes32 recordHash, uint32 department, uint8 reason) private {
@@ -287,7 +366,7 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     function _authorisedIssuer(address signer, uint32 credentialType) private view returns (uint32 issuer) {
         bool suspended;
         bool authorised;
-        (issuer, suspended, authorised) = _departments.issuerStanding(signer, credentialType);
+        (issuer, suspended, authorised) = _departments.issuerStanding(signer, address(_types), credentialType);
         if (issuer == 0) revert CredentialRegistryNotDepartmentSigner(signer);
         if (suspended) revert CredentialRegistryDepartmentSuspended(issuer);
         if (!authorised) revert CredentialRegistryNotIssuer(issuer, credentialType);
@@ -304,7 +383,9 @@ contract CredentialRecordRegistry is ICredentialRecordRegistry, EIP712, Nonces {
     /// leaves are unknown then), so each batched record is judged against the batch's anchoring time.
     function _decide(RecordEvidence memory evidence) private view returns (RecordStatus) {
         bool authorised = evidence.batchRoot == bytes32(0)
-            || _departments.isAuthorisedIssuer(evidence.issuer, evidence.credentialType, evidence.anchoredAt);
+            || _departments.isAuthorisedIssuer(
+                evidence.issuer, address(_types), evidence.credentialType, evidence.anchoredAt
+            );
         return RecordStatusRules.decide(
             evidence, block.timestamp, authorised, _departments.isSuspended(evidence.issuer)
         );

@@ -121,7 +121,7 @@ contract CredentialTypeRegistry is ICredentialTypeRegistry, AccessManaged {
         view
         returns (bool)
     {
-        return _departments.isAuthorisedIssuer(departmentId, typeId, timestamp);
+        return _departments.isAuthorisedIssuer(departmentId, address(this), typeId, timestamp);
     }
 
     /// @notice The deprecation time of a type version, or 0 while it accepts records.
@@ -146,7 +146,7 @@ contract CredentialTypeRegistry is ICredentialTypeRegistry, AccessManaged {
 
     /// @inheritdoc IVersioned
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     function _register(
@@ -211,5 +211,4 @@ contract CredentialTypeRegistry is ICredentialTypeRegistry, AccessManaged {
         if (typeId == 0 || typeId > _count) revert CredentialTypeRegistryUnknownType(typeId);
         return _types[typeId];
     }
-
 }

@@ -3,18 +3,21 @@ pragma solidity ^0.8.28;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {AuthorityUtils} from "@openzeppelin/contracts/access/manager/AuthorityUtils.sol";
+import {Closable} from "./access/Closable.sol";
 import {IDepartmentRegistry} from "./interfaces/IDepartmentRegistry.sol";
 import {IVersioned} from "./interfaces/IVersioned.sol";
 
 /// @title DepartmentRegistry
 /// @notice Departments, their signer keys, endpoints and suspension. Operator functions are `restricted`: the
 /// district's AccessManager decides who the operator is.
-contract DepartmentRegistry is IDepartmentRegistry, AccessManaged {
+contract DepartmentRegistry is IDepartmentRegistry, Closable {
     /// @dev A key's department, with the department's suspension mirrored beside it so that every write pays for
-    /// one storage read. Suspension rewrites the mirrors of at most MAX_SIGNERS keys.
+    /// one storage read. Suspension rewrites the mirrors of at most MAX_SIGNERS keys. The epoch outlives the key's
+    /// membership: removing a key keeps it, adding it again counts up.
     struct SignerEntry {
         uint32 departmentId;
         bool suspended;
+        uint32 epoch;
     }
 
     /// @notice The most signer keys one department may hold.
@@ -24,9 +27,11 @@ contract DepartmentRegistry is IDepartmentRegistry, AccessManaged {
     mapping(bytes32 codeKey => uint32 departmentId) private _idByCode;
     mapping(address signer => SignerEntry entry) private _signers;
     /// @dev The current (or last) issuer period: the one anchoring reads, in one storage read.
-    mapping(uint32 departmentId => mapping(uint32 typeId => IssuerPeriod period)) private _issuerPeriods;
+    mapping(address typeRegistry => mapping(uint32 departmentId => mapping(uint32 typeId => IssuerPeriod period)))
+        private _issuerPeriods;
     /// @dev Closed earlier periods, read only when a status check falls outside the current one.
-    mapping(uint32 departmentId => mapping(uint32 typeId => IssuerPeriod[] periods)) private _pastIssuerPeriods;
+    mapping(address typeRegistry => mapping(uint32 departmentId => mapping(uint32 typeId => IssuerPeriod[] periods)))
+        private _pastIssuerPeriods;
     uint32 private _count;
 
     constructor(address authority) AccessManaged(authority) {}
@@ -79,6 +84,7 @@ contract DepartmentRegistry is IDepartmentRegistry, AccessManaged {
 
     /// @inheritdoc IDepartmentRegistry
     function setEndpoint(uint32 departmentId, string calldata endpoint) external {
+        _requireOpen();
         _requireDepartment(departmentId);
         if (_signers[msg.sender].departmentId != departmentId) {
             (bool immediate,) =
@@ -108,17 +114,20 @@ contract DepartmentRegistry is IDepartmentRegistry, AccessManaged {
     /// @inheritdoc IDepartmentRegistry
     function setIssuerRole(uint32 departmentId, uint32 typeId, bool authorised) external restricted {
         _requireDepartment(departmentId);
-        IssuerPeriod storage current = _issuerPeriods[departmentId][typeId];
+        address typeRegistry = msg.sender;
+        IssuerPeriod storage current = _issuerPeriods[typeRegistry][departmentId][typeId];
         bool open = current.from != 0 && current.until == 0;
-        if (open == authorised) revert DepartmentRegistryIssuerRoleUnchanged(departmentId, typeId, authorised);
+        if (open == authorised) {
+            revert DepartmentRegistryIssuerRoleUnchanged(departmentId, typeRegistry, typeId, authorised);
+        }
         uint64 timestamp = uint64(block.timestamp);
         if (authorised) {
-            if (current.from != 0) _pastIssuerPeriods[departmentId][typeId].push(current);
-            _issuerPeriods[departmentId][typeId] = IssuerPeriod({from: timestamp, until: 0});
-            emit DepartmentIssuerRoleGranted(departmentId, typeId, timestamp);
+            if (current.from != 0) _pastIssuerPeriods[typeRegistry][departmentId][typeId].push(current);
+            _issuerPeriods[typeRegistry][departmentId][typeId] = IssuerPeriod({from: timestamp, until: 0});
+            emit DepartmentIssuerRoleGranted(departmentId, typeRegistry, typeId, timestamp);
         } else {
             current.until = timestamp;
-            emit DepartmentIssuerRoleEnded(departmentId, typeId, timestamp);
+            emit DepartmentIssuerRoleEnded(departmentId, typeRegistry, typeId, timestamp);
         }
     }
 
@@ -139,25 +148,34 @@ contract DepartmentRegistry is IDepartmentRegistry, AccessManaged {
     }
 
     /// @inheritdoc IDepartmentRegistry
-    function issuerStanding(address signer, uint32 typeId)
+    function issuerStanding(address signer, address typeRegistry, uint32 typeId)
         external
         view
         returns (uint32 departmentId, bool suspended, bool authorised)
     {
         SignerEntry memory entry = _signers[signer];
         if (entry.departmentId == 0) return (0, false, false);
-        IssuerPeriod memory period = _issuerPeriods[entry.departmentId][typeId];
+        IssuerPeriod memory period = _issuerPeriods[typeRegistry][entry.departmentId][typeId];
         return (entry.departmentId, entry.suspended, period.from != 0 && period.until == 0);
     }
 
     /// @inheritdoc IDepartmentRegistry
-    function isAuthorisedIssuer(uint32 departmentId, uint32 typeId, uint64 timestamp) external view returns (bool) {
-        if (_covers(_issuerPeriods[departmentId][typeId], timestamp)) return true;
-        IssuerPeriod[] storage past = _pastIssuerPeriods[departmentId][typeId];
+    function isAuthorisedIssuer(uint32 departmentId, address typeRegistry, uint32 typeId, uint64 timestamp)
+        external
+        view
+        returns (bool)
+    {
+        if (_covers(_issuerPeriods[typeRegistry][departmentId][typeId], timestamp)) return true;
+        IssuerPeriod[] storage past = _pastIssuerPeriods[typeRegistry][departmentId][typeId];
         for (uint256 i = past.length; i > 0; --i) {
             if (_covers(past[i - 1], timestamp)) return true;
         }
         return false;
+    }
+
+    /// @inheritdoc IDepartmentRegistry
+    function signerEpoch(address signer) external view returns (uint32) {
+        return _signers[signer].epoch;
     }
 
     /// @inheritdoc IDepartmentRegistry
@@ -172,17 +190,17 @@ contract DepartmentRegistry is IDepartmentRegistry, AccessManaged {
 
     /// @inheritdoc IVersioned
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     function _addSigner(uint32 departmentId, address signer) private {
         if (signer == address(0)) revert DepartmentRegistryZeroSigner();
-        uint32 holder = _signers[signer].departmentId;
-        if (holder != 0) revert DepartmentRegistrySignerTaken(signer, holder);
+        SignerEntry memory entry = _signers[signer];
+        if (entry.departmentId != 0) revert DepartmentRegistrySignerTaken(signer, entry.departmentId);
         Department storage d = _departments[departmentId];
         if (d.signers.length >= MAX_SIGNERS) revert DepartmentRegistryTooManySigners(departmentId, MAX_SIGNERS);
         d.signers.push(signer);
-        _signers[signer] = SignerEntry({departmentId: departmentId, suspended: d.suspended});
+        _signers[signer] = SignerEntry({departmentId: departmentId, suspended: d.suspended, epoch: entry.epoch + 1});
         emit DepartmentSignerAdded(departmentId, signer);
     }
 
@@ -197,7 +215,7 @@ contract DepartmentRegistry is IDepartmentRegistry, AccessManaged {
                 break;
             }
         }
-        delete _signers[signer];
+        _signers[signer] = SignerEntry({departmentId: 0, suspended: false, epoch: _signers[signer].epoch});
         emit DepartmentSignerRemoved(departmentId, signer);
     }
 

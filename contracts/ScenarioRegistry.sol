@@ -24,6 +24,8 @@ contract ScenarioRegistry is IScenarioRegistry, AccessManaged {
 
     mapping(bytes32 codeKey => Entry entry) private _scenarios;
     mapping(ScenarioKind kind => uint256 count) private _activeCount;
+    /// @dev The film tree downwards, so that retiring a group or category reaches every item under it.
+    mapping(bytes32 parent => bytes32[] codeKeys) private _children;
     bytes32[] private _keys;
 
     constructor(address authority, IDepartmentRegistry departments, ICredentialTypeRegistry types)
@@ -52,20 +54,21 @@ contract ScenarioRegistry is IScenarioRegistry, AccessManaged {
         bytes32 codeKey = keccak256(bytes(input.code));
         Entry storage e = _requireScenario(codeKey);
         if (e.retired) revert ScenarioRegistryRetired(codeKey);
-        ScenarioKind kind = e.versions[e.versions.length - 1].kind;
-        if (kind != input.kind) revert ScenarioRegistryKindChanged(codeKey, kind, input.kind);
+        ScenarioVersion storage latest = e.versions[e.versions.length - 1];
+        if (latest.kind != input.kind) revert ScenarioRegistryKindChanged(codeKey, latest.kind, input.kind);
+        bytes32 formerParent = latest.parent;
         e.nameZh = input.nameZh;
         e.nameEn = input.nameEn;
-        return _addVersion(codeKey, e, input);
+        uint16 v = _addVersion(codeKey, e, input);
+        if (formerParent != input.parent) _removeChild(formerParent, codeKey);
+        return v;
     }
 
     /// @inheritdoc IScenarioRegistry
     function retireScenario(bytes32 codeKey) external restricted {
         Entry storage e = _requireScenario(codeKey);
         if (e.retired) revert ScenarioRegistryRetired(codeKey);
-        e.retired = true;
-        --_activeCount[e.versions[e.versions.length - 1].kind];
-        emit ScenarioRetired(codeKey, uint64(block.timestamp));
+        _retire(codeKey, e);
     }
 
     /// @inheritdoc IScenarioRegistry
@@ -110,9 +113,14 @@ contract ScenarioRegistry is IScenarioRegistry, AccessManaged {
         return _activeCount[kind];
     }
 
+    /// @inheritdoc IScenarioRegistry
+    function children(bytes32 codeKey) external view returns (bytes32[] memory) {
+        return _children[codeKey];
+    }
+
     /// @inheritdoc IVersioned
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     function _addVersion(bytes32 codeKey, Entry storage e, ScenarioInput calldata input) private returns (uint16 v) {
@@ -137,7 +145,38 @@ contract ScenarioRegistry is IScenarioRegistry, AccessManaged {
         sv.parent = input.parent;
         sv.requiredTypes = input.requiredTypes;
         sv.departments = input.departments;
+        if (input.parent != bytes32(0) && (v == 1 || e.versions[v - 2].parent != input.parent)) {
+            _children[input.parent].push(codeKey);
+        }
         emit ScenarioRegistered(codeKey, v, input.kind, input.definitionHash, input.parent);
+    }
+
+    /// @dev Retires a scenario and, below a film group or category, every active scenario under it: a film item is
+    /// only offered under a live category of a live group. The film tree is two levels deep below its group.
+    function _retire(bytes32 codeKey, Entry storage e) private {
+        e.retired = true;
+        --_activeCount[e.versions[e.versions.length - 1].kind];
+        emit ScenarioRetired(codeKey, uint64(block.timestamp));
+        bytes32[] storage below = _children[codeKey];
+        for (uint256 i = 0; i < below.length; ++i) {
+            Entry storage child = _scenarios[below[i]];
+            if (!child.retired) _retire(below[i], child);
+        }
+    }
+
+    function _removeChild(bytes32 parent, bytes32 codeKey) private {
+        if (parent == bytes32(0)) return;
+        bytes32[] storage list = _children[parent];
+        for (uint256 i = 0; i < list.length; ++i) {
+            if (list[i] == codeKey) {
+                // Shifted, not swapped: the list keeps registration order.
+                for (uint256 j = i + 1; j < list.length; ++j) {
+                    list[j - 1] = list[j];
+                }
+                list.pop();
+                return;
+            }
+        }
     }
 
     function _requireScenario(bytes32 codeKey) private view returns (Entry storage e) {

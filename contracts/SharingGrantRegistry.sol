@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {AuthorityUtils} from "@openzeppelin/contracts/access/manager/AuthorityUtils.sol";
+import {Closable} from "./access/Closable.sol";
 import {ICredentialTypeRegistry} from "./interfaces/ICredentialTypeRegistry.sol";
 import {IDepartmentRegistry} from "./interfaces/IDepartmentRegistry.sol";
 import {IScenarioRegistry} from "./interfaces/IScenarioRegistry.sol";
@@ -10,8 +11,8 @@ import {ISharingGrantRegistry} from "./interfaces/ISharingGrantRegistry.sol";
 import {IVersioned} from "./interfaces/IVersioned.sol";
 
 /// @title SharingGrantRegistry
-/// @notice Sharing grants between departments, by credential type code and purpose.
-contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
+/// @notice Sharing grants between departments, by provider, consumer, credential type code and purpose.
+contract SharingGrantRegistry is ISharingGrantRegistry, Closable {
     IDepartmentRegistry private immutable _departments;
     ICredentialTypeRegistry private immutable _types;
     IScenarioRegistry private immutable _scenarios;
@@ -32,18 +33,23 @@ contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
     }
 
     /// @inheritdoc ISharingGrantRegistry
-    function grant(uint32 consumer, bytes32 credentialType, bytes32 purpose, uint64 validUntil)
+    function grant(uint32 provider, uint32 consumer, bytes32 credentialType, bytes32 purpose, uint64 validUntil)
         external
         restricted
         returns (bytes32 grantId)
     {
-        if (consumer == 0 || consumer > _departments.departmentCount()) {
-            revert SharingGrantRegistryUnknownDepartment(consumer);
+        uint32 departmentCount = _departments.departmentCount();
+        if (consumer == 0 || consumer > departmentCount) revert SharingGrantRegistryUnknownDepartment(consumer);
+        if (provider == 0 || provider > departmentCount) revert SharingGrantRegistryUnknownDepartment(provider);
+        if (provider == consumer) revert SharingGrantRegistrySelfGrant(provider);
+        uint32 typeId = _types.latestTypeId(credentialType);
+        if (typeId == 0) revert SharingGrantRegistryUnknownCredentialType(credentialType);
+        if (!_isIssuer(_types.credentialType(typeId).issuers, provider)) {
+            revert SharingGrantRegistryProviderNotIssuer(provider, credentialType);
         }
-        if (_types.latestTypeId(credentialType) == 0) revert SharingGrantRegistryUnknownCredentialType(credentialType);
         if (purpose != bytes32(0) && !_scenarios.isActive(purpose)) revert SharingGrantRegistryUnknownPurpose(purpose);
         if (validUntil != 0 && validUntil <= block.timestamp) revert SharingGrantRegistryInvalidValidity(validUntil);
-        grantId = grantIdOf(consumer, credentialType, purpose);
+        grantId = grantIdOf(provider, consumer, credentialType, purpose);
         Grant storage g = _grants[grantId];
         // An expired grant may be made again; it is still counted as active until revoked, so it is not recounted.
         bool counted = g.consumer != 0 && g.revokedAt == 0;
@@ -53,6 +59,7 @@ contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
             revert SharingGrantRegistryGrantActive(grantId);
         }
         _grants[grantId] = Grant({
+            provider: provider,
             consumer: consumer,
             grantedAt: uint64(block.timestamp),
             validUntil: validUntil,
@@ -61,15 +68,18 @@ contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
             purpose: purpose
         });
         if (!counted) ++_activeCount;
-        emit SharingGranted(grantId, consumer, credentialType, purpose, validUntil);
+        emit SharingGranted(grantId, provider, consumer, credentialType, purpose, validUntil);
     }
 
     /// @inheritdoc ISharingGrantRegistry
     function revokeGrant(bytes32 grantId) external {
         Grant storage g = _grants[grantId];
         if (g.consumer == 0 || g.revokedAt != 0) revert SharingGrantRegistryNoActiveGrant(grantId);
-        if (!_isOperator(msg.sender) && !_isDataOwner(msg.sender, g.credentialType)) {
-            revert SharingGrantRegistryUnauthorizedRevocation(msg.sender, grantId);
+        if (!_isOperator(msg.sender)) {
+            _requireOpen();
+            if (!_isDataOwner(msg.sender, g.provider)) {
+                revert SharingGrantRegistryUnauthorizedRevocation(msg.sender, grantId);
+            }
         }
         g.revokedAt = uint64(block.timestamp);
         --_activeCount;
@@ -77,17 +87,25 @@ contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
     }
 
     /// @inheritdoc ISharingGrantRegistry
-    function mayRead(uint32 consumer, bytes32 credentialType, bytes32 purpose) external view returns (bool) {
+    function mayRead(uint32 provider, uint32 consumer, bytes32 credentialType, bytes32 purpose)
+        external
+        view
+        returns (bool)
+    {
         if (_departments.isSuspended(consumer)) return false;
-        if (_live(_grants[grantIdOf(consumer, credentialType, bytes32(0))])) return true;
+        if (_live(_grants[grantIdOf(provider, consumer, credentialType, bytes32(0))])) return true;
         // A purpose grant is good only while its scenario is: retiring a scenario ends what it justified.
-        return purpose != bytes32(0) && _live(_grants[grantIdOf(consumer, credentialType, purpose)])
+        return purpose != bytes32(0) && _live(_grants[grantIdOf(provider, consumer, credentialType, purpose)])
             && _scenarios.isActive(purpose);
     }
 
     /// @inheritdoc ISharingGrantRegistry
-    function grantIdOf(uint32 consumer, bytes32 credentialType, bytes32 purpose) public pure returns (bytes32) {
-        return keccak256(abi.encode(consumer, credentialType, purpose));
+    function grantIdOf(uint32 provider, uint32 consumer, bytes32 credentialType, bytes32 purpose)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(provider, consumer, credentialType, purpose));
     }
 
     /// @inheritdoc ISharingGrantRegistry
@@ -112,7 +130,7 @@ contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
 
     /// @inheritdoc IVersioned
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     function _live(Grant storage g) private view returns (bool) {
@@ -123,10 +141,16 @@ contract SharingGrantRegistry is ISharingGrantRegistry, AccessManaged {
         (immediate,) = AuthorityUtils.canCallWithDelay(authority(), account, address(this), this.revokeGrant.selector);
     }
 
-    /// @dev The data owner: a signer of a live department authoritative now for the newest version of the type.
-    function _isDataOwner(address account, bytes32 credentialType) private view returns (bool) {
-        (uint32 department, bool suspended, bool authorised) =
-            _departments.issuerStanding(account, _types.latestTypeId(credentialType));
-        return department != 0 && !suspended && authorised;
+    /// @dev The data owner: a signer of the grant's provider department, which is not suspended.
+    function _isDataOwner(address account, uint32 provider) private view returns (bool) {
+        (uint32 department, bool suspended) = _departments.signerDepartment(account);
+        return department == provider && !suspended;
+    }
+
+    function _isIssuer(uint32[] memory issuers, uint32 department) private pure returns (bool) {
+        for (uint256 i = 0; i < issuers.length; ++i) {
+            if (issuers[i] == department) return true;
+        }
+        return false;
     }
 }

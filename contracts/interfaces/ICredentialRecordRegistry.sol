@@ -45,7 +45,21 @@ interface ICredentialRecordRegistry is IVersioned {
         bytes32 supersedes;
     }
 
+    /// @notice Who signed a delegated anchoring request (EIP-712 `Anchor`), for which department, and until when.
+    /// @dev `signerEpoch` is DepartmentRegistry.signerEpoch(signer) when the request was signed: a key removed since
+    /// (and perhaps added again) no longer makes it good. `nonce` is a keyed nonce (key << 64 | sequence, as in
+    /// ERC-4337): requests under different keys never wait for one another, and `useNonce` cancels one.
+    struct AnchorSignature {
+        address signer;
+        uint32 issuer;
+        uint32 signerEpoch;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
     /// @notice A Merkle batch of records anchored by one department.
+    /// @dev `recordCount` bounds every proof into the batch: a leaf's proof has floor(log2 n) or ceil(log2 n) nodes,
+    /// as in OpenZeppelin's standard tree of n leaves, so no batch proves twice as many records as it declares.
     struct Batch {
         uint32 issuer;
         uint64 anchoredAt;
@@ -63,9 +77,16 @@ interface ICredentialRecordRegistry is IVersioned {
     );
     /// @notice Emitted when a department anchors the Merkle root of a batch of records.
     event CredentialBatchAnchored(bytes32 indexed root, uint32 indexed issuer, uint32 recordCount);
-    /// @notice Emitted when a batched record is registered individually (before its revocation or supersession).
+    /// @notice Emitted when a batched record is registered individually (before its revocation or supersession), with
+    /// the facts now stored for it (validity beyond 2^40 s saturated), so that an index needs no past state.
     event CredentialBatchRecordRegistered(
-        bytes32 indexed recordHash, bytes32 indexed root, bytes32 indexed subjectRef, uint32 issuer
+        bytes32 indexed recordHash,
+        bytes32 indexed root,
+        bytes32 indexed subjectRef,
+        uint32 issuer,
+        uint32 credentialType,
+        uint64 validFrom,
+        uint64 validUntil
     );
     /// @notice Emitted when the issuing department revokes a record. Revocation is final; its time is the block's.
     event CredentialRevoked(bytes32 indexed recordHash, uint32 indexed issuer, uint8 reason);
@@ -90,6 +111,8 @@ interface ICredentialRecordRegistry is IVersioned {
     error CredentialRegistryUnknownBatch(bytes32 root);
     /// @notice The Merkle proof does not lead from the leaf to the root.
     error CredentialRegistryInvalidProof(bytes32 root, bytes32 recordHash);
+    /// @notice The proof's length does not fit a tree of the batch's declared record count.
+    error CredentialRegistryInvalidProofLength(bytes32 root, uint32 recordCount, uint256 proofLength);
     /// @notice The record is not anchored in the caller's department (or, batched, not yet registered individually).
     error CredentialRegistryUnknownRecord(bytes32 recordHash);
     /// @notice The record is already revoked.
@@ -104,6 +127,10 @@ interface ICredentialRecordRegistry is IVersioned {
     error CredentialRegistryExpiredSignature(uint256 deadline);
     /// @notice The signature was not made by the claimed signer.
     error CredentialRegistryInvalidSignature(address signer, address recovered);
+    /// @notice The key signs for another department than the one the request names.
+    error CredentialRegistrySignerNotOfIssuer(address signer, uint32 issuer, uint32 signerDepartment);
+    /// @notice The key was removed (and perhaps added again) after the request was signed.
+    error CredentialRegistryStaleSignerKey(address signer, uint32 signedEpoch, uint32 currentEpoch);
 
     /// @notice Anchors one record, issued by the caller's department.
     /// @param recordHash sha256 of the canonical record, salt included.
@@ -119,28 +146,39 @@ interface ICredentialRecordRegistry is IVersioned {
         uint64 validUntil
     ) external;
 
-    /// @notice Anchors a record signed (EIP-712) by a department signer and submitted by anyone.
-    /// @dev Bound to this chain and contract through the domain; the signer's nonce makes each signature single-use.
-    /// The deadline is inclusive: a request is accepted while block.timestamp <= deadline.
-    function anchorBySig(RecordAnchor calldata record, address signer, uint256 deadline, bytes calldata signature) external;
+    /// @notice Anchors a record signed (EIP-712) by a signer of department `terms.issuer` and submitted by anyone.
+    /// @dev Bound to this chain and contract through the domain, to the department and to the key's epoch through the
+    /// signed terms; the keyed nonce makes each signature single-use. The deadline is inclusive: a request is accepted
+    /// while block.timestamp <= deadline. Refused while the registry is closed.
+    function anchorBySig(RecordAnchor calldata record, AnchorSignature calldata terms, bytes calldata signature)
+        external;
 
-    /// @notice Anchors the Merkle root of a batch of records issued by the caller's department (in its namespace).
+    /// @notice Uses up the caller's next nonce under `key`, cancelling a delegated request signed with it.
+    /// @return nonce The nonce used up (key << 64 | sequence).
+    function useNonce(uint192 key) external returns (uint256 nonce);
+
+    /// @notice Anchors the Merkle root of a batch of `recordCount` records issued by the caller's department (in its
+    /// namespace). Refused while the registry is closed.
     /// @dev Types and validity are checked per record when its status is read, against the batch's anchoring time.
     function anchorBatch(bytes32 root, uint32 recordCount) external;
 
     /// @notice Registers one record of an anchored batch individually, so that it can be revoked or superseded.
-    /// Issuing department only.
+    /// Issuing department only; refused while the registry is closed.
     function registerBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof) external;
 
     /// @notice Revokes one of the caller's department's records (single or registered batch record); final.
+    /// @dev Open even while the registry is closed: a revocation only withdraws trust, and is what a department needs
+    /// during an incident. A department whose key is misused is suspended instead, which stops its revocations too.
     function revokeRecord(bytes32 recordHash, uint8 reason) external;
 
-    /// @notice Registers a batched record and revokes it in one step. Issuing department only; final.
+    /// @notice Registers a batched record and revokes it in one step. Issuing department only; final; open while the
+    /// registry is closed, as revokeRecord is.
     function revokeBatchRecord(bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof, uint8 reason)
         external;
 
     /// @notice Marks `oldRecordHash` as replaced by `newRecordHash`, linking both ways. Both must be records of the
-    /// caller's department, anchored (batched ones registered), of the same credential type code.
+    /// caller's department, anchored (batched ones registered), of the same credential type code. Refused while the
+    /// registry is closed.
     function supersede(bytes32 oldRecordHash, bytes32 newRecordHash) external;
 
     /// @notice The combined status of a single or registered batch record of `issuer`, with its evidence.
@@ -151,7 +189,9 @@ interface ICredentialRecordRegistry is IVersioned {
         returns (RecordStatus status, RecordEvidence memory evidence);
 
     /// @notice The combined status of a record in `issuer`'s batch `root`, given its leaf values and Merkle proof.
-    /// @dev Unknown when the batch is unknown or the proof does not hold. Validity beyond 2^40 s reads saturated.
+    /// @dev Unknown when the batch is unknown, the proof does not hold or does not fit the batch's record count, or the
+    /// leaf could never be registered (zero record hash, validUntil before validFrom). Validity beyond 2^40 s reads
+    /// saturated.
     function batchRecordStatus(uint32 issuer, bytes32 root, RecordAnchor calldata leaf, bytes32[] calldata proof)
         external
         view
@@ -160,8 +200,14 @@ interface ICredentialRecordRegistry is IVersioned {
     /// @notice `issuer`'s batch anchored under this root (issuer 0 when unknown).
     function batch(uint32 issuer, bytes32 root) external view returns (Batch memory);
 
-    /// @notice The next nonce of a signer for delegated anchoring.
-    function nonces(address signer) external view returns (uint256);
+    /// @notice The next nonce of a signer under `key` for delegated anchoring (key << 64 | sequence).
+    function nonces(address signer, uint192 key) external view returns (uint256);
+
+    /// @notice The DepartmentRegistry this registry attributes writes through (fixed at deployment).
+    function departmentRegistry() external view returns (address);
+
+    /// @notice The CredentialTypeRegistry whose type ids this registry's records name (fixed at deployment).
+    function typeRegistry() external view returns (address);
 
     /// @notice The EIP-712 domain separator of this contract on this chain.
     // solhint-disable-next-line func-name-mixedcase

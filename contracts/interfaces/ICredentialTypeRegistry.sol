@@ -6,7 +6,8 @@ import {IVersioned} from "./IVersioned.sol";
 /// @title ICredentialTypeRegistry
 /// @notice The catalogue of shared credential types (the district's 45 materials): each version with the hash
 /// of its JSON Schema, its default validity and the departments authoritative for issuing it. The periods of
-/// authority are kept by the DepartmentRegistry as department roles, so that anchoring checks them in one call.
+/// authority are kept by the DepartmentRegistry as department roles (under this registry's address), so that anchoring
+/// checks them in one call.
 interface ICredentialTypeRegistry is IVersioned {
     /// @notice One version of a credential type. Each version has its own id; records name the version they follow.
     struct CredentialType {

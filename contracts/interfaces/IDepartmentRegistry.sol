@@ -7,6 +7,9 @@ import {IVersioned} from "./IVersioned.sol";
 /// @notice The district's departments (approval units), their signing keys, gateway endpoints, standing and roles:
 /// the periods in which each department is an authoritative issuer of a credential type. Every write elsewhere is
 /// attributed to a department through the signer keys held here, and checked against its roles in one call.
+/// @dev Issuer periods are kept per credential-type registry: type ids are only unique within one registry, so a
+/// replacement type registry (a fix rolled out beside the live one) has periods of its own and lends no authority over
+/// the live registry's types.
 interface IDepartmentRegistry is IVersioned {
     /// @notice A department as the registry holds it.
     struct Department {
@@ -38,10 +41,14 @@ interface IDepartmentRegistry is IVersioned {
     /// @notice Emitted when the operator lifts a suspension.
     event DepartmentReinstated(uint32 indexed departmentId, uint64 reinstatedAt);
 
-    /// @notice Emitted when a department becomes an authoritative issuer of a credential type version.
-    event DepartmentIssuerRoleGranted(uint32 indexed departmentId, uint32 indexed typeId, uint64 from);
-    /// @notice Emitted when a department stops being an authoritative issuer of a credential type version.
-    event DepartmentIssuerRoleEnded(uint32 indexed departmentId, uint32 indexed typeId, uint64 until);
+    /// @notice Emitted when a department becomes an authoritative issuer of a type version of `typeRegistry`.
+    event DepartmentIssuerRoleGranted(
+        uint32 indexed departmentId, address indexed typeRegistry, uint32 indexed typeId, uint64 from
+    );
+    /// @notice Emitted when a department stops being an authoritative issuer of a type version of `typeRegistry`.
+    event DepartmentIssuerRoleEnded(
+        uint32 indexed departmentId, address indexed typeRegistry, uint32 indexed typeId, uint64 until
+    );
 
     /// @notice No department has this id.
     error DepartmentRegistryUnknownDepartment(uint32 departmentId);
@@ -61,8 +68,10 @@ interface IDepartmentRegistry is IVersioned {
     error DepartmentRegistryAlreadySuspended(uint32 departmentId);
     /// @notice The department is not suspended.
     error DepartmentRegistryNotSuspended(uint32 departmentId);
-    /// @notice The department already holds (or does not hold) the issuer role for the type.
-    error DepartmentRegistryIssuerRoleUnchanged(uint32 departmentId, uint32 typeId, bool authorised);
+    /// @notice The department already holds (or does not hold) the issuer role for the type of the calling registry.
+    error DepartmentRegistryIssuerRoleUnchanged(
+        uint32 departmentId, address typeRegistry, uint32 typeId, bool authorised
+    );
     /// @notice Only the operator or one of the department's own signers may change its endpoint.
     error DepartmentRegistryUnauthorizedEndpointChange(address account, uint32 departmentId);
 
@@ -85,7 +94,8 @@ interface IDepartmentRegistry is IVersioned {
     /// @notice Replaces one signer key of a department with another in one step. Operator only.
     function rotateSigner(uint32 departmentId, address oldSigner, address newSigner) external;
 
-    /// @notice Sets the department's gateway endpoint. The operator or the department's own signer.
+    /// @notice Sets the department's gateway endpoint. The operator or the department's own signer; neither while the
+    /// registry is closed.
     function setEndpoint(uint32 departmentId, string calldata endpoint) external;
 
     /// @notice Suspends a department: it can no longer write, and its records read as issuer-suspended. Operator only.
@@ -94,9 +104,10 @@ interface IDepartmentRegistry is IVersioned {
     /// @notice Lifts a department's suspension. Operator only.
     function reinstateDepartment(uint32 departmentId) external;
 
-    /// @notice Starts (authorised) or ends (not authorised) the department's issuer role for a type version, now.
-    /// @dev Called by the CredentialTypeRegistry, which owns the catalogue side of the rule; the AccessManager gives
-    /// only that contract this function.
+    /// @notice Starts (authorised) or ends (not authorised) the department's issuer role for a type version of the
+    /// calling type registry, now.
+    /// @dev Called by a CredentialTypeRegistry, which owns the catalogue side of the rule; the AccessManager gives only
+    /// type registries this function, and the periods are kept under the caller's address.
     function setIssuerRole(uint32 departmentId, uint32 typeId, bool authorised) external;
 
     /// @notice The department with this id; reverts when unknown.
@@ -110,17 +121,24 @@ interface IDepartmentRegistry is IVersioned {
     function signerDepartment(address signer) external view returns (uint32 departmentId, bool suspended);
 
     /// @notice For a write: the department a key signs for (0 when none), whether it is suspended, and whether it is
-    /// an authoritative issuer of the type version now.
+    /// an authoritative issuer of the type version of `typeRegistry` now.
     /// @dev The hot path of anchoring: two storage reads in one call.
-    function issuerStanding(address signer, uint32 typeId)
+    function issuerStanding(address signer, address typeRegistry, uint32 typeId)
         external
         view
         returns (uint32 departmentId, bool suspended, bool authorised);
 
-    /// @notice Whether the department was an authoritative issuer of the type version at `timestamp`: a period that
-    /// began before `timestamp` and had not ended by it. A change in the same second counts against (its order within
-    /// the second is unknown).
-    function isAuthorisedIssuer(uint32 departmentId, uint32 typeId, uint64 timestamp) external view returns (bool);
+    /// @notice Whether the department was an authoritative issuer of the type version of `typeRegistry` at
+    /// `timestamp`: a period that began before `timestamp` and had not ended by it. A change in the same second counts
+    /// against (its order within the second is unknown).
+    function isAuthorisedIssuer(uint32 departmentId, address typeRegistry, uint32 typeId, uint64 timestamp)
+        external
+        view
+        returns (bool);
+
+    /// @notice How many times the key has been added to a department (0 = never). A delegated signature names the
+    /// epoch it was made in, so removing a key ends its outstanding signatures for good, even if it is added again.
+    function signerEpoch(address signer) external view returns (uint32);
 
     /// @notice Whether the department exists and is suspended.
     function isSuspended(uint32 departmentId) external view returns (bool);

@@ -57,7 +57,7 @@ interface IScenarioRegistry is IVersioned {
     event ScenarioRegistered(
         bytes32 indexed codeKey, uint16 version, ScenarioKind indexed kind, bytes32 definitionHash, bytes32 parent
     );
-    /// @notice Emitted when a scenario is retired.
+    /// @notice Emitted when a scenario is retired, by itself or with the film group or category above it.
     event ScenarioRetired(bytes32 indexed codeKey, uint64 retiredAt);
 
     /// @notice No scenario has this code key.
@@ -89,7 +89,8 @@ interface IScenarioRegistry is IVersioned {
     /// Operator only.
     function registerScenarioVersion(ScenarioInput calldata input) external returns (uint16 version);
 
-    /// @notice Retires a scenario: it stays readable, it is no longer counted as active. Operator only.
+    /// @notice Retires a scenario: it stays readable, it is no longer counted as active, and grants for it as a purpose
+    /// end. A film group or category is retired with every item under it. Operator only.
     function retireScenario(bytes32 codeKey) external;
 
     /// @notice The scenario with its newest version; reverts when unknown.
@@ -109,4 +110,8 @@ interface IScenarioRegistry is IVersioned {
 
     /// @notice How many active (not retired) scenarios of a kind are registered.
     function activeCountOfKind(ScenarioKind kind) external view returns (uint256);
+
+    /// @notice The code keys of the scenarios whose newest version names `codeKey` as parent (a film group's
+    /// categories, a category's items), in registration order.
+    function children(bytes32 codeKey) external view returns (bytes32[] memory);
 }

@@ -1,13 +1,36 @@
 // Deployments recorded per chain id, and the check that a chain still holds the deployment recorded for it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Provider, Signer } from "ethers";
-import { contractsFingerprint, type Deployment, deployRegistries, REGISTRY_NAMES } from "./registries.ts";
+import { IVersioned__factory } from "../../types/ethers-contracts/index.ts";
+import { runsBuiltCode } from "./contractCode.ts";
+import {
+  currentRegistries,
+  type Deployment,
+  deployRegistries,
+  REGISTRY_NAMES,
+  type RegistryName,
+} from "./registries.ts";
 
+/**
+ * A deployment as recorded in the data directory. On disk, `registries` are the ones first deployed; as read by
+ * `recordedDeployment` they are the ones the chain's RegistryDirectory names now, with every earlier one in `history`.
+ */
 export interface DeploymentRecord extends Deployment {
   /** Hash of the block that holds the AccessManager's deployment: a wiped or different chain will not have it. */
   anchorBlock: { number: number; hash: string };
   deployedAt: string;
+  history?: Record<RegistryName, string[]>;
 }
+
+/** The registry versions this checkout reads: the major version of IVersioned.version(). */
+export const SUPPORTED_MAJOR_VERSION = "2";
+
+/** Registries a fixed version can be rolled out for without a new deployment (see scripts/operator.ts). */
+export const ROLLED_OUT_BY_OPERATOR: readonly RegistryName[] = [
+  "CredentialRecordRegistry",
+  "AccessLogRegistry",
+  "CredentialTypeRegistry",
+];
 
 export function deploymentFile(dataDir: string, chainId: number | bigint): string {
   return `${dataDir}/deployments/${chainId}.json`;
@@ -43,18 +66,34 @@ export async function deploymentProblems(provider: Provider, record: DeploymentR
   } else if (block.hash !== record.anchorBlock.hash) {
     problems.push(`block ${record.anchorBlock.number} is ${block.hash}, the record says ${record.anchorBlock.hash}`);
   }
-  if (record.contracts !== contractsFingerprint()) {
-    problems.push(
-      `the registries recorded there were built from other contract code than this checkout's (fingerprint ${record.contracts ?? "none"}, here ${contractsFingerprint()})`,
-    );
-  }
-  const contracts: [string, string][] = [
+  if (problems.length > 0) return problems;
+  for (const [name, address] of [
     ["DistrictAccessManager", record.accessManager],
     ["RegistryDirectory", record.directory],
-    ...REGISTRY_NAMES.map((name): [string, string] => [name, record.registries[name]]),
-  ];
-  for (const [name, address] of contracts) {
+  ] as const) {
     if ((await provider.getCode(address)) === "0x") problems.push(`no ${name} contract at ${address}`);
+    else if (!(await runsBuiltCode(provider, address, name))) {
+      problems.push(`the ${name} at ${address} runs other code than this checkout builds`);
+    }
+  }
+  if (problems.length > 0) return problems;
+  const { registries, history } = await currentRegistries(record, provider);
+  for (const name of REGISTRY_NAMES) {
+    const current = registries[name];
+    if (!(await runsBuiltCode(provider, current, name))) {
+      problems.push(
+        `the ${name} the directory names (${current}) runs other code than this checkout builds: ` +
+          (ROLLED_OUT_BY_OPERATOR.includes(name)
+            ? `roll this checkout's version out with 'npm run operator -- roll-out ${name}', or use the checkout it was built from`
+            : "use the checkout it was built from, or start a new deployment"),
+      );
+    }
+    for (const address of history[name].slice(0, -1)) {
+      const version = await IVersioned__factory.connect(address, provider).version();
+      if (version.split(".")[0] !== SUPPORTED_MAJOR_VERSION) {
+        problems.push(`the earlier ${name} at ${address} speaks version ${version}, which this checkout cannot read`);
+      }
+    }
   }
   return problems;
 }
@@ -86,7 +125,7 @@ export async function recordedDeployment(provider: Provider, dataDir: string): P
   }
   const problems = await deploymentProblems(provider, record);
   if (problems.length > 0) throw new DeploymentMismatchError(file, problems);
-  return record;
+  return { ...record, ...(await currentRegistries(record, provider)) };
 }
 
 /**
@@ -111,7 +150,7 @@ export async function ensureDeployment(
   if (existing) {
     const problems = await deploymentProblems(provider, existing);
     if (problems.length > 0) throw new DeploymentMismatchError(deploymentFile(dataDir, chainId), problems);
-    return { record: existing, deployed: false };
+    return { record: { ...existing, ...(await currentRegistries(existing, provider)) }, deployed: false };
   }
   const deployment = await deployRegistries(deployer);
   const anchorNumber = deployment.fromBlock + 1;
@@ -123,5 +162,5 @@ export async function ensureDeployment(
     deployedAt: new Date().toISOString(),
   };
   writeDeployment(dataDir, record);
-  return { record, deployed: true };
+  return { record: { ...record, ...(await currentRegistries(record, provider)) }, deployed: true };
 }

@@ -1,5 +1,5 @@
 // Deploys the oncechain registries behind one AccessManager and connects to a recorded deployment.
-import { type ContractRunner, concat, dataSlice, id, keccak256, type Signer } from "ethers";
+import { type ContractRunner, id, type Signer, ZeroAddress } from "ethers";
 import {
   type AccessLogRegistry,
   AccessLogRegistry__factory,
@@ -34,42 +34,17 @@ export const REGISTRY_NAMES = [
 ] as const;
 export type RegistryName = (typeof REGISTRY_NAMES)[number];
 
-/** A creation bytecode without its trailing CBOR metadata (whose length is in its last two bytes). */
-function withoutMetadata(bytecode: string): string {
-  const metadataLength = Number.parseInt(bytecode.slice(-4), 16) + 2;
-  return dataSlice(bytecode, 0, (bytecode.length - 2) / 2 - metadataLength);
-}
-
-/**
- * A fingerprint of the contract code this checkout deploys (metadata left out, so comments do not count). A
- * deployment records it, so a chain holding registries built from other code is noticed instead of half-working.
- */
-export function contractsFingerprint(): string {
-  return keccak256(
-    concat(
-      [
-        DistrictAccessManager__factory,
-        DepartmentRegistry__factory,
-        CredentialTypeRegistry__factory,
-        CredentialRecordRegistry__factory,
-        ScenarioRegistry__factory,
-        SharingGrantRegistry__factory,
-        AccessLogRegistry__factory,
-        RegistryDirectory__factory,
-      ].map((factory) => withoutMetadata(factory.bytecode)),
-    ),
-  );
-}
-
-export interface Deployment {
-  chainId: number;
+/** Where the registries are: the roots of trust (AccessManager, directory) and the registry of each name. */
+export interface RegistryAddresses {
   accessManager: string;
   directory: string;
   registries: Record<RegistryName, string>;
+}
+
+export interface Deployment extends RegistryAddresses {
+  chainId: number;
   /** The block before the first deployment transaction: where event indexers start. */
   fromBlock: number;
-  /** contractsFingerprint() of the code deployed. */
-  contracts: string;
 }
 
 export interface Registries {
@@ -83,24 +58,136 @@ export interface Registries {
   accessLog: AccessLogRegistry;
 }
 
+/** The functions of each registry that the AccessManager guards, by the role that may call them. */
+const FUNCTION_ROLES: Record<RegistryName | "RegistryDirectory", [bigint, string[]][]> = {
+  DepartmentRegistry: [
+    [
+      OPERATOR_ROLE,
+      [
+        "registerDepartment",
+        "addSigner",
+        "removeSigner",
+        "rotateSigner",
+        "setEndpoint",
+        "suspendDepartment",
+        "reinstateDepartment",
+      ],
+    ],
+    [CATALOGUE_ROLE, ["setIssuerRole"]],
+  ],
+  CredentialTypeRegistry: [
+    [OPERATOR_ROLE, ["registerType", "registerVersion", "deprecateType", "authoriseIssuer", "revokeIssuer"]],
+  ],
+  // A department's own writes (anchors, revocations, supersessions) are authorised by its signer key, not a role.
+  CredentialRecordRegistry: [],
+  ScenarioRegistry: [[OPERATOR_ROLE, ["registerScenario", "registerScenarioVersion", "retireScenario"]]],
+  SharingGrantRegistry: [[OPERATOR_ROLE, ["grant", "revokeGrant"]]],
+  AccessLogRegistry: [[OPERATOR_ROLE, ["rejectCommitments"]]],
+  RegistryDirectory: [[OPERATOR_ROLE, ["setRegistry"]]],
+};
+
+/** The registries each one reads, fixed at its deployment (constructor arguments after the authority). */
+export const REGISTRY_DEPENDENCIES: Record<RegistryName, readonly RegistryName[]> = {
+  DepartmentRegistry: [],
+  CredentialTypeRegistry: ["DepartmentRegistry"],
+  CredentialRecordRegistry: ["DepartmentRegistry", "CredentialTypeRegistry"],
+  ScenarioRegistry: ["DepartmentRegistry", "CredentialTypeRegistry"],
+  SharingGrantRegistry: ["DepartmentRegistry", "CredentialTypeRegistry", "ScenarioRegistry"],
+  // An access-log registry continues the one it replaces: each department's sequence numbers carry on.
+  AccessLogRegistry: ["DepartmentRegistry", "AccessLogRegistry"],
+};
+
 interface Restrictable {
   getAddress(): Promise<string>;
   interface: { getFunction(name: string): { selector: string } | null };
 }
 
-async function restrict(manager: DistrictAccessManager, target: Restrictable, functions: string[], role: bigint) {
-  const selectors = functions.map((fn) => {
-    const fragment = target.interface.getFunction(fn);
-    if (!fragment) throw new Error(`contract has no function ${fn}`);
-    return fragment.selector;
-  });
-  await (await manager.setTargetFunctionRole(await target.getAddress(), selectors, role)).wait();
+async function restrict(manager: DistrictAccessManager, target: Restrictable, name: keyof typeof FUNCTION_ROLES) {
+  for (const [role, functions] of FUNCTION_ROLES[name]) {
+    const selectors = functions.map((fn) => {
+      const fragment = target.interface.getFunction(fn);
+      if (!fragment) throw new Error(`${name} has no function ${fn}`);
+      return fragment.selector;
+    });
+    await (await manager.setTargetFunctionRole(await target.getAddress(), selectors, role)).wait();
+  }
 }
 
 async function deployed<T extends { waitForDeployment(): Promise<unknown> }>(contract: Promise<T>): Promise<T> {
   const c = await contract;
   await c.waitForDeployment();
   return c;
+}
+
+/**
+ * Deploys one registry of `name` reading the `current` registries it depends on (for an AccessLogRegistry, the one it
+ * continues, if any), and gives its guarded functions their roles in `manager`; a type registry also gets
+ * CATALOGUE_ROLE. Does not name it in the directory. The deployer must be the AccessManager's admin.
+ */
+export async function deployRegistry(
+  deployer: Signer,
+  manager: DistrictAccessManager,
+  name: RegistryName,
+  current: Partial<Record<RegistryName, string>>,
+): Promise<string> {
+  const auth = await manager.getAddress();
+  const dependency = (of: RegistryName) => {
+    const address = current[of];
+    if (!address) throw new Error(`deploying ${name} needs a ${of}`);
+    return address;
+  };
+  let contract: Restrictable & { waitForDeployment(): Promise<unknown> };
+  switch (name) {
+    case "DepartmentRegistry":
+      contract = await deployed(new DepartmentRegistry__factory(deployer).deploy(auth));
+      break;
+    case "CredentialTypeRegistry":
+      contract = await deployed(
+        new CredentialTypeRegistry__factory(deployer).deploy(auth, dependency("DepartmentRegistry")),
+      );
+      break;
+    case "CredentialRecordRegistry":
+      contract = await deployed(
+        new CredentialRecordRegistry__factory(deployer).deploy(
+          auth,
+          dependency("DepartmentRegistry"),
+          dependency("CredentialTypeRegistry"),
+        ),
+      );
+      break;
+    case "ScenarioRegistry":
+      contract = await deployed(
+        new ScenarioRegistry__factory(deployer).deploy(
+          auth,
+          dependency("DepartmentRegistry"),
+          dependency("CredentialTypeRegistry"),
+        ),
+      );
+      break;
+    case "SharingGrantRegistry":
+      contract = await deployed(
+        new SharingGrantRegistry__factory(deployer).deploy(
+          auth,
+          dependency("DepartmentRegistry"),
+          dependency("CredentialTypeRegistry"),
+          dependency("ScenarioRegistry"),
+        ),
+      );
+      break;
+    case "AccessLogRegistry":
+      contract = await deployed(
+        new AccessLogRegistry__factory(deployer).deploy(
+          auth,
+          dependency("DepartmentRegistry"),
+          current.AccessLogRegistry ?? ZeroAddress,
+        ),
+      );
+      break;
+  }
+  await restrict(manager, contract, name);
+  const address = await contract.getAddress();
+  if (name === "CredentialTypeRegistry") await (await manager.grantRole(CATALOGUE_ROLE, address, 0)).wait();
+  return address;
 }
 
 /**
@@ -115,74 +202,52 @@ export async function deployRegistries(deployer: Signer, operator?: string): Pro
   const fromBlock = await provider.getBlockNumber();
   const manager = await deployed(new DistrictAccessManager__factory(deployer).deploy(admin));
   const auth = await manager.getAddress();
-  const departments = await deployed(new DepartmentRegistry__factory(deployer).deploy(auth));
-  const dep = await departments.getAddress();
-  const types = await deployed(new CredentialTypeRegistry__factory(deployer).deploy(auth, dep));
-  const typ = await types.getAddress();
-  const records = await deployed(new CredentialRecordRegistry__factory(deployer).deploy(dep, typ));
-  const scenarios = await deployed(new ScenarioRegistry__factory(deployer).deploy(auth, dep, typ));
-  const grants = await deployed(
-    new SharingGrantRegistry__factory(deployer).deploy(auth, dep, typ, await scenarios.getAddress()),
-  );
-  const accessLog = await deployed(new AccessLogRegistry__factory(deployer).deploy(dep));
+  const registries: Partial<Record<RegistryName, string>> = {};
+  for (const name of REGISTRY_NAMES) registries[name] = await deployRegistry(deployer, manager, name, registries);
   const directory = await deployed(new RegistryDirectory__factory(deployer).deploy(auth));
-
-  await restrict(
-    manager,
-    departments,
-    [
-      "registerDepartment",
-      "addSigner",
-      "removeSigner",
-      "rotateSigner",
-      "setEndpoint",
-      "suspendDepartment",
-      "reinstateDepartment",
-    ],
-    OPERATOR_ROLE,
-  );
-  await restrict(manager, departments, ["setIssuerRole"], CATALOGUE_ROLE);
-  await restrict(
-    manager,
-    types,
-    ["registerType", "registerVersion", "deprecateType", "authoriseIssuer", "revokeIssuer"],
-    OPERATOR_ROLE,
-  );
-  await restrict(manager, scenarios, ["registerScenario", "registerScenarioVersion", "retireScenario"], OPERATOR_ROLE);
-  await restrict(manager, grants, ["grant", "revokeGrant"], OPERATOR_ROLE);
-  await restrict(manager, directory, ["setRegistry"], OPERATOR_ROLE);
+  await restrict(manager, directory, "RegistryDirectory");
   await (await manager.labelRole(OPERATOR_ROLE, "OPERATOR")).wait();
   await (await manager.labelRole(CATALOGUE_ROLE, "CATALOGUE")).wait();
-  await (await manager.grantRole(CATALOGUE_ROLE, typ, 0)).wait();
   await (await manager.grantRole(OPERATOR_ROLE, admin, 0)).wait();
   if (operator && operator.toLowerCase() !== admin.toLowerCase()) {
     await (await manager.grantRole(OPERATOR_ROLE, operator, 0)).wait();
   }
-
-  const registries: Record<RegistryName, string> = {
-    DepartmentRegistry: dep,
-    CredentialTypeRegistry: typ,
-    CredentialRecordRegistry: await records.getAddress(),
-    ScenarioRegistry: await scenarios.getAddress(),
-    SharingGrantRegistry: await grants.getAddress(),
-    AccessLogRegistry: await accessLog.getAddress(),
-  };
   for (const name of REGISTRY_NAMES) {
-    await (await directory.setRegistry(id(name), registries[name])).wait();
+    await (await directory.setRegistry(id(name), registries[name] as string)).wait();
   }
   const network = await provider.getNetwork();
   return {
     chainId: Number(network.chainId),
     accessManager: auth,
     directory: await directory.getAddress(),
-    registries,
+    registries: registries as Record<RegistryName, string>,
     fromBlock,
-    contracts: contractsFingerprint(),
   };
 }
 
-/** Contract handles for a recorded deployment, bound to `runner` (a signer to write, a provider to read). */
-export function connectRegistries(deployment: Deployment, runner: ContractRunner): Registries {
+/**
+ * The registries the directory names now, and every address each name has had (oldest first): a registry replaced by
+ * a fixed version stays readable, and its records keep the status it gives them.
+ */
+export async function currentRegistries(
+  addresses: Pick<RegistryAddresses, "accessManager" | "directory">,
+  runner: ContractRunner,
+): Promise<RegistryAddresses & { history: Record<RegistryName, string[]> }> {
+  const directory = RegistryDirectory__factory.connect(addresses.directory, runner);
+  const history = {} as Record<RegistryName, string[]>;
+  const registries = {} as Record<RegistryName, string>;
+  await Promise.all(
+    REGISTRY_NAMES.map(async (name) => {
+      history[name] = [...(await directory.history(id(name)))];
+      registries[name] = history[name].at(-1) ?? "";
+      if (!registries[name]) throw new Error(`the RegistryDirectory at ${addresses.directory} names no ${name}`);
+    }),
+  );
+  return { accessManager: addresses.accessManager, directory: addresses.directory, registries, history };
+}
+
+/** Contract handles for these registries, bound to `runner` (a signer to write, a provider to read). */
+export function connectRegistries(deployment: RegistryAddresses, runner: ContractRunner): Registries {
   const r = deployment.registries;
   return {
     accessManager: DistrictAccessManager__factory.connect(deployment.accessManager, runner),

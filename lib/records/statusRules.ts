@@ -70,3 +70,23 @@ export function statusName(status: number | bigint): RecordStatusName {
   if (name === undefined) throw new RangeError(`${status} is not a record status`);
   return name;
 }
+
+/**
+ * Whether a batch leaf can stand for a record at all, as CredentialRecordRegistry._leafError decides before the proof:
+ * a record hash (never zero), validity that does not end before it starts, and a proof as long as a leaf's proof in the
+ * standard tree of `recordCount` leaves is (floor(log2 n) or ceil(log2 n) nodes). A leaf that fails reads Unknown.
+ */
+export function batchLeafFits(
+  leaf: { recordHash: string; validFrom: number; validUntil: number },
+  recordCount: number,
+  proofLength: number,
+): boolean {
+  if (BigInt(leaf.recordHash) === 0n) return false;
+  if (leaf.validUntil !== 0 && leaf.validUntil < leaf.validFrom) return false;
+  if (!Number.isInteger(recordCount) || recordCount < 1 || recordCount > 0xffffffff) return false;
+  // recordCount is a uint32: floor(log2) is the position of its highest bit; a count that is not a power of two
+  // needs one node more on its longer paths.
+  const floor = 31 - Math.clz32(recordCount);
+  const ceil = recordCount === 2 ** floor ? floor : floor + 1;
+  return proofLength >= floor && proofLength <= ceil;
+}

@@ -51,7 +51,7 @@ describe("deriveGrants", () => {
   });
 
   it("lists each grant once even when two matters of a scenario need the same material", () => {
-    const keys = grants.map((g) => `${g.consumer} ${g.credentialType} ${g.scenario}`);
+    const keys = grants.map((g) => `${g.provider} ${g.consumer} ${g.credentialType} ${g.scenario}`);
     expect(new Set(keys).size).toBe(keys.length);
     const duplicated = {
       departments: [],
@@ -70,6 +70,36 @@ describe("deriveGrants", () => {
         },
       ],
     };
-    expect(deriveGrants(duplicated)).toEqual([{ consumer: "tax", credentialType: "resident-id-card", scenario: "s" }]);
+    expect(deriveGrants(duplicated)).toEqual([
+      { provider: "psb", consumer: "tax", credentialType: "resident-id-card", scenario: "s" },
+    ]);
+  });
+
+  it("makes one grant per issuer of a co-issued type, so that each data owner grants only its own records", () => {
+    const coIssued = {
+      departments: [],
+      credentialTypes: [
+        { ...entryByCode(catalogue.credentialTypes, "resident-id-card"), issuers: ["psb", "exit-entry"] },
+      ],
+      scenarios: [
+        {
+          code: "s",
+          kind: "theme" as const,
+          nameZh: "s",
+          nameEn: "s",
+          version: 1,
+          matters: [{ code: "a", nameZh: "a", nameEn: "a", department: "tax", materials: ["resident-id-card"] }],
+        },
+      ],
+    };
+    expect(deriveGrants(coIssued)).toEqual([
+      { provider: "psb", consumer: "tax", credentialType: "resident-id-card", scenario: "s" },
+      { provider: "exit-entry", consumer: "tax", credentialType: "resident-id-card", scenario: "s" },
+    ]);
+  });
+
+  it("names as provider an issuer of the type in every grant", () => {
+    const issuers = new Map(catalogue.credentialTypes.map((type) => [type.code, type.issuers]));
+    expect(grants.filter((g) => !issuers.get(g.credentialType)?.includes(g.provider))).toEqual([]);
   });
 });

@@ -7,13 +7,16 @@ import {vm} from "./utils/Vm.sol";
 
 /// @title AccessLogContiguityTest
 /// @notice Any sequence of access-log commits, valid or not, by department signers (psb with two keys) and an
-/// outsider, with departments suspended and reinstated between them, leaves every department's log a contiguous run
-/// of ranges from sequence 1, each with the root and time it was committed with; every refused commit is refused
-/// with the error the rules predict and changes nothing.
+/// outsider, with departments suspended and reinstated and the operator setting commitments aside between them, leaves
+/// every department's log a contiguous run of ranges from sequence 1, each with the root and time it was committed
+/// with, and every commitment set aside readable as it was; every refused commit is refused with the error the rules
+/// predict and changes nothing.
 contract AccessLogContiguityTest is RegistrySetup {
     uint64 private constant _MAX = type(uint64).max;
+    uint64 private constant _MAX_RANGE = 65_536;
 
     mapping(uint32 departmentId => IAccessLogRegistry.Commitment[] commitments) private _model;
+    mapping(uint32 departmentId => IAccessLogRegistry.Commitment[] commitments) private _rejectedModel;
     mapping(uint32 departmentId => bool suspended) private _suspended;
     uint256 private _clock;
 
@@ -61,29 +64,37 @@ contract AccessLogContiguityTest is RegistrySetup {
         accessLog.commitmentFor(MARKET, past);
     }
 
-    /// @notice A range may end one short of uint64 max (the log stays readable: nextSequence is max), not at max,
-    /// after which no range could follow.
-    function testFuzz_rangeEndingAtMaxIsRefused(uint64 from) public {
-        from = uint64(bound(from, 2, _MAX - 1));
+    /// @notice A range holds at most MAX_RANGE entries, wherever it starts: no key can commit a range that leaves the
+    /// log no sequence numbers to continue with.
+    function testFuzz_rangeLongerThanMaxRangeIsRefused(uint64 length, uint64 toSeq) public {
+        length = uint64(bound(length, 1, _MAX_RANGE));
+        toSeq = uint64(bound(toSeq, uint256(length) + 1 + _MAX_RANGE, _MAX));
         vm.startPrank(psbSigner);
-        accessLog.commit(1, from - 1, keccak256("first"));
+        accessLog.commit(1, length, keccak256("first"));
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessLogRegistry.AccessLogRegistrySequenceExhausted.selector, _MAX)
+            abi.encodeWithSelector(
+                IAccessLogRegistry.AccessLogRegistryRangeTooLarge.selector, length + 1, toSeq, _MAX_RANGE
+            )
         );
-        accessLog.commit(from, _MAX, keccak256("last"));
-        accessLog.commit(from, _MAX - 1, keccak256("almost last"));
+        accessLog.commit(length + 1, toSeq, keccak256("too long"));
+        accessLog.commit(length + 1, length + _MAX_RANGE, keccak256("as long as allowed"));
         vm.stopPrank();
-        assertEq(accessLog.nextSequence(PSB), _MAX, "nextSequence after a range ending at max - 1");
+        assertEq(accessLog.nextSequence(PSB), uint256(length) + _MAX_RANGE + 1, "nextSequence");
         assertEq(accessLog.commitmentCount(PSB), 2, "commitments");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// @dev One operation: op % 5 picks the caller (psb, psb's second key, market, tobacco, outsider), (op >> 8) % 10
+    /// @dev One operation: op % 5 picks the caller (psb, psb's second key, market, tobacco, outsider), (op >> 8) % 11
     /// the kind: 0-4 a valid next range, 5 a range not starting at nextSequence, 6 a range ending before it starts,
-    /// 7 a zero root, 8 the operator toggling a department's suspension, 9 a range of fuzzed length up to uint64 max.
+    /// 7 a zero root, 8 the operator toggling a department's suspension, 9 a range of fuzzed length up to uint64 max,
+    /// 10 the operator setting a department's commitments aside from a fuzzed index on.
     function _apply(uint256 op, bytes32 root) private {
-        uint256 kind = (op >> 8) % 10;
+        uint256 kind = (op >> 8) % 11;
+        if (kind == 10) {
+            _reject(uint32(PSB + (op >> 16) % 3), op >> 24);
+            return;
+        }
         if (kind == 8) {
             uint32 d = uint32(PSB + (op >> 16) % 3);
             if (_suspended[d]) departments.reinstateDepartment(d);
@@ -141,10 +152,29 @@ contract AccessLogContiguityTest is RegistrySetup {
         if (to < from) {
             return abi.encodeWithSelector(IAccessLogRegistry.AccessLogRegistryEmptyRange.selector, from, to);
         }
-        if (to == _MAX) {
-            return abi.encodeWithSelector(IAccessLogRegistry.AccessLogRegistrySequenceExhausted.selector, to);
+        if (to - from >= _MAX_RANGE) {
+            return abi.encodeWithSelector(IAccessLogRegistry.AccessLogRegistryRangeTooLarge.selector, from, to, _MAX_RANGE);
         }
         return "";
+    }
+
+    /// @dev The operator sets the department's commitments aside from `indexSeed` (bounded to the log); on an empty log
+    /// the registry refuses, as predicted.
+    function _reject(uint32 department, uint256 indexSeed) private {
+        IAccessLogRegistry.Commitment[] storage kept = _model[department];
+        if (kept.length == 0) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IAccessLogRegistry.AccessLogRegistryUnknownCommitment.selector, department, uint256(0)
+                )
+            );
+            accessLog.rejectCommitments(department, 0, 1);
+            return;
+        }
+        uint256 from = bound(indexSeed, 0, kept.length - 1);
+        accessLog.rejectCommitments(department, from, 1);
+        for (uint256 i = from; i < kept.length; ++i) _rejectedModel[department].push(kept[i]);
+        while (kept.length > from) kept.pop();
     }
 
     function _assertLogMatchesModel(uint32 department, uint256 seqSeed) private view {
@@ -163,6 +193,14 @@ contract AccessLogContiguityTest is RegistrySetup {
             expectedFrom = got.toSeq + 1;
         }
         assertEq(accessLog.nextSequence(department), expectedFrom, "nextSequence");
+        IAccessLogRegistry.Commitment[] storage setAside = _rejectedModel[department];
+        assertEq(accessLog.rejectedCount(department), setAside.length, "rejectedCount");
+        for (uint256 i = 0; i < setAside.length; ++i) {
+            IAccessLogRegistry.RejectedCommitment memory got = accessLog.rejectedAt(department, i);
+            assertEq(got.commitment.fromSeq, setAside[i].fromSeq, "rejected fromSeq");
+            assertEq(got.commitment.toSeq, setAside[i].toSeq, "rejected toSeq");
+            assertEq(got.commitment.root, setAside[i].root, "rejected root");
+        }
         if (n != 0) {
             uint64 seq = uint64(bound(seqSeed, 1, expectedFrom - 1));
             (uint256 index, IAccessLogRegistry.Commitment memory holding) = accessLog.commitmentFor(department, seq);

@@ -1,9 +1,11 @@
 // AccessLogRegistry: append-only, contiguous Merkle-root commitments of each department's access log.
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { describe, expect, it } from "vitest";
+import { deployRegistry } from "../../lib/chain/registries.ts";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
+import { AccessLogRegistry__factory } from "../../types/ethers-contracts/index.ts";
 import { nextBlockIn, type RegistryFixture, registryFixture } from "../support/chain.ts";
-import { expectEvent } from "../support/events.ts";
+import { eventsOf, expectEvent } from "../support/events.ts";
 import { expectRevert } from "../support/reverts.ts";
 
 const root = (n: number) => codeKey(`access-log root ${n}`);
@@ -19,10 +21,11 @@ async function commitmentAt(f: RegistryFixture, departmentId: number, index: num
 }
 
 describe("AccessLogRegistry", () => {
-  it("reports version 1.0.0 and expects every department's log to start at sequence number 1", async () => {
+  it("reports version 2.0.0 and expects every department's log to start at sequence number 1", async () => {
     const { registries } = await registryFixture();
     const { accessLog } = registries;
-    expect(await accessLog.version()).toBe("1.0.0");
+    expect(await accessLog.version()).toBe("2.0.0");
+    expect(await accessLog.MAX_RANGE()).toBe(65_536n);
     for (const id of [1, 2, 3, 9]) {
       expect(await accessLog.nextSequence(id)).toBe(1n);
       expect(await accessLog.commitmentCount(id)).toBe(0n);
@@ -112,39 +115,19 @@ describe("AccessLogRegistry", () => {
       await expectRevert(accessLog.commit(11, 10, root(11)), accessLog, "AccessLogRegistryEmptyRange", [11, 10]);
     });
 
-    it("reverts with AccessLogRegistrySequenceExhausted when a range ends at uint64 max, which no range could follow", async () => {
+    it("reverts with AccessLogRegistryRangeTooLarge for a range of more than 65,536 entries, so that no key can close a log for ever", async () => {
       const f = await registryFixture();
       const accessLog = f.registries.accessLog.connect(f.issuer);
-      await expectRevert(accessLog.commit(1, UINT64_MAX, root(1)), accessLog, "AccessLogRegistrySequenceExhausted", [
-        UINT64_MAX,
-      ]);
-      await commit(f, f.issuer, 1, 10);
-      await expectRevert(accessLog.commit(11, UINT64_MAX, root(11)), accessLog, "AccessLogRegistrySequenceExhausted", [
-        UINT64_MAX,
-      ]);
-      expect(await accessLog.commitmentCount(1)).toBe(1n);
-      expect(await accessLog.nextSequence(1)).toBe(11n);
-    });
-
-    it("accepts a range ending one before uint64 max, after which only the last sequence number remains, unusable", async () => {
-      const f = await registryFixture();
-      const accessLog = f.registries.accessLog.connect(f.issuer);
-      await expectEvent(accessLog.commit(1, UINT64_MAX - 1n, root(1)), accessLog, "AccessLogCommitted", [
-        1,
-        0,
-        1,
-        UINT64_MAX - 1n,
-        root(1),
-      ]);
-      expect(await accessLog.nextSequence(1)).toBe(UINT64_MAX);
-      expect((await accessLog.commitmentFor(1, UINT64_MAX - 1n))[0]).toBe(0n);
-      await expectRevert(
-        accessLog.commit(UINT64_MAX, UINT64_MAX, root(2)),
-        accessLog,
-        "AccessLogRegistrySequenceExhausted",
-        [UINT64_MAX],
-      );
-      expect(await accessLog.commitmentCount(1)).toBe(1n);
+      for (const toSeq of [UINT64_MAX - 1n, UINT64_MAX, 65_537n]) {
+        await expectRevert(accessLog.commit(1, toSeq, root(1)), accessLog, "AccessLogRegistryRangeTooLarge", [
+          1,
+          toSeq,
+          65_536,
+        ]);
+      }
+      expect(await accessLog.nextSequence(1)).toBe(1n);
+      await commit(f, f.issuer, 1, 65_536);
+      expect(await accessLog.nextSequence(1)).toBe(65_537n);
     });
 
     it("reverts with AccessLogRegistryEmptyRoot when the root is zero", async () => {
@@ -244,13 +227,14 @@ describe("AccessLogRegistry", () => {
   });
 
   describe("immutability", () => {
-    it("has commit as its only state-changing function", async () => {
+    it("lets departments only commit, and the operator only set commitments aside", async () => {
       const { registries } = await registryFixture();
       const writers: string[] = [];
       registries.accessLog.interface.forEachFunction((fn) => {
         if (fn.stateMutability !== "view" && fn.stateMutability !== "pure") writers.push(fn.name);
       });
-      expect(writers).toEqual(["commit"]);
+      // setAuthority answers to the AccessManager alone; syncClosed only reads it.
+      expect(writers.sort()).toEqual(["commit", "rejectCommitments", "setAuthority", "syncClosed"]);
     });
 
     it("keeps committed roots as they were through later commits, rotation and suspension", async () => {
@@ -264,6 +248,92 @@ describe("AccessLogRegistry", () => {
       await (await departments.suspendDepartment(1)).wait();
       expect(await commitmentAt(f, 1, 0)).toEqual(first);
       expect(await accessLog.commitmentCount(1)).toBe(3n);
+    });
+  });
+
+  describe("rejectCommitments", () => {
+    it("sets a commitment made with a misused key aside, readable, and lets the gateway commit its true range in its place", async () => {
+      const f = await registryFixture();
+      const { accessLog } = f.registries;
+      await commit(f, f.issuer, 1, 10);
+      // A second key of psb commits the gateway's next range with a root of its own.
+      await (await f.registries.departments.addSigner(1, f.outsider.address)).wait();
+      await commit(f, f.outsider, 11, 20, 666);
+      await expectRevert(
+        accessLog.connect(f.issuer).commit(11, 15, root(11)),
+        accessLog,
+        "AccessLogRegistryNotContiguous",
+        [1, 21, 11],
+      );
+      const at = await nextBlockIn(f);
+      await expectEvent(accessLog.rejectCommitments(1, 1, 2), accessLog, "AccessLogCommitmentRejected", [
+        1,
+        1,
+        11,
+        20,
+        root(666),
+        2,
+      ]);
+      expect(await accessLog.commitmentCount(1)).toBe(1n);
+      expect(await accessLog.nextSequence(1)).toBe(11n);
+      expect(await accessLog.rejectedCount(1)).toBe(1n);
+      const rejected = await accessLog.rejectedAt(1, 0);
+      expect([[...rejected.commitment].slice(0, 2), rejected.commitment.root, rejected.formerIndex]).toEqual([
+        [11n, 20n],
+        root(666),
+        1n,
+      ]);
+      expect([rejected.rejectedAt, rejected.reason]).toEqual([BigInt(at), 2n]);
+      await commit(f, f.issuer, 11, 15);
+      expect((await commitmentAt(f, 1, 1))[3]).toBe(root(11));
+      expect(await accessLog.nextSequence(1)).toBe(16n);
+    });
+
+    it("sets aside every commitment from the index given to the newest", async () => {
+      const f = await registryFixture();
+      const { accessLog } = f.registries;
+      await commit(f, f.issuer, 1, 10);
+      await commit(f, f.issuer, 11, 20);
+      await commit(f, f.issuer, 21, 30);
+      const sent = await accessLog.rejectCommitments(1, 1, 1);
+      expect((await eventsOf(sent, accessLog, "AccessLogCommitmentRejected")).map((e) => e[1])).toEqual([1n, 2n]);
+      expect(await accessLog.commitmentCount(1)).toBe(1n);
+      expect(await accessLog.rejectedCount(1)).toBe(2n);
+      expect(await accessLog.nextSequence(1)).toBe(11n);
+    });
+
+    it("reverts with AccessManagedUnauthorized when a department signer tries to set its commitments aside", async () => {
+      const f = await registryFixture();
+      await commit(f, f.issuer, 1, 10);
+      const accessLog = f.registries.accessLog.connect(f.issuer);
+      await expectRevert(accessLog.rejectCommitments(1, 0, 1), accessLog, "AccessManagedUnauthorized", [
+        f.issuer.address,
+      ]);
+    });
+
+    it("reverts with AccessLogRegistryUnknownCommitment for an index past the newest", async () => {
+      const f = await registryFixture();
+      await commit(f, f.issuer, 1, 10);
+      const { accessLog } = f.registries;
+      await expectRevert(accessLog.rejectCommitments(1, 1, 1), accessLog, "AccessLogRegistryUnknownCommitment", [1, 1]);
+      await expectRevert(accessLog.rejectedAt(1, 0), accessLog, "AccessLogRegistryUnknownCommitment", [1, 0]);
+    });
+  });
+
+  describe("a replacement registry", () => {
+    it("continues each department's sequence numbers from the registry it replaces", async () => {
+      const f = await registryFixture();
+      await commit(f, f.issuer, 1, 10);
+      const address = await deployRegistry(f.operator, f.registries.accessManager, "AccessLogRegistry", {
+        ...f.deployment.registries,
+      });
+      const next = AccessLogRegistry__factory.connect(address, f.issuer);
+      expect(await next.previousRegistry()).toBe(f.deployment.registries.AccessLogRegistry);
+      expect(await next.nextSequence(1)).toBe(11n);
+      expect(await next.nextSequence(2)).toBe(1n);
+      await (await next.commit(11, 12, root(11))).wait();
+      expect(await next.nextSequence(1)).toBe(13n);
+      expect(await f.registries.accessLog.nextSequence(1)).toBe(11n);
     });
   });
 });

@@ -33,6 +33,50 @@ beforeEach(async () => {
   anchoredAt = BigInt(await f.latestTimestamp());
 });
 
+describe("CredentialRecordRegistry batch leaves that could never be anchored singly", () => {
+  it("refuses a leaf with a zero record hash, which reads Unknown, so that nothing can be superseded by it", async () => {
+    const anchors = recordAnchors("id card", 4);
+    anchors[1] = { ...(anchors[1] as (typeof anchors)[number]), recordHash: ZeroHash as `0x${string}` };
+    const zeroed = await anchorRecordBatch(f.registries.records.connect(f.issuer), anchors);
+    const records = f.registries.records.connect(f.issuer);
+    const [leaf, proof] = zeroed.leaf(1);
+    expect((await batchStatusOf(records, f.ids.psb, zeroed.root, leaf, proof)).status).toBe(RecordStatus.Unknown);
+    await expectRevert(
+      records.registerBatchRecord(zeroed.root, leaf, proof),
+      records,
+      "CredentialRegistryEmptyRecordHash",
+      [],
+    );
+    await expectRevert(
+      records.revokeBatchRecord(zeroed.root, leaf, proof, REASON_WITHDRAWN),
+      records,
+      "CredentialRegistryEmptyRecordHash",
+      [],
+    );
+    // An older record stays supersedable only by a record that exists: the zero hash never does.
+    const [older, olderProof] = zeroed.leaf(0);
+    await (await records.registerBatchRecord(zeroed.root, older, olderProof)).wait();
+    await expectRevert(records.supersede(older.recordHash, ZeroHash), records, "CredentialRegistryUnknownRecord", [
+      ZeroHash,
+    ]);
+    expect((await statusOf(records, f.ids.psb, older.recordHash)).status).toBe(RecordStatus.Valid);
+  });
+
+  it("refuses a leaf whose validity ends before it starts, as anchor does", async () => {
+    const inverted = recordAnchors("inverted id card", 2, { validFrom: 2_000_000_000, validUntil: 1_900_000_000 });
+    const batch2 = await anchorRecordBatch(f.registries.records.connect(f.issuer), inverted);
+    const records = f.registries.records.connect(f.issuer);
+    const [leaf, proof] = batch2.leaf(0);
+    await expectRevert(
+      records.revokeBatchRecord(batch2.root, leaf, proof, REASON_WITHDRAWN),
+      records,
+      "CredentialRegistryInvalidValidity",
+      [2_000_000_000, 1_900_000_000],
+    );
+    expect((await batchStatusOf(records, f.ids.psb, batch2.root, leaf, proof)).status).toBe(RecordStatus.Unknown);
+  });
+});
+
 describe("CredentialRecordRegistry.registerBatchRecord", () => {
   it("registers a batched record under its batch, with the batch's issuer and anchoring time", async () => {
     const records = f.registries.records.connect(f.issuer);
@@ -41,7 +85,7 @@ describe("CredentialRecordRegistry.registerBatchRecord", () => {
       records.registerBatchRecord(batch.root, card, proof),
       records,
       "CredentialBatchRecordRegistered",
-      [card.recordHash, batch.root, card.subjectRef, f.ids.psb],
+      [card.recordHash, batch.root, card.subjectRef, f.ids.psb, card.credentialType, card.validFrom, card.validUntil],
     );
     const expected = {
       status: RecordStatus.Valid,
@@ -142,6 +186,9 @@ describe("CredentialRecordRegistry.revokeBatchRecord", () => {
       batch.root,
       card.subjectRef,
       f.ids.psb,
+      card.credentialType,
+      card.validFrom,
+      card.validUntil,
     ]);
     await expectEvent(tx, records, "CredentialRevoked", [card.recordHash, f.ids.psb, REASON_WITHDRAWN]);
     const expected = {
@@ -333,7 +380,7 @@ describe("CredentialRecordRegistry batched records in their issuer's namespace",
       records.registerBatchRecord(batch.root, card, proof),
       records,
       "CredentialBatchRecordRegistered",
-      [card.recordHash, batch.root, card.subjectRef, f.ids.psb],
+      [card.recordHash, batch.root, card.subjectRef, f.ids.psb, card.credentialType, card.validFrom, card.validUntil],
     );
     await expectEvent(
       records.revokeBatchRecord(batch.root, card, proof, REASON_WITHDRAWN),
@@ -371,6 +418,9 @@ describe("CredentialRecordRegistry batched records in their issuer's namespace",
       batch.root,
       card.subjectRef,
       f.ids.psb,
+      card.credentialType,
+      card.validFrom,
+      card.validUntil,
     ]);
     await expectEvent(tx, records, "CredentialRevoked", [card.recordHash, f.ids.psb, REASON_WITHDRAWN]);
     expect((await statusOf(records, f.ids.psb, card.recordHash)).status).toBe(RecordStatus.Revoked);

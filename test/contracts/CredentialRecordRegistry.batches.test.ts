@@ -120,6 +120,9 @@ describe("CredentialRecordRegistry.anchorBatch", () => {
       batch.root,
       card.subjectRef,
       f.ids.psb,
+      card.credentialType,
+      card.validFrom,
+      card.validUntil,
     ]);
     const revoked = market.revokeBatchRecord(batch.root, card, proof, 1);
     await expectEvent(revoked, market, "CredentialBatchRecordRegistered", [
@@ -127,6 +130,9 @@ describe("CredentialRecordRegistry.anchorBatch", () => {
       batch.root,
       card.subjectRef,
       f.ids.market,
+      card.credentialType,
+      card.validFrom,
+      card.validUntil,
     ]);
     await expectEvent(revoked, market, "CredentialRevoked", [card.recordHash, f.ids.market, 1]);
     expect((await batchStatusOf(psb, f.ids.market, batch.root, card, proof)).status).toBe(RecordStatus.Revoked);
@@ -187,10 +193,27 @@ describe("CredentialRecordRegistry.batchRecordStatus", () => {
     }
   });
 
-  it("reports Unknown for an internal node presented as a leaf with the rest of its proof", async () => {
+  it("reports Unknown for an internal node presented as a leaf, at the depth of the batch's leaves", async () => {
+    // Five records: nodes are stored root first, the leaves at 4..8. Node 3 hashes leaves 7 and 8 and sits at depth 2,
+    // as deep as leaf 4, so its proof (nodes 4 and 2) has a length the batch allows: only the double-hashed leaf format
+    // keeps its 64-byte preimage, laid out as the first two leaf fields, from passing for a record.
+    const batch = await anchorRecordBatch(asIssuer(), recordAnchors("id card", 5));
+    const nodes = batch.tree.dump().tree as Hex32[];
+    const [left, right] = [nodes[7], nodes[8]].sort() as [Hex32, Hex32];
+    const node = { recordHash: left, subjectRef: right, credentialType: 0, validFrom: 0, validUntil: 0 };
+    const proof = [nodes[4], nodes[2]] as Hex32[];
+    expect(await statusIn(batch, node, proof)).toBe(RecordStatus.Unknown);
+    const records = asIssuer();
+    await expectRevert(
+      records.registerBatchRecord(batch.root, node, proof),
+      records,
+      "CredentialRegistryInvalidProof",
+      [batch.root, node.recordHash],
+    );
+  });
+
+  it("reports Unknown for an internal node higher up, whose short proof the batch's record count rules out", async () => {
     const batch = await anchorRecordBatch(asIssuer(), recordAnchors("id card", 4));
-    // Nodes are stored root first: node 1 hashes nodes 3 and 4 (in sorted order), and its proof is node 2. Laid out
-    // as the first two leaf fields, its 64-byte preimage must not pass for a record.
     const nodes = batch.tree.dump().tree as Hex32[];
     const [left, right] = [nodes[3], nodes[4]].sort() as [Hex32, Hex32];
     const node = { recordHash: left, subjectRef: right, credentialType: 0, validFrom: 0, validUntil: 0 };
@@ -200,9 +223,35 @@ describe("CredentialRecordRegistry.batchRecordStatus", () => {
     await expectRevert(
       records.registerBatchRecord(batch.root, node, proof),
       records,
-      "CredentialRegistryInvalidProof",
-      [batch.root, node.recordHash],
+      "CredentialRegistryInvalidProofLength",
+      [batch.root, 4, 1],
     );
+  });
+
+  it("holds a batch to its record count: a root declared as one record proves none of the four under it", async () => {
+    const anchors = recordAnchors("id card", 4);
+    const batch = recordBatch(anchors);
+    const records = asIssuer();
+    await (await records.anchorBatch(batch.root, 1)).wait();
+    for (let i = 0; i < anchors.length; i++) {
+      const [card, proof] = batch.leaf(i);
+      expect(await statusIn(batch, card, proof)).toBe(RecordStatus.Unknown);
+      await expectRevert(
+        records.registerBatchRecord(batch.root, card, proof),
+        records,
+        "CredentialRegistryInvalidProofLength",
+        [batch.root, 1, 2],
+      );
+    }
+  });
+
+  it("takes every proof length a standard tree of the declared count has, and no other", async () => {
+    for (const count of [1, 2, 3, 5, 8, 9]) {
+      const anchors = recordAnchors(`batch of ${count}`, count);
+      const batch = await anchorRecordBatch(asIssuer(), anchors);
+      for (let i = 0; i < count; i++)
+        expect(await statusIn(batch, ...batch.leaf(i)), `${i} of ${count}`).toBe(RecordStatus.Valid);
+    }
   });
 
   it("reports Unknown for a proof checked against another batch's root", async () => {

@@ -12,6 +12,7 @@ import {
   recordAnchors,
   statusOf,
 } from "../support/records.ts";
+import { expectRevert } from "../support/reverts.ts";
 
 let f: RegistryFixture;
 
@@ -75,12 +76,19 @@ describe("CredentialRecordRegistry status order", () => {
     expect(await status(card)).toBe(RecordStatus.IssuerSuspended);
   });
 
-  it("reports Expired over NotYetValid for a batched record whose validity ends before it starts", async () => {
+  it("reports Unknown for a batched record whose validity ends before it starts, as no single anchor takes one", async () => {
     const now = await f.latestTimestamp();
     const inverted = recordAnchors("id card", 2, { validFrom: now + 1000, validUntil: now + 10 });
     const batch = await anchorRecordBatch(asIssuer(), inverted);
     await mineBlockAt(f.connection, now + 100);
-    expect(await batchStatus(batch, 0)).toBe(RecordStatus.Expired);
+    expect(await batchStatus(batch, 0)).toBe(RecordStatus.Unknown);
+    const [leaf, proof] = batch.leaf(0);
+    await expectRevert(
+      asIssuer().registerBatchRecord(batch.root, leaf, proof),
+      asIssuer(),
+      "CredentialRegistryInvalidValidity",
+      [now + 1000, now + 10],
+    );
   });
 });
 

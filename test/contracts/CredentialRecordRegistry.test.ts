@@ -219,8 +219,8 @@ describe("CredentialRecordRegistry views", () => {
     f = await registryFixture();
   });
 
-  it("reports version 1.0.0", async () => {
-    expect(await f.registries.records.version()).toBe("1.0.0");
+  it("reports version 2.0.0", async () => {
+    expect(await f.registries.records.version()).toBe("2.0.0");
   });
 
   it("exposes the EIP-712 domain separator that ethers computes for the records domain", async () => {
@@ -234,7 +234,7 @@ describe("CredentialRecordRegistry views", () => {
     const domain = await records.eip712Domain();
     expect(domain.fields).toBe("0x0f");
     expect(domain.name).toBe("oncechain records");
-    expect(domain.version).toBe("1");
+    expect(domain.version).toBe("2");
     expect(domain.chainId).toBe(BigInt(f.deployment.chainId));
     expect(domain.verifyingContract).toBe(await records.getAddress());
     expect(domain.salt).toBe(ZeroHash);
@@ -243,7 +243,7 @@ describe("CredentialRecordRegistry views", () => {
 
   it("starts every account's nonce at zero", async () => {
     for (const signer of [f.operator, f.issuer, f.otherDepartment, f.suspendedDepartment, f.outsider]) {
-      expect(await f.registries.records.nonces(signer.address)).toBe(0n);
+      expect(await f.registries.records["nonces(address,uint192)"](signer.address, 0)).toBe(0n);
     }
   });
 

@@ -23,9 +23,9 @@ async function counts(f: RegistryFixture): Promise<[bigint, bigint, bigint]> {
 }
 
 describe("CredentialTypeRegistry", () => {
-  it("reports version 1.0.0, at most 8 issuers per type version, and the fixture's two types", async () => {
+  it("reports version 2.0.0, at most 8 issuers per type version, and the fixture's two types", async () => {
     const f = await registryFixture();
-    expect(await f.registries.types.version()).toBe("1.0.0");
+    expect(await f.registries.types.version()).toBe("2.0.0");
     expect(await f.registries.types.MAX_ISSUERS()).toBe(8n);
     expect(await counts(f)).toEqual([2n, 2n, 2n]);
   });
@@ -72,8 +72,8 @@ describe("CredentialTypeRegistry", () => {
         [3, 1, at],
       ]);
       await expectEvents(sent, departments, "DepartmentIssuerRoleGranted", [
-        [2, 3, at],
-        [1, 3, at],
+        [2, f.typeRegistry, 3, at],
+        [1, f.typeRegistry, 3, at],
       ]);
     });
 
@@ -86,7 +86,7 @@ describe("CredentialTypeRegistry", () => {
       expect(await types.isAuthorisedIssuer(3, 2, at)).toBe(false);
       expect(await types.isAuthorisedIssuer(3, 2, at + 1)).toBe(true);
       expect(await types.isAuthorisedIssuer(3, 1, at + 1)).toBe(false);
-      expect(await departments.issuerStanding(f.otherDepartment.address, 3)).toEqual([2n, false, true]);
+      expect(await departments.issuerStanding(f.otherDepartment.address, f.typeRegistry, 3)).toEqual([2n, false, true]);
     });
 
     it("registers a type without issuers", async () => {
@@ -212,8 +212,8 @@ describe("CredentialTypeRegistry", () => {
       await expectEvent(sent, types, "CredentialTypeDeprecated", [1, at]);
       await expectEvent(sent, types, "CredentialTypeRegistered", [3, RESIDENT_ID, 2, SCHEMA_V2]);
       await expectEvent(sent, types, "CredentialIssuerAuthorised", [3, 2, at]);
-      await expectEvent(sent, departments, "DepartmentIssuerRoleEnded", [1, 1, at]);
-      await expectEvent(sent, departments, "DepartmentIssuerRoleGranted", [2, 3, at]);
+      await expectEvent(sent, departments, "DepartmentIssuerRoleEnded", [1, f.typeRegistry, 1, at]);
+      await expectEvent(sent, departments, "DepartmentIssuerRoleGranted", [2, f.typeRegistry, 3, at]);
     });
 
     it("points latestTypeId at the new version and typeIdOf at each version, keeping the old one readable", async () => {
@@ -307,12 +307,12 @@ describe("CredentialTypeRegistry", () => {
       ]);
       await expectEvent(sent, types, "CredentialTypeDeprecated", [1, at]);
       await expectEvents(sent, departments, "DepartmentIssuerRoleEnded", [
-        [1, 1, at],
-        [2, 1, at],
+        [1, f.typeRegistry, 1, at],
+        [2, f.typeRegistry, 1, at],
       ]);
       expect((await types.credentialType(1)).deprecated).toBe(true);
       expect(await types.deprecatedAt(1)).toBe(BigInt(at));
-      expect(await departments.issuerStanding(f.issuer.address, 1)).toEqual([1n, false, false]);
+      expect(await departments.issuerStanding(f.issuer.address, f.typeRegistry, 1)).toEqual([1n, false, false]);
       expect(await types.isAuthorisedIssuer(1, 1, at - 1)).toBe(true);
     });
 
@@ -355,7 +355,7 @@ describe("CredentialTypeRegistry", () => {
       const at = await nextBlockIn(f);
       const sent = await types.authoriseIssuer(1, 2);
       await expectEvent(sent, types, "CredentialIssuerAuthorised", [1, 2, at]);
-      await expectEvent(sent, departments, "DepartmentIssuerRoleGranted", [2, 1, at]);
+      await expectEvent(sent, departments, "DepartmentIssuerRoleGranted", [2, f.typeRegistry, 1, at]);
       expect((await types.credentialType(1)).issuers).toEqual([1n, 2n]);
       expect(await types.isAuthorisedIssuer(1, 2, at - 1)).toBe(false);
       expect(await types.isAuthorisedIssuer(1, 2, at)).toBe(false);
@@ -365,7 +365,11 @@ describe("CredentialTypeRegistry", () => {
     it("authorises a suspended department, whose standing still reports the suspension", async () => {
       const f = await registryFixture();
       await (await f.registries.types.authoriseIssuer(1, 3)).wait();
-      expect(await f.registries.departments.issuerStanding(f.suspendedDepartment.address, 1)).toEqual([3n, true, true]);
+      expect(await f.registries.departments.issuerStanding(f.suspendedDepartment.address, f.typeRegistry, 1)).toEqual([
+        3n,
+        true,
+        true,
+      ]);
     });
 
     it("opens a new period after a revocation, keeping the earlier one readable", async () => {
@@ -426,11 +430,11 @@ describe("CredentialTypeRegistry", () => {
       const at = await nextBlockIn(f);
       const sent = await types.revokeIssuer(1, 1);
       await expectEvent(sent, types, "CredentialIssuerRevoked", [1, 1, at]);
-      await expectEvent(sent, departments, "DepartmentIssuerRoleEnded", [1, 1, at]);
+      await expectEvent(sent, departments, "DepartmentIssuerRoleEnded", [1, f.typeRegistry, 1, at]);
       expect((await types.credentialType(1)).issuers).toEqual([]);
       expect(await types.isAuthorisedIssuer(1, 1, at - 1)).toBe(true);
       expect(await types.isAuthorisedIssuer(1, 1, at)).toBe(false);
-      expect(await departments.issuerStanding(f.issuer.address, 1)).toEqual([1n, false, false]);
+      expect(await departments.issuerStanding(f.issuer.address, f.typeRegistry, 1)).toEqual([1n, false, false]);
     });
 
     it("moves the last issuer into the revoked issuer's place", async () => {
@@ -500,7 +504,7 @@ describe("CredentialTypeRegistry", () => {
       await (await types.registerType("tax-certificate", "完税证明", "Tax certificate", SCHEMA_HASH, 0, [1])).wait();
       const now = (await f.latestTimestamp()) + 1;
       expect(await types.isAuthorisedIssuer(3, 1, now)).toBe(true);
-      expect(await departments.isAuthorisedIssuer(1, 3, now)).toBe(true);
+      expect(await departments.isAuthorisedIssuer(1, f.typeRegistry, 3, now)).toBe(true);
       expect(await types.isAuthorisedIssuer(1, 3, now)).toBe(false);
       expect(await types.isAuthorisedIssuer(2, 2, now)).toBe(true);
       expect(await types.isAuthorisedIssuer(2, 1, now)).toBe(false);

@@ -22,9 +22,9 @@ async function fillSigners(f: RegistryFixture, count: number): Promise<void> {
 }
 
 describe("DepartmentRegistry", () => {
-  it("reports version 1.0.0 and at most 8 signer keys per department", async () => {
+  it("reports version 2.0.0 and at most 8 signer keys per department", async () => {
     const { registries } = await registryFixture();
-    expect(await registries.departments.version()).toBe("1.0.0");
+    expect(await registries.departments.version()).toBe("2.0.0");
     expect(await registries.departments.MAX_SIGNERS()).toBe(8n);
   });
 
@@ -157,7 +157,11 @@ describe("DepartmentRegistry", () => {
       ]);
       expect(await signersOf(f, 1)).toEqual([f.issuer.address, keyAddress(1)]);
       expect(await departments.signerDepartment(keyAddress(1))).toEqual([1n, false]);
-      expect(await departments.issuerStanding(keyAddress(1), f.ids.residentId)).toEqual([1n, false, true]);
+      expect(await departments.issuerStanding(keyAddress(1), f.typeRegistry, f.ids.residentId)).toEqual([
+        1n,
+        false,
+        true,
+      ]);
     });
 
     it("marks a key added to a suspended department as suspended", async () => {
@@ -222,7 +226,11 @@ describe("DepartmentRegistry", () => {
       ]);
       expect(await signersOf(f, 1)).toEqual([]);
       expect(await departments.signerDepartment(f.issuer.address)).toEqual([0n, false]);
-      expect(await departments.issuerStanding(f.issuer.address, f.ids.residentId)).toEqual([0n, false, false]);
+      expect(await departments.issuerStanding(f.issuer.address, f.typeRegistry, f.ids.residentId)).toEqual([
+        0n,
+        false,
+        false,
+      ]);
     });
 
     it("moves the last key into the removed key's place", async () => {
@@ -230,6 +238,17 @@ describe("DepartmentRegistry", () => {
       await fillSigners(f, 3);
       await (await f.registries.departments.removeSigner(1, f.issuer.address)).wait();
       expect(await signersOf(f, 1)).toEqual([eightKeys[1], eightKeys[0]]);
+    });
+
+    it("keeps the key's epoch when it is removed and counts it up when the key is added again", async () => {
+      const { registries, issuer } = await registryFixture();
+      const { departments } = registries;
+      expect(await departments.signerEpoch(issuer.address)).toBe(1n);
+      await (await departments.removeSigner(1, issuer.address)).wait();
+      expect(await departments.signerEpoch(issuer.address)).toBe(1n);
+      await (await departments.addSigner(2, issuer.address)).wait();
+      expect(await departments.signerEpoch(issuer.address)).toBe(2n);
+      expect(await departments.signerEpoch(keyAddress(1))).toBe(0n);
     });
 
     it("frees the key to sign for another department", async () => {
@@ -276,7 +295,11 @@ describe("DepartmentRegistry", () => {
       await expectEvent(sent, departments, "DepartmentSignerAdded", [1, keyAddress(1)]);
       expect(await signersOf(f, 1)).toEqual([keyAddress(1)]);
       expect(await departments.signerDepartment(f.issuer.address)).toEqual([0n, false]);
-      expect(await departments.issuerStanding(keyAddress(1), f.ids.residentId)).toEqual([1n, false, true]);
+      expect(await departments.issuerStanding(keyAddress(1), f.typeRegistry, f.ids.residentId)).toEqual([
+        1n,
+        false,
+        true,
+      ]);
     });
 
     it("rotates a key of a department that holds 8 keys", async () => {
@@ -402,7 +425,11 @@ describe("DepartmentRegistry", () => {
       expect((await departments.department(1)).suspended).toBe(true);
       expect(await departments.signerDepartment(f.issuer.address)).toEqual([1n, true]);
       expect(await departments.signerDepartment(keyAddress(1))).toEqual([1n, true]);
-      expect(await departments.issuerStanding(f.issuer.address, f.ids.residentId)).toEqual([1n, true, true]);
+      expect(await departments.issuerStanding(f.issuer.address, f.typeRegistry, f.ids.residentId)).toEqual([
+        1n,
+        true,
+        true,
+      ]);
     });
 
     it("leaves other departments' standing alone", async () => {
@@ -472,39 +499,63 @@ describe("DepartmentRegistry", () => {
     it("opens a period, emitting DepartmentIssuerRoleGranted, and closes it, emitting DepartmentIssuerRoleEnded", async () => {
       const f = await catalogueFixture();
       const granted = await nextBlockIn(f);
+      const caller = f.outsider.address;
       await expectEvent(f.catalogue.setIssuerRole(2, 7, true), f.catalogue, "DepartmentIssuerRoleGranted", [
         2,
+        caller,
         7,
         granted,
       ]);
-      expect(await f.catalogue.issuerStanding(f.otherDepartment.address, 7)).toEqual([2n, false, true]);
+      expect(await f.catalogue.issuerStanding(f.otherDepartment.address, caller, 7)).toEqual([2n, false, true]);
       const ended = await nextBlockIn(f, 5);
       await expectEvent(f.catalogue.setIssuerRole(2, 7, false), f.catalogue, "DepartmentIssuerRoleEnded", [
         2,
+        caller,
         7,
         ended,
       ]);
-      expect(await f.catalogue.issuerStanding(f.otherDepartment.address, 7)).toEqual([2n, false, false]);
-      expect(await f.catalogue.isAuthorisedIssuer(2, 7, granted)).toBe(false);
-      expect(await f.catalogue.isAuthorisedIssuer(2, 7, granted + 1)).toBe(true);
-      expect(await f.catalogue.isAuthorisedIssuer(2, 7, ended)).toBe(false);
+      expect(await f.catalogue.issuerStanding(f.otherDepartment.address, caller, 7)).toEqual([2n, false, false]);
+      expect(await f.catalogue.isAuthorisedIssuer(2, caller, 7, granted)).toBe(false);
+      expect(await f.catalogue.isAuthorisedIssuer(2, caller, 7, granted + 1)).toBe(true);
+      expect(await f.catalogue.isAuthorisedIssuer(2, caller, 7, ended)).toBe(false);
+    });
+
+    it("keeps periods apart per calling type registry: one registry's type 1 lends no authority over another's", async () => {
+      const f = await catalogueFixture();
+      const live = f.typeRegistry;
+      const replacement = f.outsider.address;
+      // The replacement registry's first type makes market regulation its issuer; the live type 1 is psb's alone.
+      await (await f.catalogue.setIssuerRole(2, 1, true)).wait();
+      await mineBlockAt(f.connection, (await f.latestTimestamp()) + 10);
+      const now = await f.latestTimestamp();
+      expect(await f.catalogue.issuerStanding(f.otherDepartment.address, replacement, 1)).toEqual([2n, false, true]);
+      expect(await f.catalogue.issuerStanding(f.otherDepartment.address, live, 1)).toEqual([2n, false, false]);
+      expect(await f.catalogue.isAuthorisedIssuer(2, live, 1, now)).toBe(false);
+      // And psb's role in the live registry does not stop the replacement from granting psb type 1 of its own.
+      await (await f.catalogue.setIssuerRole(1, 1, true)).wait();
+      expect(await f.catalogue.issuerStanding(f.issuer.address, live, 1)).toEqual([1n, false, true]);
     });
 
     it("reverts with DepartmentRegistryIssuerRoleUnchanged when granting an open role or ending a closed one", async () => {
       const f = await catalogueFixture();
+      const caller = f.outsider.address;
+      await (await f.catalogue.setIssuerRole(1, 1, true)).wait();
       await expectRevert(f.catalogue.setIssuerRole(1, 1, true), f.catalogue, "DepartmentRegistryIssuerRoleUnchanged", [
         1,
+        caller,
         1,
         true,
       ]);
       await expectRevert(f.catalogue.setIssuerRole(1, 2, false), f.catalogue, "DepartmentRegistryIssuerRoleUnchanged", [
         1,
+        caller,
         2,
         false,
       ]);
       await (await f.catalogue.setIssuerRole(1, 1, false)).wait();
       await expectRevert(f.catalogue.setIssuerRole(1, 1, false), f.catalogue, "DepartmentRegistryIssuerRoleUnchanged", [
         1,
+        caller,
         1,
         false,
       ]);
@@ -562,12 +613,13 @@ describe("DepartmentRegistry", () => {
       const f = await registryFixture();
       const { departments } = f.registries;
       const { residentId, businessLicence } = f.ids;
-      expect(await departments.issuerStanding(f.issuer.address, residentId)).toEqual([1n, false, true]);
-      expect(await departments.issuerStanding(f.issuer.address, businessLicence)).toEqual([1n, false, false]);
-      expect(await departments.issuerStanding(f.otherDepartment.address, businessLicence)).toEqual([2n, false, true]);
-      expect(await departments.issuerStanding(f.suspendedDepartment.address, residentId)).toEqual([3n, true, false]);
-      expect(await departments.issuerStanding(f.outsider.address, residentId)).toEqual([0n, false, false]);
-      expect(await departments.issuerStanding(f.issuer.address, 99)).toEqual([1n, false, false]);
+      const standing = (signer: string, type: number) => departments.issuerStanding(signer, f.typeRegistry, type);
+      expect(await standing(f.issuer.address, residentId)).toEqual([1n, false, true]);
+      expect(await standing(f.issuer.address, businessLicence)).toEqual([1n, false, false]);
+      expect(await standing(f.otherDepartment.address, businessLicence)).toEqual([2n, false, true]);
+      expect(await standing(f.suspendedDepartment.address, residentId)).toEqual([3n, true, false]);
+      expect(await standing(f.outsider.address, residentId)).toEqual([0n, false, false]);
+      expect(await standing(f.issuer.address, 99)).toEqual([1n, false, false]);
     });
 
     it("reports isSuspended for suspended, standing and unregistered departments", async () => {
@@ -595,7 +647,7 @@ describe("DepartmentRegistry", () => {
       await (await types.authoriseIssuer(type, psb)).wait();
       await mineBlockAt(f.connection, third + 100);
 
-      const authorisedAt = (timestamp: number) => departments.isAuthorisedIssuer(psb, type, timestamp);
+      const authorisedAt = (timestamp: number) => departments.isAuthorisedIssuer(psb, f.typeRegistry, type, timestamp);
       const expected: [number, boolean][] = [
         [first - 1, false],
         [first, false],
@@ -615,17 +667,19 @@ describe("DepartmentRegistry", () => {
       for (const [timestamp, authorised] of expected) {
         expect(await authorisedAt(timestamp), `at ${timestamp}`).toBe(authorised);
       }
-      expect(await departments.issuerStanding(f.issuer.address, type)).toEqual([1n, false, true]);
+      expect(await departments.issuerStanding(f.issuer.address, f.typeRegistry, type)).toEqual([1n, false, true]);
     });
 
     it("reports no authority for a department and type that never had a period, nor before time 1", async () => {
       const f = await registryFixture();
       const { departments } = f.registries;
       const now = await f.latestTimestamp();
-      expect(await departments.isAuthorisedIssuer(2, 1, now)).toBe(false);
-      expect(await departments.isAuthorisedIssuer(4, 1, now)).toBe(false);
-      expect(await departments.isAuthorisedIssuer(1, 1, 0)).toBe(false);
-      expect(await departments.isAuthorisedIssuer(1, 1, now)).toBe(true);
+      const types = f.typeRegistry;
+      expect(await departments.isAuthorisedIssuer(2, types, 1, now)).toBe(false);
+      expect(await departments.isAuthorisedIssuer(4, types, 1, now)).toBe(false);
+      expect(await departments.isAuthorisedIssuer(1, types, 1, 0)).toBe(false);
+      expect(await departments.isAuthorisedIssuer(1, types, 1, now)).toBe(true);
+      expect(await departments.isAuthorisedIssuer(1, f.outsider.address, 1, now)).toBe(false);
     });
   });
 });

@@ -15,8 +15,8 @@ import { keyAddress, nextBlockIn, type RegistryFixture, registryFixture, SCHEMA_
 import { eventsOf, expectEvent } from "../support/events.ts";
 import { expectRevert } from "../support/reverts.ts";
 
-type Managed = "departments" | "types" | "scenarios" | "grants" | "directory";
-const MANAGED: Managed[] = ["departments", "types", "scenarios", "grants", "directory"];
+type Managed = "departments" | "types" | "records" | "scenarios" | "grants" | "accessLog" | "directory";
+const MANAGED: Managed[] = ["departments", "types", "records", "scenarios", "grants", "accessLog", "directory"];
 const ADMIN_ROLE = 0n;
 const RESIDENT_ID = codeKey("resident-id-card");
 const DELAY = 3600;
@@ -81,7 +81,15 @@ const OPERATOR_CALLS: OperatorCall[] = [
     prepare: registerStore,
     send: (r) => r.scenarios.retireScenario(codeKey("open-convenience-store")),
   },
-  { registry: "grants", fn: "grant", send: (r) => r.grants.grant(2, RESIDENT_ID, ZeroHash, 0) },
+  { registry: "grants", fn: "grant", send: (r) => r.grants.grant(1, 2, RESIDENT_ID, ZeroHash, 0) },
+  {
+    registry: "accessLog",
+    fn: "rejectCommitments",
+    prepare: async (f) => {
+      await (await f.registries.accessLog.connect(f.issuer).commit(1, 1, codeKey("a log entry"))).wait();
+    },
+    send: (r) => r.accessLog.rejectCommitments(1, 0, 1),
+  },
   {
     registry: "directory",
     fn: "setRegistry",
@@ -93,6 +101,17 @@ const OPERATOR_CALLS: OperatorCall[] = [
 const SELF_CHECKED: { registry: Managed; fn: string }[] = [
   { registry: "departments", fn: "setEndpoint" },
   { registry: "grants", fn: "revokeGrant" },
+];
+
+/** Writes a department makes itself, authorised by its signer key: the manager assigns them no role. */
+const DEPARTMENT_WRITES: { registry: Managed; fn: string }[] = [
+  ...["anchor", "anchorBySig", "useNonce", "anchorBatch", "registerBatchRecord", "revokeRecord"].map((fn) => ({
+    registry: "records" as const,
+    fn,
+  })),
+  { registry: "records", fn: "revokeBatchRecord" },
+  { registry: "records", fn: "supersede" },
+  { registry: "accessLog", fn: "commit" },
 ];
 
 /** The fixture's signers that hold no role, each with how a test name calls it. */
@@ -109,19 +128,22 @@ function roleLess(f: RegistryFixture): HardhatEthersSigner[] {
 
 describe("DistrictAccessManager", () => {
   describe("wiring", () => {
-    it("assigns every state-changing registry function its role: CATALOGUE_ROLE for setIssuerRole, else OPERATOR_ROLE", async () => {
+    it("assigns every state-changing registry function its role: CATALOGUE_ROLE for setIssuerRole, OPERATOR_ROLE for the operator's, none for a department's own writes", async () => {
       const f = await registryFixture();
       const { accessManager } = f.registries;
       const expected: Record<string, bigint> = { "departments.setIssuerRole": CATALOGUE_ROLE };
       for (const { registry, fn } of [...OPERATOR_CALLS, ...SELF_CHECKED])
         expected[`${registry}.${fn}`] = OPERATOR_ROLE;
+      for (const { registry, fn } of DEPARTMENT_WRITES) expected[`${registry}.${fn}`] = ADMIN_ROLE;
       const actual: Record<string, bigint> = {};
       for (const registry of MANAGED) {
         const contract = f.registries[registry];
         const target = await contract.getAddress();
         const writers: { name: string; selector: string }[] = [];
         contract.interface.forEachFunction((fn) => {
-          if (fn.stateMutability !== "view" && fn.stateMutability !== "pure" && fn.name !== "setAuthority") {
+          // setAuthority answers to the manager itself; syncClosed only reads the manager, and anyone may call it.
+          const unguarded = fn.name === "setAuthority" || fn.name === "syncClosed";
+          if (fn.stateMutability !== "view" && fn.stateMutability !== "pure" && !unguarded) {
             writers.push({ name: fn.name, selector: fn.selector });
           }
         });
@@ -207,14 +229,14 @@ describe("DistrictAccessManager", () => {
     it("let an account granted OPERATOR_ROLE set any endpoint and revoke any grant, and not once it is revoked", async () => {
       const f = await registryFixture();
       const { accessManager } = f.registries;
-      await (await f.registries.grants.grant(2, RESIDENT_ID, ZeroHash, 0)).wait();
-      const grantId = await f.registries.grants.grantIdOf(2, RESIDENT_ID, ZeroHash);
+      await (await f.registries.grants.grant(1, 2, RESIDENT_ID, ZeroHash, 0)).wait();
+      const grantId = await f.registries.grants.grantIdOf(1, 2, RESIDENT_ID, ZeroHash);
       await (await accessManager.grantRole(OPERATOR_ROLE, f.outsider.address, 0)).wait();
       const asOutsider = connectRegistries(f.deployment, f.outsider);
       await (await asOutsider.departments.setEndpoint(1, "https://psb.example")).wait();
       await (await asOutsider.grants.revokeGrant(grantId)).wait();
       await (await accessManager.revokeRole(OPERATOR_ROLE, f.outsider.address)).wait();
-      await (await f.registries.grants.grant(2, RESIDENT_ID, ZeroHash, 0)).wait();
+      await (await f.registries.grants.grant(1, 2, RESIDENT_ID, ZeroHash, 0)).wait();
       await expectRevert(
         asOutsider.departments.setEndpoint(1, ""),
         asOutsider.departments,
@@ -241,14 +263,20 @@ describe("DistrictAccessManager", () => {
           [caller.address],
         );
       }
-      expect(await f.registries.departments.issuerStanding(f.issuer.address, 2)).toEqual([1n, false, false]);
+      const types = f.deployment.registries.CredentialTypeRegistry;
+      expect(await f.registries.departments.issuerStanding(f.issuer.address, types, 2)).toEqual([1n, false, false]);
     });
 
     it("is called by the type registry when the operator authorises an issuer", async () => {
       const f = await registryFixture();
       const at = await nextBlockIn(f);
       const sent = await f.registries.types.authoriseIssuer(2, 1);
-      await expectEvent(sent, f.registries.departments, "DepartmentIssuerRoleGranted", [1, 2, at]);
+      await expectEvent(sent, f.registries.departments, "DepartmentIssuerRoleGranted", [
+        1,
+        f.deployment.registries.CredentialTypeRegistry,
+        2,
+        at,
+      ]);
     });
   });
 
@@ -335,8 +363,8 @@ describe("DistrictAccessManager", () => {
     it("refuses a direct revokeGrant and runs it scheduled through the manager", async () => {
       const f = await delayedOperator();
       const { grants } = f.asDelayed;
-      await (await f.registries.grants.grant(2, RESIDENT_ID, ZeroHash, 0)).wait();
-      const grantId = await grants.grantIdOf(2, RESIDENT_ID, ZeroHash);
+      await (await f.registries.grants.grant(1, 2, RESIDENT_ID, ZeroHash, 0)).wait();
+      const grantId = await grants.grantIdOf(1, 2, RESIDENT_ID, ZeroHash);
       await expectRevert(grants.revokeGrant(grantId), grants, "SharingGrantRegistryUnauthorizedRevocation", [
         f.outsider.address,
         grantId,
@@ -345,7 +373,7 @@ describe("DistrictAccessManager", () => {
         await grants.getAddress(),
         grants.interface.encodeFunctionData("revokeGrant", [grantId]),
       );
-      expect(await grants.mayRead(2, RESIDENT_ID, ZeroHash)).toBe(false);
+      expect(await grants.mayRead(1, 2, RESIDENT_ID, ZeroHash)).toBe(false);
     });
   });
 });

@@ -97,7 +97,7 @@ contract RecordInvariantsTest is RegistrySetup, RecordStatusReference {
         for (uint256 i = 0; i < keys.length; ++i) {
             RecordHandler.RecordModel memory m = handler.recordModel(keys[i]);
             (, ICredentialRecordRegistry.RecordEvidence memory e) = records.recordStatus(m.issuer, m.recordHash);
-            bool authorised = departments.isAuthorisedIssuer(e.issuer, e.credentialType, e.anchoredAt);
+            bool authorised = departments.isAuthorisedIssuer(e.issuer, address(types), e.credentialType, e.anchoredAt);
             if (m.single) assertTrue(authorised, "single record's issuer not authorised at anchoredAt");
             else assertEq(authorised, m.authorisedAtAnchor, "batch record's issuer standing at anchoredAt");
         }

@@ -179,7 +179,7 @@ contract RecordStatusTest is RegistrySetup, RecordStatusReference {
             RecordStatusRules.decide(
                 got,
                 p.checkTime,
-                departments.isAuthorisedIssuer(got.issuer, got.credentialType, got.anchoredAt),
+                departments.isAuthorisedIssuer(got.issuer, address(types), got.credentialType, got.anchoredAt),
                 departments.isSuspended(got.issuer)
             ),
             "recordStatus vs decide(evidence)"

@@ -37,7 +37,7 @@ describe("RegistryDirectory", () => {
         DEPARTMENTS,
         nextAddress,
         previous,
-        "1.0.0",
+        "2.0.0",
       ]);
       expect(await directory.registry(DEPARTMENTS)).toBe(nextAddress);
       expect(await directory.history(DEPARTMENTS)).toEqual([previous, nextAddress]);
@@ -52,7 +52,7 @@ describe("RegistryDirectory", () => {
         name,
         target,
         ZeroAddress,
-        "1.0.0",
+        "2.0.0",
       ]);
       expect(await directory.history(name)).toEqual([target]);
     });

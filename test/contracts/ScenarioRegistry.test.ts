@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
 import type { IScenarioRegistry } from "../../types/ethers-contracts/ScenarioRegistry.ts";
 import { nextBlockIn, type RegistryFixture, registryFixture } from "../support/chain.ts";
-import { expectEvent } from "../support/events.ts";
+import { eventsOf, expectEvent, expectEvents } from "../support/events.ts";
 import { expectRevert } from "../support/reverts.ts";
 
 const Kind = {
@@ -58,10 +58,10 @@ async function withStore(): Promise<RegistryFixture> {
 }
 
 describe("ScenarioRegistry", () => {
-  it("reports version 1.0.0 and starts with no scenario of any kind", async () => {
+  it("reports version 2.0.0 and starts with no scenario of any kind", async () => {
     const { registries } = await registryFixture();
     const { scenarios } = registries;
-    expect(await scenarios.version()).toBe("1.0.0");
+    expect(await scenarios.version()).toBe("2.0.0");
     expect(await scenarios.scenarioCount()).toBe(0n);
     for (const kind of Object.values(Kind)) expect(await scenarios.activeCountOfKind(kind)).toBe(0n);
   });
@@ -504,13 +504,14 @@ describe("ScenarioRegistry", () => {
         "ScenarioRegistryInvalidParent",
         [CATEGORY, Kind.FilmItem],
       );
+      // The item was retired with its category, so it takes no new version at all.
       await expectRevert(
         scenarios.registerScenarioVersion(
           input({ code: "film-location-filing", kind: Kind.FilmItem, definitionHash: DEFINITION_V2, parent: CATEGORY }),
         ),
         scenarios,
-        "ScenarioRegistryInvalidParent",
-        [CATEGORY, Kind.FilmItem],
+        "ScenarioRegistryRetired",
+        [ITEM],
       );
       expect((await scenarios.scenario(ITEM)).versionCount).toBe(1n);
       await (await scenarios.retireScenario(GROUP)).wait();
@@ -520,6 +521,78 @@ describe("ScenarioRegistry", () => {
         "ScenarioRegistryInvalidParent",
         [GROUP, Kind.FilmCategory],
       );
+    });
+
+    it("retires a film category with every item under it, each emitting ScenarioRetired", async () => {
+      const f = await withFilmTree();
+      const { scenarios } = f.registries;
+      const at = await nextBlockIn(f);
+      const sent = await scenarios.retireScenario(CATEGORY);
+      await expectEvents(sent, scenarios, "ScenarioRetired", [
+        [CATEGORY, at],
+        [ITEM, at],
+      ]);
+      expect(await scenarios.isActive(ITEM)).toBe(false);
+      expect(await scenarios.isActive(GROUP)).toBe(true);
+      expect(await scenarios.activeCountOfKind(Kind.FilmItem)).toBe(0n);
+      expect(await scenarios.activeCountOfKind(Kind.FilmCategory)).toBe(0n);
+    });
+
+    it("retires a film group with its categories and their items", async () => {
+      const f = await withFilmTree();
+      const { scenarios } = f.registries;
+      await (
+        await scenarios.registerScenario(
+          input({ code: "film-post-production", kind: Kind.FilmCategory, parent: GROUP }),
+        )
+      ).wait();
+      const POST = codeKey("film-post-production");
+      await (
+        await scenarios.registerScenario(input({ code: "film-dubbing", kind: Kind.FilmItem, parent: POST }))
+      ).wait();
+      await (await scenarios.retireScenario(POST)).wait();
+      const sent = await scenarios.retireScenario(GROUP);
+      // The category retired before is not retired again.
+      expect((await eventsOf(sent, scenarios, "ScenarioRetired")).map(([key]) => key)).toEqual([GROUP, CATEGORY, ITEM]);
+      for (const key of [GROUP, CATEGORY, ITEM, POST, codeKey("film-dubbing")]) {
+        expect(await scenarios.isActive(key)).toBe(false);
+      }
+      expect(await scenarios.activeCountOfKind(Kind.FilmGroup)).toBe(0n);
+      expect(await scenarios.activeCountOfKind(Kind.FilmItem)).toBe(0n);
+      expect(await scenarios.isActive(STORE)).toBe(true);
+    });
+
+    it("ends the purpose grants of the items under a retired film category", async () => {
+      const f = await withFilmTree();
+      const { scenarios, grants } = f.registries;
+      await (await grants.grant(f.ids.psb, f.ids.market, RESIDENT_ID, ITEM, 0)).wait();
+      expect(await grants.mayRead(f.ids.psb, f.ids.market, RESIDENT_ID, ITEM)).toBe(true);
+      await (await scenarios.retireScenario(CATEGORY)).wait();
+      expect(await grants.mayRead(f.ids.psb, f.ids.market, RESIDENT_ID, ITEM)).toBe(false);
+    });
+
+    it("lists a category's items, and moves an item whose new version names another category", async () => {
+      const f = await withFilmTree();
+      const { scenarios } = f.registries;
+      await (
+        await scenarios.registerScenario(
+          input({ code: "film-post-production", kind: Kind.FilmCategory, parent: GROUP }),
+        )
+      ).wait();
+      const POST = codeKey("film-post-production");
+      expect(await scenarios.children(GROUP)).toEqual([CATEGORY, POST]);
+      expect(await scenarios.children(CATEGORY)).toEqual([ITEM]);
+      await (
+        await scenarios.registerScenarioVersion(
+          input({ code: "film-location-filing", kind: Kind.FilmItem, definitionHash: DEFINITION_V2, parent: POST }),
+        )
+      ).wait();
+      expect(await scenarios.children(CATEGORY)).toEqual([]);
+      expect(await scenarios.children(POST)).toEqual([ITEM]);
+      await (await scenarios.retireScenario(CATEGORY)).wait();
+      expect(await scenarios.isActive(ITEM)).toBe(true);
+      await (await scenarios.retireScenario(POST)).wait();
+      expect(await scenarios.isActive(ITEM)).toBe(false);
     });
 
     it("reverts with ScenarioRegistryInvalidParent when any other kind names a parent, live, retired or unregistered", async () => {

@@ -131,6 +131,24 @@ describe("scenario applications across two gateway processes that find each othe
     expect(response.body.counts).toMatchObject({ waived: 4, unavailable: 1 });
   });
 
+  it("verifies against its own chain index: a record revoked on chain that its issuer's gateway has not seen yet is required", async () => {
+    const other = issuers as RunningGateway;
+    const before = await apply();
+    const title = outcomeOf(before.body, "real-estate-title");
+    expect(title.status).toBe("waived");
+    // The issuer's gateway stops following the chain; its signer then revokes the record directly on chain.
+    await other.gateway.services.index.stop();
+    const registry = runtime(other, "real-estate-registry");
+    await (await registry.registries.records.revokeRecord(title.evidence.recordHash, 3)).wait();
+    await window.gateway.services.index.syncNow();
+    const after = await apply();
+    expect(outcomeOf(after.body, "real-estate-title")).toMatchObject({
+      status: "required",
+      reason: "revoked",
+      evidence: { issuer: "real-estate-registry", status: "revoked", recordHash: title.evidence.recordHash },
+    });
+  });
+
   it("marks the materials of a gateway that is down unavailable, and waives the rest", async () => {
     await issuers?.close();
     issuers = undefined;

@@ -65,12 +65,12 @@ function generateCases(): Case[] {
       batched: false,
       windows: windows([0, T, T + 1, T + 2, T + 400], [0, T - 1, T, T + 1, T + 2, T + 300]),
     },
-    // Batches are not checked for validity when anchored, so only they can carry windows that end before they start.
+    // A batched record is held to the windows a single anchor takes once it is registered (or read by its proof).
     {
       name: "batched resident ID card",
       type: RESIDENT_ID_CARD,
       batched: true,
-      windows: pairs([T + 2, T + 400], [T - 1, T + 1]),
+      windows: windows([0, T + 2, T + 400], [0, T + 1, T + 500]),
     },
     // psb cannot anchor licences singly but can batch them: a batched record's type is checked when it is read.
     {

@@ -114,13 +114,28 @@ describe("seeding the district's catalogue", () => {
 
   it("reports a grant on chain that no scenario derives as drift, and does not revoke it", async () => {
     const gsa = await registries.departments.departmentIdOf(codeKey("gsa"));
+    const psb = await registries.departments.departmentIdOf(codeKey("psb"));
     await (
-      await registries.grants.grant(gsa, codeKey("resident-id-card"), codeKey("open-convenience-store"), 0)
+      await registries.grants.grant(psb, gsa, codeKey("resident-id-card"), codeKey("open-convenience-store"), 0)
     ).wait();
     const plan = await planSeed(catalogue, registries, { update: false, signers });
     expect(plan.actions).toEqual([]);
     expect(plan.drift.filter((d) => d.kind === "grant")).toEqual([
       expect.objectContaining({ kind: "grant", differences: [expect.stringContaining("not derived from the seeds")] }),
     ]);
+  });
+
+  it("does not grant again what a data owner revoked: the revocation is drift, not a gap to fill", async () => {
+    const provider = await registries.departments.departmentIdOf(codeKey("psb"));
+    const consumer = await registries.departments.departmentIdOf(codeKey("market-regulation"));
+    const args = [provider, consumer, codeKey("resident-id-card"), codeKey("open-convenience-store")] as const;
+    const grantId = await registries.grants.grantIdOf(...args);
+    await (await registries.grants.revokeGrant(grantId)).wait();
+    const plan = await planSeed(catalogue, registries, { update: true, signers });
+    expect(plan.actions).toEqual([]);
+    expect(plan.drift.filter((d) => d.kind === "grant" && d.code.includes("market-regulation reads psb's"))).toEqual([
+      expect.objectContaining({ differences: [expect.stringMatching(/^revoked on chain at \d+$/)] }),
+    ]);
+    expect(await registries.grants.mayRead(...args)).toBe(false);
   });
 });

@@ -22,6 +22,8 @@ export interface RegistryFixture {
   /** Holds no role and signs for no department. */
   outsider: HardhatEthersSigner;
   ids: { psb: number; market: number; tobacco: number; residentId: number; businessLicence: number };
+  /** The type registry's address: issuer periods are kept under it. */
+  typeRegistry: string;
   /** Moves the chain's clock to `timestamp` for the next block. */
   setNextTimestamp(timestamp: number | bigint): Promise<void>;
   latestTimestamp(): Promise<number>;
@@ -65,6 +67,7 @@ export async function registryFixture(): Promise<RegistryFixture> {
     suspendedDepartment,
     outsider,
     ids: { psb: 1, market: 2, tobacco: 3, residentId: 1, businessLicence: 2 },
+    typeRegistry: deployment.registries.CredentialTypeRegistry,
     async setNextTimestamp(timestamp) {
       await provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
     },

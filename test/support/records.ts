@@ -145,27 +145,22 @@ export async function batchStatusOf(
   return plain(await records.batchRecordStatus(issuer, root, leaf, proof));
 }
 
-import { ANCHOR_TYPES } from "../../lib/encoding/anchorRequest.ts";
+import { ANCHOR_TYPES, type AnchorTerms, anchorMessage } from "../../lib/encoding/anchorRequest.ts";
 
-export { ANCHOR_TYPES, recordsDomain } from "../../lib/encoding/anchorRequest.ts";
+export { ANCHOR_TYPES, type AnchorTerms, recordsDomain } from "../../lib/encoding/anchorRequest.ts";
 
-/** What a department signer signs to have `record` anchored by anyone before `deadline`. */
+/** What a department signer signs to have `record` anchored by anyone before `terms.deadline`. */
 export interface AnchorRequest {
   record: RecordAnchor;
-  nonce: BigNumberish;
-  deadline: BigNumberish;
-}
-
-function anchorValue({ record, nonce, deadline }: AnchorRequest) {
-  return { ...record, nonce, deadline };
+  terms: AnchorTerms;
 }
 
 /** The signer's EIP-712 signature of an anchoring request under `domain`. */
 export function signAnchor(signer: Signer, domain: TypedDataDomain, request: AnchorRequest): Promise<string> {
-  return signer.signTypedData(domain, ANCHOR_TYPES, anchorValue(request));
+  return signer.signTypedData(domain, ANCHOR_TYPES, anchorMessage(request.record, request.terms));
 }
 
 /** The address a signature recovers to when read as a signature of `request` under `domain`. */
 export function anchorSigner(domain: TypedDataDomain, request: AnchorRequest, signature: string): string {
-  return verifyTypedData(domain, ANCHOR_TYPES, anchorValue(request), signature);
+  return verifyTypedData(domain, ANCHOR_TYPES, anchorMessage(request.record, request.terms), signature);
 }

@@ -79,9 +79,13 @@ function scenarioDepth(scenario: Scenario, byCode: Map<string, Scenario>): numbe
   return depth;
 }
 
-function grantId(consumer: number, credentialType: string, purpose: string): string {
+/** SharingGrantRegistry.grantIdOf, computed here so that the plan reads each grant in one call. */
+function grantId(provider: number, consumer: number, credentialType: string, purpose: string): string {
   return keccak256(
-    AbiCoder.defaultAbiCoder().encode(["uint32", "bytes32", "bytes32"], [consumer, credentialType, purpose]),
+    AbiCoder.defaultAbiCoder().encode(
+      ["uint32", "uint32", "bytes32", "bytes32"],
+      [provider, consumer, credentialType, purpose],
+    ),
   );
 }
 
@@ -310,14 +314,25 @@ async function planGrants(catalogue: Catalogue, registries: Registries, plan: Se
   await planEach(deriveGrants(catalogue), plan, async (grant, plan) => {
     const typeKey = codeKey(grant.credentialType);
     const purpose = codeKey(grant.scenario);
-    const label = `${grant.consumer} reads ${grant.credentialType} for ${grant.scenario}`;
+    const label = `${grant.consumer} reads ${grant.provider}'s ${grant.credentialType} for ${grant.scenario}`;
+    const provider = ids.get(grant.provider);
     const consumer = ids.get(grant.consumer);
-    if (consumer !== undefined) {
-      const id = grantId(consumer, typeKey, purpose);
+    if (provider !== undefined && consumer !== undefined) {
+      const id = grantId(provider, consumer, typeKey, purpose);
       wanted.add(id);
       const onChain = await registries.grants.grantOf(id);
       if (onChain.consumer !== 0n && onChain.revokedAt === 0n) {
         plan.present++;
+        return;
+      }
+      if (onChain.consumer !== 0n) {
+        // The data owner (or the operator) revoked it: a seed run must not give the access back.
+        plan.drift.push({
+          kind: "grant",
+          code: label,
+          differences: [`revoked on chain at ${onChain.revokedAt}`],
+          blocked: "the seed does not grant again what was revoked; the operator grants it anew if it is wanted",
+        });
         return;
       }
     }
@@ -326,7 +341,10 @@ async function planGrants(catalogue: Catalogue, registries: Registries, plan: Se
       kind: "grant",
       code: label,
       effect: "registered",
-      send: (r, d) => r.grants.grant(departmentIdsOf([grant.consumer], d)[0] ?? 0, typeKey, purpose, 0),
+      send: (r, d) => {
+        const [p, c] = departmentIdsOf([grant.provider, grant.consumer], d);
+        return r.grants.grant(p ?? 0, c ?? 0, typeKey, purpose, 0);
+      },
     });
   });
   const count = Number(await registries.grants.grantCount());
@@ -339,7 +357,7 @@ async function planGrants(catalogue: Catalogue, registries: Registries, plan: Se
       kind: "grant",
       code: extra[i] ?? "",
       differences: [
-        `on chain but not derived from the seeds: consumer ${g.consumer}, type ${g.credentialType}, purpose ${g.purpose === ZeroHash ? "any" : g.purpose}`,
+        `on chain but not derived from the seeds: provider ${g.provider}, consumer ${g.consumer}, type ${g.credentialType}, purpose ${g.purpose === ZeroHash ? "any" : g.purpose}`,
       ],
       blocked: "the seed does not revoke grants; revoke it with the operator key if it is not wanted",
     });

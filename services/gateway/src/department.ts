@@ -1,11 +1,12 @@
 // One hosted department: its keys, its own database, its anchoring writer and the API keys of its systems.
 import { NonceManager, type Provider, Wallet } from "ethers";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
-import { connectRegistries, type Registries } from "../../../lib/chain/registries.ts";
 import { type AccessLog, createAccessLog } from "./audit/accessLog.ts";
 import { type AccessLogCommitter, createAccessLogCommitter } from "./audit/accessLogCommitter.ts";
 import { ApiKeyFile } from "./auth/apiKeys.ts";
 import { type AnchoringOptions, type AnchorWorker, createAnchorWorker } from "./chain/anchorWorker.ts";
+import type { ChainIndex } from "./chain/chainIndex.ts";
+import { type LiveRegistries, liveRegistries } from "./chain/liveRegistries.ts";
 import { type DepartmentStore, openDepartmentStore } from "./store/departmentStore.ts";
 
 export interface HostedDepartmentConfig {
@@ -25,8 +26,12 @@ export interface DepartmentRuntime {
   store: DepartmentStore;
   signer: NonceManager;
   wallet: Wallet;
-  /** Registries bound to this department's signer. */
-  registries: Registries;
+  /** Registries bound to this department's signer, following the directory. */
+  registries: LiveRegistries;
+  /** The chain index the gateway process shares: a write is answered once the index has seen it. */
+  index: ChainIndex;
+  /** Records this gateway is revoking or superseding right now: one change of a record at a time. */
+  changing: Set<string>;
   worker: AnchorWorker;
   /** Who read this department's records: written on every federation answer, committed to the chain. */
   accessLog: AccessLog;
@@ -41,6 +46,7 @@ export interface OpenDepartmentOptions {
   names: { nameZh: string; nameEn: string };
   provider: Provider;
   deployment: DeploymentRecord;
+  index: ChainIndex;
   dataDir: string;
   anchoring: AnchoringOptions;
   /** How often the access log is committed to the chain; 0 = only on demand. */
@@ -57,11 +63,12 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
   const store = await openDepartmentStore(`${dir}/db`, config.dataKey);
   const wallet = new Wallet(config.signerKey, options.provider);
   const signer = new NonceManager(wallet);
-  const registries = connectRegistries(options.deployment, signer);
+  const registries = liveRegistries(options.deployment, options.index, signer);
   const worker = createAnchorWorker({
     departmentId: options.id,
     store,
     registries,
+    index: options.index,
     signer,
     options: options.anchoring,
     onAnchored: (count, latencies) => options.onAnchored?.(config.code, count, latencies),
@@ -73,6 +80,7 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     store,
     log: accessLog,
     registries,
+    index: options.index,
     signer,
     intervalMs: options.accessLogCommitMs ?? 60_000,
     onError: (error) => options.onCommitError?.(config.code, error),
@@ -86,6 +94,8 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     signer,
     wallet,
     registries,
+    index: options.index,
+    changing: new Set(),
     worker,
     accessLog,
     accessLogCommitter,

@@ -4,10 +4,10 @@ import type { Provider } from "ethers";
 import pino, { type Logger } from "pino";
 import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
-import { connectRegistries } from "../../../lib/chain/registries.ts";
 import { loadCatalogueService } from "./catalogue/catalogueService.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
 import { createChainIndex } from "./chain/chainIndex.ts";
+import { liveRegistries } from "./chain/liveRegistries.ts";
 import { type DepartmentRuntime, type HostedDepartmentConfig, openDepartment } from "./department.ts";
 import { createFederationAuthenticator } from "./federation/authenticateFederation.ts";
 import { createFederationClient } from "./federation/federationClient.ts";
@@ -51,17 +51,28 @@ export interface Gateway {
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? pino({ name: "oncechain-gateway", level: process.env.LOG_LEVEL ?? "info" });
-  const registries = connectRegistries(options.deployment, options.provider);
   const metrics = new Metrics();
+  // Every registry is found through the directory, and followed through it: a fix rolled out there is picked up.
   const index = createChainIndex({
     provider: options.provider,
-    registries,
+    directory: options.deployment.directory,
     fromBlock: options.deployment.fromBlock,
     pollMs: options.indexPollMs,
     onError: (error) => logger.warn({ err: { message: (error as Error).message } }, "chain index could not sync"),
   });
   await index.start();
+  const registries = liveRegistries(options.deployment, index, options.provider);
   const catalogue = await loadCatalogueService(options.catalogue, registries);
+  index.onRegistrySet((name, address) => {
+    logger.info({ registry: name, address }, "the directory names a new registry version; following it");
+    if (name === "CredentialTypeRegistry" || name === "ScenarioRegistry" || name === "DepartmentRegistry") {
+      catalogue
+        .reload()
+        .catch((error: unknown) =>
+          logger.warn({ err: { message: (error as Error).message } }, "the catalogue could not be read again"),
+        );
+    }
+  });
   const departments = new Map<string, DepartmentRuntime>();
   for (const config of options.departments) {
     const id = catalogue.departmentIds.get(config.code);
@@ -73,6 +84,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       names: { nameZh: seeded.nameZh, nameEn: seeded.nameEn },
       provider: options.provider,
       deployment: options.deployment,
+      index,
       dataDir: options.dataDir,
       anchoring: options.anchoring,
       accessLogCommitMs: options.accessLogCommitMs,

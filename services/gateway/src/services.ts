@@ -2,9 +2,10 @@
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
-import type { Registries } from "../../../lib/chain/registries.ts";
+
 import type { CatalogueService } from "./catalogue/catalogueService.ts";
 import type { ChainIndex } from "./chain/chainIndex.ts";
+import type { LiveRegistries } from "./chain/liveRegistries.ts";
 import type { DepartmentRuntime } from "./department.ts";
 import type { FederationClient } from "./federation/federationClient.ts";
 import type { Metrics } from "./http/metrics.ts";
@@ -12,8 +13,8 @@ import type { Metrics } from "./http/metrics.ts";
 export interface GatewayServices {
   provider: Provider;
   deployment: DeploymentRecord;
-  /** Read-only registry handles (bound to the provider). */
-  registries: Registries;
+  /** Read-only registry handles (bound to the provider), following the directory. */
+  registries: LiveRegistries;
   index: ChainIndex;
   catalogue: CatalogueService;
   /** The district's secret for subject references (HMAC-SHA256); the same in every department's gateway. */

@@ -50,7 +50,7 @@ contract RecordHandler is RegistrySetup {
     }
 
     bytes32 private constant _ANCHOR_TYPEHASH = keccak256(
-        "Anchor(bytes32 recordHash,bytes32 subjectRef,uint32 credentialType,uint64 validFrom,uint64 validUntil,uint256 nonce,uint256 deadline)"
+        "Anchor(uint32 issuer,bytes32 recordHash,bytes32 subjectRef,uint32 credentialType,uint64 validFrom,uint64 validUntil,uint32 signerEpoch,uint256 nonce,uint256 deadline)"
     );
     uint256 private constant _YEAR = 365 days;
 
@@ -145,30 +145,21 @@ contract RecordHandler is RegistrySetup {
             claimedSeed % 4 == 0 ? _actor(claimedSeed >> 2) : (vm.addr(key), _departmentOfKey(key));
         ICredentialRecordRegistry.RecordAnchor memory r = _newAnchor(typeSeed, fromSeed, lengthSeed, "signed");
         r.credentialType = _typeFor(department, typeSeed);
-        uint256 deadline = clock + bound(lengthSeed >> 128, 0, 1 days);
+        ICredentialRecordRegistry.AnchorSignature memory terms = ICredentialRecordRegistry.AnchorSignature({
+            signer: claimed,
+            issuer: department,
+            signerEpoch: departments.signerEpoch(claimed),
+            nonce: records.nonces(claimed, 0),
+            deadline: clock + bound(lengthSeed >> 128, 0, 1 days)
+        });
         bytes32 digest = keccak256(
-            abi.encodePacked(
-                "\x19\x01",
-                records.DOMAIN_SEPARATOR(),
-                keccak256(
-                    abi.encode(
-                        _ANCHOR_TYPEHASH,
-                        r.recordHash,
-                        r.subjectRef,
-                        r.credentialType,
-                        r.validFrom,
-                        r.validUntil,
-                        records.nonces(claimed),
-                        deadline
-                    )
-                )
-            )
+            abi.encodePacked("\x19\x01", records.DOMAIN_SEPARATOR(), _anchorStructHash(r, terms))
         );
         (uint8 v, bytes32 rr, bytes32 s) = vm.sign(key, digest);
         bool expected = claimed == vm.addr(key) && _mayAnchor(department, r.credentialType);
 
         vm.prank(outsider); // anyone may submit
-        try records.anchorBySig(r, claimed, deadline, abi.encodePacked(rr, s, v)) {
+        try records.anchorBySig(r, terms, abi.encodePacked(rr, s, v)) {
             _check(true, expected, "anchorBySig", "");
             if (!expected) return;
             _storeSingle(r, department);
@@ -578,6 +569,26 @@ contract RecordHandler is RegistrySetup {
     }
 
     /// @dev Tree over 1-4 leaves: pairs (0,1) and (2,3) hashed, an odd last leaf promoted unchanged.
+    function _anchorStructHash(
+        ICredentialRecordRegistry.RecordAnchor memory r,
+        ICredentialRecordRegistry.AnchorSignature memory terms
+    ) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                _ANCHOR_TYPEHASH,
+                terms.issuer,
+                r.recordHash,
+                r.subjectRef,
+                r.credentialType,
+                r.validFrom,
+                r.validUntil,
+                terms.signerEpoch,
+                terms.nonce,
+                terms.deadline
+            )
+        );
+    }
+
     function _merkleRoot(ICredentialRecordRegistry.RecordAnchor[] memory leaves) private pure returns (bytes32) {
         uint256 n = leaves.length;
         if (n == 1) return _leafHash(leaves[0]);

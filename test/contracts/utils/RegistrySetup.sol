@@ -9,6 +9,7 @@ import {RegistryDirectory} from "../../../contracts/RegistryDirectory.sol";
 import {ScenarioRegistry} from "../../../contracts/ScenarioRegistry.sol";
 import {SharingGrantRegistry} from "../../../contracts/SharingGrantRegistry.sol";
 import {DistrictAccessManager} from "../../../contracts/access/DistrictAccessManager.sol";
+import {IAccessLogRegistry} from "../../../contracts/interfaces/IAccessLogRegistry.sol";
 import {Assertions} from "./Assertions.sol";
 import {vm} from "./Vm.sol";
 
@@ -69,10 +70,10 @@ abstract contract RegistrySetup is Assertions {
         address auth = address(manager);
         departments = new DepartmentRegistry(auth);
         types = new CredentialTypeRegistry(auth, departments);
-        records = new CredentialRecordRegistry(departments, types);
+        records = new CredentialRecordRegistry(auth, departments, types);
         scenarios = new ScenarioRegistry(auth, departments, types);
         grants = new SharingGrantRegistry(auth, departments, types, scenarios);
-        accessLog = new AccessLogRegistry(departments);
+        accessLog = new AccessLogRegistry(auth, departments, IAccessLogRegistry(address(0)));
         directory = new RegistryDirectory(auth);
 
         bytes4[] memory departmentOps = new bytes4[](7);
@@ -107,6 +108,10 @@ abstract contract RegistrySetup is Assertions {
         grantOps[0] = SharingGrantRegistry.grant.selector;
         grantOps[1] = SharingGrantRegistry.revokeGrant.selector;
         manager.setTargetFunctionRole(address(grants), grantOps, OPERATOR_ROLE);
+
+        bytes4[] memory accessLogOps = new bytes4[](1);
+        accessLogOps[0] = AccessLogRegistry.rejectCommitments.selector;
+        manager.setTargetFunctionRole(address(accessLog), accessLogOps, OPERATOR_ROLE);
 
         bytes4[] memory directoryOps = new bytes4[](1);
         directoryOps[0] = RegistryDirectory.setRegistry.selector;

@@ -1,15 +1,19 @@
 // Commits a department's access log to the chain: a Merkle root per contiguous range, so later edits show.
 import type { ContractTransactionReceipt, NonceManager } from "ethers";
-import type { Registries } from "../../../../lib/chain/registries.ts";
+
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import type { ChainIndex } from "../chain/chainIndex.ts";
+import type { LiveRegistries } from "../chain/liveRegistries.ts";
 import { receiptOf } from "../chain/receipt.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
-import { type DepartmentStore, DURABLE, seqKey } from "../store/departmentStore.ts";
+import { type DepartmentStore, seqKey } from "../store/departmentStore.ts";
 import { type AccessLog, accessLogEntries } from "./accessLog.ts";
 import { accessLogRoot, entryHashOf, GENESIS_HASH } from "./accessLogEntry.ts";
 
-/** A committed range as this gateway notes it; txHash is missing for a range recovered from the chain after a crash. */
+/** A range this gateway committed. */
 export interface CommittedRange {
+  /** The AccessLogRegistry that holds it. */
+  registry: string;
   index: number;
   fromSeq: number;
   toSeq: number;
@@ -31,35 +35,24 @@ export interface AccessLogCommitterDeps {
   store: DepartmentStore;
   log: AccessLog;
   /** Registries bound to the department's own signer: the registry takes commitments from department signers only. */
-  registries: Registries;
+  registries: LiveRegistries;
+  /** Where the directory's access-log registries are: a replacement continues the sequence of the one before. */
+  index: Pick<ChainIndex, "history">;
   signer: NonceManager;
   /** How often to commit; 0 = only on demand. */
   intervalMs: number;
+  /** The most entries per commitment (the registry takes at most 65,536). */
   maxRange?: number;
   onError?: (error: unknown) => void;
 }
 
-export const committedRanges = (store: DepartmentStore) => store.sublevel<CommittedRange>("access-log-commitments");
-
 export function createAccessLogCommitter(deps: AccessLogCommitterDeps): AccessLogCommitter {
   const { store, registries, departmentId } = deps;
-  const ranges = committedRanges(store);
   const entries = accessLogEntries(store);
   let current: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
-
-  /** Notes ranges the chain holds but this store does not (a commit whose note was lost to a crash). */
-  async function reconcile(): Promise<number> {
-    const onChain = Number(await registries.accessLog.commitmentCount(departmentId));
-    let noted = 0;
-    for await (const _ of ranges.keys()) noted++;
-    for (let index = noted; index < onChain; index++) {
-      const c = await registries.accessLog.commitmentAt(departmentId, index);
-      const range = { index, fromSeq: Number(c.fromSeq), toSeq: Number(c.toSeq), root: c.root as Hex32 };
-      await ranges.put(seqKey(index), { ...range, committedAt: Number(c.committedAt) }, DURABLE);
-    }
-    return Number(await registries.accessLog.nextSequence(departmentId));
-  }
+  /** The newest commitment found to match this log (registry, index and root), so it is checked once. */
+  let checked = "";
 
   /** The entries' hashes, recomputed and checked against the chain of hashes: a broken log is never committed. */
   async function hashesOf(fromSeq: number, toSeq: number): Promise<Hex32[]> {
@@ -78,32 +71,62 @@ export function createAccessLogCommitter(deps: AccessLogCommitterDeps): AccessLo
     return hashes;
   }
 
+  /**
+   * The chain's newest commitment of this department must be this log's: one made with another of its keys (misused)
+   * would otherwise be built on. Nothing is committed after a commitment that is not; the operator sets it aside.
+   */
+  async function checkNewest(next: number): Promise<void> {
+    if (next === 1) return;
+    for (const address of [...deps.index.history("AccessLogRegistry")].reverse()) {
+      const accessLog = registries.accessLogAt(address);
+      if (Number(await accessLog.commitmentCount(departmentId)) === 0) continue;
+      const [index, c] = await accessLog.commitmentFor(departmentId, next - 1);
+      const seen = `${address}:${index}:${c.root}`;
+      if (seen === checked) return;
+      const last = await deps.log.lastSeq();
+      const ours =
+        Number(c.toSeq) <= last ? accessLogRoot(await hashesOf(Number(c.fromSeq), Number(c.toSeq))) : undefined;
+      if (ours !== c.root) {
+        throw new GatewayError("ACCESS_LOG_DIVERGED", {
+          detail:
+            `commitment ${index} of the AccessLogRegistry at ${address} (entries ${c.fromSeq}..${c.toSeq}) is not ` +
+            "this log's: nothing more is committed until the operator sets it aside (npm run operator -- reject-log-commitments)",
+        });
+      }
+      checked = seen;
+      return;
+    }
+  }
+
   async function commit(): Promise<CommittedRange | undefined> {
-    const fromSeq = await reconcile();
+    const accessLog = registries.accessLog;
+    const next = Number(await accessLog.nextSequence(departmentId));
+    await checkNewest(next);
     const last = await deps.log.lastSeq();
-    if (last < fromSeq) return undefined;
-    const toSeq = Math.min(last, fromSeq + (deps.maxRange ?? 10_000) - 1);
-    const root = accessLogRoot(await hashesOf(fromSeq, toSeq));
-    const index = Number(await registries.accessLog.commitmentCount(departmentId));
+    if (last < next) return undefined;
+    const toSeq = Math.min(last, next + (deps.maxRange ?? 10_000) - 1);
+    const root = accessLogRoot(await hashesOf(next, toSeq));
     let receipt: ContractTransactionReceipt | null;
     try {
-      receipt = await receiptOf(await registries.accessLog.commit(fromSeq, toSeq, root));
+      receipt = await receiptOf(await accessLog.commit(next, toSeq, root));
     } catch (cause) {
       deps.signer.reset();
       throw cause;
     }
     const block = receipt ? await receipt.getBlock() : null;
-    const range: CommittedRange = {
+    const registry = await accessLog.getAddress();
+    const index = Number(await accessLog.commitmentCount(departmentId)) - 1;
+    checked = `${registry}:${index}:${root}`;
+    return {
+      registry,
       index,
-      fromSeq,
+      fromSeq: next,
       toSeq,
       root,
       committedAt: block?.timestamp ?? Math.floor(Date.now() / 1000),
       txHash: receipt?.hash,
       blockNumber: receipt?.blockNumber,
     };
-    await ranges.put(seqKey(index), range, DURABLE);
-    return range;
   }
 
   /** Commits run one after another: two overlapping ranges would be refused by the registry anyway. */

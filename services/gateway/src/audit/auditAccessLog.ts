@@ -23,27 +23,39 @@ export interface AccessLogAudit {
   uncommitted: number;
   asOfBlock: number;
   /** The first place, in sequence order, where the log and its hashes or commitments disagree. */
-  divergence?: { seq: number; kind: DivergenceKind; detail: string; commitment?: number };
+  divergence?: { seq: number; kind: DivergenceKind; detail: string; commitment?: number; registry?: string };
 }
 
 interface OnChainRange {
+  /** The AccessLogRegistry that holds the range, and its position there. */
+  registry: string;
   index: number;
   fromSeq: number;
   toSeq: number;
   root: string;
 }
 
+/**
+ * The department's commitments in force, in every access-log registry the directory has named (a replacement continues
+ * the sequence of the one before): read at the chain's head, which is at least `block` (a node that prunes old state
+ * cannot answer for a past block).
+ */
 async function commitmentsOnChain(department: DepartmentRuntime): Promise<{ ranges: OnChainRange[]; block: number }> {
-  const log = department.registries.accessLog;
   try {
-    const block = (await log.runner?.provider?.getBlockNumber()) ?? 0;
-    const count = Number(await log.commitmentCount(department.id, { blockTag: block }));
-    const ranges = await Promise.all(
-      Array.from({ length: count }, async (_, index) => {
-        const c = await log.commitmentAt(department.id, index, { blockTag: block });
-        return { index, fromSeq: Number(c.fromSeq), toSeq: Number(c.toSeq), root: c.root };
-      }),
-    );
+    const block = (await department.registries.directory.runner?.provider?.getBlockNumber()) ?? 0;
+    const ranges: OnChainRange[] = [];
+    for (const registry of department.index.history("AccessLogRegistry")) {
+      const log = department.registries.accessLogAt(registry);
+      const count = Number(await log.commitmentCount(department.id));
+      ranges.push(
+        ...(await Promise.all(
+          Array.from({ length: count }, async (_, index) => {
+            const c = await log.commitmentAt(department.id, index);
+            return { registry, index, fromSeq: Number(c.fromSeq), toSeq: Number(c.toSeq), root: c.root };
+          }),
+        )),
+      );
+    }
     return { ranges, block };
   } catch (cause) {
     throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
@@ -79,6 +91,7 @@ export async function auditAccessLog(department: DepartmentRuntime): Promise<Acc
           kind: "commitment-mismatch",
           detail: `entries ${range.fromSeq}..${range.toSeq} do not hash to the root committed on chain`,
           commitment: range.index,
+          registry: range.registry,
         };
         break;
       }

@@ -3,9 +3,9 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { credentialTypeOnChain, scenarioOnChain } from "../../../../lib/catalogue/onChain.ts";
 import type { Catalogue, CredentialType, Scenario } from "../../../../lib/catalogue/schemas.ts";
-import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { codeKey } from "../../../../lib/encoding/codeKey.ts";
+import type { LiveRegistries } from "../chain/liveRegistries.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 
 export interface TypeEntry {
@@ -31,16 +31,82 @@ export interface CatalogueService {
   departmentIds: Map<string, number>;
   departmentCodes: Map<number, string>;
   type(code: string): TypeEntry;
+  /** The entry of a type id of the current type registry. */
   typeById(typeId: number): TypeEntry | undefined;
+  /**
+   * The code of type `typeId` of the type registry at `typeRegistry` (the current one or an earlier one a record
+   * registry still reads), any version of it; undefined when it is not in the catalogue.
+   */
+  typeCodeOf(typeRegistry: string, typeId: number): Promise<string | undefined>;
   scenario(code: string): ScenarioEntry;
   types(): TypeEntry[];
   scenarios(): ScenarioEntry[];
+  /** Reads the on-chain side again (after the directory names a new registry). */
+  reload(): Promise<void>;
 }
 
-/** Reads each entry's on-chain hash once at start-up and compiles each type's JSON Schema. */
-export async function loadCatalogueService(catalogue: Catalogue, registries: Registries): Promise<CatalogueService> {
+interface OnChainView {
+  departmentIds: Map<string, number>;
+  departmentCodes: Map<number, string>;
+  types: Map<string, TypeEntry>;
+  byId: Map<number, TypeEntry>;
+  scenarios: Map<string, ScenarioEntry>;
+}
+
+/**
+ * Reads each entry's on-chain hash at start-up (and again when the directory names a new registry) and compiles each
+ * type's JSON Schema once.
+ */
+export async function loadCatalogueService(
+  catalogue: Catalogue,
+  registries: LiveRegistries,
+): Promise<CatalogueService> {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   addFormats.default(ajv);
+  const validators = new Map(catalogue.credentialTypes.map((type) => [type.code, ajv.compile(type.schema)]));
+  const codesByKey = new Map<string, string>(catalogue.credentialTypes.map((type) => [codeKey(type.code), type.code]));
+  const typeCodes = new Map<string, string | undefined>();
+  let view = await readOnChain(catalogue, registries, validators);
+  return {
+    catalogue,
+    get departmentIds() {
+      return view.departmentIds;
+    },
+    get departmentCodes() {
+      return view.departmentCodes;
+    },
+    type(code) {
+      const entry = view.types.get(code);
+      if (!entry) throw new GatewayError("UNKNOWN_CREDENTIAL_TYPE", { field: "credentialType" });
+      return entry;
+    },
+    typeById: (typeId) => view.byId.get(typeId),
+    async typeCodeOf(typeRegistry, typeId) {
+      const cacheKey = `${typeRegistry.toLowerCase()}:${typeId}`;
+      if (!typeCodes.has(cacheKey)) {
+        const key = await registries.typesAt(typeRegistry).codeKeyOf(typeId);
+        typeCodes.set(cacheKey, codesByKey.get(key));
+      }
+      return typeCodes.get(cacheKey);
+    },
+    scenario(code) {
+      const entry = view.scenarios.get(code);
+      if (!entry) throw new GatewayError("UNKNOWN_SCENARIO", { field: "scenario" });
+      return entry;
+    },
+    types: () => catalogue.credentialTypes.map((t) => view.types.get(t.code) as TypeEntry),
+    scenarios: () => catalogue.scenarios.map((s) => view.scenarios.get(s.code) as ScenarioEntry),
+    async reload() {
+      view = await readOnChain(catalogue, registries, validators);
+    },
+  };
+}
+
+async function readOnChain(
+  catalogue: Catalogue,
+  registries: LiveRegistries,
+  validators: Map<string, ValidateFunction>,
+): Promise<OnChainView> {
   const departmentIds = new Map<string, number>();
   const departmentCodes = new Map<number, string>();
   await Promise.all(
@@ -65,7 +131,7 @@ export async function loadCatalogueService(catalogue: Catalogue, registries: Reg
         schemaHash: projected.schemaHash,
         onChainSchemaHash: onChain?.schemaHash ?? "",
         verified: onChain?.schemaHash === projected.schemaHash,
-        validate: ajv.compile(type.schema),
+        validate: validators.get(type.code) as ValidateFunction,
         issuerIds: type.issuers.map((code) => departmentIds.get(code) ?? 0).filter((id) => id !== 0),
       };
       types.set(type.code, entry);
@@ -90,22 +156,5 @@ export async function loadCatalogueService(catalogue: Catalogue, registries: Reg
       });
     }),
   );
-  return {
-    catalogue,
-    departmentIds,
-    departmentCodes,
-    type(code) {
-      const entry = types.get(code);
-      if (!entry) throw new GatewayError("UNKNOWN_CREDENTIAL_TYPE", { field: "credentialType" });
-      return entry;
-    },
-    typeById: (typeId) => byId.get(typeId),
-    scenario(code) {
-      const entry = scenarios.get(code);
-      if (!entry) throw new GatewayError("UNKNOWN_SCENARIO", { field: "scenario" });
-      return entry;
-    },
-    types: () => catalogue.credentialTypes.map((t) => types.get(t.code) as TypeEntry),
-    scenarios: () => catalogue.scenarios.map((s) => scenarios.get(s.code) as ScenarioEntry),
-  };
+  return { departmentIds, departmentCodes, types, byId, scenarios };
 }

@@ -1,10 +1,11 @@
 // Drains a department's outbox to the chain, singly or as Merkle batches, exactly once across crashes and restarts.
 import type { NonceManager } from "ethers";
-import type { Registries } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { type RecordAnchor, recordTree } from "../../../../lib/encoding/recordLeaf.ts";
 import { type AnchorState, anchorOf } from "../records/canonicalRecord.ts";
 import { type BatchOp, type DepartmentStore, DURABLE, type OutboxEntry, seqKey } from "../store/departmentStore.ts";
+import type { ChainIndex } from "./chainIndex.ts";
+import type { LiveRegistries } from "./liveRegistries.ts";
 import { receiptOf } from "./receipt.ts";
 
 export interface AnchoringOptions {
@@ -29,7 +30,9 @@ export interface AnchorWorkerDeps {
   departmentId: number;
   store: DepartmentStore;
   /** Registries bound to the department's own signer (one writer per key). */
-  registries: Registries;
+  registries: LiveRegistries;
+  /** A batch counts as anchored once this index has seen it, so the gateway's own next read agrees. */
+  index: Pick<ChainIndex, "syncTo">;
   signer: NonceManager;
   options: AnchoringOptions;
   onAnchored?: (count: number, latencies: number[]) => void;
@@ -38,6 +41,8 @@ export interface AnchorWorkerDeps {
 
 /** A batch's write-ahead note: written before its transaction is sent, so a restart resumes it instead of losing it. */
 interface InFlight {
+  /** The record registry the work is sent to: the one the directory named when the note was written. */
+  registry?: string;
   root?: Hex32;
   recordHashes: Hex32[];
   seqs: number[];
@@ -73,15 +78,16 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
   }
 
   /** Whether the chain already holds this work (a previous run sent it and crashed before noting it). */
-  async function alreadyOnChain(anchors: RecordAnchor[], root?: Hex32): Promise<boolean> {
-    if (root) return (await registries.records.batch(deps.departmentId, root)).issuer !== 0n;
-    const [status] = await registries.records.recordStatus(deps.departmentId, anchors[0]?.recordHash ?? "0x");
+  async function alreadyOnChain(registry: string, anchors: RecordAnchor[], root?: Hex32): Promise<boolean> {
+    const records = registries.recordsAt(registry);
+    if (root) return (await records.batch(deps.departmentId, root)).issuer !== 0n;
+    const [status] = await records.recordStatus(deps.departmentId, anchors[0]?.recordHash ?? "0x");
     return status !== 0n;
   }
 
   /** The transaction and block that anchored this work before a crash, from the registry's own event. */
-  async function anchoredBy(anchors: RecordAnchor[], root: Hex32 | undefined, fromBlock = 0) {
-    const records = registries.records;
+  async function anchoredBy(registry: string, anchors: RecordAnchor[], root: Hex32 | undefined, fromBlock = 0) {
+    const records = registries.recordsAt(registry);
     const filter = root
       ? records.filters.CredentialBatchAnchored(root, deps.departmentId)
       : records.filters.CredentialAnchored(anchors[0]?.recordHash, undefined, deps.departmentId);
@@ -89,18 +95,23 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     return log ? { txHash: log.transactionHash, blockNumber: log.blockNumber } : {};
   }
 
-  async function send(anchors: RecordAnchor[], root?: Hex32): Promise<{ txHash: string; blockNumber: number }> {
+  async function send(
+    registry: string,
+    anchors: RecordAnchor[],
+    root?: Hex32,
+  ): Promise<{ txHash: string; blockNumber: number }> {
+    const records = registries.recordsAt(registry);
     try {
       const tx =
         root === undefined
-          ? await registries.records.anchor(
+          ? await records.anchor(
               anchors[0]?.recordHash ?? "",
               anchors[0]?.subjectRef ?? "",
               anchors[0]?.credentialType ?? 0,
               anchors[0]?.validFrom ?? 0,
               anchors[0]?.validUntil ?? 0,
             )
-          : await registries.records.anchorBatch(root, anchors.length);
+          : await records.anchorBatch(root, anchors.length);
       const receipt = await receiptOf(tx);
       return { txHash: receipt.hash, blockNumber: receipt.blockNumber };
     } catch (cause) {
@@ -114,17 +125,22 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     const anchors = await anchorsFor(entries);
     const tree = anchors.length > 1 ? recordTree(anchors) : undefined;
     const root = tree?.root;
+    const provider = registries.directory.runner?.provider;
     const note: InFlight = noted ?? {
+      registry: await registries.records.getAddress(),
       root,
       recordHashes: entries.map((e) => e.recordHash),
       seqs: entries.map((e) => e.seq),
-      fromBlock: await registries.records.runner?.provider?.getBlockNumber(),
+      fromBlock: await provider?.getBlockNumber(),
     };
     if (!noted) await inflight.put("current", note, DURABLE);
-    const where = (await alreadyOnChain(anchors, root))
-      ? await anchoredBy(anchors, root, note.fromBlock)
-      : await send(anchors, root);
-    const block = where.blockNumber ? await registries.records.runner?.provider?.getBlock(where.blockNumber) : null;
+    // A note written before notes named their registry is about the registry that was current then: the only one.
+    const registry = note.registry ?? (await registries.records.getAddress());
+    const where = (await alreadyOnChain(registry, anchors, root))
+      ? await anchoredBy(registry, anchors, root, note.fromBlock)
+      : await send(registry, anchors, root);
+    const block = where.blockNumber ? await provider?.getBlock(where.blockNumber) : null;
+    if (where.blockNumber) await deps.index.syncTo(where.blockNumber);
     const anchoredAt = block?.timestamp ?? Math.floor(Date.now() / 1000);
     const now = Date.now();
     const ops: BatchOp[] = [];
@@ -135,6 +151,7 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       const state: AnchorState = {
         ...(previous ?? { acceptedAt: entry.acceptedAt }),
         state: "anchored",
+        registry,
         anchoredAt,
         txHash: where.txHash,
         blockNumber: where.blockNumber,

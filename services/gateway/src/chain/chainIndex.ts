@@ -1,9 +1,18 @@
-// A local index of the registries' events, so that verification is answered without a chain round trip.
-import type { Log, Provider } from "ethers";
-import type { Registries } from "../../../../lib/chain/registries.ts";
+// A local index of the registries' events, so that verification is answered without a chain round trip. It is built
+// from events and current state only: a node that prunes old state (or an anvil reloaded from its state file) has no
+// state at past blocks, so nothing here reads at a past block.
+import { type Interface, id, type Log, type Provider } from "ethers";
+import type { RegistryName } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import {
+  CredentialRecordRegistry__factory,
+  DepartmentRegistry__factory,
+  RegistryDirectory__factory,
+} from "../../../../types/ethers-contracts/index.ts";
 
 export interface IndexedRecord {
+  /** The CredentialRecordRegistry that holds the record: the rules of its version decide the record's status. */
+  registry: string;
   issuer: number;
   credentialType: number;
   subjectRef?: Hex32;
@@ -20,6 +29,7 @@ export interface IndexedRecord {
 }
 
 export interface IndexedBatch {
+  registry: string;
   issuer: number;
   anchoredAt: number;
   recordCount: number;
@@ -40,27 +50,40 @@ export interface ChainIndex {
   /** Reads what the chain added since the last look; resolves once indexed up to the chain's head at the call. */
   syncNow(): Promise<number>;
   /**
-   * Syncs until at least `blockNumber` is indexed (a peer reported an anchor there), or `timeoutMs` passes; the
-   * provider may answer the head from a short-lived cache, so one sync is not always enough.
+   * Syncs until at least `blockNumber` is indexed (this gateway's own transaction, or a peer's anchor, is there), or
+   * `timeoutMs` passes.
    */
   syncTo(blockNumber: number, timeoutMs?: number): Promise<number>;
   /** The last block indexed: answers are as of this block. */
   head(): number;
   /** The chain's head at the last look (for readiness: caught up when head() is this). */
   chainHead(): number;
+  /** `issuer`'s record with this hash, from the first record registry that holds it (oldest version first). */
   record(issuer: number, recordHash: string): IndexedRecord | undefined;
+  /** `issuer`'s batch under this root, from the first record registry that holds it. */
   batch(issuer: number, root: string): IndexedBatch | undefined;
   isSuspended(departmentId: number): boolean;
-  /** Whether the department's authority for the type version began before `timestamp` and had not ended by it
-   * (DepartmentRegistry.isAuthorisedIssuer's rule). */
-  isAuthorised(departmentId: number, typeId: number, timestamp: number): boolean;
+  /**
+   * Whether the department's authority for the type version of `typeRegistry` began before `timestamp` and had not
+   * ended by it (DepartmentRegistry.isAuthorisedIssuer's rule).
+   */
+  isAuthorised(departmentId: number, typeRegistry: string, typeId: number, timestamp: number): boolean;
   endpoint(departmentId: number): string | undefined;
   recordCount(): number;
+  /** The registry the directory names now for `name` (as indexed). */
+  current(name: RegistryName): string;
+  /** Every registry the directory has named for `name`, oldest first. */
+  history(name: RegistryName): readonly string[];
+  /** The type registry a record registry judges its records' types by (fixed at its deployment). */
+  typeRegistryOf(recordRegistry: string): string;
+  /** Called when the directory names a new registry (after the sync that saw it). */
+  onRegistrySet(listener: (name: RegistryName, address: string) => void): void;
 }
 
 export interface ChainIndexOptions {
   provider: Provider;
-  registries: Registries;
+  /** The RegistryDirectory every registry is found through. */
+  directory: string;
   fromBlock: number;
   pollMs?: number;
   /** The most blocks one getLogs call asks for. */
@@ -68,23 +91,55 @@ export interface ChainIndexOptions {
   onError?: (error: unknown) => void;
 }
 
+/** The registries whose events the index follows. */
+const FOLLOWED: Partial<Record<RegistryName, Interface>> = {
+  CredentialRecordRegistry: CredentialRecordRegistry__factory.createInterface(),
+  DepartmentRegistry: DepartmentRegistry__factory.createInterface(),
+};
+const NAMES_BY_ID = new Map<string, RegistryName>(
+  (
+    [
+      "DepartmentRegistry",
+      "CredentialTypeRegistry",
+      "CredentialRecordRegistry",
+      "ScenarioRegistry",
+      "SharingGrantRegistry",
+      "AccessLogRegistry",
+    ] as const
+  ).map((name) => [id(name), name]),
+);
+const DIRECTORY = RegistryDirectory__factory.createInterface();
+
 const key = (issuer: number | bigint, hash: string) => `${issuer}:${hash.toLowerCase()}`;
 
+/** What the index holds of one record registry. */
+interface RecordRegistryIndex {
+  address: string;
+  typeRegistry: string;
+  records: Map<string, IndexedRecord>;
+  batches: Map<string, IndexedBatch>;
+}
+
 export function createChainIndex(options: ChainIndexOptions): ChainIndex {
-  const { provider, registries } = options;
-  const records = new Map<string, IndexedRecord>();
-  const batches = new Map<string, IndexedBatch>();
+  const { provider } = options;
+  const directory = options.directory.toLowerCase();
+  /** Per record registry (in the directory's order), its records and batches. */
+  const recordRegistries: RecordRegistryIndex[] = [];
+  const byAddress = new Map<string, RecordRegistryIndex>();
+  const histories = new Map<RegistryName, string[]>();
+  /** Address (lower case) → the interface its logs are parsed with. */
+  const followed = new Map<string, Interface>();
   const suspended = new Set<number>();
   const periods = new Map<string, Period[]>();
   const endpoints = new Map<number, string>();
   const blockTimes = new Map<number, number>();
+  const listeners: ((name: RegistryName, address: string) => void)[] = [];
   let head = options.fromBlock - 1;
   let chainHead = head;
   let timer: NodeJS.Timeout | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let stopped = false;
-  const addresses: string[] = [];
-  const interfaces = [registries.records.interface, registries.departments.interface];
+  let recordTotal = 0;
 
   async function blockTime(blockNumber: number): Promise<number> {
     let time = blockTimes.get(blockNumber);
@@ -97,14 +152,18 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
     return time;
   }
 
-  async function apply(log: Log): Promise<void> {
-    const parsed = interfaces[log.address.toLowerCase() === addresses[0] ? 0 : 1]?.parseLog(log);
+  async function applyRecordEvent(log: Log, registry: RecordRegistryIndex): Promise<void> {
+    const parsed = FOLLOWED.CredentialRecordRegistry?.parseLog(log);
     if (!parsed) return;
     const a = parsed.args;
     const at = () => blockTime(log.blockNumber);
+    const { records, batches } = registry;
     switch (parsed.name) {
-      case "CredentialAnchored":
-        records.set(key(a.issuer, a.recordHash), {
+      case "CredentialAnchored": {
+        const k = key(a.issuer, a.recordHash);
+        if (!records.has(k)) recordTotal++;
+        records.set(k, {
+          registry: registry.address,
           issuer: Number(a.issuer),
           credentialType: Number(a.credentialType),
           subjectRef: a.subjectRef,
@@ -117,8 +176,10 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
           txHash: log.transactionHash,
         });
         break;
+      }
       case "CredentialBatchAnchored":
         batches.set(key(a.issuer, a.root), {
+          registry: registry.address,
           issuer: Number(a.issuer),
           anchoredAt: await at(),
           recordCount: Number(a.recordCount),
@@ -129,14 +190,17 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
       case "CredentialBatchRecordRegistered": {
         const b = batches.get(key(a.issuer, a.root));
         if (!b) break;
-        const [, e] = await registries.records.recordStatus(b.issuer, a.recordHash, { blockTag: log.blockNumber });
-        records.set(key(b.issuer, a.recordHash), {
+        // The event carries the facts the registry stored, so no state is read.
+        const k = key(b.issuer, a.recordHash);
+        if (!records.has(k)) recordTotal++;
+        records.set(k, {
+          registry: registry.address,
           issuer: b.issuer,
-          credentialType: Number(e.credentialType),
+          credentialType: Number(a.credentialType),
           subjectRef: a.subjectRef,
           anchoredAt: b.anchoredAt,
-          validFrom: Number(e.validFrom),
-          validUntil: Number(e.validUntil),
+          validFrom: Number(a.validFrom),
+          validUntil: Number(a.validUntil),
           revokedAt: 0,
           revocationReason: 0,
           batchRoot: a.root,
@@ -160,6 +224,14 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
         if (newer) newer.supersedes = a.oldRecordHash;
         break;
       }
+    }
+  }
+
+  function applyDepartmentEvent(log: Log): void {
+    const parsed = FOLLOWED.DepartmentRegistry?.parseLog(log);
+    if (!parsed) return;
+    const a = parsed.args;
+    switch (parsed.name) {
       case "DepartmentSuspended":
         suspended.add(Number(a.departmentId));
         break;
@@ -170,42 +242,91 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
         endpoints.set(Number(a.departmentId), a.endpoint);
         break;
       case "DepartmentIssuerRoleGranted": {
-        const k = `${a.departmentId}:${a.typeId}`;
+        const k = `${String(a.typeRegistry).toLowerCase()}:${a.departmentId}:${a.typeId}`;
         periods.set(k, [...(periods.get(k) ?? []), { from: Number(a.from), until: 0 }]);
         break;
       }
       case "DepartmentIssuerRoleEnded": {
-        const last = periods.get(`${a.departmentId}:${a.typeId}`)?.at(-1);
+        const last = periods.get(`${String(a.typeRegistry).toLowerCase()}:${a.departmentId}:${a.typeId}`)?.at(-1);
         if (last) last.until = Number(a.until);
         break;
       }
     }
   }
 
-  async function sync(): Promise<number> {
-    if (addresses.length === 0) {
-      addresses.push(
-        (await registries.records.getAddress()).toLowerCase(),
-        (await registries.departments.getAddress()).toLowerCase(),
+  async function apply(log: Log): Promise<void> {
+    const address = log.address.toLowerCase();
+    const registry = byAddress.get(address);
+    if (registry) await applyRecordEvent(log, registry);
+    else applyDepartmentEvent(log);
+  }
+
+  /** Learns that the directory names `address` for `name`; a followed registry seen for the first time is returned. */
+  async function learn(name: RegistryName, address: string): Promise<string | undefined> {
+    const lower = address.toLowerCase();
+    const history = histories.get(name) ?? [];
+    history.push(lower);
+    histories.set(name, history);
+    const face = FOLLOWED[name];
+    if (!face || followed.has(lower)) return undefined;
+    if (name === "CredentialRecordRegistry") {
+      // An immutable of the registry: its current state is its state at any time.
+      const typeRegistry = (
+        await CredentialRecordRegistry__factory.connect(address, provider).typeRegistry()
+      ).toLowerCase();
+      const entry: RecordRegistryIndex = { address: lower, typeRegistry, records: new Map(), batches: new Map() };
+      recordRegistries.push(entry);
+      byAddress.set(lower, entry);
+    }
+    followed.set(lower, face);
+    return lower;
+  }
+
+  async function logsOf(addresses: string[], fromBlock: number, toBlock: number): Promise<Log[]> {
+    const chunk = options.chunk ?? 5_000;
+    const logs: Log[] = [];
+    for (let from = fromBlock; from <= toBlock; from += chunk) {
+      logs.push(
+        ...(await provider.getLogs({
+          address: addresses,
+          fromBlock: from,
+          toBlock: Math.min(toBlock, from + chunk - 1),
+        })),
       );
     }
-    const target = await provider.getBlockNumber();
-    chainHead = target;
+    logs.sort((x, y) => x.blockNumber - y.blockNumber || x.index - y.index);
+    return logs;
+  }
+
+  async function sync(atLeast = 0): Promise<number> {
+    const target = Math.max(await provider.getBlockNumber(), atLeast);
+    chainHead = Math.max(chainHead, target);
     const chunk = options.chunk ?? 5_000;
     while (head < target) {
       const from = head + 1;
       const to = Math.min(target, from + chunk - 1);
-      const logs = await provider.getLogs({ address: addresses, fromBlock: from, toBlock: to });
-      logs.sort((x, y) => x.blockNumber - y.blockNumber || x.index - y.index);
-      for (const log of logs) await apply(log);
+      const named: [RegistryName, string][] = [];
+      for (const log of await logsOf([directory], from, to)) {
+        const parsed = DIRECTORY.parseLog(log);
+        const name = parsed?.name === "RegistrySet" ? NAMES_BY_ID.get(parsed.args.name) : undefined;
+        if (!name) continue;
+        const fresh = await learn(name, parsed?.args.registry);
+        named.push([name, parsed?.args.registry]);
+        // A registry may have events from before the directory named it: read those first.
+        if (fresh && from > options.fromBlock) {
+          for (const log of await logsOf([fresh], options.fromBlock, from - 1)) await apply(log);
+        }
+      }
+      if (followed.size > 0) for (const log of await logsOf([...followed.keys()], from, to)) await apply(log);
       head = to;
+      for (const [name, address] of named) for (const listener of listeners) listener(name, address);
     }
     return head;
   }
 
   /** Syncs run one after another, so a caller always sees every block that existed when it asked. */
-  function syncNow(): Promise<number> {
-    const next = queue.catch(() => undefined).then(sync);
+  function syncNow(atLeast?: number): Promise<number> {
+    const next = queue.catch(() => undefined).then(() => sync(atLeast));
     queue = next;
     return next;
   }
@@ -213,10 +334,22 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
   async function syncTo(blockNumber: number, timeoutMs = 3_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (head < blockNumber && Date.now() < deadline) {
-      await syncNow();
+      try {
+        await syncNow(blockNumber);
+      } catch {
+        // A node may not serve logs of a block it has only just made: try again until the deadline.
+      }
       if (head < blockNumber) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return head;
+  }
+
+  function find<T>(pick: (registry: RecordRegistryIndex) => T | undefined): T | undefined {
+    for (const registry of recordRegistries) {
+      const found = pick(registry);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   return {
@@ -241,19 +374,33 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
       if (timer) clearTimeout(timer);
       await queue.catch(() => undefined);
     },
-    syncNow,
+    syncNow: () => syncNow(),
     syncTo,
     head: () => head,
     chainHead: () => chainHead,
-    record: (issuer, hash) => records.get(key(issuer, hash)),
-    batch: (issuer, root) => batches.get(key(issuer, root)),
+    record: (issuer, hash) => find((r) => r.records.get(key(issuer, hash))),
+    batch: (issuer, root) => find((r) => r.batches.get(key(issuer, root))),
     isSuspended: (departmentId) => suspended.has(departmentId),
-    isAuthorised(departmentId, typeId, timestamp) {
-      return (periods.get(`${departmentId}:${typeId}`) ?? []).some(
+    isAuthorised(departmentId, typeRegistry, typeId, timestamp) {
+      return (periods.get(`${typeRegistry.toLowerCase()}:${departmentId}:${typeId}`) ?? []).some(
         (p) => p.from < timestamp && (p.until === 0 || timestamp < p.until),
       );
     },
     endpoint: (departmentId) => endpoints.get(departmentId),
-    recordCount: () => records.size,
+    recordCount: () => recordTotal,
+    current(name) {
+      const address = histories.get(name)?.at(-1);
+      if (!address) throw new Error(`the directory names no ${name} (as indexed)`);
+      return address;
+    },
+    history: (name) => histories.get(name) ?? [],
+    typeRegistryOf(recordRegistry) {
+      const entry = byAddress.get(recordRegistry.toLowerCase());
+      if (!entry) throw new Error(`${recordRegistry} is no record registry the directory named`);
+      return entry.typeRegistry;
+    },
+    onRegistrySet(listener) {
+      listeners.push(listener);
+    },
   };
 }

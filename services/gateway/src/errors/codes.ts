@@ -30,12 +30,21 @@ export const ERROR_CODES = {
   RECORD_NOT_ANCHORED: { status: 409, title: "The record is not anchored yet" },
   RECORD_ALREADY_REVOKED: { status: 409, title: "The record is already revoked" },
   RECORD_ALREADY_SUPERSEDED: { status: 409, title: "The record is already superseded" },
+  RECORD_CHANGE_IN_PROGRESS: {
+    status: 409,
+    title: "Another request is revoking or superseding this record right now",
+  },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: "The Idempotency-Key was used with another request body" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "The request body must be application/json" },
   PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is larger than allowed" },
   CATALOGUE_MISMATCH: { status: 409, title: "The catalogue entry does not match its on-chain hash" },
   ACCESS_LOG_BROKEN: { status: 409, title: "The access log's hash chain is broken; it was not committed" },
+  ACCESS_LOG_DIVERGED: {
+    status: 409,
+    title: "The chain holds a commitment of this access log that is not its own; nothing more is committed",
+  },
   CHAIN_UNAVAILABLE: { status: 503, title: "The chain cannot be reached right now" },
+  REGISTRY_CLOSED: { status: 503, title: "The registry is closed by the district's emergency stop" },
   PEER_UNAVAILABLE: { status: 503, title: "Another department's gateway cannot be reached right now" },
   INTERNAL: { status: 500, title: "An unexpected error occurred" },
 } as const;

@@ -14,16 +14,22 @@ interface Latest {
   revoked: boolean;
 }
 
-/** The newest anchored record of the type about the subject that is neither revoked nor superseded. */
+/**
+ * The newest anchored record of the type about the subject that is neither revoked nor superseded. Revocation and
+ * supersession are read from the chain index (the chain is their truth, and the index has this gateway's own changes
+ * before they are answered); batched records the chain does not list singly are neither.
+ */
 async function latestRecord(department: DepartmentRuntime, subjectRef: Hex32, type: string): Promise<Latest> {
-  const { store } = department;
+  const { store, index } = department;
   const prefix = `${subjectRef}!${type}!`;
   let revoked = false;
   // Keys end in the fixed-width outbox sequence number, so in reverse the newest comes first.
   for await (const recordHash of store.bySubject.values({ gte: prefix, lt: `${prefix}~`, reverse: true })) {
     const state = await store.anchors.get(recordHash);
-    if (state?.state !== "anchored" || state.supersededBy) continue;
-    if (state.revokedAt) {
+    if (state?.state !== "anchored") continue;
+    const onChain = index.record(department.id, recordHash);
+    if (onChain?.supersededBy) continue;
+    if (onChain?.revokedAt) {
       revoked = true;
       continue;
     }
@@ -38,9 +44,19 @@ function purposeCovers(services: GatewayServices, purpose: string, type: string)
   return scenario?.matters.some((m) => m.materials.includes(type)) ?? false;
 }
 
-async function mayRead(services: GatewayServices, consumerId: number, query: FederationQuery): Promise<boolean> {
+async function mayRead(
+  services: GatewayServices,
+  providerId: number,
+  consumerId: number,
+  query: FederationQuery,
+): Promise<boolean> {
   try {
-    return await services.registries.grants.mayRead(consumerId, codeKey(query.credentialType), codeKey(query.purpose));
+    return await services.registries.grants.mayRead(
+      providerId,
+      consumerId,
+      codeKey(query.credentialType),
+      codeKey(query.purpose),
+    );
   } catch (cause) {
     throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
   }
@@ -68,7 +84,7 @@ export async function answerQuery(
   }
   const consumerId = services.catalogue.departmentIds.get(consumer) ?? 0;
   // A department reading its own records needs no grant: it holds them already.
-  const granted = consumerId === department.id || (await mayRead(services, consumerId, query));
+  const granted = consumerId === department.id || (await mayRead(services, department.id, consumerId, query));
   const latest = await latestRecord(department, query.subjectRef, query.credentialType);
   const outcome: AccessOutcome = !latest.recordHash ? "not-found" : granted ? "shared" : "evidence-only";
   const [record, state] = latest.recordHash
@@ -97,6 +113,7 @@ export async function answerQuery(
     recordHash: latest.recordHash,
     leaf: anchorOf(record, latest.recordHash),
     anchor: {
+      ...(state.registry ? { registry: state.registry } : {}),
       ...(state.batchRoot ? { batchRoot: state.batchRoot } : {}),
       proof: state.proof ?? [],
       ...(state.txHash ? { txHash: state.txHash } : {}),

@@ -19,6 +19,8 @@ export const federationQuerySchema = z
 export type FederationQuery = z.infer<typeof federationQuerySchema>;
 
 export const federationAnchorSchema = z.object({
+  /** The record registry the issuer anchored it in; the consumer finds it on chain itself and does not rely on this. */
+  registry: z.string().optional(),
   batchRoot: hex32.optional(),
   proof: z.array(hex32).max(64),
   txHash: z.string().optional(),

@@ -45,6 +45,7 @@ export const anchorStateSchema = z
   .object({
     state: z.enum(["queued", "anchored"]),
     acceptedAt: z.number(),
+    registry: z.string().optional().meta({ description: "The record registry the record is anchored in" }),
     anchoredAt: z.number().optional(),
     txHash: z.string().optional(),
     blockNumber: z.number().optional(),
@@ -182,6 +183,10 @@ export const verdictSchema = z
     evidence: z.record(z.string(), z.unknown()).optional(),
     asOfBlock: z.number(),
     source: z.enum(["index", "chain"]),
+    note: z
+      .string()
+      .optional()
+      .meta({ description: "Why an unknown verdict may not be the last word: what was not presented" }),
   })
   .meta({ id: "Verdict" });
 

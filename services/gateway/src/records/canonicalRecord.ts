@@ -31,6 +31,8 @@ export interface CanonicalRecord {
 export interface AnchorState {
   state: "queued" | "anchored";
   acceptedAt: number;
+  /** The CredentialRecordRegistry the record is anchored in (a registry rolled out later does not hold it). */
+  registry?: string;
   /** Unix seconds of the anchoring block. */
   anchoredAt?: number;
   txHash?: string;

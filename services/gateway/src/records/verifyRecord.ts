@@ -1,9 +1,9 @@
 // Verification: recompute the record's hash, find its anchor (index or chain), and give the one combined verdict.
-import type { Registries } from "../../../../lib/chain/registries.ts";
 import { CanonicalFormError, type Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { type RecordAnchor, verifyRecordProof } from "../../../../lib/encoding/recordLeaf.ts";
-import { decideStatus, statusName } from "../../../../lib/records/statusRules.ts";
+import { batchLeafFits, decideStatus, statusName } from "../../../../lib/records/statusRules.ts";
 import type { ChainIndex } from "../chain/chainIndex.ts";
+import type { LiveRegistries } from "../chain/liveRegistries.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { anchorOf, type CanonicalRecord, recordHashOf } from "./canonicalRecord.ts";
 
@@ -23,6 +23,8 @@ export interface VerifyInput {
 }
 
 export interface Evidence {
+  /** The CredentialRecordRegistry whose rules decide the record's status: the one that holds it. */
+  registry: string;
   issuer: number;
   credentialType: number;
   anchoredAt: number;
@@ -43,15 +45,33 @@ export interface Verdict {
   evidence?: Evidence;
   asOfBlock: number;
   source: "index" | "chain";
+  /** Why an unknown verdict may not be the last word, when something is missing from what was presented. */
+  note?: string;
 }
+
+/** A batched record's leaf facts and proof, from the store of the department that issued it, when this process hosts it. */
+export type BatchLookup = (
+  issuerId: number,
+  recordHash: Hex32,
+) => Promise<{ leaf: RecordAnchor; anchor: { batchRoot: Hex32; proof: Hex32[] } } | undefined>;
 
 export interface VerifyContext {
   index: ChainIndex;
-  registries: Registries;
+  registries: LiveRegistries;
   now?: () => number;
+  /** Finds the batch of a bare record hash where this process knows it (it hosts the issuer). */
+  lookupBatch?: BatchLookup;
 }
 
 const ZERO = `0x${"0".repeat(64)}`;
+
+/**
+ * Said with an unknown verdict on a bare hash: a record anchored in a batch (the usual case) is on chain only as its
+ * batch's root until it is revoked or superseded, so its hash alone does not find it.
+ */
+export const BATCHED_RECORD_NOTE =
+  "no single or registered record has this hash; a record anchored in a batch is found from the record itself, or " +
+  "from its hash with its leaf facts and its anchor (batchRoot and proof)";
 
 function target(input: VerifyInput): { recordHash: Hex32; issuerId: number } {
   if (input.record) {
@@ -92,9 +112,10 @@ function fromIndex(ctx: VerifyContext, input: VerifyInput, recordHash: Hex32, is
   const facts = leafFacts(input, recordHash);
   if (!facts || !input.anchor) return undefined;
   const batch = ctx.index.batch(issuerId, input.anchor.batchRoot);
-  if (!batch) return undefined;
+  if (!batch || !batchLeafFits(facts, batch.recordCount, input.anchor.proof.length)) return undefined;
   if (!verifyRecordProof(input.anchor.batchRoot, facts, input.anchor.proof)) return undefined;
   return {
+    registry: batch.registry,
     issuer: issuerId,
     credentialType: facts.credentialType,
     anchoredAt: batch.anchoredAt,
@@ -108,53 +129,75 @@ function fromIndex(ctx: VerifyContext, input: VerifyInput, recordHash: Hex32, is
   };
 }
 
+/** The verdict of each record registry the directory has named, oldest first: the first that knows the record decides. */
 async function fromChain(ctx: VerifyContext, input: VerifyInput, recordHash: Hex32, issuerId: number) {
-  const blockTag = await ctx.registries.records.runner?.provider?.getBlockNumber();
+  const asOfBlock = (await ctx.registries.directory.runner?.provider?.getBlockNumber()) ?? 0;
   const facts = leafFacts(input, recordHash);
-  const [status, e] =
-    facts && input.anchor
-      ? await ctx.registries.records.batchRecordStatus(issuerId, input.anchor.batchRoot, facts, input.anchor.proof, {
-          blockTag,
-        })
-      : await ctx.registries.records.recordStatus(issuerId, recordHash, { blockTag });
-  const evidence: Evidence = {
-    issuer: Number(e.issuer),
-    credentialType: Number(e.credentialType),
-    anchoredAt: Number(e.anchoredAt),
-    validFrom: Number(e.validFrom),
-    validUntil: Number(e.validUntil),
-    revokedAt: Number(e.revokedAt),
-    revocationReason: Number(e.revocationReason),
-    ...(e.batchRoot !== ZERO ? { batchRoot: e.batchRoot } : {}),
-    ...(e.supersededBy !== ZERO ? { supersededBy: e.supersededBy } : {}),
-    ...(e.supersedes !== ZERO ? { supersedes: e.supersedes } : {}),
-  };
-  return {
-    status: statusName(Number(status)),
-    evidence: status === 0n ? undefined : evidence,
-    asOfBlock: blockTag ?? 0,
-  };
+  for (const registry of ctx.index.history("CredentialRecordRegistry")) {
+    const records = ctx.registries.recordsAt(registry);
+    const [status, e] =
+      facts && input.anchor
+        ? await records.batchRecordStatus(issuerId, input.anchor.batchRoot, facts, input.anchor.proof)
+        : await records.recordStatus(issuerId, recordHash);
+    if (status === 0n) continue;
+    const evidence: Evidence = {
+      registry,
+      issuer: Number(e.issuer),
+      credentialType: Number(e.credentialType),
+      anchoredAt: Number(e.anchoredAt),
+      validFrom: Number(e.validFrom),
+      validUntil: Number(e.validUntil),
+      revokedAt: Number(e.revokedAt),
+      revocationReason: Number(e.revocationReason),
+      ...(e.batchRoot !== ZERO ? { batchRoot: e.batchRoot } : {}),
+      ...(e.supersededBy !== ZERO ? { supersededBy: e.supersededBy } : {}),
+      ...(e.supersedes !== ZERO ? { supersedes: e.supersedes } : {}),
+    };
+    return { status: statusName(Number(status)), evidence, asOfBlock };
+  }
+  return { status: statusName(0), asOfBlock };
+}
+
+/** What a bare hash of a batched record needs, from the issuer's store where this process hosts the issuer. */
+async function withHostedBatch(ctx: VerifyContext, input: VerifyInput, recordHash: Hex32, issuerId: number) {
+  if (input.record || input.anchor || !ctx.lookupBatch || ctx.index.record(issuerId, recordHash)) return input;
+  const found = await ctx.lookupBatch(issuerId, recordHash);
+  return found ? { ...input, ...found } : input;
 }
 
 /** The verdict on a presented record (or bare hash); `fresh` reads the chain instead of the local index. */
-export async function verifyRecord(ctx: VerifyContext, input: VerifyInput, fresh = false): Promise<Verdict> {
-  const { recordHash, issuerId } = target(input);
+export async function verifyRecord(ctx: VerifyContext, presented: VerifyInput, fresh = false): Promise<Verdict> {
+  const { recordHash, issuerId } = target(presented);
+  const input = await withHostedBatch(ctx, presented, recordHash, issuerId);
+  const bare = !input.record && !input.anchor;
+  const note = (status: string) => (bare && status === "unknown" ? { note: BATCHED_RECORD_NOTE } : {});
   if (fresh) {
+    let read: Awaited<ReturnType<typeof fromChain>>;
     try {
-      return { recordHash, ...(await fromChain(ctx, input, recordHash, issuerId)), source: "chain" };
+      read = await fromChain(ctx, input, recordHash, issuerId);
     } catch (cause) {
       throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
     }
+    return { recordHash, ...read, source: "chain", ...note(read.status) };
   }
   const asOfBlock = ctx.index.head();
   const evidence = fromIndex(ctx, input, recordHash, issuerId);
-  if (!evidence) return { status: "unknown", recordHash, asOfBlock, source: "index" };
+  if (!evidence) return { status: "unknown", recordHash, asOfBlock, source: "index", ...note("unknown") };
   const now = Math.floor((ctx.now?.() ?? Date.now()) / 1000);
+  const authorised =
+    // As on chain: a single record's authority was checked when it was anchored; a batch's records are judged here,
+    // against the types of the registry that holds them.
+    !evidence.batchRoot ||
+    ctx.index.isAuthorised(
+      evidence.issuer,
+      ctx.index.typeRegistryOf(evidence.registry),
+      evidence.credentialType,
+      evidence.anchoredAt,
+    );
   const status = decideStatus(
     { ...evidence, supersededBy: evidence.supersededBy ?? ZERO },
     now,
-    // As on chain: a single record's authority was checked when it was anchored; a batch's records are judged here.
-    !evidence.batchRoot || ctx.index.isAuthorised(evidence.issuer, evidence.credentialType, evidence.anchoredAt),
+    authorised,
     ctx.index.isSuspended(evidence.issuer),
   );
   return { status: statusName(status), recordHash, evidence, asOfBlock, source: "index" };

@@ -37,13 +37,15 @@ const REASON_BY_STATUS: Record<string, RequiredReason> = {
   "issuer-not-authorised": "issuer-not-authorised",
 };
 
-/** The answer is about what was asked: this subject, this type, this issuer; and the record is the one anchored. */
-function aboutWhatWasAsked(request: MaterialRequest, issuer: Issuer, answer: FoundAnswer, type?: string): boolean {
+/**
+ * The answer is about what was asked: this subject, this issuer; and the record is the one the leaf describes. The
+ * type is checked once the record is found on chain, against the types of the registry that holds it.
+ */
+function aboutWhatWasAsked(request: MaterialRequest, issuer: Issuer, answer: FoundAnswer): boolean {
   const { record, leaf } = answer;
   return (
     leaf.recordHash === answer.recordHash &&
     leaf.subjectRef === request.subjectRef &&
-    type === request.credentialType &&
     answer.issuer === issuer.code &&
     answer.issuerId === issuer.id &&
     (!record || (record.subjectRef === leaf.subjectRef && record.typeId === leaf.credentialType))
@@ -54,8 +56,7 @@ function aboutWhatWasAsked(request: MaterialRequest, issuer: Issuer, answer: Fou
 async function verifyAnswer(ctx: Ctx, request: MaterialRequest, issuer: Issuer, answer: FederationAnswer) {
   if (!answer.found)
     return { status: "required", reason: answer.reason, issuer: issuer.code } satisfies MaterialOutcome;
-  const type = ctx.services.catalogue.typeById(answer.leaf.credentialType)?.type.code;
-  if (!aboutWhatWasAsked(request, issuer, answer, type)) {
+  if (!aboutWhatWasAsked(request, issuer, answer)) {
     return { status: "required", reason: "mismatched", issuer: issuer.code } satisfies MaterialOutcome;
   }
   const { record, leaf, anchor } = answer;
@@ -65,19 +66,26 @@ async function verifyAnswer(ctx: Ctx, request: MaterialRequest, issuer: Issuer, 
     issuerId: answer.issuerId,
     ...(anchor.batchRoot ? { anchor: { batchRoot: anchor.batchRoot, proof: anchor.proof } } : {}),
   };
-  const { index, registries, now } = ctx.services;
+  const { index, registries, now, catalogue } = ctx.services;
   let verdict: Verdict;
+  let type: string | undefined;
   try {
     verdict = await verifyRecord({ index, registries, now }, input);
     if (verdict.status === "unknown" || (anchor.blockNumber ?? 0) > verdict.asOfBlock) {
       await (anchor.blockNumber ? index.syncTo(anchor.blockNumber) : index.syncNow());
       verdict = await verifyRecord({ index, registries, now }, input);
     }
+    const registry = verdict.evidence?.registry;
+    if (registry) type = await catalogue.typeCodeOf(index.typeRegistryOf(registry), leaf.credentialType);
   } catch (error) {
     if (error instanceof GatewayError && error.code === "RECORD_TAMPERED") {
       return { status: "required", reason: "tampered", issuer: issuer.code } satisfies MaterialOutcome;
     }
     return { status: "unavailable", reason: "chain-unavailable", issuer: issuer.code } satisfies MaterialOutcome;
+  }
+  const found = verdict.evidence;
+  if (found && type !== request.credentialType) {
+    return { status: "required", reason: "mismatched", issuer: issuer.code } satisfies MaterialOutcome;
   }
   const evidence = {
     issuer: issuer.code,
@@ -85,7 +93,7 @@ async function verifyAnswer(ctx: Ctx, request: MaterialRequest, issuer: Issuer, 
     recordHash: answer.recordHash,
     status: verdict.status,
     asOfBlock: verdict.asOfBlock,
-    anchor,
+    anchor: { ...anchor, ...(found ? { registry: found.registry } : {}) },
     validUntil: leaf.validUntil,
   };
   if (verdict.status !== "valid") {

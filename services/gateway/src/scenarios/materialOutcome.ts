@@ -33,7 +33,8 @@ export interface MaterialEvidence {
   /** The verdict: "valid" for a waived material. */
   status: string;
   asOfBlock: number;
-  anchor: { batchRoot?: Hex32; proof: Hex32[]; txHash?: string; blockNumber?: number };
+  /** Where the record is anchored: `registry` is the record registry it was found in on chain. */
+  anchor: { registry?: string; batchRoot?: Hex32; proof: Hex32[]; txHash?: string; blockNumber?: number };
   validUntil: number;
 }
 

@@ -4,7 +4,7 @@ import type { Hex32 } from "../../../../../lib/encoding/canonical.ts";
 import type { DepartmentRuntime } from "../../department.ts";
 import { GatewayError } from "../../errors/GatewayError.ts";
 import { issueRecord } from "../../records/issueRecord.ts";
-import { revokeRecord, supersedeRecord } from "../../records/lifecycle.ts";
+import { revokeRecord, supersedeRecord, withChainFacts } from "../../records/lifecycle.ts";
 import { defineRoute } from "../route.ts";
 import { anchorStateSchema, hex32, issueBodySchema, issuedSchema } from "../schemas.ts";
 
@@ -23,6 +23,8 @@ const lifecycle = (department: DepartmentRuntime) => ({
   store: department.store,
   registries: department.registries,
   signer: department.signer,
+  index: department.index,
+  changing: department.changing,
 });
 
 export const issueRoute = defineRoute({
@@ -70,7 +72,8 @@ export const getRecordRoute = defineRoute({
       department.store.anchors.get(recordHash),
     ]);
     if (!record || !anchor) throw new GatewayError("RECORD_NOT_FOUND", { field: "recordHash" });
-    return { status: 200, body: { recordHash, record, anchor } };
+    const onChain = department.index.record(department.id, recordHash);
+    return { status: 200, body: { recordHash, record, anchor: withChainFacts(anchor, onChain) } };
   },
 });
 
