@@ -142,7 +142,10 @@ export async function supersedeRecord(ctx: LifecycleContext, oldHash: Hex32, new
   return exclusively(ctx, fields, async () => {
     const older = await anchoredState(ctx, oldHash, "recordHash");
     if (newHash === oldHash) {
-      throw new GatewayError("VALIDATION_FAILED", { field: "newRecordHash", detail: "a record cannot supersede itself" });
+      throw new GatewayError("VALIDATION_FAILED", {
+        field: "newRecordHash",
+        detail: "a record cannot supersede itself",
+      });
     }
     const newer = await anchoredState(ctx, newHash, "newRecordHash");
     const olderOnChain = ctx.index.record(ctx.departmentId, oldHash);
