@@ -403,6 +403,31 @@ describe("verification", () => {
     expectProblem(await verify(body), "VALIDATION_FAILED", "anchor.proof.0");
   });
 
+  it("answers 400 VALIDATION_FAILED naming issuerId for an issuer id the chain's uint32 cannot hold, fresh or not", async () => {
+    for (const query of ["", "?fresh=true"]) {
+      for (const issuerId of [2 ** 32, 2 ** 53 - 1]) {
+        expectProblem(
+          await verify({ recordHash: records.live.recordHash, issuerId }, query),
+          "VALIDATION_FAILED",
+          "issuerId",
+        );
+      }
+    }
+    const atTheBound = await verify({ recordHash: records.live.recordHash, issuerId: 2 ** 32 - 1 }, "?fresh=true");
+    expect(atTheBound.body).toMatchObject({ status: "unknown", source: "chain" });
+  });
+
+  it("answers 400 VALIDATION_FAILED naming the member of a presented record beyond its on-chain type", async () => {
+    for (const [member, value] of [
+      ["issuerId", 2 ** 32],
+      ["typeId", 2 ** 32],
+      ["typeVersion", 2 ** 16],
+    ] as const) {
+      const record = { ...records.live.record, [member]: value };
+      expectProblem(await verify({ record }, "?fresh=true"), "VALIDATION_FAILED", `record.${member}`);
+    }
+  });
+
   it("answers 400 VALIDATION_FAILED naming query.fresh for a value other than true or false", async () => {
     expectProblem(await verify({ record: records.live.record }, "?fresh=yes"), "VALIDATION_FAILED", "query.fresh");
   });

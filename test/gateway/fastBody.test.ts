@@ -34,7 +34,8 @@ const validBodies = (): Record<string, unknown>[] => [
   { record: record({ subjectRef: HEX_UPPER, salt: HEX_UPPER }), recordHash: HEX_UPPER, anchor: anchor(64) },
   { record: record(), recordHash: hex(), issuerId: 3 },
   { recordHash: hex(), issuerId: 1 },
-  { recordHash: HEX_UPPER, issuerId: 2 ** 53 - 1, anchor: { batchRoot: HEX_UPPER, proof: [HEX_UPPER] } },
+  { recordHash: HEX_UPPER, issuerId: 2 ** 32 - 1, anchor: { batchRoot: HEX_UPPER, proof: [HEX_UPPER] } },
+  { record: record({ typeVersion: 2 ** 16 - 1, typeId: 2 ** 32 - 1, issuerId: 2 ** 32 - 1 }) },
   { record: record({ validFrom: 0, validUntil: 2 ** 40 - 1, fields: {} }) },
 ];
 
@@ -47,7 +48,10 @@ const BAD_VALUES: unknown[] = [
   0,
   -0,
   1.5,
+  2 ** 16,
+  2 ** 32,
   2 ** 40,
+  2 ** 53 - 1,
   2 ** 53,
   Number.NaN,
   true,

@@ -145,7 +145,22 @@ export interface SwitchableChain {
   close(): Promise<void>;
 }
 
-export async function switchableChain(chain: SeededChain): Promise<SwitchableChain> {
+/**
+ * What a node that prunes old state (or an anvil reloaded from its state file) answers to a read at a past block: an
+ * error. Pass as `refuse` to switchableChain.
+ */
+export function withoutPastState(request: { method: string; params?: unknown[] }): string | undefined {
+  if (request.method !== "eth_call" && request.method !== "eth_getBalance" && request.method !== "eth_getCode") {
+    return undefined;
+  }
+  const tag = request.params?.at(-1);
+  return tag === undefined || tag === "latest" || tag === "pending" ? undefined : `missing trie node for block ${tag}`;
+}
+
+export async function switchableChain(
+  chain: SeededChain,
+  options: { refuse?: (request: { method: string; params?: unknown[] }) => string | undefined } = {},
+): Promise<SwitchableChain> {
   let reachable = true;
   const server: Server = createServer((req, res) => {
     if (!reachable) {
@@ -162,6 +177,8 @@ export async function switchableChain(chain: SeededChain): Promise<SwitchableCha
     });
   });
   async function forward(request: { id: number; method: string; params?: unknown[] }) {
+    const refused = options.refuse?.(request);
+    if (refused) return { jsonrpc: "2.0", id: request.id, error: { code: -32000, message: refused } };
     try {
       const result = await chain.connection.provider.request({ method: request.method, params: request.params });
       return { jsonrpc: "2.0", id: request.id, result };

@@ -1,6 +1,6 @@
 // What gateways say to each other: the record query a consumer sends and the answer the issuer gives.
 import { z } from "zod";
-import { canonicalRecordSchema, hex32 } from "../http/schemas.ts";
+import { canonicalRecordSchema, hex32, uint32Id, unixSeconds } from "../http/schemas.ts";
 
 /** Application ids travel to other departments and into their logs, so only opaque tokens are accepted. */
 export const applicationIdSchema = z
@@ -31,9 +31,9 @@ export const federationAnchorSchema = z.object({
 export const federationLeafSchema = z.object({
   recordHash: hex32,
   subjectRef: hex32,
-  credentialType: z.int().positive(),
-  validFrom: z.int().min(0),
-  validUntil: z.int().min(0),
+  credentialType: uint32Id,
+  validFrom: unixSeconds,
+  validUntil: unixSeconds,
 });
 
 export const federationAnswerSchema = z
@@ -43,7 +43,7 @@ export const federationAnswerSchema = z
       /** false: the consumer holds no grant, so it gets existence evidence (hash, anchor) and no record data. */
       granted: z.boolean(),
       issuer: z.string(),
-      issuerId: z.int().positive(),
+      issuerId: uint32Id,
       recordHash: hex32,
       leaf: federationLeafSchema,
       anchor: federationAnchorSchema,

@@ -17,17 +17,27 @@ export const subjectSchema = z
   })
   .meta({ description: "The subject's identifier; used only to compute its keyed hash, never stored or logged" });
 
+// Bounds come from the on-chain types the values end up in: a value the ABI cannot encode is the request's fault.
 const MAX_UNIX_SECONDS = 2 ** 40 - 1;
-const unixSeconds = z.int().min(0).max(MAX_UNIX_SECONDS);
+const MAX_UINT32 = 2 ** 32 - 1;
+const MAX_UINT16 = 2 ** 16 - 1;
+export const unixSeconds = z
+  .int()
+  .min(0)
+  .max(MAX_UNIX_SECONDS)
+  .meta({ description: "Unix seconds, at most 2^40 - 1 (what the registry stores)" });
+/** A department or credential-type id: a uint32 on chain, numbered from 1. */
+export const uint32Id = z.int().min(1).max(MAX_UINT32).meta({ description: "An on-chain id: 1 to 4,294,967,295" });
+const typeVersion = z.int().min(1).max(MAX_UINT16).meta({ description: "A type's version: 1 to 65,535 (uint16)" });
 
 export const canonicalRecordSchema = z
   .strictObject({
     format: z.literal("oncechain-record/1"),
     credentialType: z.string().min(1),
-    typeVersion: z.int().positive(),
-    typeId: z.int().positive(),
+    typeVersion,
+    typeId: uint32Id,
     issuer: z.string().min(1),
-    issuerId: z.int().positive(),
+    issuerId: uint32Id,
     subjectRef: hex32,
     fields: z.record(z.string(), z.unknown()),
     issuedAt: z.string(),
@@ -74,7 +84,7 @@ export const verifyBodySchema = z
   .strictObject({
     record: canonicalRecordSchema.optional(),
     recordHash: hex32.optional(),
-    issuerId: z.int().positive().optional(),
+    issuerId: uint32Id.optional(),
     anchor: z.strictObject({ batchRoot: hex32, proof: z.array(hex32).max(64) }).optional(),
   })
   .refine((b) => b.record !== undefined || (b.recordHash !== undefined && b.issuerId !== undefined), {
@@ -105,7 +115,9 @@ const isHex32 = (value: unknown): value is string => {
   for (let i = 2; i < 66; i++) if (HEX_DIGIT[value.charCodeAt(i)] !== 1) return false;
   return true;
 };
-const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
+const isInRange = (value: unknown, max: number): value is number =>
+  Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= max;
+const isId = (value: unknown): value is number => isInRange(value, MAX_UINT32);
 const isSeconds = (value: unknown) =>
   Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_UNIX_SECONDS;
 const lower = (hex: string) => hex.toLowerCase() as `0x${string}`;
@@ -128,7 +140,7 @@ export function verifyBodyFastPath(value: unknown): VerifyBody | undefined {
       r.format !== "oncechain-record/1" ||
       typeof r.credentialType !== "string" ||
       r.credentialType.length === 0 ||
-      !isId(r.typeVersion) ||
+      !isInRange(r.typeVersion, MAX_UINT16) ||
       !isId(r.typeId) ||
       typeof r.issuer !== "string" ||
       r.issuer.length === 0 ||
