@@ -1,6 +1,6 @@
 // Helpers the gateway tests share: synthetic subjects and request bodies, raw database reads, chain events, problems.
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { JsonRpcProvider, Network } from "ethers";
 import { expect } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
@@ -123,6 +123,43 @@ export function expectProblem(
   });
   expect(response.body.type, context).toEqual(expect.any(String));
   if (field !== undefined) expect(response.body.field, context).toBe(field);
+}
+
+/**
+ * Sends `request` as raw bytes on a new connection and reads the answer until the gateway closes it: for requests
+ * that fetch would refuse to send. Headers are lower-cased; `body` is the parsed JSON, when it is JSON.
+ */
+export function rawRequest(
+  url: URL,
+  request: string | Uint8Array,
+  // biome-ignore lint/suspicious/noExplicitAny: the body is whatever JSON the gateway answered.
+): Promise<{ status: number; headers: Headers; body: any; text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    const chunks: Buffer[] = [];
+    socket.setTimeout(5_000, () => socket.destroy(new Error("the gateway did not close the connection")));
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const [head = "", ...rest] = text.split("\r\n\r\n");
+      const [statusLine = "", ...lines] = head.split("\r\n");
+      const headers = new Headers();
+      for (const line of lines) {
+        const colon = line.indexOf(":");
+        if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+      }
+      const bodyText = rest.join("\r\n\r\n");
+      let body: unknown = bodyText;
+      try {
+        body = JSON.parse(bodyText);
+      } catch {
+        // not JSON
+      }
+      resolve({ status: Number(statusLine.split(" ")[1]), headers, body, text });
+    });
+    socket.end(request);
+  });
 }
 
 /** The anchoring transactions a department has made: single records and batches (with their record counts). */

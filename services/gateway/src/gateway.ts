@@ -12,6 +12,7 @@ import { type DepartmentRuntime, type HostedDepartmentConfig, openDepartment } f
 import { createFederationAuthenticator } from "./federation/authenticateFederation.ts";
 import { createFederationClient } from "./federation/federationClient.ts";
 import { type AppHooks, createApp } from "./http/app.ts";
+import { answerClientError } from "./http/clientError.ts";
 import { Metrics } from "./http/metrics.ts";
 import type { RouteSpec } from "./http/route.ts";
 import { ROUTES } from "./http/routes/index.ts";
@@ -143,6 +144,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           services.federation.setLocalUrl(host === "0.0.0.0" || host === "::" ? `http://127.0.0.1:${actual}` : url);
           resolve({ url, server: s });
         });
+        s.on("clientError", answerClientError(logger));
       });
     },
     async close() {
