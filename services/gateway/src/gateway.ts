@@ -34,7 +34,7 @@ export interface GatewayOptions {
   indexPollMs?: number;
   now?: () => number;
   // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
-  extraRoutes?: readonly RouteSpec<any, any>[];
+  extraRoutes?: readonly RouteSpec<any, any, any>[];
   /** Replaces the default check of signed gateway-to-gateway requests (EIP-191 by a department signer on chain). */
   authenticateFederation?: AppHooks["authenticateFederation"];
   /** How long a query to another department's gateway may take before its material counts as unavailable. */

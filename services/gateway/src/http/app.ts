@@ -16,7 +16,7 @@ import { requestLog } from "./requestLog.ts";
 import type { RouteContext, RouteResult, RouteSpec } from "./route.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
-type AnyRoute = RouteSpec<any, any>;
+type AnyRoute = RouteSpec<any, any, any>;
 
 export interface AppHooks {
   /** Authenticates a signed gateway-to-gateway request (routes with auth "federation"). */
@@ -25,15 +25,17 @@ export interface AppHooks {
   readiness: () => Promise<{ ready: boolean; checks: Record<string, unknown> }>;
 }
 
-/** A request field's path as the problem names it: body members plainly (`subject.idNumber`), query ones prefixed. */
-const fieldPath = (where: "body" | "query", path: readonly PropertyKey[]) =>
+type Where = "body" | "query" | "params";
+
+/** A request field's path as the problem names it: body members and path parameters plainly, query ones prefixed. */
+const fieldPath = (where: Where, path: readonly PropertyKey[]) =>
   (path.length === 0 ? [where] : where === "query" ? [where, ...path] : path).map(String).join(".");
 
 /** zod's wording for a member that is not there, said plainly. */
 const messageOf = (issue: z.core.$ZodIssue) =>
   issue.code === "invalid_type" && issue.message.endsWith("received undefined") ? "is required" : issue.message;
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query"): T {
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: Where): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
@@ -112,7 +114,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
     next();
   });
 
-  const document = openApiDocument(routes, services.publicUrl);
+  const document = openApiDocument(routes, OPERATIONS_ENDPOINTS, services.publicUrl);
   const operations = { services, readiness: hooks.readiness, document };
   for (const endpoint of OPERATIONS_ENDPOINTS) {
     app.get(endpoint.path, async (req: Request, res: Response) => {
@@ -138,6 +140,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
       // federation request's signature covers the body, so only the form of its headers can be checked before.
       const keyHolder = route.auth === "federation" ? undefined : authorise(route.auth, department, req);
       if (route.auth === "federation") federationCredentials(req);
+      const params = route.params ? parse(route.params, req.params, "params") : req.params;
       if (route.method === "post") req.body = await readBody(req, res);
       const caller = keyHolder ?? (await authenticateFederation(req, department));
       const body = route.body ? (route.fastBody?.(req.body) ?? parse(route.body, req.body, "body")) : undefined;
@@ -149,7 +152,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         caller,
         body,
         query,
-        params: req.params as Record<string, string>,
+        params,
         req,
         res,
       };

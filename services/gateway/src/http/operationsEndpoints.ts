@@ -8,7 +8,7 @@ import { DOCS_PAGE } from "./docsPage.ts";
 export interface OperationsContext {
   services: GatewayServices;
   readiness: () => Promise<{ ready: boolean; checks: Record<string, unknown> }>;
-  document: Record<string, unknown>;
+  document: object;
 }
 
 export interface OperationsEndpoint {
