@@ -228,3 +228,56 @@ describe("the problems it declares", () => {
     },
   );
 });
+
+describe("the reference at /docs", () => {
+  const page = async () => {
+    const response = await fetch(`${gw.url}/docs`);
+    return { response, html: await response.text() };
+  };
+  /** Every URL the page makes the browser load: scripts, style sheets, icons, images. */
+  const referenced = (html: string) =>
+    [...html.matchAll(/<(?:script|link|img)\b[^>]*?\b(?:src|href)="([^"]+)"/g)].map(
+      (m) => new URL(m[1] as string, `${gw.url}/docs`),
+    );
+
+  it("serves a page that renders the OpenAPI document with Swagger UI", async () => {
+    const { response, html } = await page();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain("openapi.json");
+    const init = await (await fetch(`${gw.url}/docs/assets/init.js`)).text();
+    expect(init).toMatch(/SwaggerUIBundle\(\{[^]*url: "openapi\.json"[^]*validatorUrl: null/);
+    const bundle = await (await fetch(`${gw.url}/docs/assets/swagger-ui-bundle.js`)).text();
+    expect(bundle).toContain("SwaggerUIBundle");
+  });
+
+  it("loads every script, style and image from the gateway itself, each with its content type", async () => {
+    const { html } = await page();
+    const urls = referenced(html);
+    expect(urls.map((u) => u.pathname)).toEqual(
+      expect.arrayContaining(["/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"]),
+    );
+    const expected: Record<string, RegExp> = { js: /^text\/javascript/, css: /^text\/css/, png: /^image\/png$/ };
+    for (const url of urls) {
+      expect(url.origin, url.href).toBe(new URL(gw.url).origin);
+      const response = await fetch(url);
+      expect(response.status, url.href).toBe(200);
+      expect(response.headers.get("content-type"), url.href).toMatch(
+        expected[url.pathname.split(".").pop() ?? ""] ?? /^$/,
+      );
+    }
+    expect(html.match(/https?:\/\/[^"' )]+/g) ?? []).toEqual([]);
+  });
+
+  it("forbids the page any other origin in its content security policy", async () => {
+    const policy = (await page()).response.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toMatch(/\*|https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
+  it("answers 404 for a file of the renderer it does not serve", async () => {
+    expectProblem(await call("GET", `${gw.url}/docs/assets/index.html`, undefined), "NOT_FOUND");
+  });
+});

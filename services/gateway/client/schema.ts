@@ -110,7 +110,7 @@ export interface paths {
         };
         /**
          * The API reference, rendered from the OpenAPI document
-         * @description A page that renders `/openapi.json`; its scripts and styles are served by this gateway.
+         * @description Swagger UI rendering `/openapi.json`: every operation with its parameters, schemas, examples and security. Its script, style and icons are served by this gateway under `/docs/assets/`; the page asks no other origin.
          */
         get: operations["apiReference"];
         put?: never;
@@ -1123,6 +1123,7 @@ export interface operations {
                         idType: "resident-id" | "unified-social-credit-code" | "passport" | "foreign-permanent-id";
                         idNumber: string;
                     };
+                    /** @description As the credential type's JSON Schema says */
                     fields: {
                         [key: string]: unknown;
                     };

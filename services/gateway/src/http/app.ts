@@ -8,6 +8,7 @@ import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { federationCredentials } from "../federation/authenticateFederation.ts";
 import type { GatewayServices } from "../services.ts";
+import { serveDocsAsset } from "./docsPage.ts";
 import { jsonBodyReader } from "./jsonBody.ts";
 import { openApiDocument } from "./openapi.ts";
 import { OPERATIONS_ENDPOINTS } from "./operationsEndpoints.ts";
@@ -123,6 +124,8 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
     });
     app.all(endpoint.path, refuseOtherMethods(endpoint.path, ["get"]));
   }
+
+  app.get("/docs/assets/:file", serveDocsAsset);
 
   const router = Router({ mergeParams: true });
   router.use((req, res, next) => {

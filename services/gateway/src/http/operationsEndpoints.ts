@@ -3,7 +3,7 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
 import type { GatewayServices } from "../services.ts";
-import { DOCS_PAGE } from "./docsPage.ts";
+import { DOCS_PAGE, docsPolicy } from "./docsPage.ts";
 
 export interface OperationsContext {
   services: GatewayServices;
@@ -130,9 +130,12 @@ export const OPERATIONS_ENDPOINTS: readonly OperationsEndpoint[] = [
     path: "/docs",
     operationId: "apiReference",
     summary: "The API reference, rendered from the OpenAPI document",
-    description: "A page that renders `/openapi.json`; its scripts and styles are served by this gateway.",
+    description:
+      "Swagger UI rendering `/openapi.json`: every operation with its parameters, schemas, examples and security. " +
+      "Its script, style and icons are served by this gateway under `/docs/assets/`; the page asks no other origin.",
     responses: { 200: { description: "The reference page", contentType: "text/html", schema: z.string() } },
-    serve(_ctx, _req, res) {
+    serve({ services }, _req, res) {
+      res.set("Content-Security-Policy", docsPolicy(services.publicUrl));
       res.type("html").send(DOCS_PAGE);
     },
   },

@@ -55,14 +55,33 @@ export const anchorStateSchema = z
   })
   .meta({ id: "AnchorState" });
 
-export const issueBodySchema = z.strictObject({
-  credentialType: z.string().min(1).max(64),
-  subject: subjectSchema,
-  fields: z.record(z.string(), z.unknown()),
-  validFrom: unixSeconds.optional(),
-  validUntil: unixSeconds.optional(),
-  supersedes: hex32.optional(),
-});
+export const issueBodySchema = z
+  .strictObject({
+    credentialType: z.string().min(1).max(64),
+    subject: subjectSchema,
+    fields: z.record(z.string(), z.unknown()).meta({ description: "As the credential type's JSON Schema says" }),
+    validFrom: unixSeconds.optional(),
+    validUntil: unixSeconds.optional(),
+    supersedes: hex32.optional(),
+  })
+  .meta({
+    examples: [
+      {
+        credentialType: "business-licence",
+        subject: { idType: "unified-social-credit-code", idNumber: "91110105000000001Y" },
+        fields: {
+          name: "北京某某科技有限公司",
+          entityType: "有限责任公司",
+          legalRepresentative: "李四",
+          establishmentDate: "2015-06-01",
+          domicile: "北京市怀柔区某路2号",
+          businessScope: "技术开发",
+          registrationAuthority: "北京市怀柔区市场监督管理局",
+          issueDate: "2015-06-01",
+        },
+      },
+    ],
+  });
 
 export const issuedSchema = z
   .object({ recordHash: z.string(), record: canonicalRecordSchema, anchor: anchorStateSchema })
