@@ -8,7 +8,7 @@ import type { ErrorCode } from "../../services/gateway/src/errors/codes.ts";
 import { OPERATIONS_ENDPOINTS } from "../../services/gateway/src/http/operationsEndpoints.ts";
 import { ROUTES } from "../../services/gateway/src/http/routes/index.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
-import { expectProblem, idCardRequest, PERSON } from "./support.ts";
+import { expectProblem, idCardRequest, PERSON, unissuedRecord } from "./support.ts";
 
 let chain: SeededChain;
 let gw: RunningGateway;
@@ -137,21 +137,6 @@ describe("the OpenAPI document", () => {
 
 describe("the problems it declares", () => {
   const psb = (path: string) => `${gw.base("psb")}${path}`;
-  /** A well-formed record no one issued: enough to be refused as tampered with a hash that is not its own. */
-  const fakeRecord = {
-    format: "oncechain-record/1",
-    credentialType: "resident-id-card",
-    typeVersion: 1,
-    typeId: 1,
-    issuer: "psb",
-    issuerId: 1,
-    subjectRef: `0x${"ab".repeat(32)}`,
-    fields: {},
-    issuedAt: "2026-11-27T00:00:00.000Z",
-    validFrom: 0,
-    validUntil: 0,
-    salt: `0x${"cd".repeat(32)}`,
-  };
   const json = { "content-type": "application/json" };
   /** What each request asks of which operation, and the problem it meets. */
   const cases: [string, () => Promise<{ status: number; body: { code: ErrorCode } }>, string, string][] = [
@@ -186,7 +171,8 @@ describe("the problems it declares", () => {
     ["no record", () => call("GET", psb(`/records/0x${"cd".repeat(32)}`), keys.issuer), "/records/:recordHash", "get"],
     [
       "tampered",
-      () => call("POST", psb("/verify"), keys.consumer, { record: fakeRecord, recordHash: `0x${"ef".repeat(32)}` }),
+      () =>
+        call("POST", psb("/verify"), keys.consumer, { record: unissuedRecord(), recordHash: `0x${"ef".repeat(32)}` }),
       "/verify",
       "post",
     ],
@@ -247,7 +233,7 @@ describe("the reference at /docs", () => {
     expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain("openapi.json");
     const init = await (await fetch(`${gw.url}/docs/assets/init.js`)).text();
-    expect(init).toMatch(/SwaggerUIBundle\(\{[^]*url: "openapi\.json"[^]*validatorUrl: null/);
+    expect(init).toMatch(/SwaggerUIBundle\(\{[\s\S]*url: "openapi\.json"[\s\S]*validatorUrl: null/);
     const bundle = await (await fetch(`${gw.url}/docs/assets/swagger-ui-bundle.js`)).text();
     expect(bundle).toContain("SwaggerUIBundle");
   });

@@ -48,7 +48,7 @@ describe.skipIf(!runs)("the reference in a browser", () => {
 
     await page.goto(`${gw.url}/docs`);
     await expect.poll(() => page.locator(".opblock").count(), { timeout: 30_000 }).toBe(operations);
-    const text = await page.locator("#reference").innerText();
+    const text = (await page.locator("#reference").textContent()) ?? "";
     for (const summary of ["Issue a record", "Verify a record", "Query a record (gateway to gateway)", "Liveness"]) {
       expect(text).toContain(summary);
     }
@@ -57,7 +57,7 @@ describe.skipIf(!runs)("the reference in a browser", () => {
     await page.locator("#operations-records-issueRecord .opblock-summary").click();
     const issue = page.locator("#operations-records-issueRecord");
     await issue.locator(".parameters").waitFor();
-    const opened = await issue.innerText();
+    const opened = (await issue.textContent()) ?? "";
     expect(opened).toContain("Idempotency-Key");
     for (const status of ["202", "401", "413", "422"]) expect(opened).toContain(status);
 

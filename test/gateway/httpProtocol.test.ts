@@ -1,14 +1,12 @@
 // HTTP itself: the status each malformed or misdirected request gets, before any route runs, always as a problem.
-import { Writable } from "node:stream";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
-import { expectProblem, idCardRequest, PERSON, rawRequest } from "./support.ts";
+import { capturedLogs, expectProblem, idCardRequest, PERSON, rawRequest } from "./support.ts";
 
 let chain: SeededChain;
 let gw: RunningGateway;
 const keys = { issuer: "", consumer: "" };
-const logLines: string[] = [];
+const { logger, lines: logLines } = capturedLogs();
 const psb = (path: string) => `${gw.base("psb")}${path}`;
 /** The request log lines written since `from`, parsed. */
 const requestLogs = (from = 0) =>
@@ -19,13 +17,7 @@ const requestLogs = (from = 0) =>
 
 beforeAll(async () => {
   chain = await seededChain();
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
-  gw = await startGateway(chain, ["psb"], { bodyLimitBytes: 2048, logger: pino({ level: "info" }, sink) });
+  gw = await startGateway(chain, ["psb"], { bodyLimitBytes: 2048, logger });
   keys.issuer = gw.key("psb", "issuer");
   keys.consumer = gw.key("psb", "consumer");
 });

@@ -1,21 +1,13 @@
-import { Writable } from "node:stream";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
-import { anchorQueued, idCardRequest, PERSON, switchableChain, until } from "./support.ts";
+import { anchorQueued, capturedLogs, idCardRequest, PERSON, switchableChain, until } from "./support.ts";
 
 let chain: SeededChain;
 let gw: RunningGateway;
-const logLines: string[] = [];
+const { logger, lines: logLines } = capturedLogs("trace");
 beforeAll(async () => {
   chain = await seededChain();
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
-  gw = await startGateway(chain, ["psb"], { logger: pino({ level: "trace" }, sink) });
+  gw = await startGateway(chain, ["psb"], { logger });
 });
 afterAll(async () => {
   await gw?.close();

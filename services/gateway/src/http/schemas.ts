@@ -55,6 +55,22 @@ export const anchorStateSchema = z
   })
   .meta({ id: "AnchorState" });
 
+/** What the document shows as an issue body: a business licence (an organisation, so no person's data). */
+export const ISSUE_EXAMPLE = {
+  credentialType: "business-licence",
+  subject: { idType: "unified-social-credit-code", idNumber: "91110105000000001Y" },
+  fields: {
+    name: "北京某某科技有限公司",
+    entityType: "有限责任公司",
+    legalRepresentative: "李四",
+    establishmentDate: "2015-06-01",
+    domicile: "北京市怀柔区某路2号",
+    businessScope: "技术开发",
+    registrationAuthority: "北京市怀柔区市场监督管理局",
+    issueDate: "2015-06-01",
+  },
+};
+
 export const issueBodySchema = z
   .strictObject({
     credentialType: z.string().min(1).max(64),
@@ -64,24 +80,7 @@ export const issueBodySchema = z
     validUntil: unixSeconds.optional(),
     supersedes: hex32.optional(),
   })
-  .meta({
-    examples: [
-      {
-        credentialType: "business-licence",
-        subject: { idType: "unified-social-credit-code", idNumber: "91110105000000001Y" },
-        fields: {
-          name: "北京某某科技有限公司",
-          entityType: "有限责任公司",
-          legalRepresentative: "李四",
-          establishmentDate: "2015-06-01",
-          domicile: "北京市怀柔区某路2号",
-          businessScope: "技术开发",
-          registrationAuthority: "北京市怀柔区市场监督管理局",
-          issueDate: "2015-06-01",
-        },
-      },
-    ],
-  });
+  .meta({ examples: [ISSUE_EXAMPLE] });
 
 export const issuedSchema = z
   .object({ recordHash: z.string(), record: canonicalRecordSchema, anchor: anchorStateSchema })
