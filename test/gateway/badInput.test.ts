@@ -12,6 +12,7 @@ import {
   residentId,
   runtimeOf,
   storeCounts,
+  unissuedRecord,
 } from "./support.ts";
 
 type Issued = { recordHash: string; record: Record<string, unknown> };
@@ -193,20 +194,7 @@ describe("values JSON carries but RFC 8785 cannot write", () => {
   const deep = JSON.parse(`${"[".repeat(300)}${"]".repeat(300)}`);
 
   it("answers 400 VALIDATION_FAILED naming record to a presented record nested too deep", async () => {
-    const record = {
-      format: "oncechain-record/1",
-      credentialType: "resident-id-card",
-      typeVersion: 1,
-      typeId: 1,
-      issuer: "psb",
-      issuerId: 1,
-      subjectRef: `0x${"ab".repeat(32)}`,
-      fields: { deep },
-      issuedAt: "2026-11-27T00:00:00.000Z",
-      validFrom: 0,
-      validUntil: 0,
-      salt: `0x${"cd".repeat(32)}`,
-    };
+    const record = unissuedRecord({ deep });
     const response = await call("POST", psb("/verify"), keys.consumer, { record });
     expectProblem(response, "VALIDATION_FAILED", "record");
     expect(response.body.detail).toMatch(/nested deeper than 256 levels/);

@@ -1,24 +1,13 @@
-import { Writable } from "node:stream";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
-import { ROUTES } from "../../services/gateway/src/http/routes/index.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
-import { anchorQueued, expectProblem, idCardRequest, PERSON, switchableChain, until } from "./support.ts";
+import { anchorQueued, capturedLogs, idCardRequest, PERSON, switchableChain, until } from "./support.ts";
 
 let chain: SeededChain;
 let gw: RunningGateway;
-const logLines: string[] = [];
+const { logger, lines: logLines } = capturedLogs("trace");
 beforeAll(async () => {
   chain = await seededChain();
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
-  gw = await startGateway(chain, ["psb"], { logger: pino({ level: "trace" }, sink) });
+  gw = await startGateway(chain, ["psb"], { logger });
 });
 afterAll(async () => {
   await gw?.close();
@@ -85,65 +74,6 @@ describe("metrics", () => {
       if (line.startsWith("#")) expect(line).toMatch(/^# (HELP|TYPE) oncechain_\w+ .+$/);
       else expect(line).toMatch(/^oncechain_\w+(\{[^}]*\})? (-?\d+(\.\d+)?(e[-+]?\d+)?|\+Inf)$/);
     }
-  });
-});
-
-describe("API description", () => {
-  const openApi = async () => (await call("GET", `${gw.url}/openapi.json`, undefined)).body;
-  const inputSchema = (schema: z.ZodType) =>
-    z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
-
-  it("publishes an OpenAPI 3.1 document listing every route with its roles and its zod request schema", async () => {
-    const doc = await openApi();
-    expect(doc.openapi).toMatch(/^3\.1\./);
-    for (const route of ROUTES) {
-      const path = `/departments/{department}${route.path.replace(/:(\w+)/g, "{$1}")}`;
-      const operation = doc.paths[path]?.[route.method];
-      expect(operation, `${route.method} ${path}`).toMatchObject({
-        operationId: route.operationId,
-        "x-roles": route.auth,
-      });
-      if (route.body) {
-        expect(operation.requestBody.content["application/json"].schema, route.operationId).toEqual(
-          JSON.parse(JSON.stringify(inputSchema(route.body))),
-        );
-      } else {
-        expect(operation.requestBody, route.operationId).toBeUndefined();
-      }
-    }
-    expect(Object.values(doc.paths).flatMap((methods) => Object.keys(methods as object))).toHaveLength(ROUTES.length);
-  });
-
-  it("refuses exactly the issue bodies its published schema refuses, naming the member", async () => {
-    const doc = await openApi();
-    const schema = doc.paths["/departments/{department}/records"].post.requestBody.content["application/json"].schema;
-    const conforms = new Ajv2020({ strict: false }).compile(schema);
-    const issuer = gw.key("psb", "issuer");
-    const good = idCardRequest();
-    expect(conforms(good)).toBe(true);
-    expect((await call("POST", `${gw.base("psb")}/records`, issuer, good)).status).toBe(202);
-    const bad: [string, unknown][] = [
-      ...(schema.required as string[]).map((member): [string, unknown] => {
-        const { [member as keyof typeof good]: _left, ...rest } = good;
-        return [member, rest];
-      }),
-      ["validFrom", { ...good, validFrom: -1 }],
-      ["subject.idType", { ...good, subject: { ...good.subject, idType: "library-card" } }],
-      ["supersedes", { ...good, supersedes: "0x12" }],
-    ];
-    for (const [field, body] of bad) {
-      expect(conforms(body), field).toBe(false);
-      expectProblem(await call("POST", `${gw.base("psb")}/records`, issuer, body), "VALIDATION_FAILED", field);
-    }
-  });
-
-  it("serves a human-readable page at /docs that reads the OpenAPI document", async () => {
-    const response = await fetch(`${gw.url}/docs`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
-    const html = await response.text();
-    expect(html).toMatch(/^<!doctype html>/i);
-    expect(html).toContain("openapi.json");
   });
 });
 

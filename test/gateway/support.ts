@@ -1,11 +1,14 @@
 // Helpers the gateway tests share: synthetic subjects and request bodies, raw database reads, chain events, problems.
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
+import { Writable } from "node:stream";
 import { JsonRpcProvider, Network } from "ethers";
+import pino, { type Logger } from "pino";
 import { expect } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import type { DepartmentRuntime } from "../../services/gateway/src/department.ts";
 import { ERROR_CODES, type ErrorCode } from "../../services/gateway/src/errors/codes.ts";
+import { ISSUE_EXAMPLE } from "../../services/gateway/src/http/schemas.ts";
 import type { DepartmentStore } from "../../services/gateway/src/store/departmentStore.ts";
 import { withCreditCheck, withResidentCheck } from "../identifiers/checkChars.ts";
 import type { RunningGateway, SeededChain } from "./gatewayFixture.ts";
@@ -44,22 +47,43 @@ export function idCardRequest(idNumber: string = PERSON.idNumber, fields: Record
   };
 }
 
+/** The business licence the API document shows as its issue example, so that the example is one the tests issue. */
 export function licenceRequest(code: string = creditCode(1), fields: Record<string, unknown> = {}) {
   return {
     credentialType: "business-licence",
     subject: { idType: "unified-social-credit-code", idNumber: code },
-    fields: {
-      name: "北京某某科技有限公司",
-      entityType: "有限责任公司",
-      legalRepresentative: "李四",
-      establishmentDate: "2015-06-01",
-      domicile: "北京市怀柔区某路2号",
-      businessScope: "技术开发",
-      registrationAuthority: "北京市怀柔区市场监督管理局",
-      issueDate: "2015-06-01",
-      ...fields,
-    },
+    fields: { ...ISSUE_EXAMPLE.fields, ...fields },
   };
+}
+
+/** A well-formed record that no one issued, with `fields` as given. */
+export function unissuedRecord(fields: Record<string, unknown> = {}) {
+  return {
+    format: "oncechain-record/1",
+    credentialType: "resident-id-card",
+    typeVersion: 1,
+    typeId: 1,
+    issuer: "psb",
+    issuerId: 1,
+    subjectRef: `0x${"ab".repeat(32)}`,
+    fields,
+    issuedAt: "2026-11-27T00:00:00.000Z",
+    validFrom: 0,
+    validUntil: 0,
+    salt: `0x${"cd".repeat(32)}`,
+  };
+}
+
+/** A logger at `level` whose lines (JSON, one per entry) land in `lines`. */
+export function capturedLogs(level = "info"): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: pino({ level }, sink), lines };
 }
 
 export function runtimeOf(gw: RunningGateway, code: string): DepartmentRuntime {
@@ -123,6 +147,43 @@ export function expectProblem(
   });
   expect(response.body.type, context).toEqual(expect.any(String));
   if (field !== undefined) expect(response.body.field, context).toBe(field);
+}
+
+/**
+ * Sends `request` as raw bytes on a new connection and reads the answer until the gateway closes it: for requests
+ * that fetch would refuse to send. Headers are lower-cased; `body` is the parsed JSON, when it is JSON.
+ */
+export function rawRequest(
+  url: URL,
+  request: string | Uint8Array,
+  // biome-ignore lint/suspicious/noExplicitAny: the body is whatever JSON the gateway answered.
+): Promise<{ status: number; headers: Headers; body: any; text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    const chunks: Buffer[] = [];
+    socket.setTimeout(5_000, () => socket.destroy(new Error("the gateway did not close the connection")));
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const [head = "", ...rest] = text.split("\r\n\r\n");
+      const [statusLine = "", ...lines] = head.split("\r\n");
+      const headers = new Headers();
+      for (const line of lines) {
+        const colon = line.indexOf(":");
+        if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+      }
+      const bodyText = rest.join("\r\n\r\n");
+      let body: unknown = bodyText;
+      try {
+        body = JSON.parse(bodyText);
+      } catch {
+        // not JSON
+      }
+      resolve({ status: Number(statusLine.split(" ")[1]), headers, body, text });
+    });
+    socket.end(request);
+  });
 }
 
 /** The anchoring transactions a department has made: single records and batches (with their record counts). */

@@ -12,6 +12,7 @@ import { type DepartmentRuntime, type HostedDepartmentConfig, openDepartment } f
 import { createFederationAuthenticator } from "./federation/authenticateFederation.ts";
 import { createFederationClient } from "./federation/federationClient.ts";
 import { type AppHooks, createApp } from "./http/app.ts";
+import { answerClientError } from "./http/clientError.ts";
 import { Metrics } from "./http/metrics.ts";
 import type { RouteSpec } from "./http/route.ts";
 import { ROUTES } from "./http/routes/index.ts";
@@ -33,7 +34,7 @@ export interface GatewayOptions {
   indexPollMs?: number;
   now?: () => number;
   // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
-  extraRoutes?: readonly RouteSpec<any, any>[];
+  extraRoutes?: readonly RouteSpec<any, any, any>[];
   /** Replaces the default check of signed gateway-to-gateway requests (EIP-191 by a department signer on chain). */
   authenticateFederation?: AppHooks["authenticateFederation"];
   /** How long a query to another department's gateway may take before its material counts as unavailable. */
@@ -155,6 +156,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           services.federation.setLocalUrl(host === "0.0.0.0" || host === "::" ? `http://127.0.0.1:${actual}` : url);
           resolve({ url, server: s });
         });
+        s.on("clientError", answerClientError(logger));
       });
     },
     async close() {

@@ -1,5 +1,9 @@
 // The gateway's error catalogue: every problem a client can meet, with a stable code, its HTTP status and a title.
 export const ERROR_CODES = {
+  MALFORMED_REQUEST: { status: 400, title: "The request is not valid HTTP/1.1" },
+  MALFORMED_PATH: { status: 400, title: "The request path is not percent-encoded UTF-8" },
+  REQUEST_TIMEOUT: { status: 408, title: "The request did not arrive in time" },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, title: "The request headers are larger than allowed" },
   MALFORMED_JSON: { status: 400, title: "The request body is not valid JSON" },
   VALIDATION_FAILED: { status: 400, title: "The request does not match the operation's schema" },
   INVALID_SUBJECT_ID: { status: 400, title: "The subject identifier is not valid" },

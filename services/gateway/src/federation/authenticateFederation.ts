@@ -7,7 +7,7 @@ import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import type { GatewayServices } from "../services.ts";
 import { logDenied } from "./answerQuery.ts";
-import { federationQuerySchema } from "./protocol.ts";
+import { federationHeadersSchema, federationQuerySchema } from "./protocol.ts";
 import { FEDERATION_HEADERS, federationMessage } from "./signing.ts";
 
 /** How far a request's timestamp may be from this gateway's clock, either way. */
@@ -16,6 +16,23 @@ export const REPLAY_WINDOW_MS = 60_000;
 export type FederationAuthenticator = (req: Request, department: DepartmentRuntime) => Promise<Caller>;
 
 const invalid = (detail: string) => new GatewayError("FEDERATION_SIGNATURE_INVALID", { detail });
+
+/**
+ * The signature headers of a request, when all are there in their form; FEDERATION_SIGNATURE_INVALID otherwise. Needs
+ * no body, so a request that cannot be signed at all is refused before its body is read.
+ */
+export function federationCredentials(req: Request): { code: string; timestamp: string; signature: string } {
+  const names = Object.values(FEDERATION_HEADERS);
+  const headers = Object.fromEntries(names.map((name) => [name, req.get(name) || undefined]));
+  if (names.some((name) => headers[name] === undefined)) throw invalid("the request carries no department signature");
+  const parsed = federationHeadersSchema.safeParse(headers);
+  if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? "the signature headers are malformed");
+  return {
+    code: parsed.data[FEDERATION_HEADERS.department],
+    timestamp: parsed.data[FEDERATION_HEADERS.timestamp],
+    signature: parsed.data[FEDERATION_HEADERS.signature],
+  };
+}
 
 /**
  * Builds `authenticateFederation(req, department)`. Within the window each signed message is accepted once: a captured
@@ -38,12 +55,7 @@ export function createFederationAuthenticator(services: GatewayServices): Federa
   }
 
   return async function authenticateFederation(req, department) {
-    const code = req.get(FEDERATION_HEADERS.department) ?? "";
-    const timestamp = req.get(FEDERATION_HEADERS.timestamp) ?? "";
-    const signature = req.get(FEDERATION_HEADERS.signature) ?? "";
-    if (!code || !timestamp || !signature) throw invalid("the request carries no department signature");
-    if (!/^\d{1,16}$/.test(timestamp)) throw invalid("the timestamp must be Unix milliseconds");
-    if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) throw invalid("the signature must be 65 bytes of hex");
+    const { code, timestamp, signature } = federationCredentials(req);
     const now = services.now();
     if (Math.abs(now - Number(timestamp)) > REPLAY_WINDOW_MS) {
       throw new GatewayError("FEDERATION_REQUEST_EXPIRED", {

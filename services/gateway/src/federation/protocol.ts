@@ -1,12 +1,28 @@
 // What gateways say to each other: the record query a consumer sends and the answer the issuer gives.
 import { z } from "zod";
 import { canonicalRecordSchema, hex32, uint32Id, unixSeconds } from "../http/schemas.ts";
+import { FEDERATION_HEADERS } from "./signing.ts";
 
 /** Application ids travel to other departments and into their logs, so only opaque tokens are accepted. */
 export const applicationIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, "must be 1-64 letters, digits, '.', '_', ':' or '-'")
   .meta({ description: "The consumer's application id: an opaque token, never personal data" });
+
+/** The headers that authenticate a gateway-to-gateway request; their form is checked before the body is read. */
+export const federationHeadersSchema = z.object({
+  [FEDERATION_HEADERS.department]: z.string().min(1).meta({ description: "Code of the department whose signer signs" }),
+  [FEDERATION_HEADERS.timestamp]: z
+    .string()
+    .regex(/^\d{1,16}$/, "the timestamp must be Unix milliseconds")
+    .meta({
+      description: "When the request was signed, Unix milliseconds; accepted within 60 s of the issuer's clock",
+    }),
+  [FEDERATION_HEADERS.signature]: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{130}$/, "the signature must be 65 bytes of hex")
+    .meta({ description: "EIP-191 signature of the request by one of the department's signer keys on chain" }),
+});
 
 export const federationQuerySchema = z
   .strictObject({

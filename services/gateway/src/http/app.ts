@@ -1,19 +1,23 @@
 // The HTTP face of a gateway process: operations endpoints, and every route under /departments/{department}.
 import { hash } from "node:crypto";
-import express, { type NextFunction, type Request, type Response, Router } from "express";
+import express, { type Request, type Response, Router } from "express";
 import type { z } from "zod";
 import { canonicalize } from "../../../../lib/encoding/canonical.ts";
-import type { Caller } from "../auth/apiKeys.ts";
+import type { Caller, Role } from "../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
+import { federationCredentials } from "../federation/authenticateFederation.ts";
 import type { GatewayServices } from "../services.ts";
+import { serveDocsAsset } from "./docsPage.ts";
 import { jsonBodyReader } from "./jsonBody.ts";
-import { DOCS_PAGE, openApiDocument } from "./openapi.ts";
+import { openApiDocument } from "./openapi.ts";
+import { OPERATIONS_ENDPOINTS } from "./operationsEndpoints.ts";
 import { problemHandler } from "./problem.ts";
+import { requestLog } from "./requestLog.ts";
 import type { RouteContext, RouteResult, RouteSpec } from "./route.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
-type AnyRoute = RouteSpec<any, any>;
+type AnyRoute = RouteSpec<any, any, any>;
 
 export interface AppHooks {
   /** Authenticates a signed gateway-to-gateway request (routes with auth "federation"). */
@@ -22,15 +26,17 @@ export interface AppHooks {
   readiness: () => Promise<{ ready: boolean; checks: Record<string, unknown> }>;
 }
 
-/** A request field's path as the problem names it: body members plainly (`subject.idNumber`), query ones prefixed. */
-const fieldPath = (where: "body" | "query", path: readonly PropertyKey[]) =>
+type Where = "body" | "query" | "params";
+
+/** A request field's path as the problem names it: body members and path parameters plainly, query ones prefixed. */
+const fieldPath = (where: Where, path: readonly PropertyKey[]) =>
   (path.length === 0 ? [where] : where === "query" ? [where, ...path] : path).map(String).join(".");
 
 /** zod's wording for a member that is not there, said plainly. */
 const messageOf = (issue: z.core.$ZodIssue) =>
   issue.code === "invalid_type" && issue.message.endsWith("received undefined") ? "is required" : issue.message;
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, where: "body" | "query"): T {
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: Where): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
@@ -63,6 +69,25 @@ function sendJson(res: Response, result: RouteResult): void {
   res.end(text);
 }
 
+/** The handler that answers 405, with an Allow header, to the methods a path's routes do not serve (GET serves HEAD). */
+function refuseOtherMethods(pattern: string, methods: string[]) {
+  const allow = methods.flatMap((m) => (m === "get" ? ["GET", "HEAD"] : [m.toUpperCase()])).join(", ");
+  return (_req: Request, res: Response) => {
+    res.locals.route = pattern;
+    res.set("Allow", allow);
+    throw new GatewayError("METHOD_NOT_ALLOWED", { detail: `this path answers ${allow}` });
+  };
+}
+
+/** The caller the request's API key stands for, when its role is one of `roles`. */
+function authorise(roles: readonly Role[], department: DepartmentRuntime, req: Request): Caller {
+  const caller = department.apiKeys.authenticate(bearer(req));
+  if (!roles.includes(caller.role)) {
+    throw new GatewayError("FORBIDDEN_ROLE", { detail: `this operation is for: ${roles.join(", ")}` });
+  }
+  return caller;
+}
+
 function bearer(req: Request): string | undefined {
   const header = req.get("authorization");
   if (header?.startsWith("Bearer ")) return header.slice(7).trim();
@@ -76,92 +101,51 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
   const readJson = jsonBodyReader(services.limits.bodyBytes);
   const inFlight = new Map<string, Promise<unknown>>();
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = (req.route?.path as string | undefined) ?? "unmatched";
-      services.metrics.observe("oncechain_http_request_duration_seconds", "HTTP request duration", seconds, {
-        method: req.method,
-        route,
-        status: String(res.statusCode),
+  app.use(requestLog(services));
+  app.use((req, _res, next) => {
+    // Checked once for every path: the router would otherwise fail on the first parameter it decodes, as a body error.
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      throw new GatewayError("MALFORMED_PATH", {
+        field: "path",
+        detail: "percent-escapes in the path must encode UTF-8",
       });
-      if (res.statusCode >= 400 || services.logger.isLevelEnabled("debug")) {
-        services.logger.info(
-          {
-            method: req.method,
-            route,
-            department: req.params.department,
-            status: res.statusCode,
-            ms: Math.round(seconds * 1000),
-          },
-          "request",
-        );
-      }
-    });
+    }
     next();
   });
 
-  app.get("/", (_req, res) => {
-    res.json({
-      service: "oncechain department gateway",
-      docs: "/docs",
-      openapi: "/openapi.json",
-      departments: [...services.departments.values()].map((d) => ({
-        code: d.code,
-        nameZh: d.nameZh,
-        nameEn: d.nameEn,
-        url: `/departments/${d.code}`,
-      })),
+  const document = openApiDocument(routes, OPERATIONS_ENDPOINTS, services.publicUrl);
+  const operations = { services, readiness: hooks.readiness, document };
+  for (const endpoint of OPERATIONS_ENDPOINTS) {
+    app.get(endpoint.path, async (req: Request, res: Response) => {
+      res.locals.route = endpoint.path;
+      await endpoint.serve(operations, req, res);
     });
-  });
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
-  });
-  app.get("/readyz", async (_req, res) => {
-    const { ready, checks } = await hooks.readiness();
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
-  });
-  app.get("/metrics", (_req, res) => {
-    res.type("text/plain; version=0.0.4").send(services.metrics.render());
-  });
-  const document = openApiDocument(routes, services.publicUrl);
-  app.get("/openapi.json", (_req, res) => {
-    res.json(document);
-  });
-  app.get("/docs", (_req, res) => {
-    res.type("html").send(DOCS_PAGE);
-  });
+    app.all(endpoint.path, refuseOtherMethods(endpoint.path, ["get"]));
+  }
+
+  app.get("/docs/assets/:file", serveDocsAsset);
 
   const router = Router({ mergeParams: true });
-  router.use((req, _res, next) => {
+  router.use((req, res, next) => {
     const department = services.departments.get(String(req.params.department ?? ""));
     if (!department) throw new GatewayError("UNKNOWN_DEPARTMENT", { field: "department" });
+    res.locals.department = department.code;
     next();
   });
   for (const route of routes) {
+    const pattern = `/departments/:department${route.path}`;
     router[route.method](route.path, async (req: Request, res: Response) => {
-      if (route.method === "post" && !hasBody(req)) {
-        throw new GatewayError("VALIDATION_FAILED", { field: "body", detail: "body: a JSON body is required" });
-      }
-      if (route.method === "post" && !req.is("application/json")) {
-        throw new GatewayError("UNSUPPORTED_MEDIA_TYPE", {
-          field: "content-type",
-          detail: "send the body as application/json",
-        });
-      }
-      if (route.method === "post") req.body = await readJson(req, res);
-      const department = services.departments.get(String(req.params.department ?? "")) as DepartmentRuntime;
-      let caller: Caller | undefined;
-      if (route.auth === "federation") {
-        if (!hooks.authenticateFederation) throw new GatewayError("NOT_FOUND");
-        caller = await hooks.authenticateFederation(req, department);
-      } else {
-        caller = department.apiKeys.authenticate(bearer(req));
-        if (!route.auth.includes(caller.role)) {
-          throw new GatewayError("FORBIDDEN_ROLE", { detail: `this operation is for: ${route.auth.join(", ")}` });
-        }
-      }
+      res.locals.route = pattern;
+      const department = services.departments.get(res.locals.department as string) as DepartmentRuntime;
+      // Who asks is settled before the body is read: a caller without a key learns nothing from its body's fate. A
+      // federation request's signature covers the body, so only the form of its headers can be checked before.
+      const keyHolder = route.auth === "federation" ? undefined : authorise(route.auth, department, req);
+      if (route.auth === "federation") federationCredentials(req);
+      const params = route.params ? parse(route.params, req.params, "params") : req.params;
+      if (route.method === "post") req.body = await readBody(req, res);
+      const caller = keyHolder ?? (await authenticateFederation(req, department));
       const body = route.body ? (route.fastBody?.(req.body) ?? parse(route.body, req.body, "body")) : undefined;
       const query = route.query ? parse(route.query, req.query, "query") : {};
       const idempotencyKey = route.idempotent ? req.get("idempotency-key") : undefined;
@@ -171,7 +155,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         caller,
         body,
         query,
-        params: req.params as Record<string, string>,
+        params,
         req,
         res,
       };
@@ -183,12 +167,35 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
       sendJson(res, result);
     });
   }
+  const methodsByPath = new Map<string, string[]>();
+  for (const { path, method } of routes) methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method]);
+  for (const [path, methods] of methodsByPath) {
+    router.all(path, refuseOtherMethods(`/departments/:department${path}`, methods));
+  }
   app.use("/departments/:department", router);
-  app.use((req) => {
-    throw new GatewayError("NOT_FOUND", { detail: `no route ${req.method} ${req.path}` });
+  app.use(() => {
+    throw new GatewayError("NOT_FOUND", { detail: "no route serves this path" });
   });
   app.use(problemHandler(services.logger));
   return app;
+
+  function authenticateFederation(req: Request, department: DepartmentRuntime): Promise<Caller> {
+    if (!hooks.authenticateFederation) throw new GatewayError("NOT_FOUND");
+    return hooks.authenticateFederation(req, department);
+  }
+
+  async function readBody(req: Request, res: Response): Promise<unknown> {
+    if (!hasBody(req)) {
+      throw new GatewayError("VALIDATION_FAILED", { field: "body", detail: "body: a JSON body is required" });
+    }
+    if (!req.is("application/json")) {
+      throw new GatewayError("UNSUPPORTED_MEDIA_TYPE", {
+        field: "content-type",
+        detail: "send the body as application/json",
+      });
+    }
+    return readJson(req, res);
+  }
 
   /**
    * Same key and body: the first answer again. Same key, other body: 422. One run per key at a time. The answer is

@@ -1,4 +1,5 @@
 // RFC 9457 problem documents: the one place errors become HTTP responses.
+import { randomUUID } from "node:crypto";
 import type { ErrorRequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { CanonicalFormError } from "../../../../lib/encoding/canonical.ts";
@@ -6,23 +7,38 @@ import { ERROR_CODES } from "../errors/codes.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 
 export const PROBLEM_TYPE_BASE = "https://oncechain.dev/problems/";
+export const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
-export function sendProblem(res: Response, error: GatewayError, instance?: string): void {
+/** A new request id: what a problem's `instance` and the request's log line carry, so an operator can find one from the other. */
+export const newRequestId = () => `urn:uuid:${randomUUID()}`;
+
+/** The id of the request `res` answers, made on first use. */
+export function requestIdOf(res: Response): string {
+  res.locals.requestId ??= newRequestId();
+  return res.locals.requestId as string;
+}
+
+/** The problem document for `error`. `instance` identifies the request, never by its path: a path can carry an ID number. */
+export function problemDocument(error: GatewayError, instance: string): Record<string, unknown> {
+  return {
+    // Extensions first: a member of their own must never mask one RFC 9457 defines (status, title, ...).
+    ...error.extensions,
+    type: `${PROBLEM_TYPE_BASE}${error.code.toLowerCase().replaceAll("_", "-")}`,
+    title: ERROR_CODES[error.code].title,
+    status: error.status,
+    code: error.code,
+    ...(error.detail ? { detail: error.detail } : {}),
+    ...(error.field ? { field: error.field } : {}),
+    instance,
+  };
+}
+
+export function sendProblem(res: Response, error: GatewayError): void {
   if (error.status === 401) res.set("WWW-Authenticate", 'Bearer realm="oncechain"');
   res
     .status(error.status)
-    .type("application/problem+json")
-    .json({
-      // Extensions first: a member of their own must never mask one RFC 9457 defines (status, title, ...).
-      ...error.extensions,
-      type: `${PROBLEM_TYPE_BASE}${error.code.toLowerCase().replaceAll("_", "-")}`,
-      title: ERROR_CODES[error.code].title,
-      status: error.status,
-      code: error.code,
-      ...(error.detail ? { detail: error.detail } : {}),
-      ...(error.field ? { field: error.field } : {}),
-      ...(instance ? { instance } : {}),
-    });
+    .type(PROBLEM_MEDIA_TYPE)
+    .json(problemDocument(error, requestIdOf(res)));
 }
 
 /** Maps body-parser failures to catalogue codes; anything unexpected is a 500 without internals in the body. */
@@ -50,14 +66,19 @@ export function toGatewayError(error: unknown): GatewayError {
 }
 
 export function problemHandler(logger: Logger): ErrorRequestHandler {
-  return (error, req, res, _next) => {
+  return (error, _req, res, _next) => {
     const problem = toGatewayError(error);
     if (problem.status >= 500) {
       logger.error(
-        { code: problem.code, path: req.path, err: { message: (error as Error)?.message } },
+        {
+          code: problem.code,
+          route: res.locals.route ?? "unmatched",
+          requestId: requestIdOf(res),
+          err: { message: (error as Error)?.message },
+        },
         "request failed",
       );
     }
-    sendProblem(res, problem, req.originalUrl.split("?")[0]);
+    sendProblem(res, problem);
   };
 }

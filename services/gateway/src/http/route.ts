@@ -3,16 +3,17 @@ import type { Request, Response } from "express";
 import type { z } from "zod";
 import type { Caller, Role } from "../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../department.ts";
+import type { ErrorCode } from "../errors/codes.ts";
 import type { GatewayServices } from "../services.ts";
 import type { BatchOp } from "../store/departmentStore.ts";
 
-export interface RouteContext<B, Q> {
+export interface RouteContext<B, Q, P = Record<string, string>> {
   department: DepartmentRuntime;
   services: GatewayServices;
   caller?: Caller;
   body: B;
   query: Q;
-  params: Record<string, string>;
+  params: P;
   req: Request;
   res: Response;
   /**
@@ -30,12 +31,15 @@ export interface RouteResult {
   headers?: Record<string, string>;
 }
 
-export interface RouteSpec<B = unknown, Q = unknown> {
+export interface RouteSpec<B = unknown, Q = unknown, P = Record<string, string>> {
   method: "get" | "post";
   /** Express path under /departments/{department}, e.g. "/records/:recordHash". */
   path: string;
   operationId: string;
+  /** A few words: what the reference lists the operation by. */
   summary: string;
+  /** What it does and what a caller needs to know, in sentences. */
+  description: string;
   tags: string[];
   /** Who may call it: API-key roles, or "federation" for signed gateway-to-gateway calls. */
   auth: readonly Role[] | "federation";
@@ -46,13 +50,22 @@ export interface RouteSpec<B = unknown, Q = unknown> {
    */
   fastBody?: (value: unknown) => B | undefined;
   query?: z.ZodType<Q>;
+  /** Path parameters (besides the department) and their forms; each is a string when not declared. */
+  params?: z.ZodType<P>;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /**
+   * The problems the operation's own handling can answer. Those every route of its kind can answer (authentication,
+   * the department, the body, the schemas) are added by `errorCodesOf`, which the OpenAPI document lists.
+   */
+  errors?: readonly ErrorCode[];
   /** Honour the Idempotency-Key header. */
   idempotent?: boolean;
-  handler(ctx: RouteContext<B, Q>): Promise<RouteResult>;
+  handler(ctx: RouteContext<B, Q, P>): Promise<RouteResult>;
 }
 
-/** Keeps the body and query types of a route tied to its schemas. */
-export function defineRoute<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>): RouteSpec<B, Q> {
+/** Keeps the body, query and path parameter types of a route tied to its schemas. */
+export function defineRoute<B = undefined, Q = undefined, P = Record<string, string>>(
+  spec: RouteSpec<B, Q, P>,
+): RouteSpec<B, Q, P> {
   return spec;
 }

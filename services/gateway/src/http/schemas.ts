@@ -1,13 +1,12 @@
 // Request and response shapes shared by the routes; the OpenAPI document is generated from these.
 import { z } from "zod";
 import { STATUS_NAMES } from "../../../../lib/records/statusRules.ts";
+import { ERROR_CODES, type ErrorCode } from "../errors/codes.ts";
 
-const HEX32 = /^0x[0-9a-fA-F]{64}$/;
-
+/** Lower-cased in place (overwrite, not transform), so that its JSON Schema holds for what answers carry too. */
 export const hex32 = z
-  .string()
-  .regex(HEX32, "must be 0x followed by 64 hex digits")
-  .transform((s) => s.toLowerCase() as `0x${string}`)
+  .templateLiteral(["0x", z.string().regex(/^[0-9a-fA-F]{64}$/)], { error: "must be 0x followed by 64 hex digits" })
+  .overwrite((s) => s.toLowerCase() as `0x${string}`)
   .meta({ description: "A 32-byte hash, 0x-prefixed hex" });
 
 export const subjectSchema = z
@@ -67,14 +66,32 @@ export const anchorStateSchema = z
   })
   .meta({ id: "AnchorState" });
 
-export const issueBodySchema = z.strictObject({
-  credentialType: z.string().min(1).max(64),
-  subject: subjectSchema,
-  fields: z.record(z.string(), z.unknown()),
-  validFrom: unixSeconds.optional(),
-  validUntil: unixSeconds.optional(),
-  supersedes: hex32.optional(),
-});
+/** What the document shows as an issue body: a business licence (an organisation, so no person's data). */
+export const ISSUE_EXAMPLE = {
+  credentialType: "business-licence",
+  subject: { idType: "unified-social-credit-code", idNumber: "91110105000000001Y" },
+  fields: {
+    name: "北京某某科技有限公司",
+    entityType: "有限责任公司",
+    legalRepresentative: "李四",
+    establishmentDate: "2015-06-01",
+    domicile: "北京市怀柔区某路2号",
+    businessScope: "技术开发",
+    registrationAuthority: "北京市怀柔区市场监督管理局",
+    issueDate: "2015-06-01",
+  },
+};
+
+export const issueBodySchema = z
+  .strictObject({
+    credentialType: z.string().min(1).max(64),
+    subject: subjectSchema,
+    fields: z.record(z.string(), z.unknown()).meta({ description: "As the credential type's JSON Schema says" }),
+    validFrom: unixSeconds.optional(),
+    validUntil: unixSeconds.optional(),
+    supersedes: hex32.optional(),
+  })
+  .meta({ examples: [ISSUE_EXAMPLE] });
 
 export const issuedSchema = z
   .object({ recordHash: z.string(), record: canonicalRecordSchema, anchor: anchorStateSchema })
@@ -106,10 +123,10 @@ const plainWith = (value: unknown, allowed?: Set<string>): value is Record<strin
   for (const key in value) if (key === "__proto__" || (allowed && !allowed.has(key))) return false;
   return true;
 };
-/** The characters HEX32 allows after "0x", by char code. */
+/** The characters hex32 allows after "0x", by char code. */
 const HEX_DIGIT = new Uint8Array(128);
 for (const c of "0123456789abcdefABCDEF") HEX_DIGIT[c.charCodeAt(0)] = 1;
-/** HEX32.test, as a loop over a table: a third of the regex's cost on the 13 hashes of a verify body. */
+/** hex32's pattern test, as a loop over a table: a third of the regex's cost on the 13 hashes of a verify body. */
 const isHex32 = (value: unknown): value is string => {
   if (typeof value !== "string" || value.length !== 66 || !value.startsWith("0x")) return false;
   for (let i = 2; i < 66; i++) if (HEX_DIGIT[value.charCodeAt(i)] !== 1) return false;
@@ -202,14 +219,36 @@ export const verdictSchema = z
   })
   .meta({ id: "Verdict" });
 
+const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
 export const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number(),
-    code: z.string(),
-    detail: z.string().optional(),
-    field: z.string().optional(),
-    instance: z.string().optional(),
+  .looseObject({
+    type: z.string().meta({ description: "A URI naming the kind of problem, one per code" }),
+    title: z.string().meta({ description: "The code's title, the same for every occurrence" }),
+    status: z.int().meta({ description: "The HTTP status" }),
+    code: z.enum(ERROR_CODE_NAMES).meta({ description: "The stable code from the gateway's error catalogue" }),
+    detail: z.string().optional().meta({ description: "What was wrong with this request; never personal data" }),
+    field: z.string().optional().meta({ description: "The offending request field, e.g. `subject.idNumber`" }),
+    instance: z.string().meta({ description: "This request's id (`urn:uuid:…`), also in the gateway's log line" }),
+    errors: z
+      .array(z.looseObject({ field: z.string(), message: z.string(), keyword: z.string().optional() }))
+      .optional()
+      .meta({
+        description: "Every failing member, where the request broke a schema (VALIDATION_FAILED, SCHEMA_VIOLATION)",
+      }),
   })
-  .meta({ id: "Problem", description: "RFC 9457 problem details" });
+  .meta({
+    id: "Problem",
+    description: "RFC 9457 problem details. Members beside these may follow (RFC 9457 extensions).",
+  });
+
+/** The Idempotency-Key request header, on the operations that honour it. */
+export const idempotencyKeyHeader = z
+  .string()
+  .min(1)
+  .optional()
+  .meta({
+    description:
+      "Makes the request safe to retry: the same key with the same body gets the first answer again " +
+      "(with `Idempotent-Replayed: true`), the same key with another body 422 IDEMPOTENCY_KEY_REUSED",
+  });

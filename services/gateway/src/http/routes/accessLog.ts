@@ -24,7 +24,7 @@ const entrySchema = z
   .meta({ id: "AccessLogEntry" });
 
 const pageQuery = z.object({
-  subjectRef: hex32.optional(),
+  subjectRef: hex32.optional().meta({ description: "Only the entries about this subject reference" }),
   from: z.coerce.number().int().min(1).optional().meta({ description: "First sequence number (default 1)" }),
   limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: "At most this many (default 100)" }),
 });
@@ -55,7 +55,10 @@ export const listAccessLogRoute = defineRoute({
   method: "get",
   path: "/access-log",
   operationId: "listAccessLog",
-  summary: "Who asked this department for which records, for what purpose, with what outcome: in sequence order",
+  summary: "Read the access log",
+  description:
+    "Who asked this department for which records, for what purpose and with what outcome, in sequence order; " +
+    "optionally only the entries about one subject reference.",
   tags: ["access log"],
   auth: ["auditor", "operator"],
   query: pageQuery,
@@ -80,11 +83,14 @@ export const auditAccessLogRoute = defineRoute({
   method: "get",
   path: "/access-log/audit",
   operationId: "auditAccessLog",
-  summary:
-    "Re-reads the whole access log, checks its hash chain and every range committed on chain; names the first divergence",
+  summary: "Audit the access log",
+  description:
+    "Re-reads the whole access log, checks its hash chain and every range committed on chain, and names the first " +
+    "entry that disagrees.",
   tags: ["access log"],
   auth: ["auditor"],
   responses: { 200: { description: "The audit result", schema: auditSchema } },
+  errors: ["CHAIN_UNAVAILABLE"],
   async handler({ department }) {
     return { status: 200, body: await auditAccessLog(department) };
   },
@@ -94,7 +100,10 @@ export const commitAccessLogRoute = defineRoute({
   method: "post",
   path: "/access-log/commit",
   operationId: "commitAccessLog",
-  summary: "Commits the entries not yet committed to the chain now (a Merkle root over their hashes)",
+  summary: "Commit the access log now",
+  description:
+    "Commits the entries not yet committed to the chain now, as a Merkle root over their hashes, instead of at the " +
+    "next scheduled commit.",
   tags: ["access log"],
   auth: ["operator"],
   body: z.strictObject({}).optional(),
@@ -116,6 +125,7 @@ export const commitAccessLogRoute = defineRoute({
       }),
     },
   },
+  errors: ["ACCESS_LOG_BROKEN"],
   async handler({ department }) {
     const committed = await department.accessLogCommitter.commitNow();
     return { status: 200, body: { committed: committed ?? null } };
@@ -126,8 +136,10 @@ export const myAccessLogRoute = defineRoute({
   method: "post",
   path: "/access-log/mine",
   operationId: "citizenAccessLog",
-  summary:
-    "For a citizen at the counter: every access to this department's records about them. The ID number is used only to compute the subject reference",
+  summary: "A citizen's own access log",
+  description:
+    "For a citizen at the counter: every access to this department's records about them. The ID number is used only " +
+    "to compute the subject reference; it is neither stored nor logged.",
   tags: ["access log"],
   auth: ["auditor"],
   body: z.strictObject({ subject: subjectSchema }),

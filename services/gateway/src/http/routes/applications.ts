@@ -93,8 +93,11 @@ export const applyRoute = defineRoute({
   method: "post",
   path: "/applications",
   operationId: "applyScenario",
-  summary:
-    "Applies for a scenario: each material is asked of its issuers' gateways and verified on chain; waived, required or unavailable. The same applicationId re-evaluates",
+  summary: "Apply for a scenario",
+  description:
+    "Every material the scenario's matters need is asked of its authoritative issuers' gateways and verified on " +
+    "chain: waived (with the data, where a sharing grant covers it), required (still to be submitted) or unavailable " +
+    "(an issuer cannot be reached). The same applicationId again evaluates the application again.",
   tags: ["applications"],
   auth: ["consumer"],
   body: z.strictObject({
@@ -107,6 +110,7 @@ export const applyRoute = defineRoute({
     201: { description: "A new application, evaluated (with any data the issuers shared)", schema: applicationSchema },
     200: { description: "An application re-evaluated", schema: applicationSchema },
   },
+  errors: ["INVALID_SUBJECT_ID", "UNKNOWN_SCENARIO", "APPLICATION_CONFLICT", "CATALOGUE_MISMATCH"],
   async handler({ department, services, body }) {
     const { application, created } = await applyScenario({ services, department }, body);
     return {
@@ -121,12 +125,15 @@ export const getApplicationRoute = defineRoute({
   method: "get",
   path: "/applications/:applicationId",
   operationId: "getApplication",
-  summary: "An application as last evaluated: evidence per material, without the record data received",
+  summary: "Read an application",
+  description: "An application as last evaluated: the evidence for each material, without the record data received.",
   tags: ["applications"],
   auth: ["consumer", "auditor"],
+  params: z.object({ applicationId: applicationIdSchema }),
   responses: { 200: { description: "The application", schema: applicationSchema } },
+  errors: ["APPLICATION_NOT_FOUND"],
   async handler({ department, params }) {
-    const application = await applicationStore(department.store).get(params.applicationId ?? "");
+    const application = await applicationStore(department.store).get(params.applicationId);
     if (!application) throw new GatewayError("APPLICATION_NOT_FOUND", { field: "applicationId" });
     return { status: 200, body: application };
   },
@@ -136,8 +143,10 @@ export const applicationTotalsRoute = defineRoute({
   method: "get",
   path: "/applications",
   operationId: "applicationTotals",
-  summary:
-    "Totals of this department's applications: materials requested, and waived (no longer collected), by scenario",
+  summary: "Application totals",
+  description:
+    "Totals of this department's applications, overall and by scenario: materials requested, waived (no longer " +
+    "collected from applicants), still required and unavailable.",
   tags: ["applications"],
   auth: ["auditor", "operator"],
   responses: {

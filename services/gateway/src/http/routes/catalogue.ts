@@ -52,7 +52,9 @@ export const listTypesRoute = defineRoute({
   method: "get",
   path: "/catalogue/types",
   operationId: "listCredentialTypes",
-  summary: "The shared credential types, each with its schema hash checked against the chain",
+  summary: "List the credential types",
+  description:
+    "The shared credential types, each with the hash of its JSON Schema and whether the chain holds that hash.",
   tags: ["catalogue"],
   auth: ANY_ROLE,
   responses: { 200: { description: "Credential types", schema: z.object({ types: z.array(typeSummary) }) } },
@@ -65,9 +67,12 @@ export const getTypeRoute = defineRoute({
   method: "get",
   path: "/catalogue/types/:code",
   operationId: "getCredentialType",
-  summary: "One credential type with its JSON Schema and on-chain hash check",
+  summary: "Read a credential type",
+  description: "One credential type with its JSON Schema, its issuers and whether the chain holds its schema's hash.",
   tags: ["catalogue"],
   auth: ANY_ROLE,
+  params: z.object({ code: z.string().meta({ description: "The credential type's code, e.g. `resident-id-card`" }) }),
+  errors: ["UNKNOWN_CREDENTIAL_TYPE"],
   responses: {
     200: {
       description: "The credential type",
@@ -75,7 +80,7 @@ export const getTypeRoute = defineRoute({
     },
   },
   async handler({ services, params }) {
-    const entry = services.catalogue.type(params.code ?? "");
+    const entry = services.catalogue.type(params.code);
     return { status: 200, body: { ...typeView(entry), schema: entry.type.schema } };
   },
 });
@@ -84,10 +89,17 @@ export const listScenariosRoute = defineRoute({
   method: "get",
   path: "/catalogue/scenarios",
   operationId: "listScenarios",
-  summary: "The scenarios, each with its definition hash checked against the chain",
+  summary: "List the scenarios",
+  description:
+    "The scenarios (theme services, matters, film-platform items), each with whether the chain holds its definition's hash.",
   tags: ["catalogue"],
   auth: ANY_ROLE,
-  query: z.object({ kind: z.string().optional() }),
+  query: z.object({
+    kind: z
+      .string()
+      .optional()
+      .meta({ description: "Only the scenarios of this kind, e.g. `theme`, `tidal` or `film-item`" }),
+  }),
   responses: { 200: { description: "Scenarios", schema: z.object({ scenarios: z.array(scenarioSummary) }) } },
   async handler({ services, query }) {
     const all = services.catalogue.scenarios().filter((e) => !query.kind || e.scenario.kind === query.kind);
@@ -99,14 +111,18 @@ export const getScenarioRoute = defineRoute({
   method: "get",
   path: "/catalogue/scenarios/:code",
   operationId: "getScenario",
-  summary: "One scenario's full definition (its matters and materials) and on-chain hash check",
+  summary: "Read a scenario",
+  description:
+    "One scenario's full definition, its matters and the materials each needs, and whether the chain holds its hash.",
   tags: ["catalogue"],
   auth: ANY_ROLE,
+  params: z.object({ code: z.string().meta({ description: "The scenario's code, e.g. `open-convenience-store`" }) }),
+  errors: ["UNKNOWN_SCENARIO"],
   responses: {
     200: { description: "The scenario", schema: scenarioSummary.extend({ matters: z.array(z.unknown()) }) },
   },
   async handler({ services, params }) {
-    const entry = services.catalogue.scenario(params.code ?? "");
+    const entry = services.catalogue.scenario(params.code);
     if (!entry) throw new GatewayError("UNKNOWN_SCENARIO", { field: "code" });
     return { status: 200, body: { ...scenarioView(entry), matters: entry.scenario.matters } };
   },

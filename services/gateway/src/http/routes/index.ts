@@ -8,7 +8,7 @@ import { getRecordRoute, issueRoute, revokeRoute, supersedeRoute } from "./recor
 import { verifyRoute } from "./verify.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
-export const ROUTES: readonly RouteSpec<any, any>[] = [
+export const ROUTES: readonly RouteSpec<any, any, any>[] = [
   issueRoute,
   getRecordRoute,
   revokeRoute,

@@ -1,6 +1,5 @@
 // Routes of a department's own records: issue, read, revoke, supersede.
 import { z } from "zod";
-import type { Hex32 } from "../../../../../lib/encoding/canonical.ts";
 import type { DepartmentRuntime } from "../../department.ts";
 import { GatewayError } from "../../errors/GatewayError.ts";
 import { issueRecord } from "../../records/issueRecord.ts";
@@ -8,15 +7,7 @@ import { revokeRecord, supersedeRecord, withChainFacts } from "../../records/lif
 import { defineRoute } from "../route.ts";
 import { anchorStateSchema, hex32, issueBodySchema, issuedSchema } from "../schemas.ts";
 
-const recordHashParam = (value: string | undefined): Hex32 => {
-  const parsed = hex32.safeParse(value);
-  if (!parsed.success)
-    throw new GatewayError("VALIDATION_FAILED", {
-      field: "recordHash",
-      detail: "must be 0x followed by 64 hex digits",
-    });
-  return parsed.data;
-};
+const recordHashParam = z.object({ recordHash: hex32 });
 
 const lifecycle = (department: DepartmentRuntime) => ({
   departmentId: department.id,
@@ -31,12 +22,25 @@ export const issueRoute = defineRoute({
   method: "post",
   path: "/records",
   operationId: "issueRecord",
-  summary: "Issue a record: validated, stored sealed, and queued for anchoring in one atomic write",
+  summary: "Issue a record",
+  description:
+    "Validates the fields against the credential type's JSON Schema (whose hash was checked against the chain) and " +
+    "the subject's identifier (its check digit), keeps only the identifier's keyed hash, and stores the sealed record " +
+    "with its queued anchor in one atomic, synced write; a worker then anchors it on chain, alone or in a Merkle batch.",
   tags: ["records"],
   auth: ["issuer"],
   body: issueBodySchema,
   idempotent: true,
   responses: { 202: { description: "Accepted and queued for anchoring", schema: issuedSchema } },
+  errors: [
+    "INVALID_SUBJECT_ID",
+    "SCHEMA_VIOLATION",
+    "UNKNOWN_CREDENTIAL_TYPE",
+    "NOT_ISSUER",
+    "RECORD_NOT_FOUND",
+    "RECORD_ALREADY_SUPERSEDED",
+    "CATALOGUE_MISMATCH",
+  ],
   async handler({ department, services, body, rememberAnswer }) {
     const issued = await issueRecord(
       {
@@ -61,12 +65,17 @@ export const getRecordRoute = defineRoute({
   method: "get",
   path: "/records/:recordHash",
   operationId: "getRecord",
-  summary: "A record this department issued, with its anchoring receipt",
+  summary: "Read a record",
+  description:
+    "A record this department issued, with its anchoring receipt: the transaction and block, and for a batched record " +
+    "the batch root and its Merkle proof.",
   tags: ["records"],
   auth: ["issuer", "auditor"],
+  params: recordHashParam,
   responses: { 200: { description: "The record and its anchor", schema: issuedSchema } },
+  errors: ["RECORD_NOT_FOUND"],
   async handler({ department, params }) {
-    const recordHash = recordHashParam(params.recordHash);
+    const { recordHash } = params;
     const [record, anchor] = await Promise.all([
       department.store.getRecord(recordHash),
       department.store.anchors.get(recordHash),
@@ -81,13 +90,17 @@ export const revokeRoute = defineRoute({
   method: "post",
   path: "/records/:recordHash/revoke",
   operationId: "revokeRecord",
-  summary: "Revoke one of this department's anchored records on chain (final)",
+  summary: "Revoke a record",
+  description:
+    "Revokes one of this department's anchored records on chain. Final: a revoked record never verifies again.",
   tags: ["records"],
   auth: ["issuer"],
+  params: recordHashParam,
   body: z.strictObject({ reason: z.int().min(1).max(255).meta({ description: "Reason code (1-255)" }) }),
   responses: { 200: { description: "Revoked on chain", schema: anchorStateSchema } },
+  errors: ["RECORD_NOT_FOUND", "RECORD_NOT_ANCHORED", "RECORD_ALREADY_REVOKED", "DEPARTMENT_SUSPENDED"],
   async handler({ department, params, body }) {
-    const anchor = await revokeRecord(lifecycle(department), recordHashParam(params.recordHash), body.reason);
+    const anchor = await revokeRecord(lifecycle(department), params.recordHash, body.reason);
     return { status: 200, body: anchor };
   },
 });
@@ -96,13 +109,24 @@ export const supersedeRoute = defineRoute({
   method: "post",
   path: "/records/:recordHash/supersede",
   operationId: "supersedeRecord",
-  summary: "Mark a record as replaced by a newer one of the same type and subject, on chain",
+  summary: "Supersede a record",
+  description:
+    "Marks a record as replaced by a newer one of the same credential type about the same subject, on chain; both " +
+    "must be anchored, and neither revoked nor superseded already.",
   tags: ["records"],
   auth: ["issuer"],
+  params: recordHashParam,
   body: z.strictObject({ newRecordHash: hex32 }),
   responses: { 200: { description: "Superseded on chain", schema: anchorStateSchema } },
+  errors: [
+    "RECORD_NOT_FOUND",
+    "RECORD_NOT_ANCHORED",
+    "RECORD_ALREADY_REVOKED",
+    "RECORD_ALREADY_SUPERSEDED",
+    "DEPARTMENT_SUSPENDED",
+  ],
   async handler({ department, params, body }) {
-    const anchor = await supersedeRecord(lifecycle(department), recordHashParam(params.recordHash), body.newRecordHash);
+    const anchor = await supersedeRecord(lifecycle(department), params.recordHash, body.newRecordHash);
     return { status: 200, body: anchor };
   },
 });

@@ -24,8 +24,11 @@ export const verifyRoute = defineRoute({
   method: "post",
   path: "/verify",
   operationId: "verifyRecord",
-  summary:
-    "The combined status of a presented record: anchored, issuer authorised, not suspended, revoked, expired or superseded",
+  summary: "Verify a record",
+  description:
+    "The combined status of a presented record (or of a bare record hash with its issuer): anchored, issuer " +
+    "authorised for the type when it anchored, issuer not suspended, not revoked, not expired, not superseded. Answered " +
+    "from the local index that follows the chain, or from the chain itself with `fresh=true`.",
   tags: ["verification"],
   auth: ["issuer", "consumer", "auditor", "operator"],
   body: verifyBodySchema,
@@ -36,6 +39,7 @@ export const verifyRoute = defineRoute({
   responses: {
     200: { description: "The verdict, with the chain evidence and the block it is as of", schema: verdictSchema },
   },
+  errors: ["RECORD_TAMPERED", "CHAIN_UNAVAILABLE"],
   async handler({ services, body, query }) {
     const verdict = await verifyRecord(
       {

@@ -1,0 +1,71 @@
+// The reference as a person sees it: headless Chromium renders /docs from the document, lists every operation with
+// its parameters and responses, and sends no request to any origin but the gateway's.
+import { existsSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+// .ci/run installs Debian's chromium, so CI always runs this; a developer's machine runs it where chromium is installed.
+const runs = existsSync(CHROMIUM) || process.env.CI !== undefined;
+
+describe.skipIf(!runs)("the reference in a browser", () => {
+  let chain: SeededChain;
+  let gw: RunningGateway;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    chain = await seededChain();
+    gw = await startGateway(chain, ["psb"]);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.close();
+    chain?.cleanup();
+  });
+
+  it("renders every operation, its parameters and problems, asking nothing of another origin", async () => {
+    const doc = (await call("GET", `${gw.url}/openapi.json`, undefined)).body;
+    const operations = Object.values(doc.paths).flatMap((methods) => Object.keys(methods as object)).length;
+    const page = await browser.newPage();
+    const requested: string[] = [];
+    const failures: string[] = [];
+    page.on("request", (request) => requested.push(request.url()));
+    page.on("pageerror", (error) => failures.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") failures.push(message.text());
+    });
+
+    await page.goto(`${gw.url}/docs`);
+    await expect.poll(() => page.locator(".opblock").count(), { timeout: 30_000 }).toBe(operations);
+    const text = (await page.locator("#reference").textContent()) ?? "";
+    for (const summary of ["Issue a record", "Verify a record", "Query a record (gateway to gateway)", "Liveness"]) {
+      expect(text).toContain(summary);
+    }
+    expect(await page.locator("button.authorize").count()).toBe(1);
+
+    await page.locator("#operations-records-issueRecord .opblock-summary").click();
+    const issue = page.locator("#operations-records-issueRecord");
+    await issue.locator(".parameters").waitFor();
+    const opened = (await issue.textContent()) ?? "";
+    expect(opened).toContain("Idempotency-Key");
+    for (const status of ["202", "401", "413", "422"]) expect(opened).toContain(status);
+
+    const origin = new URL(gw.url).origin;
+    const elsewhere = requested.filter((url) => !url.startsWith("data:") && !url.startsWith("blob:"));
+    expect(elsewhere.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+    expect(requested).toContain(`${origin}/openapi.json`);
+    expect(failures).toEqual([]);
+    await page.close();
+  });
+});
