@@ -148,10 +148,19 @@ describe("the public security bureau's access log", () => {
     }
   });
 
-  it("shows a citizen at the counter who accessed their records, without their ID number", async () => {
-    const response = await call("POST", `${log()}/mine`, auditor, { subject: person });
+  it("shows a citizen at the counter who accessed their records, without their ID number or subject reference", async () => {
+    const counter = gw.key("psb", "consumer");
+    const response = await call("POST", `${log()}/mine`, counter, { subject: person });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body.subjectRef).toBe(subjectRef(chain.districtSecret, "resident-id", person.idNumber));
+    // Nothing that links the person to the references on chain or in the full log: no reference, no entry hash.
+    const ref = subjectRef(chain.districtSecret, "resident-id", person.idNumber);
+    expect(response.body.subjectRef).toBeUndefined();
+    expect(JSON.stringify(response.body)).not.toContain(ref.slice(2));
+    for (const entry of response.body.entries) {
+      expect(Object.keys(entry).sort()).toEqual(
+        ["at", "consumer", "consumerNameEn", "consumerNameZh", "credentialType", "outcome", "purpose", "seq"].sort(),
+      );
+    }
     expect(response.body.entries.map((e: AccessLogEntry) => e.consumer)).toEqual([
       "market-regulation",
       "tobacco",
@@ -165,7 +174,7 @@ describe("the public security bureau's access log", () => {
       consumerNameZh: "区市场监督管理局",
     });
     expect(JSON.stringify(response.body)).not.toContain(person.idNumber);
-    const other = await call("POST", `${log()}/mine`, auditor, { subject: stranger });
+    const other = await call("POST", `${log()}/mine`, counter, { subject: stranger });
     expect(other.body.entries).toMatchObject([{ outcome: "not-found" }]);
   });
 
@@ -177,13 +186,15 @@ describe("the public security bureau's access log", () => {
     expect(page.body).toMatchObject({ entries: [{ seq: 2 }, { seq: 3 }], next: 4 });
   });
 
-  it("keeps the log from callers without the auditor or operator role", async () => {
+  it("keeps the log from callers without the auditor or operator role, and a person's view from those who read the log", async () => {
     const consumer = gw.key("psb", "consumer");
     expectProblem(await call("GET", log(), consumer), "FORBIDDEN_ROLE");
     expectProblem(await call("GET", `${log()}/audit`, operator), "FORBIDDEN_ROLE");
     expectProblem(await call("POST", `${log()}/commit`, auditor, {}), "FORBIDDEN_ROLE");
-    expectProblem(await call("POST", `${log()}/mine`, consumer, { subject: person }), "FORBIDDEN_ROLE");
-    const bad = await call("POST", `${log()}/mine`, auditor, { subject: { idType: "resident-id", idNumber: "123" } });
+    // A key that reads the whole log could link a person's view of it to the subject references there.
+    expectProblem(await call("POST", `${log()}/mine`, auditor, { subject: person }), "FORBIDDEN_ROLE");
+    expectProblem(await call("POST", `${log()}/mine`, operator, { subject: person }), "FORBIDDEN_ROLE");
+    const bad = await call("POST", `${log()}/mine`, consumer, { subject: { idType: "resident-id", idNumber: "123" } });
     expectProblem(bad, "INVALID_SUBJECT_ID", "subject.idNumber");
   });
 });

@@ -1,10 +1,12 @@
 // Scenario applications: materials waived once the issuing departments have anchored the records, required before.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
+import { applicationStore } from "../../services/gateway/src/scenarios/applicationStore.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import {
   anchorAll,
   applicant,
+  applicationIdFor,
   expectProblem,
   FIELDS,
   issue,
@@ -37,6 +39,8 @@ describe("scenario applications in one gateway hosting the district's department
   let chain: SeededChain;
   let gw: RunningGateway;
   let clerk: string;
+  /** The ids the gateway gave the first convenience-store and homestay applications, to evaluate them again. */
+  const ids = { store: "", homestay: "" };
   const person = applicant(1);
   const organisation = shop(1);
   const apply = (department: string, body: unknown, token = gw.key(department, "consumer")) =>
@@ -54,9 +58,12 @@ describe("scenario applications in one gateway hosting the district's department
   });
 
   it("requires every material of the convenience store before any department has shared data", async () => {
-    const body = { scenario: "open-convenience-store", subject: person, organisation, applicationId: "store-1" };
+    const body = { scenario: "open-convenience-store", subject: person, organisation };
     const response = await apply("market-regulation", body, clerk);
     expect(response.status, JSON.stringify(response.body)).toBe(201);
+    ids.store = response.body.applicationId;
+    expect(ids.store).toMatch(/^app-[A-Za-z0-9_-]{22}$/);
+    expect(response.headers.get("location")).toBe(`applications/${ids.store}`);
     expect(Object.keys(statuses(response.body)).sort()).toEqual([...STORE_MATERIALS].sort());
     for (const type of STORE_MATERIALS)
       expect(outcomeOf(response.body, type)).toMatchObject({ status: "required", reason: "not-found" });
@@ -70,9 +77,10 @@ describe("scenario applications in one gateway hosting the district's department
   });
 
   it("requires every material of the homestay before any department has shared data", async () => {
-    const body = { scenario: "open-homestay", subject: person, organisation, applicationId: "homestay-1" };
+    const body = { scenario: "open-homestay", subject: person, organisation };
     const response = await apply("market-regulation", body, clerk);
     expect(response.status).toBe(201);
+    ids.homestay = response.body.applicationId;
     expect(new Set(Object.values(statuses(response.body)))).toEqual(new Set(["required"]));
     expect(response.body.counts.materials).toBe(9);
   });
@@ -84,7 +92,7 @@ describe("scenario applications in one gateway hosting the district's department
     await issue(gw, "health-certificate", applicant(3));
     const licence = await issue(gw, "business-licence", organisation);
     await anchorAll(gw, ["psb", "housing", "real-estate-registry", "health", "market-regulation"]);
-    const body = { scenario: "open-convenience-store", subject: person, organisation, applicationId: "store-1" };
+    const body = { scenario: "open-convenience-store", subject: person, organisation, applicationId: ids.store };
     const response = await apply("market-regulation", body, clerk);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect(response.body.evaluations).toBe(2);
@@ -102,7 +110,7 @@ describe("scenario applications in one gateway hosting the district's department
     await issue(gw, "household-registration", person);
     await issue(gw, "house-safety-appraisal", person);
     await anchorAll(gw, ["psb", "housing"]);
-    const body = { scenario: "open-homestay", subject: person, organisation, applicationId: "homestay-1" };
+    const body = { scenario: "open-homestay", subject: person, organisation, applicationId: ids.homestay };
     const response = await apply("market-regulation", body, clerk);
     expect(statuses(response.body)).toMatchObject({
       "resident-id-card": "waived",
@@ -193,14 +201,20 @@ describe("scenario applications in one gateway hosting the district's department
     expect(outcomeOf(response.body, "resident-id-card").status).toBe("waived");
   });
 
-  it("keeps the application with subject references and evidence only, and counts the materials no longer collected", async () => {
+  it("keeps the application with subject references inside and evidence only, and counts the materials no longer collected", async () => {
     const kept = await call(
       "GET",
-      `${gw.base("market-regulation")}/applications/store-1`,
+      `${gw.base("market-regulation")}/applications/${ids.store}`,
       gw.key("market-regulation", "auditor"),
     );
     expect(kept.status).toBe(200);
-    expect(kept.body.subjectRef).toBe(subjectRef(chain.districtSecret, "resident-id", person.idNumber));
+    const ref = subjectRef(chain.districtSecret, "resident-id", person.idNumber);
+    const stored = await applicationStore(runtime(gw, "market-regulation").store).get(ids.store);
+    expect(stored?.subjectRef).toBe(ref);
+    // The subject references stay inside: the answer names neither member nor value.
+    expect(kept.body.subjectRef).toBeUndefined();
+    expect(kept.body.organisationRef).toBeUndefined();
+    expect(JSON.stringify(kept.body)).not.toContain(ref.slice(2));
     expect(outcomeOf(kept.body, "resident-id-card")).toMatchObject({ status: "waived", shared: true });
     expect(outcomeOf(kept.body, "resident-id-card").data).toBeUndefined();
     const text = JSON.stringify(kept.body);
@@ -241,11 +255,14 @@ describe("scenario applications in one gateway hosting the district's department
       await apply("market-regulation", { scenario: "open-homestay", subject: person }, issuerKey),
       "FORBIDDEN_ROLE",
     );
+    const unknown = applicationIdFor("never opened");
     expectProblem(
-      await call("GET", `${gw.base("market-regulation")}/applications/nope`, clerk),
+      await call("GET", `${gw.base("market-regulation")}/applications/${unknown}`, clerk),
       "APPLICATION_NOT_FOUND",
     );
-    const other = { scenario: "open-homestay", subject: applicant(2), applicationId: "store-1" };
+    const notOpened = { scenario: "open-homestay", subject: person, applicationId: unknown };
+    expectProblem(await apply("market-regulation", notOpened, clerk), "APPLICATION_NOT_FOUND", "applicationId");
+    const other = { scenario: "open-homestay", subject: applicant(2), applicationId: ids.store };
     expectProblem(await apply("market-regulation", other, clerk), "APPLICATION_CONFLICT", "applicationId");
   });
 

@@ -5,7 +5,7 @@ import { connectRegistries } from "../../lib/chain/registries.ts";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
-import { anchorAll, applicant, expectProblem, FIELDS, issue, runtime } from "./scenarioSupport.ts";
+import { anchorAll, applicant, applicationIdFor, expectProblem, FIELDS, issue, runtime } from "./scenarioSupport.ts";
 
 describe("federation between department gateways", () => {
   let chain: SeededChain;
@@ -17,7 +17,7 @@ describe("federation between department gateways", () => {
     subjectRef: ref,
     credentialType: "resident-id-card",
     purpose: "open-convenience-store",
-    applicationId: "app-fed-1",
+    applicationId: applicationIdFor("app-fed-1"),
     ...overrides,
   });
 
@@ -80,7 +80,7 @@ describe("federation between department gateways", () => {
       subjectRef: ref,
       credentialType: "resident-id-card",
       purpose: "open-convenience-store",
-      applicationId: "app-fed-1",
+      applicationId: applicationIdFor("app-fed-1"),
       outcome: "shared",
       recordHash: response.body.recordHash,
     });
@@ -117,7 +117,7 @@ describe("federation between department gateways", () => {
   });
 
   it("refuses a request whose body is not the one signed", async () => {
-    const response = await ask({ body: query({ applicationId: "app-other" }), signed: query() });
+    const response = await ask({ body: query({ applicationId: applicationIdFor("app-other") }), signed: query() });
     expectProblem(response, "FEDERATION_SIGNATURE_INVALID");
   });
 
@@ -134,7 +134,7 @@ describe("federation between department gateways", () => {
   });
 
   it("refuses the same signed request sent twice with FEDERATION_REPLAYED", async () => {
-    const request = await send({ body: query({ applicationId: "app-replay" }) });
+    const request = await send({ body: query({ applicationId: applicationIdFor("app-replay") }) });
     expect((await request.send()).status).toBe(200);
     expectProblem(await request.send(), "FEDERATION_REPLAYED");
   });
@@ -144,17 +144,21 @@ describe("federation between department gateways", () => {
     const taxId = gw.gateway.services.catalogue.departmentIds.get("tax") ?? 0;
     await (await registries.departments.suspendDepartment(taxId)).wait();
     try {
-      const body = query({ purpose: "open-convenience-store", applicationId: "app-tax" });
+      const body = query({ purpose: "open-convenience-store", applicationId: applicationIdFor("app-tax") });
       expectProblem(await ask({ department: "tax", body }), "DEPARTMENT_SUSPENDED");
       const entries = await runtime(gw, "psb").accessLog.entries(1, 100);
-      expect(entries.at(-1)).toMatchObject({ consumer: "tax", applicationId: "app-tax", outcome: "denied" });
+      expect(entries.at(-1)).toMatchObject({
+        consumer: "tax",
+        applicationId: applicationIdFor("app-tax"),
+        outcome: "denied",
+      });
     } finally {
       await (await registries.departments.reinstateDepartment(taxId)).wait();
     }
   });
 
   it("answers a granted request from a department again once it is reinstated", async () => {
-    const response = await ask({ department: "tax", body: query({ applicationId: "app-tax-2" }) });
+    const response = await ask({ department: "tax", body: query({ applicationId: applicationIdFor("app-tax-2") }) });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect(response.body.granted).toBe(true);
   });

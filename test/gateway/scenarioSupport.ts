@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 // Helpers of the scenario, federation and access-log tests: synthetic applicants, their records, signed requests.
 import { expect } from "vitest";
 import { FIELDS, ISSUER } from "../../scripts/lib/demo/samples.ts";
@@ -48,3 +49,7 @@ export const statuses = (application: any): Record<string, string> =>
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the gateway answered.
 export const outcomeOf = (application: any, type: string): any =>
   application.materials.find((m: { credentialType: string }) => m.credentialType === type)?.outcome;
+
+/** An application id of the shape a gateway mints (app- and 22 base64url characters), fixed by `label`. */
+export const applicationIdFor = (label: string) =>
+  `app-${createHash("sha256").update(label).digest("base64url").slice(0, 22)}`;

@@ -336,7 +336,7 @@ export interface paths {
         put?: never;
         /**
          * Apply for a scenario
-         * @description Every material the scenario's matters need is asked of its authoritative issuers' gateways and verified on chain: waived (with the data, where a sharing grant covers it), required (still to be submitted) or unavailable (an issuer cannot be reached). The same applicationId again evaluates the application again.
+         * @description Every material the scenario's matters need is asked of its authoritative issuers' gateways and verified on chain: waived (with the data, where a sharing grant covers it), required (still to be submitted) or unavailable (an issuer cannot be reached). Without an applicationId a new application is opened (its id is minted here); with the id of a live application of this department (same scenario and subject) it is evaluated again. Each API key may open a bounded number of new applications an hour (429 beyond, flagged in the log).
          *
          *     For API keys of the roles: consumer.
          */
@@ -363,6 +363,28 @@ export interface paths {
         get: operations["getApplication"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/applications/{applicationId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an application
+         * @description Closes an application once it is decided: it is kept, and takes no more evaluations, so no more data is released for it. Closing a closed application changes nothing.
+         *
+         *     For API keys of the roles: consumer.
+         */
+        post: operations["closeApplication"];
         delete?: never;
         options?: never;
         head?: never;
@@ -468,9 +490,9 @@ export interface paths {
         put?: never;
         /**
          * A citizen's own access log
-         * @description For a citizen at the counter: every access to this department's records about them. The ID number is used only to compute the subject reference; it is neither stored nor logged.
+         * @description For a citizen at the counter: every access to this department's records about them, from the counter's system (a consumer key, which reads no other part of the log). The ID number is used only to find the entries; it is neither stored nor logged, and the answer holds neither the subject reference nor the entries' hashes, so that it cannot link a person to the references on chain or in the full log.
          *
-         *     For API keys of the roles: auditor.
+         *     For API keys of the roles: consumer.
          */
         post: operations["citizenAccessLog"];
         delete?: never;
@@ -513,10 +535,11 @@ export interface components {
         FederationQuery: {
             /** @description A 32-byte hash, 0x-prefixed hex */
             subjectRef: string;
+            /** @description A code of the catalogue, e.g. open-convenience-store */
             credentialType: string;
-            /** @description The scenario code the record is asked for */
+            /** @description The scenario code the record is asked for, from the catalogue */
             purpose: string;
-            /** @description The consumer's application id: an opaque token, never personal data */
+            /** @description An application id minted by the gateway that opened the application */
             applicationId: string;
         };
         /** @description RFC 9457 problem details. Members beside these may follow (RFC 9457 extensions). */
@@ -531,7 +554,7 @@ export interface components {
              * @description The stable code from the gateway's error catalogue
              * @enum {string}
              */
-            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
+            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
             /** @description What was wrong with this request; never personal data */
             detail?: string;
             /** @description The offending request field, e.g. `subject.idNumber` */
@@ -595,9 +618,18 @@ export interface components {
             /** @description Why an unknown verdict may not be the last word: what was not presented */
             note?: string;
         };
+        /** @description An application, without its subject's references: those never leave the gateway in an answer to a request that names a person */
         Application: {
             applicationId: string;
             department: string;
+            /**
+             * @description open: live, evaluated again on request, data released
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /** @description When an open application stops taking evaluations (ISO 8601) */
+            expiresAt: string;
+            closedAt?: string;
             scenario: {
                 code: string;
                 nameZh: string;
@@ -605,8 +637,6 @@ export interface components {
                 version: number;
                 definitionHash: string;
             };
-            subjectRef: string;
-            organisationRef?: string;
             submittedAt: string;
             evaluatedAt: string;
             evaluations: number;
@@ -744,6 +774,17 @@ export interface components {
                 detail: string;
                 commitment?: number;
             };
+        };
+        CitizenAccessLogEntry: {
+            seq: number;
+            at: string;
+            consumer: string;
+            consumerNameZh: string;
+            consumerNameEn: string;
+            credentialType: string;
+            purpose: string;
+            /** @enum {string} */
+            outcome: "shared" | "evidence-only" | "not-found" | "denied";
         };
     };
     responses: never;
@@ -2226,7 +2267,10 @@ export interface operations {
     applyScenario: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body gets the first answer again (with `Idempotent-Replayed: true`), the same key with another body 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
                 department: string;
@@ -2236,6 +2280,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description A code of the catalogue, e.g. open-convenience-store */
                     scenario: string;
                     /** @description The subject's identifier; used only to compute its keyed hash, never stored or logged */
                     subject: {
@@ -2249,7 +2294,7 @@ export interface operations {
                         idType: "resident-id" | "unified-social-credit-code" | "passport" | "foreign-permanent-id";
                         idNumber: string;
                     };
-                    /** @description The consumer's application id: an opaque token, never personal data */
+                    /** @description An application id minted by the gateway that opened the application */
                     applicationId?: string;
                 };
             };
@@ -2300,7 +2345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `UNKNOWN_SCENARIO`: No such scenario in the catalogue */
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `UNKNOWN_SCENARIO`: No such scenario in the catalogue; `APPLICATION_NOT_FOUND`: No such application */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2318,7 +2363,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `APPLICATION_CONFLICT`: The application id is already used for another scenario or subject; `CATALOGUE_MISMATCH`: The catalogue entry does not match its on-chain hash */
+            /** @description `APPLICATION_CONFLICT`: The application id is already used for another scenario or subject; `APPLICATION_CLOSED`: The application is closed or its time has run out: data is released for a live application only; `CATALOGUE_MISMATCH`: The catalogue entry does not match its on-chain hash */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2338,6 +2383,24 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: The Idempotency-Key was used with another request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `TOO_MANY_APPLICATIONS`: This API key has opened as many applications as it may in an hour */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2372,7 +2435,7 @@ export interface operations {
             path: {
                 /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
                 department: string;
-                /** @description The consumer's application id: an opaque token, never personal data */
+                /** @description An application id minted by the gateway that opened the application */
                 applicationId: string;
             };
             cookie?: never;
@@ -2426,6 +2489,116 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+                /** @description An application id minted by the gateway that opened the application */
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The application, closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `MALFORMED_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: No valid API key was presented; `API_KEY_REVOKED`: The API key has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FORBIDDEN_ROLE`: The API key's role does not allow this operation; `FORBIDDEN_DEPARTMENT`: The API key belongs to another department */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `APPLICATION_NOT_FOUND`: No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2918,34 +3091,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The entries about the subject, with the asking departments' names */
+            /** @description The accesses to the subject's records, with the asking departments' names */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        subjectRef: string;
-                        entries: {
-                            seq: number;
-                            at: string;
-                            consumer: string;
-                            subjectRef: string;
-                            credentialType: string;
-                            purpose: string;
-                            applicationId: string;
-                            /** @enum {string} */
-                            outcome: "shared" | "evidence-only" | "not-found" | "denied";
-                            recordHash?: string;
-                            prevHash: string;
-                            entryHash: string;
-                            consumerNameZh: string;
-                            consumerNameEn: string;
-                        }[];
+                        entries: components["schemas"]["CitizenAccessLogEntry"][];
                     };
                 };
             };
-            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `MALFORMED_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `MALFORMED_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request does not match the operation's schema; `INVALID_SUBJECT_ID`: The subject identifier is not valid */
             400: {
                 headers: {
                     [name: string]: unknown;

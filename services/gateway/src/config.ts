@@ -2,7 +2,7 @@
 import { getBytes, hexlify } from "ethers";
 import { LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../../lib/chain/devKeys.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
-import type { HostedDepartmentConfig } from "./department.ts";
+import { type ApplicationLimits, DEFAULT_APPLICATION_LIMITS, type HostedDepartmentConfig } from "./department.ts";
 
 export interface ProcessSettings {
   port: number;
@@ -10,6 +10,7 @@ export interface ProcessSettings {
   publicUrl: string;
   anchoring: AnchoringOptions;
   bodyLimitBytes: number;
+  applications: ApplicationLimits;
 }
 
 export interface Secrets {
@@ -26,7 +27,10 @@ function int(name: string, fallback: number): number {
   return value;
 }
 
-/** GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT. */
+/**
+ * GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT,
+ * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS.
+ */
 export function processSettings(): ProcessSettings {
   const port = int("GATEWAY_PORT", 8080);
   const host = process.env.GATEWAY_HOST ?? "127.0.0.1";
@@ -36,6 +40,10 @@ export function processSettings(): ProcessSettings {
     publicUrl: process.env.GATEWAY_PUBLIC_URL ?? `http://${host}:${port}`,
     anchoring: { batchSize: int("GATEWAY_BATCH_SIZE", 64), maxWaitMs: int("GATEWAY_BATCH_WAIT_MS", 1000), pollMs: 100 },
     bodyLimitBytes: int("GATEWAY_BODY_LIMIT", 64 * 1024),
+    applications: {
+      perKeyPerHour: int("GATEWAY_APPLICATIONS_PER_HOUR", DEFAULT_APPLICATION_LIMITS.perKeyPerHour),
+      lifetimeDays: int("GATEWAY_APPLICATION_DAYS", DEFAULT_APPLICATION_LIMITS.lifetimeDays),
+    },
   };
 }
 

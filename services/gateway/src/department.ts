@@ -7,6 +7,7 @@ import { ApiKeyFile } from "./auth/apiKeys.ts";
 import { type AnchoringOptions, type AnchorWorker, createAnchorWorker } from "./chain/anchorWorker.ts";
 import type { ChainIndex } from "./chain/chainIndex.ts";
 import { type LiveRegistries, liveRegistries } from "./chain/liveRegistries.ts";
+import { type ApplicationRate, applicationRate } from "./scenarios/applicationRate.ts";
 import { type DepartmentStore, openDepartmentStore } from "./store/departmentStore.ts";
 
 export interface HostedDepartmentConfig {
@@ -32,6 +33,10 @@ export interface DepartmentRuntime {
   index: ChainIndex;
   /** Records this gateway is revoking or superseding right now: one change of a record at a time. */
   changing: Set<string>;
+  /** How many new applications each of the department's API keys may open in an hour. */
+  applicationRate: ApplicationRate;
+  /** How long an application stays live (takes evaluations, and so data) after it is opened. */
+  applicationLifetimeMs: number;
   worker: AnchorWorker;
   /** Who read this department's records: written on every federation answer, committed to the chain. */
   accessLog: AccessLog;
@@ -39,6 +44,14 @@ export interface DepartmentRuntime {
   apiKeys: ApiKeyFile;
   close(): Promise<void>;
 }
+
+/** The bounds on applications: new ones per API key and hour, and how long one stays live. */
+export interface ApplicationLimits {
+  perKeyPerHour: number;
+  lifetimeDays: number;
+}
+
+export const DEFAULT_APPLICATION_LIMITS: ApplicationLimits = { perKeyPerHour: 120, lifetimeDays: 30 };
 
 export interface OpenDepartmentOptions {
   config: HostedDepartmentConfig;
@@ -51,6 +64,7 @@ export interface OpenDepartmentOptions {
   anchoring: AnchoringOptions;
   /** How often the access log is committed to the chain; 0 = only on demand. */
   accessLogCommitMs?: number;
+  applications?: ApplicationLimits;
   now?: () => number;
   onAnchored?: (department: string, count: number, latencies: number[]) => void;
   onError?: (department: string, error: unknown) => void;
@@ -96,6 +110,8 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     registries,
     index: options.index,
     changing: new Set(),
+    applicationRate: applicationRate((options.applications ?? DEFAULT_APPLICATION_LIMITS).perKeyPerHour),
+    applicationLifetimeMs: (options.applications ?? DEFAULT_APPLICATION_LIMITS).lifetimeDays * 86_400_000,
     worker,
     accessLog,
     accessLogCommitter,

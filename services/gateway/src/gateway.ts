@@ -8,7 +8,12 @@ import { loadCatalogueService } from "./catalogue/catalogueService.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
 import { createChainIndex } from "./chain/chainIndex.ts";
 import { liveRegistries } from "./chain/liveRegistries.ts";
-import { type DepartmentRuntime, type HostedDepartmentConfig, openDepartment } from "./department.ts";
+import {
+  type ApplicationLimits,
+  type DepartmentRuntime,
+  type HostedDepartmentConfig,
+  openDepartment,
+} from "./department.ts";
 import { createFederationAuthenticator } from "./federation/authenticateFederation.ts";
 import { createFederationClient } from "./federation/federationClient.ts";
 import { type AppHooks, createApp } from "./http/app.ts";
@@ -41,6 +46,8 @@ export interface GatewayOptions {
   federationTimeoutMs?: number;
   /** How often each department commits its access log to the chain; 0 = only on demand. */
   accessLogCommitMs?: number;
+  /** New applications per API key and hour, and how long an application stays live. */
+  applications?: ApplicationLimits;
 }
 
 export interface Gateway {
@@ -89,6 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       dataDir: options.dataDir,
       anchoring: options.anchoring,
       accessLogCommitMs: options.accessLogCommitMs,
+      applications: options.applications,
       now: options.now,
       onAnchored: (department, count, latencies) => {
         metrics.inc("oncechain_records_anchored_total", "Records anchored on chain", { department }, count);

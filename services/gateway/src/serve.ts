@@ -74,6 +74,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
     anchoring: settings.anchoring,
     publicUrl: settings.publicUrl,
     bodyLimitBytes: settings.bodyLimitBytes,
+    applications: settings.applications,
     logger: options.logger,
   });
   let url: string;

@@ -8,6 +8,8 @@ export interface GatewayErrorOptions {
   detail?: string;
   /** Extra members for the problem document (RFC 9457 extension members). */
   extensions?: Record<string, unknown>;
+  /** Response headers the problem comes with (Retry-After, say). */
+  headers?: Record<string, string>;
   cause?: unknown;
 }
 
@@ -17,6 +19,7 @@ export class GatewayError extends Error {
   readonly field?: string;
   readonly detail?: string;
   readonly extensions?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
 
   constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
     super(options.detail ?? ERROR_CODES[code].title, { cause: options.cause });
@@ -26,5 +29,6 @@ export class GatewayError extends Error {
     this.field = options.field;
     this.detail = options.detail;
     this.extensions = options.extensions;
+    this.headers = options.headers;
   }
 }

@@ -27,6 +27,14 @@ export const ERROR_CODES = {
   RECORD_NOT_FOUND: { status: 404, title: "No such record is held here" },
   APPLICATION_NOT_FOUND: { status: 404, title: "No such application" },
   APPLICATION_CONFLICT: { status: 409, title: "The application id is already used for another scenario or subject" },
+  APPLICATION_CLOSED: {
+    status: 409,
+    title: "The application is closed or its time has run out: data is released for a live application only",
+  },
+  TOO_MANY_APPLICATIONS: {
+    status: 429,
+    title: "This API key has opened as many applications as it may in an hour",
+  },
   NOT_FOUND: { status: 404, title: "No such resource" },
   METHOD_NOT_ALLOWED: { status: 405, title: "The method is not allowed on this resource" },
   NOT_ISSUER: { status: 403, title: "This department is not an authoritative issuer of the credential type" },

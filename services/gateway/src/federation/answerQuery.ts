@@ -40,9 +40,11 @@ async function latestRecord(department: DepartmentRuntime, subjectRef: Hex32, ty
 
 /** Whether the purpose scenario lists the type as a material of one of its matters. */
 function purposeCovers(services: GatewayServices, purpose: string, type: string): boolean {
-  const scenario = services.catalogue.scenarios().find((e) => e.scenario.code === purpose)?.scenario;
-  return scenario?.matters.some((m) => m.materials.includes(type)) ?? false;
+  return services.catalogue.scenario(purpose).scenario.matters.some((m) => m.materials.includes(type));
 }
+
+/** Logged for a purpose that is no scenario of the catalogue: what was sent in its place is not kept. */
+export const NOT_A_SCENARIO = "-";
 
 async function mayRead(
   services: GatewayServices,
@@ -75,6 +77,11 @@ export async function answerQuery(
 ): Promise<FederationAnswer> {
   const entry = services.catalogue.type(query.credentialType);
   if (!entry.type.issuers.includes(department.code)) throw new GatewayError("NOT_ISSUER", { field: "credentialType" });
+  // A purpose is a scenario of the catalogue, never text: anything else is refused, and logged without it.
+  if (!services.catalogue.scenarios().some((e) => e.scenario.code === query.purpose)) {
+    await logDenied(department, consumer, { ...query, purpose: NOT_A_SCENARIO });
+    throw new GatewayError("UNKNOWN_SCENARIO", { field: "purpose" });
+  }
   if (!purposeCovers(services, query.purpose, query.credentialType)) {
     await logDenied(department, consumer, query);
     throw new GatewayError("PURPOSE_NOT_COVERED", {

@@ -1,13 +1,16 @@
 // What gateways say to each other: the record query a consumer sends and the answer the issuer gives.
 import { z } from "zod";
-import { canonicalRecordSchema, hex32, uint32Id, unixSeconds } from "../http/schemas.ts";
+import { canonicalRecordSchema, catalogueCode, hex32, uint32Id, unixSeconds } from "../http/schemas.ts";
 import { FEDERATION_HEADERS } from "./signing.ts";
 
-/** Application ids travel to other departments and into their logs, so only opaque tokens are accepted. */
+/**
+ * An application id, as the gateway that opened the application minted it (16 random bytes): ids travel to other
+ * departments and into their access logs, so no client chooses them.
+ */
 export const applicationIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, "must be 1-64 letters, digits, '.', '_', ':' or '-'")
-  .meta({ description: "The consumer's application id: an opaque token, never personal data" });
+  .regex(/^app-[A-Za-z0-9_-]{22}$/, "must be an application id this gateway gave out (app- and 22 characters)")
+  .meta({ description: "An application id minted by the gateway that opened the application" });
 
 /** The headers that authenticate a gateway-to-gateway request; their form is checked before the body is read. */
 export const federationHeadersSchema = z.object({
@@ -27,8 +30,8 @@ export const federationHeadersSchema = z.object({
 export const federationQuerySchema = z
   .strictObject({
     subjectRef: hex32,
-    credentialType: z.string().min(1).max(64),
-    purpose: z.string().min(1).max(128).meta({ description: "The scenario code the record is asked for" }),
+    credentialType: catalogueCode,
+    purpose: catalogueCode.meta({ description: "The scenario code the record is asked for, from the catalogue" }),
     applicationId: applicationIdSchema,
   })
   .meta({ id: "FederationQuery" });

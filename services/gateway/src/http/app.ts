@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { canonicalize } from "../../../../lib/encoding/canonical.ts";
 import type { Caller, Role } from "../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../department.ts";
+import { echoable, UNNAMED_MEMBER } from "../errors/echo.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { federationCredentials } from "../federation/authenticateFederation.ts";
 import type { GatewayServices } from "../services.ts";
@@ -15,6 +16,7 @@ import { OPERATIONS_ENDPOINTS } from "./operationsEndpoints.ts";
 import { problemHandler } from "./problem.ts";
 import { requestLog } from "./requestLog.ts";
 import type { RouteContext, RouteResult, RouteSpec } from "./route.ts";
+import { IDEMPOTENCY_KEY_RULE, idempotencyKeyHeader } from "./schemas.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
 type AnyRoute = RouteSpec<any, any, any>;
@@ -40,9 +42,13 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: Where): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
-    // An unknown member is reported on the object that holds it; name the member itself.
-    const unknown = issue.code === "unrecognized_keys" ? issue.keys.slice(0, 1) : [];
-    return { field: fieldPath(where, [...issue.path, ...unknown]), message: messageOf(issue) };
+    // An unknown member is reported on the object that holds it; name the member itself, if its name may be repeated.
+    if (issue.code === "unrecognized_keys") {
+      const [name = ""] = issue.keys;
+      if (!echoable(name)) return { field: fieldPath(where, issue.path), message: UNNAMED_MEMBER };
+      return { field: fieldPath(where, [...issue.path, name]), message: messageOf(issue) };
+    }
+    return { field: fieldPath(where, issue.path), message: messageOf(issue) };
   });
   const first = issues[0] ?? { field: where, message: "is invalid" };
   throw new GatewayError("VALIDATION_FAILED", {
@@ -50,6 +56,20 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: Where): T {
     detail: `${first.field}: ${first.message}`,
     extensions: { errors: issues },
   });
+}
+
+/** The request's Idempotency-Key, of the shape the header's schema allows; a 400 naming the header otherwise. */
+function idempotencyKeyOf(req: Request): string | undefined {
+  const value = req.get("idempotency-key");
+  if (value === undefined) return undefined;
+  const parsed = idempotencyKeyHeader.safeParse(value);
+  if (!parsed.success) {
+    throw new GatewayError("VALIDATION_FAILED", {
+      field: "Idempotency-Key",
+      detail: `Idempotency-Key: ${IDEMPOTENCY_KEY_RULE}`,
+    });
+  }
+  return parsed.data;
 }
 
 /** Whether the request carries a body at all (the rule body parsers use). */
@@ -148,7 +168,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
       const caller = keyHolder ?? (await authenticateFederation(req, department));
       const body = route.body ? (route.fastBody?.(req.body) ?? parse(route.body, req.body, "body")) : undefined;
       const query = route.query ? parse(route.query, req.query, "query") : {};
-      const idempotencyKey = route.idempotent ? req.get("idempotency-key") : undefined;
+      const idempotencyKey = route.idempotent ? idempotencyKeyOf(req) : undefined;
       const context = {
         department,
         services,
@@ -159,9 +179,13 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         req,
         res,
       };
+      // Stored under its keyed hash: what a client put in its key is never kept in clear.
       const result = idempotencyKey
-        ? await idempotent(department, `${caller.keyId}:${idempotencyKey}`, canonicalize(req.body), (rememberAnswer) =>
-            route.handler({ ...context, rememberAnswer }),
+        ? await idempotent(
+            department,
+            department.store.lookupKey(`${caller.keyId}:${idempotencyKey}`),
+            canonicalize(req.body),
+            (rememberAnswer) => route.handler({ ...context, rememberAnswer }),
           )
         : await route.handler(context);
       sendJson(res, result);

@@ -35,6 +35,7 @@ export function problemDocument(error: GatewayError, instance: string): Record<s
 
 export function sendProblem(res: Response, error: GatewayError): void {
   if (error.status === 401) res.set("WWW-Authenticate", 'Bearer realm="oncechain"');
+  for (const [name, value] of Object.entries(error.headers ?? {})) res.set(name, value);
   res
     .status(error.status)
     .type(PROBLEM_MEDIA_TYPE)

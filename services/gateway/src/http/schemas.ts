@@ -9,6 +9,16 @@ export const hex32 = z
   .overwrite((s) => s.toLowerCase() as `0x${string}`)
   .meta({ description: "A 32-byte hash, 0x-prefixed hex" });
 
+/**
+ * A code of the catalogue (a department, credential type or scenario): lowercase kebab-case ASCII. The shape keeps free
+ * text out; whether the code is in the catalogue is checked where it is used.
+ */
+export const catalogueCode = z
+  .string()
+  .max(64)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a catalogue code (lowercase letters, digits and single hyphens)")
+  .meta({ description: "A code of the catalogue, e.g. open-convenience-store" });
+
 export const subjectSchema = z
   .strictObject({
     idType: z.enum(["resident-id", "unified-social-credit-code", "passport", "foreign-permanent-id"]),
@@ -242,10 +252,15 @@ export const problemSchema = z
     description: "RFC 9457 problem details. Members beside these may follow (RFC 9457 extensions).",
   });
 
-/** The Idempotency-Key request header, on the operations that honour it. */
+export const IDEMPOTENCY_KEY_RULE = "must be 1 to 128 letters, digits, '.', '_', ':' or '-' (a UUID, say)";
+
+/**
+ * The Idempotency-Key request header, on the operations that honour it. A key is only looked up, so it is stored as a
+ * keyed hash; its shape and length are bounded all the same.
+ */
 export const idempotencyKeyHeader = z
   .string()
-  .min(1)
+  .regex(/^[A-Za-z0-9._:-]{1,128}$/, IDEMPOTENCY_KEY_RULE)
   .optional()
   .meta({
     description:

@@ -5,6 +5,7 @@ import type { SubjectIdType } from "../../../../lib/encoding/subjectRef.ts";
 import { subjectRef } from "../../../../lib/encoding/subjectRef.ts";
 import { validateSubjectId } from "../../../../lib/identifiers/subjectId.ts";
 import type { CatalogueService } from "../catalogue/catalogueService.ts";
+import { echoable, UNNAMED_MEMBER } from "../errors/echo.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import type { BatchOp, DepartmentStore } from "../store/departmentStore.ts";
 import { seqKey } from "../store/departmentStore.ts";
@@ -80,10 +81,13 @@ export async function issueRecord(
     const first = entry.validate.errors?.[0];
     const field = `fields${first?.instancePath.replaceAll("/", ".") ?? ""}`;
     const missing = first?.keyword === "required" ? `.${String(first.params.missingProperty)}` : "";
-    const extra = first?.keyword === "additionalProperties" ? `.${String(first.params.additionalProperty)}` : "";
+    // A member the type does not have is the client's own name: repeated only when it is shaped like a field name.
+    const extraName = first?.keyword === "additionalProperties" ? String(first.params.additionalProperty) : undefined;
+    const extra = extraName !== undefined && echoable(extraName) ? `.${extraName}` : "";
+    const message = extraName !== undefined && !extra ? UNNAMED_MEMBER : (first?.message ?? "is invalid");
     throw new GatewayError("SCHEMA_VIOLATION", {
       field: `${field}${missing}${extra}`,
-      detail: `${field}${missing}${extra} ${first?.message ?? "is invalid"}`,
+      detail: `${field}${missing}${extra} ${message}`,
       extensions: {
         errors: entry.validate.errors?.map((e) => ({
           field: `fields${e.instancePath.replaceAll("/", ".")}`,

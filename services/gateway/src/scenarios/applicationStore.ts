@@ -1,7 +1,7 @@
 // Applications a department has evaluated, and the running totals of materials no longer collected, in its LevelDB.
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
-import { type DepartmentStore, DURABLE } from "../store/departmentStore.ts";
+import { type BatchOp, type DepartmentStore, DURABLE } from "../store/departmentStore.ts";
 import type { MaterialOutcome } from "./materialOutcome.ts";
 
 export interface MaterialResult {
@@ -29,10 +29,17 @@ export interface Counts {
   unavailable: number;
 }
 
-/** An application as kept: subject references only, and the record data it received left out (see saveApplication). */
+/**
+ * An application as kept: subject references only, and the record data it received left out (see saveApplication).
+ * It is live (`open`, and not past `expiresAt`) until the department closes it; data is released for a live one only.
+ */
 export interface Application {
   applicationId: string;
   department: string;
+  status: "open" | "closed";
+  /** ISO 8601: after this an open application takes no more evaluations. */
+  expiresAt: string;
+  closedAt?: string;
   scenario: { code: string; nameZh: string; nameEn: string; version: number; definitionHash: Hex32 };
   subjectRef: Hex32;
   organisationRef?: Hex32;
@@ -90,7 +97,7 @@ export function applicationStore(store: DepartmentStore) {
    * once, as it stands now. Record data is dropped before saving: the issuer keeps the authoritative copy, and a copy
    * here would be personal data at rest outside it.
    */
-  async function write(application: Application): Promise<Application> {
+  async function write(application: Application, alsoWrite: (kept: Application) => BatchOp[]): Promise<Application> {
     const previous = await applications.get(application.applicationId);
     if (
       previous &&
@@ -101,6 +108,7 @@ export function applicationStore(store: DepartmentStore) {
     const kept: Application = {
       ...application,
       submittedAt: previous?.submittedAt ?? application.submittedAt,
+      expiresAt: previous?.expiresAt ?? application.expiresAt,
       evaluations: (previous?.evaluations ?? 0) + 1,
       materials: application.materials.map((m) => {
         if (m.outcome.status !== "waived") return m;
@@ -122,18 +130,34 @@ export function applicationStore(store: DepartmentStore) {
       [
         { type: "put", sublevel: applications, key: kept.applicationId, value: kept },
         { type: "put", sublevel: totals, key: "all", value: all },
+        ...alsoWrite(kept),
       ] as never,
       DURABLE,
     );
     return kept;
   }
 
+  /** One write at a time per department, so the read-modify-write of the totals never interleaves. */
+  function queued<T>(write: () => Promise<T>): Promise<T> {
+    const next = (queues.get(store) ?? Promise.resolve()).catch(() => undefined).then(write);
+    queues.set(store, next);
+    return next;
+  }
+
   return {
-    /** Saves one at a time per department, so the read-modify-write of the totals never interleaves. */
-    save(application: Application): Promise<Application> {
-      const next = (queues.get(store) ?? Promise.resolve()).catch(() => undefined).then(() => write(application));
-      queues.set(store, next);
-      return next;
+    /** Saves an evaluation, with what `alsoWrite` adds for it (the remembered answer to an Idempotency-Key). */
+    save(application: Application, alsoWrite: (kept: Application) => BatchOp[] = () => []): Promise<Application> {
+      return queued(() => write(application, alsoWrite));
+    },
+    /** Closes an application: it is kept, and takes no more evaluations. */
+    close(applicationId: string, at: string): Promise<Application | undefined> {
+      return queued(async () => {
+        const application = await applications.get(applicationId);
+        if (!application || application.status === "closed") return application;
+        const closed: Application = { ...application, status: "closed", closedAt: at };
+        await applications.put(applicationId, closed, DURABLE);
+        return closed;
+      });
     },
     get: (applicationId: string) => applications.get(applicationId),
     totals: readTotals,

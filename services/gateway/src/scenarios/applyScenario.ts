@@ -5,6 +5,7 @@ import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { type SubjectInput, subjectRefOf } from "../records/issueRecord.ts";
 import type { GatewayServices } from "../services.ts";
+import type { BatchOp } from "../store/departmentStore.ts";
 import { type Application, applicationStore, type Counts, type MaterialResult } from "./applicationStore.ts";
 import { evaluateMaterial } from "./evaluateMaterial.ts";
 
@@ -14,12 +15,26 @@ export interface ApplicationInput {
   subject: SubjectInput;
   /** The organisation the application is for (e.g. the shop being opened), for materials about an organisation. */
   organisation?: SubjectInput;
+  /** An application this gateway opened, to evaluate again; without it a new application is opened. */
   applicationId?: string;
 }
 
 interface Ctx {
   services: GatewayServices;
   department: DepartmentRuntime;
+  /** The API key that asks: new applications are counted per key. */
+  keyId: string;
+  /** The batch operations that remember the answer to an Idempotency-Key, in the application's own batch. */
+  rememberAnswer?: (answer: { status: number; body: unknown }) => BatchOp[];
+}
+
+/** An application id: minted here, 16 random bytes, so that no client can make one carry personal data. */
+export const newApplicationId = () => `app-${randomBytes(16).toString("base64url")}`;
+
+/** The application as a person-facing answer: without the subject references, which must not leave the gateway. */
+export function applicationView(application: Application) {
+  const { subjectRef: _subject, organisationRef: _organisation, ...view } = application;
+  return view;
 }
 
 const isOrganisationId = (s: SubjectInput) => s.idType === "unified-social-credit-code";
@@ -56,6 +71,40 @@ function countsOf(materials: MaterialResult[]): Counts {
   };
 }
 
+/**
+ * The application `applicationId` names, live: this department opened it, it is not closed, its time has not run out,
+ * and it is about the same scenario and subject. Data is released for such an application only.
+ */
+async function liveApplication(ctx: Ctx, applicationId: string, scenario: string, subjectRef: Hex32) {
+  const previous = await applicationStore(ctx.department.store).get(applicationId);
+  if (!previous) throw new GatewayError("APPLICATION_NOT_FOUND", { field: "applicationId" });
+  if (previous.scenario.code !== scenario || previous.subjectRef !== subjectRef) {
+    throw new GatewayError("APPLICATION_CONFLICT", { field: "applicationId" });
+  }
+  if (previous.status === "closed" || Date.parse(previous.expiresAt) <= ctx.services.now()) {
+    throw new GatewayError("APPLICATION_CLOSED", { field: "applicationId" });
+  }
+  return previous;
+}
+
+/** Admits a new application for the asking key, or refuses (429) and flags it: a key opening too many is enumerating. */
+function admitNew(ctx: Ctx): void {
+  const { services, department } = ctx;
+  const verdict = department.applicationRate.admit(ctx.keyId, services.now());
+  if (verdict.admitted) return;
+  services.metrics.inc("oncechain_applications_refused_total", "New applications refused over a key's hourly bound", {
+    department: department.code,
+  });
+  services.logger.warn(
+    { department: department.code, keyId: ctx.keyId, event: "application-rate-exceeded" },
+    "an API key opened more applications than its hourly bound: refused, and worth a look (people enumerated by ID number?)",
+  );
+  throw new GatewayError("TOO_MANY_APPLICATIONS", {
+    detail: `try again in ${verdict.retryAfterSeconds} s, or ask the operator for a higher bound`,
+    headers: { "Retry-After": String(verdict.retryAfterSeconds) },
+  });
+}
+
 /** Evaluates (or re-evaluates, under the same id) an application and keeps it; the answer carries any shared data. */
 export async function applyScenario(
   ctx: Ctx,
@@ -72,11 +121,11 @@ export async function applyScenario(
   const refs = subjectRefs(input, services.districtSecret);
   const subjectRef = (refs.person ?? refs.organisation) as Hex32;
   const store = applicationStore(department.store);
-  const applicationId = input.applicationId ?? `app-${randomBytes(9).toString("base64url")}`;
-  const previous = await store.get(applicationId);
-  if (previous && (previous.scenario.code !== entry.scenario.code || previous.subjectRef !== subjectRef)) {
-    throw new GatewayError("APPLICATION_CONFLICT", { field: "applicationId" });
-  }
+  const previous = input.applicationId
+    ? await liveApplication(ctx, input.applicationId, entry.scenario.code, subjectRef)
+    : undefined;
+  if (!previous) admitNew(ctx);
+  const applicationId = previous?.applicationId ?? newApplicationId();
   const types = [...new Set(entry.scenario.matters.flatMap((m) => m.materials))];
   const materials: MaterialResult[] = await Promise.all(
     types.map(async (code) => {
@@ -98,6 +147,8 @@ export async function applyScenario(
   const application: Application = {
     applicationId,
     department: department.code,
+    status: "open",
+    expiresAt: new Date(services.now() + department.applicationLifetimeMs).toISOString(),
     scenario: {
       code: entry.scenario.code,
       nameZh: entry.scenario.nameZh,
@@ -123,6 +174,12 @@ export async function applyScenario(
     })),
     counts: countsOf(materials),
   };
-  const kept = await store.save(application);
-  return { application: { ...kept, materials }, created: previous === undefined };
+  const created = previous === undefined;
+  const kept = await store.save(
+    application,
+    // A retry with the same Idempotency-Key gets the application as kept (no record data): evaluating it again
+    // under its id brings the data again, while it is live.
+    (stored) => ctx.rememberAnswer?.({ status: created ? 201 : 200, body: applicationView(stored) }) ?? [],
+  );
+  return { application: { ...kept, materials }, created };
 }

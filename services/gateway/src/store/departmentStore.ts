@@ -1,4 +1,5 @@
 // One department's durable state in its own LevelDB: sealed records, anchoring state, the outbox, idempotency keys.
+import { createHmac, hkdfSync } from "node:crypto";
 import type { AbstractSublevel } from "abstract-level";
 import { Level } from "level";
 import { open, seal } from "../../../../lib/crypto/sealedBox.ts";
@@ -29,7 +30,13 @@ export interface DepartmentStore {
   anchors: Sub<AnchorState>;
   outbox: Sub<OutboxEntry>;
   bySubject: Sub<Hex32>;
-  /** Remembered answers, sealed like records: an answer can carry a record's fields. */
+  /**
+   * The key an identifier a client chose (an Idempotency-Key) is stored under: its HMAC under a key derived from the
+   * department's data key. Such identifiers are only looked up, so the store never needs them in clear, and whatever a
+   * client put in one (an ID number, say) cannot be read back from the disk or guessed from its hash.
+   */
+  lookupKey(identifier: string): string;
+  /** Remembered answers, sealed like records: an answer can carry a record's fields. Keys are lookup keys. */
   idempotency: {
     get(key: string): Promise<IdempotentResponse | undefined>;
     put(key: string, response: IdempotentResponse): Promise<void>;
@@ -87,6 +94,8 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
   const idempotency = db.sublevel<string, Uint8Array>("idempotency", { valueEncoding: "view" }) as Sub<Uint8Array>;
   const counters = new Map<string, number>();
   const sequences = new Map<string, Sequence>();
+  const lookupSecret = Buffer.from(hkdfSync("sha256", dataKey, new Uint8Array(0), "oncechain lookup keys", 32));
+  const lookupKey = (identifier: string) => createHmac("sha256", lookupSecret).update(identifier, "utf8").digest("hex");
 
   /** Writes the waiting appends of a sequence, all that have arrived, one synced batch at a time. */
   async function writeGroups(name: string, sequence: Sequence): Promise<void> {
@@ -133,6 +142,7 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
     anchors: json<AnchorState>("anchors"),
     outbox: json<OutboxEntry>("outbox"),
     bySubject: json<Hex32>("by-subject"),
+    lookupKey,
     idempotency: {
       async get(key) {
         const sealed = await idempotency.get(key);

@@ -132,29 +132,57 @@ export const commitAccessLogRoute = defineRoute({
   },
 });
 
+/** An access as a citizen reads it: who asked, when, for what and with what outcome; nothing that links it back. */
+const citizenEntrySchema = z
+  .object({
+    seq: z.number(),
+    at: z.string(),
+    consumer: z.string(),
+    consumerNameZh: z.string(),
+    consumerNameEn: z.string(),
+    credentialType: z.string(),
+    purpose: z.string(),
+    outcome: z.enum(ACCESS_OUTCOMES),
+  })
+  .meta({ id: "CitizenAccessLogEntry" });
+
 export const myAccessLogRoute = defineRoute({
   method: "post",
   path: "/access-log/mine",
   operationId: "citizenAccessLog",
   summary: "A citizen's own access log",
   description:
-    "For a citizen at the counter: every access to this department's records about them. The ID number is used only " +
-    "to compute the subject reference; it is neither stored nor logged.",
+    "For a citizen at the counter: every access to this department's records about them, from the counter's system " +
+    "(a consumer key, which reads no other part of the log). The ID number is used only to find the entries; it is " +
+    "neither stored nor logged, and the answer holds neither the subject reference nor the entries' hashes, so that " +
+    "it cannot link a person to the references on chain or in the full log.",
   tags: ["access log"],
-  auth: ["auditor"],
+  auth: ["consumer"],
   body: z.strictObject({ subject: subjectSchema }),
   responses: {
     200: {
-      description: "The entries about the subject, with the asking departments' names",
-      schema: z.object({
-        subjectRef: z.string(),
-        entries: z.array(entrySchema.extend({ consumerNameZh: z.string(), consumerNameEn: z.string() })),
-      }),
+      description: "The accesses to the subject's records, with the asking departments' names",
+      schema: z.object({ entries: z.array(citizenEntrySchema) }),
     },
   },
+  errors: ["INVALID_SUBJECT_ID"],
   async handler({ department, services, body }) {
     const subjectRef = subjectRefOf(body.subject, services.districtSecret);
     const entries = await department.accessLog.entriesAbout(subjectRef, 1, 10_000);
-    return { status: 200, body: { subjectRef, entries: withConsumerNames(services, entries) } };
+    return {
+      status: 200,
+      body: {
+        entries: withConsumerNames(services, entries).map((e) => ({
+          seq: e.seq,
+          at: e.at,
+          consumer: e.consumer,
+          consumerNameZh: e.consumerNameZh,
+          consumerNameEn: e.consumerNameEn,
+          credentialType: e.credentialType,
+          purpose: e.purpose,
+          outcome: e.outcome,
+        })),
+      },
+    };
   },
 });

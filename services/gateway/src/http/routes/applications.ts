@@ -3,10 +3,10 @@ import { z } from "zod";
 import { GatewayError } from "../../errors/GatewayError.ts";
 import { applicationIdSchema } from "../../federation/protocol.ts";
 import { applicationStore } from "../../scenarios/applicationStore.ts";
-import { applyScenario } from "../../scenarios/applyScenario.ts";
+import { applicationView, applyScenario } from "../../scenarios/applyScenario.ts";
 import { REQUIRED_REASONS, UNAVAILABLE_REASONS } from "../../scenarios/materialOutcome.ts";
 import { defineRoute } from "../route.ts";
-import { subjectSchema } from "../schemas.ts";
+import { catalogueCode, subjectSchema } from "../schemas.ts";
 
 const evidenceSchema = z.object({
   issuer: z.string(),
@@ -50,6 +50,9 @@ const applicationSchema = z
   .object({
     applicationId: z.string(),
     department: z.string(),
+    status: z.enum(["open", "closed"]).meta({ description: "open: live, evaluated again on request, data released" }),
+    expiresAt: z.string().meta({ description: "When an open application stops taking evaluations (ISO 8601)" }),
+    closedAt: z.string().optional(),
     scenario: z.object({
       code: z.string(),
       nameZh: z.string(),
@@ -57,8 +60,6 @@ const applicationSchema = z
       version: z.number(),
       definitionHash: z.string(),
     }),
-    subjectRef: z.string(),
-    organisationRef: z.string().optional(),
     submittedAt: z.string(),
     evaluatedAt: z.string(),
     evaluations: z.number(),
@@ -79,7 +80,12 @@ const applicationSchema = z
     ),
     counts: countsSchema,
   })
-  .meta({ id: "Application" });
+  .meta({
+    id: "Application",
+    description:
+      "An application, without its subject's references: those never leave the gateway in an answer to a request that " +
+      "names a person",
+  });
 
 const scenarioTotals = z.object({
   applications: z.number(),
@@ -97,27 +103,64 @@ export const applyRoute = defineRoute({
   description:
     "Every material the scenario's matters need is asked of its authoritative issuers' gateways and verified on " +
     "chain: waived (with the data, where a sharing grant covers it), required (still to be submitted) or unavailable " +
-    "(an issuer cannot be reached). The same applicationId again evaluates the application again.",
+    "(an issuer cannot be reached). Without an applicationId a new application is opened (its id is minted here); " +
+    "with the id of a live application of this department (same scenario and subject) it is evaluated again. Each " +
+    "API key may open a bounded number of new applications an hour (429 beyond, flagged in the log).",
   tags: ["applications"],
   auth: ["consumer"],
   body: z.strictObject({
-    scenario: z.string().min(1).max(128),
+    scenario: catalogueCode,
     subject: subjectSchema,
     organisation: subjectSchema.optional(),
     applicationId: applicationIdSchema.optional(),
   }),
+  idempotent: true,
   responses: {
     201: { description: "A new application, evaluated (with any data the issuers shared)", schema: applicationSchema },
     200: { description: "An application re-evaluated", schema: applicationSchema },
   },
-  errors: ["INVALID_SUBJECT_ID", "UNKNOWN_SCENARIO", "APPLICATION_CONFLICT", "CATALOGUE_MISMATCH"],
-  async handler({ department, services, body }) {
-    const { application, created } = await applyScenario({ services, department }, body);
+  errors: [
+    "INVALID_SUBJECT_ID",
+    "UNKNOWN_SCENARIO",
+    "APPLICATION_NOT_FOUND",
+    "APPLICATION_CONFLICT",
+    "APPLICATION_CLOSED",
+    "TOO_MANY_APPLICATIONS",
+    "CATALOGUE_MISMATCH",
+    "IDEMPOTENCY_KEY_REUSED",
+  ],
+  async handler({ department, services, caller, body, rememberAnswer }) {
+    const ctx = { services, department, keyId: caller?.keyId ?? "", rememberAnswer };
+    const { application, created } = await applyScenario(ctx, body);
     return {
       status: created ? 201 : 200,
-      body: application,
+      body: applicationView(application),
       headers: { Location: `applications/${application.applicationId}` },
     };
+  },
+});
+
+export const closeApplicationRoute = defineRoute({
+  method: "post",
+  path: "/applications/:applicationId/close",
+  operationId: "closeApplication",
+  summary: "Close an application",
+  description:
+    "Closes an application once it is decided: it is kept, and takes no more evaluations, so no more data is " +
+    "released for it. Closing a closed application changes nothing.",
+  tags: ["applications"],
+  auth: ["consumer"],
+  params: z.object({ applicationId: applicationIdSchema }),
+  body: z.strictObject({}).optional(),
+  responses: { 200: { description: "The application, closed", schema: applicationSchema } },
+  errors: ["APPLICATION_NOT_FOUND"],
+  async handler({ department, services, params }) {
+    const closed = await applicationStore(department.store).close(
+      params.applicationId,
+      new Date(services.now()).toISOString(),
+    );
+    if (!closed) throw new GatewayError("APPLICATION_NOT_FOUND", { field: "applicationId" });
+    return { status: 200, body: applicationView(closed) };
   },
 });
 
@@ -135,7 +178,7 @@ export const getApplicationRoute = defineRoute({
   async handler({ department, params }) {
     const application = await applicationStore(department.store).get(params.applicationId);
     if (!application) throw new GatewayError("APPLICATION_NOT_FOUND", { field: "applicationId" });
-    return { status: 200, body: application };
+    return { status: 200, body: applicationView(application) };
   },
 });
 

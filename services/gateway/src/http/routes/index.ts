@@ -1,7 +1,7 @@
 // Every route a department serves, in the order the OpenAPI document lists them.
 import type { RouteSpec } from "../route.ts";
 import { auditAccessLogRoute, commitAccessLogRoute, listAccessLogRoute, myAccessLogRoute } from "./accessLog.ts";
-import { applicationTotalsRoute, applyRoute, getApplicationRoute } from "./applications.ts";
+import { applicationTotalsRoute, applyRoute, closeApplicationRoute, getApplicationRoute } from "./applications.ts";
 import { getScenarioRoute, getTypeRoute, listScenariosRoute, listTypesRoute } from "./catalogue.ts";
 import { federationQueryRoute } from "./federation.ts";
 import { getRecordRoute, issueRoute, revokeRoute, supersedeRoute } from "./records.ts";
@@ -20,6 +20,7 @@ export const ROUTES: readonly RouteSpec<any, any, any>[] = [
   getScenarioRoute,
   applyRoute,
   getApplicationRoute,
+  closeApplicationRoute,
   applicationTotalsRoute,
   federationQueryRoute,
   listAccessLogRoute,

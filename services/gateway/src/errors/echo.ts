@@ -1,0 +1,16 @@
+// What of a client's own input a problem may repeat: only names shaped like field names, never values.
+
+/** A field name: ASCII letters first, at most 64 characters, and no run of four digits (ID numbers are digit runs). */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const DIGIT_RUN = /[0-9]{4}/;
+
+/**
+ * Whether a name the client chose (an unknown member of a body) may be repeated in a problem: a mistyped field name is
+ * worth naming, while anything else may be personal (an ID number, a name) and is left out.
+ */
+export function echoable(name: string): boolean {
+  return FIELD_NAME.test(name) && !DIGIT_RUN.test(name);
+}
+
+/** How a problem says where a member it does not repeat is. */
+export const UNNAMED_MEMBER = "has a member that is not one of its fields (the name is not repeated)";

@@ -1,0 +1,209 @@
+// Identifiers the gateway stores, logs or passes on cannot carry personal data, and data goes only to live applications
+// of a bounded number per key: what the outside tests found (issue 8, items 6 and 7).
+import { Wallet } from "ethers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { subjectRef } from "../../lib/encoding/subjectRef.ts";
+import { NOT_A_SCENARIO } from "../../services/gateway/src/federation/answerQuery.ts";
+import { signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
+import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
+import { anchorAll, applicant, applicationIdFor, issue, outcomeOf, runtime, shop } from "./scenarioSupport.ts";
+import { capturedLogs, expectProblem, idCardRequest, rawEntries, residentId } from "./support.ts";
+
+/** A valid resident ID number, the kind of value that must not end up where an identifier is kept. */
+const SMUGGLED = residentId(777);
+
+describe("identifiers that cannot carry personal data", () => {
+  let chain: SeededChain;
+  let gw: RunningGateway;
+  const person = applicant(41);
+  const HOSTED = ["psb", "market-regulation"];
+
+  /** Every byte every hosted department keeps, as text: what must not contain a smuggled value. */
+  async function everythingKept(): Promise<string> {
+    const parts: string[] = [];
+    for (const code of HOSTED) {
+      for (const { key, value } of await rawEntries(runtime(gw, code).store)) parts.push(key, value.toString("utf8"));
+    }
+    return parts.join("\n");
+  }
+
+  beforeAll(async () => {
+    chain = await seededChain();
+    gw = await startGateway(chain, HOSTED);
+    await issue(gw, "resident-id-card", person);
+    await anchorAll(gw, ["psb"]);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    chain?.cleanup();
+  });
+
+  it("refuses an ID number as an application id, naming applicationId: ids are minted by the gateway", async () => {
+    const response = await call(
+      "POST",
+      `${gw.base("market-regulation")}/applications`,
+      gw.key("market-regulation", "consumer"),
+      {
+        scenario: "open-convenience-store",
+        subject: person,
+        applicationId: SMUGGLED,
+      },
+    );
+    expectProblem(response, "VALIDATION_FAILED", "applicationId");
+    expect(JSON.stringify(response.body)).not.toContain(SMUGGLED);
+    expect(await everythingKept()).not.toContain(SMUGGLED);
+  });
+
+  it("refuses a purpose that is no scenario of the catalogue, logging the refusal without it and echoing it nowhere", async () => {
+    const ref = subjectRef(chain.districtSecret, "resident-id", person.idNumber);
+    const body = {
+      subjectRef: ref,
+      credentialType: "resident-id-card",
+      purpose: `zhang-san-${SMUGGLED.toLowerCase()}`,
+      applicationId: applicationIdFor("purpose test"),
+    };
+    const headers = await signFederationRequest(new Wallet(chain.signerKeys["market-regulation"] ?? ""), {
+      method: "POST",
+      path: "/departments/psb/federation/records/query",
+      body,
+      timestamp: Date.now(),
+      department: "market-regulation",
+    });
+    const response = await call("POST", `${gw.base("psb")}/federation/records/query`, undefined, body, headers);
+    expectProblem(response, "UNKNOWN_SCENARIO", "purpose");
+    expect(JSON.stringify(response.body)).not.toContain(SMUGGLED.toLowerCase());
+    const entries = await runtime(gw, "psb").accessLog.entries(1, 100);
+    expect(entries.at(-1)).toMatchObject({ consumer: "market-regulation", purpose: NOT_A_SCENARIO, outcome: "denied" });
+    expect(await everythingKept()).not.toContain(SMUGGLED.toLowerCase());
+  });
+
+  it("keeps an Idempotency-Key only as its keyed hash, and still answers a retry with the first answer", async () => {
+    const issuer = gw.key("psb", "issuer");
+    const request = idCardRequest(residentId(42));
+    const first = await call("POST", `${gw.base("psb")}/records`, issuer, request, { "Idempotency-Key": SMUGGLED });
+    expect(first.status).toBe(202);
+    const retry = await call("POST", `${gw.base("psb")}/records`, issuer, request, { "Idempotency-Key": SMUGGLED });
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body.recordHash).toBe(first.body.recordHash);
+    expect(await everythingKept()).not.toContain(SMUGGLED);
+  });
+
+  it("refuses an Idempotency-Key of another shape or over 128 characters, naming the header without repeating it", async () => {
+    const issuer = gw.key("psb", "issuer");
+    for (const key of ["a key with spaces", "k".repeat(129), "x".repeat(15_000)]) {
+      const response = await call("POST", `${gw.base("psb")}/records`, issuer, idCardRequest(residentId(43)), {
+        "Idempotency-Key": key,
+      });
+      expectProblem(response, "VALIDATION_FAILED", "Idempotency-Key");
+      expect(JSON.stringify(response.body)).not.toContain(key);
+    }
+  });
+
+  it("names a mistyped member of a record's fields, and never one shaped like an ID number", async () => {
+    const issuer = gw.key("psb", "issuer");
+    const typo = await call("POST", `${gw.base("psb")}/records`, issuer, idCardRequest(residentId(44), { nmae: "x" }));
+    expectProblem(typo, "SCHEMA_VIOLATION", "fields.nmae");
+    const smuggled = await call(
+      "POST",
+      `${gw.base("psb")}/records`,
+      issuer,
+      idCardRequest(residentId(44), { [SMUGGLED]: "x" }),
+    );
+    expectProblem(smuggled, "SCHEMA_VIOLATION", "fields");
+    expect(JSON.stringify(smuggled.body)).not.toContain(SMUGGLED);
+    const body = await call("POST", `${gw.base("psb")}/verify`, gw.key("psb", "consumer"), { [SMUGGLED]: 1 });
+    expectProblem(body, "VALIDATION_FAILED", "body");
+    expect(JSON.stringify(body.body)).not.toContain(SMUGGLED);
+  });
+});
+
+describe("data for live applications only, and a bounded number of them per key", () => {
+  let chain: SeededChain;
+  let gw: RunningGateway;
+  let clock = Date.now();
+  const logs = capturedLogs("warn");
+  const person = applicant(51);
+  const organisation = shop(51);
+
+  beforeAll(async () => {
+    chain = await seededChain();
+    gw = await startGateway(chain, ["psb", "market-regulation"], {
+      applications: { perKeyPerHour: 3, lifetimeDays: 2 },
+      now: () => clock,
+      logger: logs.logger,
+    });
+    await issue(gw, "resident-id-card", person);
+    await anchorAll(gw, ["psb"]);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    chain?.cleanup();
+  });
+
+  const apply = (body: Record<string, unknown>, token: string) =>
+    call("POST", `${gw.base("market-regulation")}/applications`, token, {
+      scenario: "open-convenience-store",
+      subject: person,
+      organisation,
+      ...body,
+    });
+  const psbLogLength = async () => await runtime(gw, "psb").accessLog.lastSeq();
+
+  it("evaluates a closed application no more: 409 APPLICATION_CLOSED, and no issuer is asked", async () => {
+    const clerk = gw.key("market-regulation", "consumer");
+    const opened = await apply({}, clerk);
+    expect(opened.status).toBe(201);
+    expect(outcomeOf(opened.body, "resident-id-card")).toMatchObject({ status: "waived", shared: true });
+    const id = opened.body.applicationId;
+    const closed = await call("POST", `${gw.base("market-regulation")}/applications/${id}/close`, clerk, {});
+    expect(closed.body).toMatchObject({ applicationId: id, status: "closed", closedAt: expect.any(String) });
+    const asked = await psbLogLength();
+    expectProblem(await apply({ applicationId: id }, clerk), "APPLICATION_CLOSED", "applicationId");
+    expect(await psbLogLength()).toBe(asked);
+    const read = await call("GET", `${gw.base("market-regulation")}/applications/${id}`, clerk);
+    expect(read.body.status).toBe("closed");
+  });
+
+  it("evaluates an application past its lifetime no more", async () => {
+    const clerk = gw.key("market-regulation", "consumer");
+    const opened = await apply({}, clerk);
+    const id = opened.body.applicationId;
+    expect((await apply({ applicationId: id }, clerk)).status).toBe(200);
+    clock += 2 * 86_400_000;
+    try {
+      expectProblem(await apply({ applicationId: id }, clerk), "APPLICATION_CLOSED", "applicationId");
+    } finally {
+      clock = Date.now();
+    }
+  });
+
+  it("refuses a key's fourth new application in an hour with 429 and Retry-After, flags it, and asks no issuer", async () => {
+    const clerk = gw.key("market-regulation", "consumer");
+    const opened: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await apply({ subject: applicant(60 + i) }, clerk);
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      opened.push(response.body.applicationId);
+    }
+    const asked = await psbLogLength();
+    const refused = await apply({ subject: applicant(63) }, clerk);
+    expectProblem(refused, "TOO_MANY_APPLICATIONS");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await psbLogLength()).toBe(asked);
+    const flagged = logs.lines.filter((line) => line.includes("application-rate-exceeded"));
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toContain('"department":"market-regulation"');
+    expect(flagged[0]).not.toContain(applicant(63).idNumber);
+    // Evaluating an open application again is no new application; another key has a bound of its own.
+    const again = await apply({ subject: applicant(60), applicationId: opened[0] }, clerk);
+    expect(again.status).toBe(200);
+    expect((await apply({ subject: applicant(64) }, gw.key("market-regulation", "consumer"))).status).toBe(201);
+    clock += 3_600_000;
+    try {
+      expect((await apply({ subject: applicant(65) }, clerk)).status).toBe(201);
+    } finally {
+      clock = Date.now();
+    }
+  });
+});
