@@ -4,11 +4,11 @@ import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { recordedDeployment } from "../lib/chain/deploymentStore.ts";
 import { connectRegistries } from "../lib/chain/registries.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
-import { parseFlags, progressBar, runCli } from "./lib/cli.ts";
+import { parseFlags, progress, runCli } from "./lib/cli.ts";
 import { devDepartmentSigners } from "./lib/devDepartments.ts";
 import { operatorSigner } from "./lib/operatorSigner.ts";
 import { dataDir, seedsDir } from "./lib/paths.ts";
-import { formatSeedReport, seedCatalogue } from "./lib/seed/seedCatalogue.ts";
+import { formatSeedReport, seedCatalogue, seedProgress } from "./lib/seed/seedCatalogue.ts";
 
 runCli(async () => {
   const flags = parseFlags(
@@ -28,16 +28,12 @@ runCli(async () => {
         ? await devDepartmentSigners(provider, dataDir(), codes)
         : undefined;
     const registries = connectRegistries(record, operator.signer);
-    let bar: ReturnType<typeof progressBar> | undefined;
+    const shown = progress("seeding");
     const report = await seedCatalogue(catalogue, registries, {
       update: flags.update,
       signers,
-      onProgress: (done, total) => {
-        bar ??= progressBar(total, "seeding");
-        bar.update(done);
-      },
-    });
-    bar?.stop();
+      onProgress: seedProgress(shown),
+    }).finally(() => shown.stop());
     console.log(formatSeedReport(report, flags.update));
   } finally {
     provider.destroy();
