@@ -3,7 +3,7 @@ import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { recordedDeployment } from "../lib/chain/deploymentStore.ts";
 import { serveGateway } from "../services/gateway/src/serve.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
-import { parseFlags, runCli } from "./lib/cli.ts";
+import { onStopSignal, parseFlags, runCli } from "./lib/cli.ts";
 import { dataDir, seedsDir } from "./lib/paths.ts";
 
 runCli(async () => {
@@ -28,6 +28,5 @@ runCli(async () => {
     provider.destroy();
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  onStopSignal(stop);
 });

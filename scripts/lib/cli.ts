@@ -28,6 +28,22 @@ export function runCli(main: () => Promise<void>): void {
   });
 }
 
+/**
+ * Runs `stop` on the first SIGINT or SIGTERM and ignores the ones that come while it runs. One Ctrl-C arrives more
+ * than once: the terminal signals the whole process group, and npm and tsx each pass the signal on as well; with a
+ * one-shot listener the second copy found none and ended the process halfway through stopping.
+ */
+export function onStopSignal(stop: () => Promise<unknown> | unknown): void {
+  let stopping = false;
+  const once = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop();
+  };
+  process.on("SIGINT", once);
+  process.on("SIGTERM", once);
+}
+
 /** How often a log that is not a terminal gets a progress line. */
 const LOG_EVERY_MS = 5_000;
 

@@ -8,7 +8,7 @@ import { processSettings } from "../../services/gateway/src/config.ts";
 import { departmentEndpoint, serveGateway } from "../../services/gateway/src/serve.ts";
 import { connectProvider } from "./chainConnection.ts";
 import { formatChainStatus, readChainStatus } from "./chainStatus.ts";
-import { progress } from "./cli.ts";
+import { onStopSignal, progress } from "./cli.ts";
 import { devDepartmentSigners } from "./devDepartments.ts";
 import { type LocalChain, startLocalChain } from "./localChain.ts";
 import { operatorSigner } from "./operatorSigner.ts";
@@ -38,8 +38,7 @@ export interface StartTimes {
 }
 
 export async function startSystem({ startedAt, compileSeconds }: StartTimes): Promise<void> {
-  process.once("SIGINT", () => void shutdown(0));
-  process.once("SIGTERM", () => void shutdown(0));
+  onStopSignal(() => shutdown(0));
   const catalogue = await loadCatalogue(seedsDir);
   let rpcUrl = process.env.CHAIN_RPC_URL;
   if (!rpcUrl) {

@@ -71,6 +71,12 @@ describe("a fresh checkout, as a newcomer finds it", () => {
     expect(buildOutputTimes(root)).toEqual(before);
   });
 
+  it("one Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops npm start cleanly", async () => {
+    start?.interrupt();
+    await start?.exited;
+    expect(start?.output()).toMatch(/stopping…\nstopped; the chain and the gateways' data stay in /);
+  }, 60_000);
+
   it("a contract changed since the last build is compiled again before a command runs, naming the file", async () => {
     appendFileSync(`${root}contracts/RegistryDirectory.sol`, "// changed\n");
     const status = runNpm(root, ["run", "-s", "status"], startEnv());
