@@ -3,14 +3,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { runCli } from "./lib/cli.ts";
 import { applicant, FIELDS, ISSUER, shop } from "./lib/demo/samples.ts";
-import { dataDir } from "./lib/paths.ts";
+import { type DevApiKeys as Tokens, readDevApiKeys } from "./lib/devApiKeys.ts";
+import { localSystem } from "./lib/runningSystem.ts";
 
 type Subject = { idType: string; idNumber: string };
-type Tokens = Record<string, Record<string, string>>;
 // biome-ignore lint/suspicious/noExplicitAny: the demo prints whatever the gateway answers.
 type Json = any;
 
-const base = process.env.GATEWAY_PUBLIC_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? "8080"}`;
+const system = localSystem();
+const base = system.gatewayUrl;
+const dataDir = system.dataDir;
 
 async function request(method: string, path: string, token: string, body?: unknown): Promise<Json> {
   const response = await fetch(`${base}${path}`, {
@@ -24,17 +26,11 @@ async function request(method: string, path: string, token: string, body?: unkno
   return json;
 }
 
-function loadTokens(): Tokens {
-  const file = `${dataDir()}/gateway/dev-api-keys.json`;
-  if (!existsSync(file)) throw new Error(`no dev API keys at ${file}: run 'npm start' (on its local chain) first`);
-  return JSON.parse(readFileSync(file, "utf8")) as Tokens;
-}
-
 /** A fresh synthetic applicant and shop per run, so "before" really is before. */
 function nextRun(): number {
-  const file = `${dataDir()}/gateway/demo-runs`;
+  const file = `${dataDir}/gateway/demo-runs`;
   const run = existsSync(file) ? Number(readFileSync(file, "utf8")) + 1 : 1;
-  mkdirSync(`${dataDir()}/gateway`, { recursive: true });
+  mkdirSync(`${dataDir}/gateway`, { recursive: true });
   writeFileSync(file, String(run));
   return run;
 }
@@ -118,7 +114,7 @@ async function scenario(
 }
 
 runCli(async () => {
-  const tokens = loadTokens();
+  const tokens = readDevApiKeys(dataDir);
   try {
     await fetch(`${base}/healthz`);
   } catch {

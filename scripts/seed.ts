@@ -7,7 +7,8 @@ import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { parseFlags, progress, runCli } from "./lib/cli.ts";
 import { devDepartmentSigners } from "./lib/devDepartments.ts";
 import { operatorSigner } from "./lib/operatorSigner.ts";
-import { dataDir, seedsDir } from "./lib/paths.ts";
+import { seedsDir } from "./lib/paths.ts";
+import { localSystem } from "./lib/runningSystem.ts";
 import { formatSeedReport, seedCatalogue, seedProgress } from "./lib/seed/seedCatalogue.ts";
 
 runCli(async () => {
@@ -16,16 +17,17 @@ runCli(async () => {
     "npm run seed -- [--network local|<rpc-url>] [--update] [--signers departments-signers.json]",
   );
   const catalogue = await loadCatalogue(seedsDir);
-  const target = resolveNetwork(flags.network);
+  const system = localSystem();
+  const target = resolveNetwork(flags.network, system);
   const provider = await connectProvider(target.rpcUrl);
   try {
-    const record = await recordedDeployment(provider, dataDir());
+    const record = await recordedDeployment(provider, system.dataDir);
     const codes = catalogue.departments.map((d) => d.code);
-    const operator = await operatorSigner(provider, dataDir(), codes);
+    const operator = await operatorSigner(provider, system.dataDir, codes);
     const signers = flags.signers
       ? (JSON.parse(readFileSync(flags.signers, "utf8")) as Record<string, string[]>)
       : operator.source === "dev"
-        ? await devDepartmentSigners(provider, dataDir(), codes)
+        ? await devDepartmentSigners(provider, system.dataDir, codes)
         : undefined;
     const registries = connectRegistries(record, operator.signer);
     const shown = progress("seeding");

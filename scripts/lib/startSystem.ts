@@ -13,6 +13,7 @@ import { devDepartmentSigners } from "./devDepartments.ts";
 import { type LocalChain, startLocalChain } from "./localChain.ts";
 import { operatorSigner } from "./operatorSigner.ts";
 import { dataDir, seedsDir } from "./paths.ts";
+import { recordRunning } from "./runningSystem.ts";
 import { formatSeedReport, seedCatalogue, seedProgress } from "./seed/seedCatalogue.ts";
 
 const stops: (() => Promise<void>)[] = [];
@@ -89,6 +90,17 @@ export async function startSystem({ startedAt, compileSeconds }: StartTimes): Pr
       `gateway: ${codes.length} departments at ${serving.url}/departments/<code>; API docs at ${serving.url}/docs`,
     );
     if (serving.devKeysFile) console.log(`dev API keys (one per department and role): ${serving.devKeysFile}`);
+    // Other terminals reach a gateway listening on every interface through the loopback address.
+    const gatewayUrl = serving.url.replace(/\/\/(0\.0\.0\.0|\[::\]):/, "//127.0.0.1:");
+    const recorded = recordRunning({ chainRpcUrl: rpcUrl, gatewayUrl, dataDir: dataDir() });
+    if ("release" in recorded) {
+      stops.push(async () => recorded.release());
+    } else {
+      console.log(
+        `note: another npm start of this checkout (pid ${recorded.other.pid}, data in ${recorded.other.dataDir}) is running; ` +
+          "commands from other terminals find that one, not this one, unless given this one's CHAIN_PORT, GATEWAY_PORT and ONCECHAIN_DATA_DIR",
+      );
+    }
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     await shutdown(1);

@@ -1,8 +1,12 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyCheckout, removeCheckoutCopy } from "./checkoutCopy.ts";
 import { freePort, runNpm, type Started } from "./processes.ts";
+
+/** Where npm start records itself for other terminals (scripts/lib/runningSystem.ts), as the README says. */
+const runningFile = (root: string) => `${root}.oncechain/running.json`;
 
 /** Every file under the build's output directories, with its modification time. */
 function buildOutputTimes(root: string): Record<string, number> {
@@ -71,11 +75,57 @@ describe("a fresh checkout, as a newcomer finds it", () => {
     expect(buildOutputTimes(root)).toEqual(before);
   });
 
-  it("one Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops npm start cleanly", async () => {
+  it("a second terminal with no environment finds an npm start running on other ports and another data directory", async () => {
+    const status = runNpm(root, ["run", "-s", "status", "--", "--json"]);
+    expect(await status.exited).toBe(0);
+    expect(JSON.parse(status.stdout()).rpcUrl).toBe(`http://127.0.0.1:${ports.chain}`);
+
+    const key = runNpm(root, ["run", "-s", "dev-key", "--", "market-regulation", "consumer"]);
+    expect(await key.exited).toBe(0);
+    const { TOKEN, URL } = Object.fromEntries(
+      key
+        .stdout()
+        .trim()
+        .split("\n")
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    expect(URL).toBe(`http://127.0.0.1:${ports.gateway}/departments/market-regulation`);
+    const scenario = await fetch(`${URL}/catalogue/scenarios/open-convenience-store`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(scenario.status).toBe(200);
+
+    const demo = runNpm(root, ["run", "demo"]);
+    expect(await demo.exited, demo.output()).toBe(0);
+    expect(demo.output()).toContain(`oncechain demo against http://127.0.0.1:${ports.gateway}`);
+  }, 120_000);
+
+  it("a location variable set in the second terminal wins over what npm start recorded", async () => {
+    const elsewhere = await freePort();
+    const status = runNpm(root, ["run", "-s", "status"], { CHAIN_PORT: String(elsewhere) });
+    expect(await status.exited).toBe(1);
+    expect(status.output()).toContain(`no chain answers at http://127.0.0.1:${elsewhere}`);
+  });
+
+  it("one Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops npm start cleanly, removing its record", async () => {
+    expect(existsSync(runningFile(root))).toBe(true);
     start?.interrupt();
     await start?.exited;
     expect(start?.output()).toMatch(/stopping…\nstopped; the chain and the gateways' data stay in /);
+    expect(existsSync(runningFile(root))).toBe(false);
   }, 60_000);
+
+  it("a record whose npm start is gone is ignored, with a message saying so", async () => {
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    const chainRpcUrl = `http://127.0.0.1:${ports.chain}`;
+    const record = { pid: gone, startedAt: "2026-01-01T00:00:00.000Z", chainRpcUrl, gatewayUrl: "", dataDir };
+    writeFileSync(runningFile(root), JSON.stringify(record));
+    const status = runNpm(root, ["run", "-s", "status"]);
+    await status.exited;
+    expect(status.output()).toContain(`the npm start that wrote it (pid ${gone}, started 2026-01-01`);
+    expect(status.output()).toContain("is no longer running; using the environment and the defaults");
+    expect(status.output()).not.toContain(chainRpcUrl);
+  });
 
   it("a contract changed since the last build is compiled again before a command runs, naming the file", async () => {
     appendFileSync(`${root}contracts/RegistryDirectory.sol`, "// changed\n");
