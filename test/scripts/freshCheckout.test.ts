@@ -31,11 +31,14 @@ function longestSilence(run: Started, until: RegExp): number {
   return longest;
 }
 
+const TOTALS = /This run's \d+ applications .*: \d+ of their \d+ materials no longer collected.*/;
+
 describe("a fresh checkout, as a newcomer finds it", () => {
   const root = copyCheckout();
   const dataDir = mkdtempSync(`${tmpdir()}/oncechain-elsewhere-`);
   const ports = { chain: 0, gateway: 0 };
   let start: Started | undefined;
+  const demoTotals: string[] = [];
   const startEnv = () => ({
     CHAIN_PORT: String(ports.chain),
     GATEWAY_PORT: String(ports.gateway),
@@ -98,6 +101,7 @@ describe("a fresh checkout, as a newcomer finds it", () => {
     const demo = runNpm(root, ["run", "demo"]);
     expect(await demo.exited, demo.output()).toBe(0);
     expect(demo.output()).toContain(`oncechain demo against http://127.0.0.1:${ports.gateway}`);
+    demoTotals.push(TOTALS.exec(demo.output())?.[0] ?? "no totals line");
   }, 120_000);
 
   it("a location variable set in the second terminal wins over what npm start recorded", async () => {
@@ -105,6 +109,26 @@ describe("a fresh checkout, as a newcomer finds it", () => {
     const status = runNpm(root, ["run", "-s", "status"], { CHAIN_PORT: String(elsewhere) });
     expect(await status.exited).toBe(1);
     expect(status.output()).toContain(`no chain answers at http://127.0.0.1:${elsewhere}`);
+  });
+
+  it("the demo says in a sentence each what its matters and materials are and what its synthetic applicants are", async () => {
+    const demo = runNpm(root, ["run", "demo"], startEnv());
+    expect(await demo.exited, demo.output()).toBe(0);
+    const output = demo.output();
+    expect(output).toMatch(/我要开便利店 \(Open a convenience store\): 8 matters, 5 materials\n/);
+    expect(output).toContain(
+      "(a matter is one department's approval step, such as a licence or a registration; the materials are the documents those steps ask for, 5 different ones here)",
+    );
+    expect(output).toMatch(
+      /synthetic applicants of run (\d+);.*\nEach run makes up a new applicant and shop \(run \1's\)/,
+    );
+    demoTotals.push(TOTALS.exec(output)?.[0] ?? "no totals line");
+  }, 120_000);
+
+  it("the demo's totals count only its own run's applications: every run prints the same totals", async () => {
+    expect(demoTotals).toHaveLength(2);
+    expect(demoTotals[0]).toMatch(/^This run's 4 applications \(market-regulation 2, tobacco 1, culture-tourism 1\)/);
+    expect(demoTotals[1]).toBe(demoTotals[0]);
   });
 
   it("one Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops npm start cleanly, removing its record", async () => {
