@@ -1,7 +1,7 @@
 // npm run chain: only the embedded local chain (state kept under data/chain), for developers' own tools.
 
 import { LOCAL_CHAIN_ID } from "../lib/chain/devKeys.ts";
-import { parseFlags, runCli } from "./lib/cli.ts";
+import { onStopSignal, parseFlags, runCli } from "./lib/cli.ts";
 import { startLocalChain } from "./lib/localChain.ts";
 import { dataDir } from "./lib/paths.ts";
 
@@ -21,6 +21,5 @@ runCli(async () => {
     await chain.stop();
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  onStopSignal(stop);
 });

@@ -3,14 +3,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { runCli } from "./lib/cli.ts";
 import { applicant, FIELDS, ISSUER, shop } from "./lib/demo/samples.ts";
-import { dataDir } from "./lib/paths.ts";
+import { applicationTally } from "./lib/demo/tally.ts";
+import { readDevApiKeys, type DevApiKeys as Tokens } from "./lib/devApiKeys.ts";
+import { localSystem } from "./lib/runningSystem.ts";
 
 type Subject = { idType: string; idNumber: string };
-type Tokens = Record<string, Record<string, string>>;
 // biome-ignore lint/suspicious/noExplicitAny: the demo prints whatever the gateway answers.
 type Json = any;
 
-const base = process.env.GATEWAY_PUBLIC_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? "8080"}`;
+const system = localSystem();
+const base = system.gatewayUrl;
+const dataDir = system.dataDir;
+/** Every application this run made, as last answered. */
+const tally = applicationTally();
 
 async function request(method: string, path: string, token: string, body?: unknown): Promise<Json> {
   const response = await fetch(`${base}${path}`, {
@@ -24,17 +29,11 @@ async function request(method: string, path: string, token: string, body?: unkno
   return json;
 }
 
-function loadTokens(): Tokens {
-  const file = `${dataDir()}/gateway/dev-api-keys.json`;
-  if (!existsSync(file)) throw new Error(`no dev API keys at ${file}: run 'npm start' (on its local chain) first`);
-  return JSON.parse(readFileSync(file, "utf8")) as Tokens;
-}
-
 /** A fresh synthetic applicant and shop per run, so "before" really is before. */
 function nextRun(): number {
-  const file = `${dataDir()}/gateway/demo-runs`;
+  const file = `${dataDir}/gateway/demo-runs`;
   const run = existsSync(file) ? Number(readFileSync(file, "utf8")) + 1 : 1;
-  mkdirSync(`${dataDir()}/gateway`, { recursive: true });
+  mkdirSync(`${dataDir}/gateway`, { recursive: true });
   writeFileSync(file, String(run));
   return run;
 }
@@ -52,6 +51,13 @@ const REASONS: Record<string, string> = {
 };
 
 const MARK = { waived: "✔ waived  ", required: "✘ required", unavailable: "… unavailable" } as const;
+
+/** Sends an application (new without an id, or re-evaluated with the id the gateway gave it) and counts it. */
+async function apply(at: string, token: string, body: Record<string, unknown>): Promise<Json> {
+  const answer = await request("POST", `/departments/${at}/applications`, token, body);
+  tally.add(answer);
+  return answer;
+}
 
 function printApplication(application: Json): void {
   for (const m of application.materials) {
@@ -99,26 +105,49 @@ async function scenario(
 ) {
   const consumer = tokens[at]?.consumer as string;
   const definition = await request("GET", `/departments/${at}/catalogue/scenarios/${code}`, consumer);
-  console.log(`\n${definition.nameZh} (${definition.nameEn}): ${definition.matters.length} matters`);
+  const materials = new Set(definition.matters.flatMap((m: Json) => m.materials));
+  console.log(
+    `\n${definition.nameZh} (${definition.nameEn}): ${definition.matters.length} matters, ${materials.size} materials`,
+  );
+  console.log(
+    `  (a matter is one department's approval step, such as a licence or a registration; the materials are the documents those steps ask for, ${materials.size} different ones here)`,
+  );
   console.log(
     `  definition hash ${definition.definitionHash} ${definition.verified ? "matches the chain" : "DOES NOT match the chain"}`,
   );
-  const applicationId = `demo-${code}-${Date.now()}`;
-  const body = { scenario: code, subject: person, organisation: business, applicationId };
+  const body = { scenario: code, subject: person, organisation: business };
 
   console.log(`\n  1. The applicant applies at ${at} before any department has shared data:`);
-  printApplication(await request("POST", `/departments/${at}/applications`, consumer, body));
+  const first = await apply(at, consumer, body);
+  printApplication(first);
 
   console.log("\n  2. The departments that hold the applicant's documents issue and anchor them:");
   for (const type of givenBefore) await issueAndAnchor(tokens, type, person);
 
-  console.log(`\n  3. The same application at ${at}, now with the shared data:`);
-  printApplication(await request("POST", `/departments/${at}/applications`, consumer, body));
-  return applicationId;
+  console.log(`\n  3. The same application at ${at} (${first.applicationId}), now with the shared data:`);
+  printApplication(await apply(at, consumer, { ...body, applicationId: first.applicationId }));
+}
+
+/** One matter of a scenario as another department's step sees it: what is waived, what must still come. */
+async function printMatter(
+  at: string,
+  tokens: Tokens,
+  code: string,
+  matterCode: string,
+  parties: Json,
+  stillLabel: string,
+) {
+  const answer = await apply(at, tokens[at]?.consumer as string, { scenario: code, ...parties });
+  const matter = answer.matters.find((m: Json) => m.code === matterCode);
+  const names = new Map(answer.materials.map((m: Json) => [m.credentialType, `${m.nameZh} ${m.nameEn}`]));
+  const named = (codes: string[]) => codes.map((c) => names.get(c) ?? c).join("; ") || "nothing";
+  console.log(`    ${matter.nameZh} (${matter.nameEn}), at ${at}:`);
+  console.log(`      waived: ${named(matter.waived)}`);
+  console.log(`      ${stillLabel}: ${named(matter.required)}`);
 }
 
 runCli(async () => {
-  const tokens = loadTokens();
+  const tokens = readDevApiKeys(dataDir);
   try {
     await fetch(`${base}/healthz`);
   } catch {
@@ -128,6 +157,9 @@ runCli(async () => {
   const store = { person: applicant(2 * run), business: shop(2 * run) };
   const homestay = { person: applicant(2 * run + 1), business: shop(2 * run + 1) };
   console.log(`oncechain demo against ${base} (synthetic applicants of run ${run}; no real person or shop)`);
+  console.log(
+    `Each run makes up a new applicant and shop (run ${run}'s), whom no department has issued anything for yet, so that "before" really is before.`,
+  );
 
   await scenario(tokens, "open-convenience-store", "market-regulation", store.person, store.business, [
     "resident-id-card",
@@ -137,17 +169,15 @@ runCli(async () => {
   ]);
   console.log("\n  4. Market regulation issues the business licence; the tobacco bureau's step now finds it shared:");
   await issueAndAnchor(tokens, "business-licence", store.business);
-  const tobacco = await request("POST", "/departments/tobacco/applications", tokens.tobacco?.consumer as string, {
-    scenario: "open-convenience-store",
-    subject: store.person,
-    organisation: store.business,
-  });
-  const licence = tobacco.matters.find((m: Json) => m.code === "tobacco-retail-licence");
-  const names = new Map(tobacco.materials.map((m: Json) => [m.credentialType, `${m.nameZh} ${m.nameEn}`]));
-  const named = (codes: string[]) => codes.map((code) => names.get(code) ?? code).join("; ") || "nothing";
-  console.log(`    ${licence.nameZh} (${licence.nameEn}), at the tobacco bureau:`);
-  console.log(`      waived: ${named(licence.waived)}`);
-  console.log(`      still to submit: ${named(licence.required)}`);
+  const storeParties = { subject: store.person, organisation: store.business };
+  await printMatter(
+    "tobacco",
+    tokens,
+    "open-convenience-store",
+    "tobacco-retail-licence",
+    storeParties,
+    "still to submit",
+  );
 
   await scenario(tokens, "open-homestay", "market-regulation", homestay.person, homestay.business, [
     "resident-id-card",
@@ -161,33 +191,24 @@ runCli(async () => {
   );
   await issueAndAnchor(tokens, "business-licence", homestay.business);
   await issueAndAnchor(tokens, "fire-safety-inspection", homestay.business);
-  const registration = await request(
-    "POST",
-    "/departments/culture-tourism/applications",
-    tokens["culture-tourism"]?.consumer as string,
-    {
-      scenario: "open-homestay",
-      subject: homestay.person,
-      organisation: homestay.business,
-    },
+  const homestayParties = { subject: homestay.person, organisation: homestay.business };
+  await printMatter(
+    "culture-tourism",
+    tokens,
+    "open-homestay",
+    "homestay-registration",
+    homestayParties,
+    "still to come from their own steps",
   );
-  const matter = registration.matters.find((m: Json) => m.code === "homestay-registration");
-  const homestayNames = new Map(registration.materials.map((m: Json) => [m.credentialType, `${m.nameZh} ${m.nameEn}`]));
-  const homestayNamed = (codes: string[]) =>
-    codes.map((code) => homestayNames.get(code) ?? code).join("; ") || "nothing";
-  console.log(`    ${matter.nameZh} (${matter.nameEn}):`);
-  console.log(`      waived: ${homestayNamed(matter.waived)}`);
-  console.log(`      still to come from their own steps: ${homestayNamed(matter.required)}`);
 
-  const totals = await request(
-    "GET",
-    "/departments/market-regulation/applications",
-    tokens["market-regulation"]?.auditor as string,
-  );
+  const t = tally.total();
+  const where = Object.entries(t.byDepartment)
+    .map(([department, n]) => `${department} ${n}`)
+    .join(", ");
   console.log(
-    `\nMarket regulation so far: ${totals.applications} applications, ${totals.materialsWaived} of ${totals.materialsRequested} materials no longer collected.`,
+    `\nThis run's ${t.applications} applications (${where}), as last evaluated: ${t.waived} of their ${t.materials} materials no longer collected, ${t.required} still to submit, ${t.unavailable} unavailable.`,
   );
-  const log = await request("POST", "/departments/psb/access-log/mine", tokens.psb?.auditor as string, {
+  const log = await request("POST", "/departments/psb/access-log/mine", tokens.psb?.consumer as string, {
     subject: store.person,
   });
   console.log(

@@ -4,16 +4,17 @@ import { deploymentFile, ensureDeployment } from "../lib/chain/deploymentStore.t
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
 import { operatorSigner } from "./lib/operatorSigner.ts";
-import { dataDir } from "./lib/paths.ts";
+import { localSystem } from "./lib/runningSystem.ts";
 
 runCli(async () => {
   const flags = parseFlags({ network: { type: "string" } }, "npm run deploy -- [--network local|<rpc-url>]");
-  const target = resolveNetwork(flags.network);
+  const system = localSystem();
+  const target = resolveNetwork(flags.network, system);
   const provider = await connectProvider(target.rpcUrl);
   try {
-    const operator = await operatorSigner(provider, dataDir());
-    const { record, deployed } = await ensureDeployment(provider, operator.signer, dataDir());
-    const file = deploymentFile(dataDir(), record.chainId);
+    const operator = await operatorSigner(provider, system.dataDir);
+    const { record, deployed } = await ensureDeployment(provider, operator.signer, system.dataDir);
+    const file = deploymentFile(system.dataDir, record.chainId);
     console.log(
       deployed
         ? `deployed to chain ${record.chainId}; recorded in ${file}`

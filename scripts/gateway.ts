@@ -3,8 +3,9 @@ import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { recordedDeployment } from "../lib/chain/deploymentStore.ts";
 import { serveGateway } from "../services/gateway/src/serve.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
-import { parseFlags, runCli } from "./lib/cli.ts";
-import { dataDir, seedsDir } from "./lib/paths.ts";
+import { onStopSignal, parseFlags, runCli } from "./lib/cli.ts";
+import { seedsDir } from "./lib/paths.ts";
+import { localSystem } from "./lib/runningSystem.ts";
 
 runCli(async () => {
   const flags = parseFlags(
@@ -15,10 +16,11 @@ runCli(async () => {
   const codes = flags.department?.flatMap((d) => d.split(",")) ?? catalogue.departments.map((d) => d.code);
   const unknown = codes.filter((code) => !catalogue.departments.some((d) => d.code === code));
   if (unknown.length > 0) throw new Error(`unknown department: ${unknown.join(", ")} (see seeds/departments.json)`);
-  const target = resolveNetwork(flags.network);
+  const system = localSystem();
+  const target = resolveNetwork(flags.network, system);
   const provider = await connectProvider(target.rpcUrl);
-  const record = await recordedDeployment(provider, dataDir());
-  const serving = await serveGateway({ provider, deployment: record, catalogue, dataDir: dataDir(), codes });
+  const record = await recordedDeployment(provider, system.dataDir);
+  const serving = await serveGateway({ provider, deployment: record, catalogue, dataDir: system.dataDir, codes });
   console.log(
     `gateway for ${codes.length} department(s) at ${serving.url}/departments/<code> (API docs: ${serving.url}/docs)`,
   );
@@ -28,6 +30,5 @@ runCli(async () => {
     provider.destroy();
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  onStopSignal(stop);
 });

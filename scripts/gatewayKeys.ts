@@ -4,7 +4,8 @@ import { existsSync } from "node:fs";
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { ApiKeyFile, ROLES, type Role } from "../services/gateway/src/auth/apiKeys.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
-import { dataDir, seedsDir } from "./lib/paths.ts";
+import { seedsDir } from "./lib/paths.ts";
+import { localSystem } from "./lib/runningSystem.ts";
 
 const USAGE =
   "npm run gateway:keys -- create --department <code> --role <issuer|consumer|auditor|operator> [--label text]\n" +
@@ -27,7 +28,7 @@ runCli(async () => {
   if (!catalogue.departments.some((d) => d.code === flags.department)) {
     throw new Error(`unknown department "${flags.department}" (the codes are in seeds/departments.json)`);
   }
-  const dir = `${dataDir()}/gateway/${flags.department}`;
+  const dir = `${localSystem().dataDir}/gateway/${flags.department}`;
   if (!existsSync(dir) && command !== "create")
     throw new Error(`no gateway data for department ${flags.department} in ${dir}`);
   const keys = new ApiKeyFile(`${dir}/api-keys.json`, flags.department);

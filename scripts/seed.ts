@@ -4,11 +4,12 @@ import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { recordedDeployment } from "../lib/chain/deploymentStore.ts";
 import { connectRegistries } from "../lib/chain/registries.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
-import { parseFlags, progressBar, runCli } from "./lib/cli.ts";
+import { parseFlags, progress, runCli } from "./lib/cli.ts";
 import { devDepartmentSigners } from "./lib/devDepartments.ts";
 import { operatorSigner } from "./lib/operatorSigner.ts";
-import { dataDir, seedsDir } from "./lib/paths.ts";
-import { formatSeedReport, seedCatalogue } from "./lib/seed/seedCatalogue.ts";
+import { seedsDir } from "./lib/paths.ts";
+import { localSystem } from "./lib/runningSystem.ts";
+import { formatSeedReport, seedCatalogue, seedProgress } from "./lib/seed/seedCatalogue.ts";
 
 runCli(async () => {
   const flags = parseFlags(
@@ -16,28 +17,25 @@ runCli(async () => {
     "npm run seed -- [--network local|<rpc-url>] [--update] [--signers departments-signers.json]",
   );
   const catalogue = await loadCatalogue(seedsDir);
-  const target = resolveNetwork(flags.network);
+  const system = localSystem();
+  const target = resolveNetwork(flags.network, system);
   const provider = await connectProvider(target.rpcUrl);
   try {
-    const record = await recordedDeployment(provider, dataDir());
+    const record = await recordedDeployment(provider, system.dataDir);
     const codes = catalogue.departments.map((d) => d.code);
-    const operator = await operatorSigner(provider, dataDir(), codes);
+    const operator = await operatorSigner(provider, system.dataDir, codes);
     const signers = flags.signers
       ? (JSON.parse(readFileSync(flags.signers, "utf8")) as Record<string, string[]>)
       : operator.source === "dev"
-        ? await devDepartmentSigners(provider, dataDir(), codes)
+        ? await devDepartmentSigners(provider, system.dataDir, codes)
         : undefined;
     const registries = connectRegistries(record, operator.signer);
-    let bar: ReturnType<typeof progressBar> | undefined;
+    const shown = progress("seeding");
     const report = await seedCatalogue(catalogue, registries, {
       update: flags.update,
       signers,
-      onProgress: (done, total) => {
-        bar ??= progressBar(total, "seeding");
-        bar.update(done);
-      },
-    });
-    bar?.stop();
+      onProgress: seedProgress(shown),
+    }).finally(() => shown.stop());
     console.log(formatSeedReport(report, flags.update));
   } finally {
     provider.destroy();

@@ -1,82 +1,14 @@
-// npm start: the embedded default. A persistent local chain (unless CHAIN_RPC_URL names one), the registries
-// deployed once and the catalogue seeded, then what is live is printed. Ctrl-C stops everything cleanly.
-
-import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
-import { ensureDeployment } from "../lib/chain/deploymentStore.ts";
-import { connectRegistries } from "../lib/chain/registries.ts";
-import { processSettings } from "../services/gateway/src/config.ts";
-import { departmentEndpoint, serveGateway } from "../services/gateway/src/serve.ts";
-import { connectProvider } from "./lib/chainConnection.ts";
-import { formatChainStatus, readChainStatus } from "./lib/chainStatus.ts";
+// npm start: the embedded default. The contracts compiled if they changed since the last build, then the system
+// started (scripts/lib/startSystem.ts). Ctrl-C stops everything cleanly.
 import { runCli } from "./lib/cli.ts";
-import { devDepartmentSigners } from "./lib/devDepartments.ts";
-import { type LocalChain, startLocalChain } from "./lib/localChain.ts";
-import { operatorSigner } from "./lib/operatorSigner.ts";
-import { dataDir, seedsDir } from "./lib/paths.ts";
-import { formatSeedReport, seedCatalogue } from "./lib/seed/seedCatalogue.ts";
+import { ensureContractsBuilt } from "./lib/contractsBuild.ts";
+import { projectRoot } from "./lib/paths.ts";
 
-const stops: (() => Promise<void>)[] = [];
-let stopping = false;
-
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    if (stops.length > 0) console.log("stopping…");
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    if (code === 0) console.log(`stopped; the chain and the gateways' data stay in ${dataDir()} for the next start`);
-  }
-  process.exit(code);
-}
+const startedAt = Date.now();
 
 runCli(async () => {
-  process.once("SIGINT", () => void shutdown(0));
-  process.once("SIGTERM", () => void shutdown(0));
-  const started = Date.now();
-  const catalogue = await loadCatalogue(seedsDir);
-  let rpcUrl = process.env.CHAIN_RPC_URL;
-  if (!rpcUrl) {
-    const chain: LocalChain = await startLocalChain({
-      dataDir: dataDir(),
-      port: Number(process.env.CHAIN_PORT ?? 8545),
-      onExit: (code) => {
-        console.error(`the local chain exited unexpectedly (code ${code}); stopping`);
-        void shutdown(1);
-      },
-    });
-    stops.push(() => chain.stop());
-    rpcUrl = chain.rpcUrl;
-    console.log(`local chain started at ${rpcUrl} (state in ${dataDir()}/chain)`);
-  } else {
-    console.log(`using the chain at ${rpcUrl} (CHAIN_RPC_URL); nothing local is started`);
-  }
-  const provider = await connectProvider(rpcUrl);
-  stops.push(async () => provider.destroy());
-  const codes = catalogue.departments.map((d) => d.code);
-  const operator = await operatorSigner(provider, dataDir(), codes);
-  try {
-    const { record, deployed } = await ensureDeployment(provider, operator.signer, dataDir(), { sameChainOnly: true });
-    console.log(
-      deployed ? `registries deployed on chain ${record.chainId}` : `registries found on chain ${record.chainId}`,
-    );
-    const signers = operator.source === "dev" ? await devDepartmentSigners(provider, dataDir(), codes) : undefined;
-    const { publicUrl } = processSettings();
-    const endpoints = Object.fromEntries(codes.map((code) => [code, departmentEndpoint(publicUrl, code)]));
-    const report = await seedCatalogue(catalogue, connectRegistries(record, operator.signer), {
-      update: false,
-      signers,
-      endpoints,
-    });
-    console.log(formatSeedReport(report, false));
-    console.log(formatChainStatus(await readChainStatus(provider, record, rpcUrl)));
-    const serving = await serveGateway({ provider, deployment: record, catalogue, dataDir: dataDir(), codes });
-    stops.push(() => serving.close());
-    console.log(
-      `gateway: ${codes.length} departments at ${serving.url}/departments/<code>; API docs at ${serving.url}/docs`,
-    );
-    if (serving.devKeysFile) console.log(`dev API keys (one per department and role): ${serving.devKeysFile}`);
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    await shutdown(1);
-  }
-  console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
+  const build = await ensureContractsBuilt(projectRoot);
+  // Imported only now: the system's modules import the types that the build generates.
+  const { startSystem } = await import("./lib/startSystem.ts");
+  await startSystem({ startedAt, compileSeconds: build.seconds });
 });

@@ -4,17 +4,18 @@ import { recordedDeployment } from "../lib/chain/deploymentStore.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { formatChainStatus, readChainStatus } from "./lib/chainStatus.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
-import { dataDir } from "./lib/paths.ts";
+import { localSystem } from "./lib/runningSystem.ts";
 
 runCli(async () => {
   const flags = parseFlags(
     { network: { type: "string" }, json: { type: "boolean", default: false } },
     "npm run status -- [--json] [--network local|<rpc-url>]",
   );
-  const target = resolveNetwork(flags.network);
+  const system = localSystem();
+  const target = resolveNetwork(flags.network, system);
   const provider = await connectProvider(target.rpcUrl);
   try {
-    const record = await recordedDeployment(provider, dataDir());
+    const record = await recordedDeployment(provider, system.dataDir);
     const status = await readChainStatus(provider, record, target.rpcUrl);
     console.log(flags.json ? JSON.stringify(status) : formatChainStatus(status));
   } finally {

@@ -1,19 +1,17 @@
-// Connecting a script to a chain: `--network local` (CHAIN_RPC_URL or the embedded chain's address) or a URL.
+// Connecting a script to a chain: `--network local` (the local system's chain) or a URL.
 import { JsonRpcProvider } from "ethers";
+import type { LocalSystem } from "./runningSystem.ts";
 
 export interface ChainTarget {
   name: string;
   rpcUrl: string;
 }
 
-/** Resolves `--network`: `local` (default) is CHAIN_RPC_URL or http://127.0.0.1:${CHAIN_PORT ?? 8545}; a URL is used as is. */
-export function resolveNetwork(network = "local"): ChainTarget {
-  if (/^https?:\/\//.test(network)) return { name: network, rpcUrl: network };
-  if (network === "local" || network === "localhost") {
-    return {
-      name: "local",
-      rpcUrl: process.env.CHAIN_RPC_URL ?? `http://127.0.0.1:${process.env.CHAIN_PORT ?? "8545"}`,
-    };
+/** Resolves `--network`: `local` (default) is the chain of `system` (see localSystem); a URL is used as is. */
+export function resolveNetwork(network: string | undefined, system: LocalSystem): ChainTarget {
+  if (network && /^https?:\/\//.test(network)) return { name: network, rpcUrl: network };
+  if (network === undefined || network === "local" || network === "localhost") {
+    return { name: "local", rpcUrl: system.rpcUrl };
   }
   throw new Error(`unknown network "${network}": use "local" or an RPC URL such as http://127.0.0.1:8545`);
 }

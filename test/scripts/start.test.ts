@@ -27,7 +27,12 @@ describe("npm start, the embedded default", () => {
 
   it("brings up a chain with the whole catalogue, and comes back to the same chain after Ctrl-C", async () => {
     const port = String(await freePort());
-    const env = { ONCECHAIN_DATA_DIR: dataDir, CHAIN_PORT: port, CHAIN_RPC_URL: "" };
+    const env = {
+      ONCECHAIN_DATA_DIR: dataDir,
+      CHAIN_PORT: port,
+      GATEWAY_PORT: String(await freePort()),
+      CHAIN_RPC_URL: "",
+    };
     delete (env as Partial<typeof env>).CHAIN_RPC_URL;
     const first = runScript("start.ts", [], env);
     await first.waitFor(/ready in [\d.]+ s/, 180_000);

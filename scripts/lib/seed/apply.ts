@@ -11,7 +11,8 @@ export interface SeedReport {
   transactions: number;
 }
 
-export type SeedProgress = (done: number, total: number, action: SeedAction) => void;
+/** Called after each transaction is sent and after each is confirmed, with the counts so far of the whole plan. */
+export type SeedProgress = (counts: { sent: number; confirmed: number; total: number }, action: SeedAction) => void;
 
 async function departmentIds(registries: Registries, codes: readonly string[]): Promise<DepartmentIds> {
   const ids: DepartmentIds = new Map();
@@ -30,7 +31,7 @@ export async function applySeed(
   onProgress?: SeedProgress,
 ): Promise<SeedReport> {
   const phases = [...new Set(plan.actions.map((a) => a.phase))].sort((a, b) => a - b);
-  let done = 0;
+  const counts = { sent: 0, confirmed: 0, total: plan.actions.length };
   for (const phase of phases) {
     const ids = await departmentIds(registries, departmentCodes);
     const sent: { action: SeedAction; tx: { wait(): Promise<unknown> } }[] = [];
@@ -40,10 +41,13 @@ export async function applySeed(
       } catch (cause) {
         throw new Error(`seeding ${action.kind} ${action.code} failed: ${(cause as Error).message}`, { cause });
       }
+      counts.sent++;
+      onProgress?.(counts, action);
     }
     for (const { action, tx } of sent) {
       await tx.wait();
-      onProgress?.(++done, plan.actions.length, action);
+      counts.confirmed++;
+      onProgress?.(counts, action);
     }
   }
   return {

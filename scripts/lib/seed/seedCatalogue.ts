@@ -2,8 +2,9 @@
 
 import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
 import type { Registries } from "../../../lib/chain/registries.ts";
+import type { Progress } from "../cli.ts";
 import { applySeed, type SeedProgress, type SeedReport } from "./apply.ts";
-import { type PlanOptions, planSeed } from "./plan.ts";
+import { type EntryKind, type PlanOptions, planSeed } from "./plan.ts";
 
 export async function seedCatalogue(
   catalogue: Catalogue,
@@ -13,6 +14,19 @@ export async function seedCatalogue(
   const plan = await planSeed(catalogue, registries, options);
   const codes = catalogue.departments.map((d) => d.code);
   return applySeed(plan, registries, codes, options.onProgress);
+}
+
+const STAGES: Record<EntryKind, string> = {
+  department: "departments",
+  "credential-type": "credential types",
+  scenario: "scenarios",
+  grant: "sharing grants",
+};
+
+/** The seed's progress in transactions confirmed, told by the kind of entry being registered and how many are sent. */
+export function seedProgress(progress: Progress): SeedProgress {
+  return ({ sent, confirmed, total }, action) =>
+    progress.update(confirmed, total, STAGES[action.kind], sent > confirmed ? `${sent} sent` : "");
 }
 
 /** The summary printed after a seed: counts first, then every drift with what differs. */

@@ -1,0 +1,35 @@
+// A copy of this checkout in a temporary directory, as a newcomer's clone is: no build outputs, no data, no npm start
+// recorded. Its node_modules is a link to this checkout's, so that a copy costs no install.
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { relative } from "node:path";
+import { projectRoot } from "../../scripts/lib/paths.ts";
+
+const LEFT_OUT = [
+  "node_modules",
+  "artifacts",
+  "cache",
+  "types/ethers-contracts",
+  "data",
+  ".oncechain",
+  ".git",
+  "coverage",
+];
+
+/** The copy's root, ending in a slash like projectRoot. */
+export function copyCheckout(): string {
+  const root = `${mkdtempSync(`${tmpdir()}/oncechain-checkout-`)}/`;
+  cpSync(projectRoot, root, {
+    recursive: true,
+    filter: (source) => {
+      const path = relative(projectRoot, source);
+      return !LEFT_OUT.some((left) => path === left || path.startsWith(`${left}/`));
+    },
+  });
+  symlinkSync(`${projectRoot}node_modules`, `${root}node_modules`);
+  return root;
+}
+
+export function removeCheckoutCopy(root: string): void {
+  rmSync(root, { recursive: true, force: true });
+}
