@@ -3,7 +3,7 @@ import { type Signer, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
-import { signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
+import { newNonce, signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, applicationIdFor, expectProblem, FIELDS, issue, runtime } from "./scenarioSupport.ts";
 
@@ -27,6 +27,7 @@ describe("federation between department gateways", () => {
       key?: string;
       department?: string;
       timestamp?: number;
+      nonce?: string;
       body?: unknown;
       signed?: unknown;
       issuer?: string;
@@ -41,6 +42,7 @@ describe("federation between department gateways", () => {
       path: `/departments/${issuer}/federation/records/query`,
       body: options.signed ?? body,
       timestamp: options.timestamp ?? Date.now(),
+      nonce: options.nonce ?? newNonce(),
       department,
     });
     return {
@@ -139,6 +141,34 @@ describe("federation between department gateways", () => {
     expectProblem(await request.send(), "FEDERATION_REPLAYED");
   });
 
+  it("answers one of two copies of a signed request sent at the same time, and refuses the other as replayed", async () => {
+    const request = await send({ body: query({ applicationId: applicationIdFor("app-twice") }) });
+    const answers = await Promise.all([request.send(), request.send()]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);
+    expectProblem(answers.find((a) => a.status === 401) ?? answers[0], "FEDERATION_REPLAYED");
+  });
+
+  it("refuses a request signed with a nonce already used, even over another body", async () => {
+    const nonce = newNonce();
+    expect((await ask({ nonce, body: query({ applicationId: applicationIdFor("app-nonce-1") }) })).status).toBe(200);
+    const reused = await ask({ nonce, body: query({ applicationId: applicationIdFor("app-nonce-2") }) });
+    expectProblem(reused, "FEDERATION_REPLAYED");
+  });
+
+  it("refuses a request without a nonce, or with a malformed one, before it reads the body", async () => {
+    const { headers } = await send();
+    for (const nonce of [undefined, "not hex", "ab".repeat(17)]) {
+      const sent = { ...headers } as Record<string, string>;
+      if (nonce === undefined) delete sent["x-oncechain-nonce"];
+      else sent["x-oncechain-nonce"] = nonce;
+      const response = await call("POST", `${gw.base("psb")}/federation/records/query`, undefined, "{not json", {
+        ...sent,
+        "content-type": "application/json",
+      });
+      expectProblem(response, "FEDERATION_SIGNATURE_INVALID");
+    }
+  });
+
   it("refuses a suspended department with DEPARTMENT_SUSPENDED and logs the attempt as denied", async () => {
     const registries = await operator();
     const taxId = gw.gateway.services.catalogue.departmentIds.get("tax") ?? 0;
@@ -169,5 +199,44 @@ describe("federation between department gateways", () => {
     const text = JSON.stringify(entries);
     expect(text).not.toContain(person.idNumber);
     expect(text).not.toContain(String(FIELDS["resident-id-card"]?.name));
+  });
+});
+
+describe("federation replays across a restart of the issuing gateway", () => {
+  it("refuses a signed request replayed after the issuer restarts, from the nonces kept in its database", async () => {
+    const chain = await seededChain();
+    const person = applicant(13);
+    const options = { dataSubdir: "replayed-issuer" };
+    let issuer = await startGateway(chain, ["psb"], options);
+    try {
+      await issue(issuer, "resident-id-card", person);
+      await anchorAll(issuer, ["psb"]);
+      const body = {
+        subjectRef: subjectRef(chain.districtSecret, "resident-id", person.idNumber),
+        credentialType: "resident-id-card",
+        purpose: "open-convenience-store",
+        applicationId: applicationIdFor("replayed after a restart"),
+      };
+      const headers = await signFederationRequest(new Wallet(chain.signerKeys["market-regulation"] ?? ""), {
+        method: "POST",
+        path: "/departments/psb/federation/records/query",
+        body,
+        timestamp: Date.now(),
+        nonce: newNonce(),
+        department: "market-regulation",
+      });
+      const url = () => `${issuer.base("psb")}/federation/records/query`;
+      const first = await call("POST", url(), undefined, body, headers);
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      expect(first.body.record).toBeDefined();
+      await issuer.close();
+      issuer = await startGateway(chain, ["psb"], options);
+      const replayed = await call("POST", url(), undefined, body, headers);
+      expectProblem(replayed, "FEDERATION_REPLAYED");
+      expect(replayed.body.record).toBeUndefined();
+    } finally {
+      await issuer.close();
+      chain.cleanup();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { NOT_A_SCENARIO } from "../../services/gateway/src/federation/answerQuery.ts";
-import { signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
+import { newNonce, signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, applicationIdFor, issue, outcomeOf, runtime, shop } from "./scenarioSupport.ts";
 import { capturedLogs, expectProblem, idCardRequest, rawEntries, residentId } from "./support.ts";
@@ -67,6 +67,7 @@ describe("identifiers that cannot carry personal data", () => {
       path: "/departments/psb/federation/records/query",
       body,
       timestamp: Date.now(),
+      nonce: newNonce(),
       department: "market-regulation",
     });
     const response = await call("POST", `${gw.base("psb")}/federation/records/query`, undefined, body, headers);

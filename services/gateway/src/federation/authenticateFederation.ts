@@ -1,13 +1,14 @@
 // The issuer side of federation authentication: a fresh request signed by a key the chain lists for the sender.
-import { createHash } from "node:crypto";
 import { verifyMessage } from "ethers";
 import type { Request } from "express";
 import type { Caller } from "../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import type { GatewayServices } from "../services.ts";
+
 import { logDenied } from "./answerQuery.ts";
 import { federationHeadersSchema, federationQuerySchema } from "./protocol.ts";
+import { type SeenNonces, seenNonces } from "./seenNonces.ts";
 import { FEDERATION_HEADERS, federationMessage } from "./signing.ts";
 
 /** How far a request's timestamp may be from this gateway's clock, either way. */
@@ -21,7 +22,12 @@ const invalid = (detail: string) => new GatewayError("FEDERATION_SIGNATURE_INVAL
  * The signature headers of a request, when all are there in their form; FEDERATION_SIGNATURE_INVALID otherwise. Needs
  * no body, so a request that cannot be signed at all is refused before its body is read.
  */
-export function federationCredentials(req: Request): { code: string; timestamp: string; signature: string } {
+export function federationCredentials(req: Request): {
+  code: string;
+  timestamp: string;
+  nonce: string;
+  signature: string;
+} {
   const names = Object.values(FEDERATION_HEADERS);
   const headers = Object.fromEntries(names.map((name) => [name, req.get(name) || undefined]));
   if (names.some((name) => headers[name] === undefined)) throw invalid("the request carries no department signature");
@@ -30,32 +36,29 @@ export function federationCredentials(req: Request): { code: string; timestamp: 
   return {
     code: parsed.data[FEDERATION_HEADERS.department],
     timestamp: parsed.data[FEDERATION_HEADERS.timestamp],
+    nonce: parsed.data[FEDERATION_HEADERS.nonce],
     signature: parsed.data[FEDERATION_HEADERS.signature],
   };
 }
 
 /**
- * Builds `authenticateFederation(req, department)`. Within the window each signed message is accepted once: a captured
- * request cannot be sent again, while a gateway that retries signs again with a new timestamp. The message, not the
- * signature, is remembered, because a second valid signature of the same message can be derived from the first.
+ * Builds `authenticateFederation(req, department)`. Each signed request carries a nonce, and the issuing department
+ * answers each nonce of a sender once: the nonces it has seen are kept in its own database for as long as a request
+ * with them could still be fresh, so a captured request cannot be sent again, not even after the issuer restarts.
  */
 export function createFederationAuthenticator(services: GatewayServices): FederationAuthenticator {
-  const seen = new Map<string, number>();
-
-  function remember(message: string, now: number): boolean {
-    // Entries are inserted in time order, so the expired ones are at the front.
-    for (const [m, expires] of seen) {
-      if (expires >= now) break;
-      seen.delete(m);
+  const nonces = new WeakMap<DepartmentRuntime, SeenNonces>();
+  const nonceStore = (department: DepartmentRuntime) => {
+    let found = nonces.get(department);
+    if (!found) {
+      found = seenNonces(department.store, REPLAY_WINDOW_MS);
+      nonces.set(department, found);
     }
-    const key = createHash("sha256").update(message, "utf8").digest("hex");
-    if (seen.has(key)) return false;
-    seen.set(key, now + 2 * REPLAY_WINDOW_MS);
-    return true;
-  }
+    return found;
+  };
 
   return async function authenticateFederation(req, department) {
-    const { code, timestamp, signature } = federationCredentials(req);
+    const { code, timestamp, nonce, signature } = federationCredentials(req);
     const now = services.now();
     if (Math.abs(now - Number(timestamp)) > REPLAY_WINDOW_MS) {
       throw new GatewayError("FEDERATION_REQUEST_EXPIRED", {
@@ -72,6 +75,7 @@ export function createFederationAuthenticator(services: GatewayServices): Federa
         path: `${req.baseUrl}${req.path}`,
         body: req.body,
         timestamp: Number(timestamp),
+        nonce,
         department: code,
       });
       signer = verifyMessage(message, signature);
@@ -86,7 +90,11 @@ export function createFederationAuthenticator(services: GatewayServices): Federa
     }
     // A signature over other content, or by a key of another department, recovers to a key that is not the sender's.
     if (Number(standing.departmentId) !== consumerId) throw invalid(`the signing key does not sign for ${code}`);
-    if (!remember(message, now)) throw new GatewayError("FEDERATION_REPLAYED");
+    // Kept until no request with this nonce could be fresh again: its timestamp, plus the window, plus a margin.
+    const until = Number(timestamp) + 2 * REPLAY_WINDOW_MS;
+    if (!(await nonceStore(department).rememberOnce(code, nonce, until, now))) {
+      throw new GatewayError("FEDERATION_REPLAYED");
+    }
     if (standing.suspended) {
       // The sender is proved, so the refused attempt belongs in the issuer's log; an unproved sender's would not.
       const query = federationQuerySchema.safeParse(req.body);

@@ -2,7 +2,7 @@
 import type { ChainIndex } from "../chain/chainIndex.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { type FederationAnswer, type FederationQuery, federationAnswerSchema } from "./protocol.ts";
-import { signFederationRequest } from "./signing.ts";
+import { newNonce, signFederationRequest } from "./signing.ts";
 
 export type PeerResult =
   | { kind: "answer"; answer: FederationAnswer }
@@ -55,6 +55,7 @@ export function createFederationClient(deps: FederationClientDeps): FederationCl
         path,
         body: query,
         timestamp: deps.now(),
+        nonce: newNonce(),
         department: consumer.code,
       });
       let response: Response;

@@ -21,6 +21,10 @@ export const federationHeadersSchema = z.object({
     .meta({
       description: "When the request was signed, Unix milliseconds; accepted within 60 s of the issuer's clock",
     }),
+  [FEDERATION_HEADERS.nonce]: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, "the nonce must be 16 bytes of lowercase hex")
+    .meta({ description: "16 random bytes, hex: the issuer answers each nonce once, even across its restarts" }),
   [FEDERATION_HEADERS.signature]: z
     .string()
     .regex(/^0x[0-9a-fA-F]{130}$/, "the signature must be 65 bytes of hex")
