@@ -68,7 +68,8 @@ describe("records anchored singly", () => {
       salt: expect.stringMatching(HEX32),
     });
     expect(record.validUntil - record.validFrom).toBe(3650 * 86_400);
-    expect(anchor).toEqual({ state: "queued", acceptedAt: expect.any(Number) });
+    const registry = gw.gateway.services.index.current("CredentialRecordRegistry");
+    expect(anchor).toEqual({ state: "queued", acceptedAt: expect.any(Number), registry });
   });
 
   it("reads bodies the way express.json does: a byte-order mark, gzip, identity encoding, quoted or UTF-16 charsets", async () => {

@@ -2634,6 +2634,8 @@ export interface operations {
                 "x-oncechain-department": string;
                 /** @description When the request was signed, Unix milliseconds; accepted within 60 s of the issuer's clock */
                 "x-oncechain-timestamp": string;
+                /** @description 16 random bytes, hex: the issuer answers each nonce once, even across its restarts */
+                "x-oncechain-nonce": string;
                 /** @description EIP-191 signature of the request by one of the department's signer keys on chain */
                 "x-oncechain-signature": string;
             };

@@ -71,14 +71,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await index.start();
   const registries = liveRegistries(options.deployment, index, options.provider);
   const catalogue = await loadCatalogueService(options.catalogue, registries);
+  let closing = false;
+  /** Reads the catalogue's on-chain side again, and again a second later while that fails: it must not stay stale. */
+  const reloadCatalogue = (): void => {
+    catalogue.reload().catch((error: unknown) => {
+      logger.warn({ err: { message: (error as Error).message } }, "the catalogue could not be read again; retrying");
+      if (!closing) setTimeout(reloadCatalogue, 1_000).unref();
+    });
+  };
   index.onRegistrySet((name, address) => {
     logger.info({ registry: name, address }, "the directory names a new registry version; following it");
-    if (name === "CredentialTypeRegistry" || name === "ScenarioRegistry" || name === "DepartmentRegistry") {
-      catalogue
-        .reload()
-        .catch((error: unknown) =>
-          logger.warn({ err: { message: (error as Error).message } }, "the catalogue could not be read again"),
-        );
+    // A new record registry may read a new type registry: the type ids of new records follow it.
+    if (name === "CredentialRecordRegistry" || name === "ScenarioRegistry" || name === "DepartmentRegistry") {
+      reloadCatalogue();
     }
   });
   const departments = new Map<string, DepartmentRuntime>();
@@ -168,6 +173,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       });
     },
     async close() {
+      closing = true;
       await index.stop();
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
       for (const department of departments.values()) await department.close();

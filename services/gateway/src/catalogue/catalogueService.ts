@@ -41,11 +41,15 @@ export interface CatalogueService {
   scenario(code: string): ScenarioEntry;
   types(): TypeEntry[];
   scenarios(): ScenarioEntry[];
+  /** The record registry whose types the type ids here are of: where a record issued now is anchored. */
+  recordRegistry(): string;
   /** Reads the on-chain side again (after the directory names a new registry). */
   reload(): Promise<void>;
 }
 
 interface OnChainView {
+  /** The record registry new records are anchored in: the type ids below are those of the types it reads. */
+  recordRegistry: string;
   departmentIds: Map<string, number>;
   departmentCodes: Map<number, string>;
   types: Map<string, TypeEntry>;
@@ -96,6 +100,7 @@ export async function loadCatalogueService(
     },
     types: () => catalogue.credentialTypes.map((t) => view.types.get(t.code) as TypeEntry),
     scenarios: () => catalogue.scenarios.map((s) => view.scenarios.get(s.code) as ScenarioEntry),
+    recordRegistry: () => view.recordRegistry,
     async reload() {
       view = await readOnChain(catalogue, registries, validators);
     },
@@ -118,13 +123,15 @@ async function readOnChain(
       }
     }),
   );
+  // Type ids are those of the registry the current record registry reads: the ids new records carry there.
+  const { recordRegistry, types: typeRegistry } = registries.issuing();
   const types = new Map<string, TypeEntry>();
   const byId = new Map<number, TypeEntry>();
   await Promise.all(
     catalogue.credentialTypes.map(async (type) => {
       const projected = credentialTypeOnChain(type);
-      const typeId = Number(await registries.types.latestTypeId(projected.codeKey));
-      const onChain = typeId === 0 ? undefined : await registries.types.credentialType(typeId);
+      const typeId = Number(await typeRegistry.latestTypeId(projected.codeKey));
+      const onChain = typeId === 0 ? undefined : await typeRegistry.credentialType(typeId);
       const entry: TypeEntry = {
         type,
         typeId,
@@ -156,5 +163,5 @@ async function readOnChain(
       });
     }),
   );
-  return { departmentIds, departmentCodes, types, byId, scenarios };
+  return { departmentIds, departmentCodes, types, byId, scenarios, recordRegistry };
 }

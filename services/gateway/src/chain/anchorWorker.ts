@@ -32,7 +32,7 @@ export interface AnchorWorkerDeps {
   /** Registries bound to the department's own signer (one writer per key). */
   registries: LiveRegistries;
   /** A batch counts as anchored once this index has seen it, so the gateway's own next read agrees. */
-  index: Pick<ChainIndex, "syncTo">;
+  index: Pick<ChainIndex, "syncTo" | "history">;
   signer: NonceManager;
   options: AnchoringOptions;
   onAnchored?: (count: number, latencies: number[]) => void;
@@ -60,6 +60,11 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
   /** Passes run one at a time: a timer's pass and a flush never anchor the same entries side by side. */
   let current: Promise<void> = Promise.resolve();
   let error: unknown;
+
+  /** Where an entry is anchored: the registry it was issued for, or, queued before entries named one, the first. */
+  function registryOf(entry: OutboxEntry | undefined): string {
+    return entry?.registry ?? (deps.index.history("CredentialRecordRegistry")[0] as string);
+  }
 
   async function queuedEntries(limit: number): Promise<OutboxEntry[]> {
     const entries: OutboxEntry[] = [];
@@ -127,15 +132,14 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     const root = tree?.root;
     const provider = registries.directory.runner?.provider;
     const note: InFlight = noted ?? {
-      registry: await registries.records.getAddress(),
+      registry: registryOf(entries[0]),
       root,
       recordHashes: entries.map((e) => e.recordHash),
       seqs: entries.map((e) => e.seq),
       fromBlock: await provider?.getBlockNumber(),
     };
     if (!noted) await inflight.put("current", note, DURABLE);
-    // A note written before notes named their registry is about the registry that was current then: the only one.
-    const registry = note.registry ?? (await registries.records.getAddress());
+    const registry = note.registry ?? registryOf(entries[0]);
     const where = (await alreadyOnChain(registry, anchors, root))
       ? await anchoredBy(registry, anchors, root, note.fromBlock)
       : await send(registry, anchors, root);
@@ -180,10 +184,14 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     }
     const { batchSize, maxWaitMs } = deps.options;
     for (;;) {
-      const entries = await queuedEntries(Math.max(1, batchSize));
+      // One batch goes to one registry: the queue is taken up to the first record bound for another.
+      const queued = await queuedEntries(Math.max(1, batchSize));
+      const bound = registryOf(queued[0]);
+      const other = queued.findIndex((e) => registryOf(e) !== bound);
+      const entries = other === -1 ? queued : queued.slice(0, other);
       if (entries.length === 0) return;
       const oldest = entries[0]?.acceptedAt ?? Date.now();
-      if (!force && entries.length < batchSize && Date.now() - oldest < maxWaitMs) return;
+      if (!force && other === -1 && entries.length < batchSize && Date.now() - oldest < maxWaitMs) return;
       await anchorBatch(entries);
     }
   }

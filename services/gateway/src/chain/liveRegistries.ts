@@ -24,12 +24,18 @@ export interface LiveRegistries extends Registries {
   accessLogAt(address: string): AccessLogRegistry;
   /** The credential-type registry at `address`. */
   typesAt(address: string): CredentialTypeRegistry;
+  /**
+   * The current record registry and the type registry it reads: new records carry that registry's type ids and are
+   * anchored in that record registry. Both change only when the directory names a new record registry (one
+   * transaction), so taken together a record's type id and the registry it is anchored in always agree.
+   */
+  issuing(): { recordRegistry: string; types: CredentialTypeRegistry };
 }
 
 /** Handles bound to `runner` (a department's signer to write, the provider to read). */
 export function liveRegistries(
   roots: Pick<RegistryAddresses, "accessManager" | "directory">,
-  index: Pick<ChainIndex, "current">,
+  index: Pick<ChainIndex, "current" | "typeRegistryOf">,
   runner: ContractRunner,
 ): LiveRegistries {
   const handles = new Map<string, unknown>();
@@ -66,5 +72,12 @@ export function liveRegistries(
     recordsAt: (address) => at(address, CredentialRecordRegistry__factory.connect),
     accessLogAt: (address) => at(address, AccessLogRegistry__factory.connect),
     typesAt: (address) => at(address, CredentialTypeRegistry__factory.connect),
+    issuing() {
+      const recordRegistry = index.current("CredentialRecordRegistry");
+      return {
+        recordRegistry,
+        types: at(index.typeRegistryOf(recordRegistry), CredentialTypeRegistry__factory.connect),
+      };
+    },
   };
 }

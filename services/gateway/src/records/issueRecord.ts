@@ -126,7 +126,9 @@ export async function issueRecord(
   };
   const recordHash = recordHashOf(record);
   const acceptedAt = Date.now();
-  const anchor: AnchorState = { state: "queued", acceptedAt };
+  // Anchored where its type id means what it was issued as: the record registry whose types the catalogue read.
+  const registry = ctx.catalogue.recordRegistry();
+  const anchor: AnchorState = { state: "queued", acceptedAt, registry };
   const { store } = ctx;
   const issued: IssuedRecord = { recordHash, record, anchor };
   await store.appendWithSeq("outbox", (seq) => ({
@@ -139,7 +141,7 @@ export async function issueRecord(
         key: `${ref}!${record.credentialType}!${seqKey(seq)}`,
         value: recordHash,
       },
-      { type: "put", sublevel: store.outbox, key: seqKey(seq), value: { seq, recordHash, acceptedAt } },
+      { type: "put", sublevel: store.outbox, key: seqKey(seq), value: { seq, recordHash, acceptedAt, registry } },
       ...(alsoWrite?.(issued) ?? []),
     ],
     result: undefined,

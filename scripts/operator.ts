@@ -1,0 +1,115 @@
+// npm run operator -- <command>: what the district's operator does on chain besides deploying and seeding.
+//   roll-out <Registry>          this checkout's version of a registry, beside the live one, named in the directory
+//   close <Registry> | open <Registry>   the emergency stop (AccessManager.setTargetClosed), and lifting it
+//   reject-log-commitments --department <code> --from-index <n> --reason <n>
+//                                sets a department's newest access-log commitments aside (made with a misused key)
+
+import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
+import { deploymentFile, deploymentProblems, readDeployment } from "../lib/chain/deploymentStore.ts";
+import { connectRegistries, currentRegistries, REGISTRY_NAMES, type RegistryName } from "../lib/chain/registries.ts";
+import { codeKey } from "../lib/encoding/codeKey.ts";
+import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
+import { parseFlags, runCli } from "./lib/cli.ts";
+import { devDepartmentSigners } from "./lib/devDepartments.ts";
+import { operatorSigner } from "./lib/operatorSigner.ts";
+import { seedsDir } from "./lib/paths.ts";
+import { rollOut } from "./lib/rollOut.ts";
+import { localSystem } from "./lib/runningSystem.ts";
+
+const USAGE = [
+  "npm run operator -- roll-out <Registry> [--network local|<rpc-url>]",
+  "       npm run operator -- close <Registry> | open <Registry> [--network ...]",
+  "       npm run operator -- reject-log-commitments --department <code> --from-index <n> --reason <n> [--network ...]",
+  `Registries: ${REGISTRY_NAMES.join(", ")}`,
+].join("\n");
+
+function registryName(value: string | undefined): RegistryName {
+  if (!value || !(REGISTRY_NAMES as readonly string[]).includes(value)) {
+    throw new Error(`name a registry (${value === undefined ? "none given" : `"${value}" is none`})\nusage: ${USAGE}`);
+  }
+  return value as RegistryName;
+}
+
+function wholeNumber(flag: string, value: string | undefined): number {
+  if (value === undefined || !/^\d+$/.test(value)) throw new Error(`--${flag} must be a whole number\nusage: ${USAGE}`);
+  return Number(value);
+}
+
+runCli(async () => {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === "--help" || command === "help") {
+    console.log(`usage: ${USAGE}`);
+    return;
+  }
+  // roll-out, close and open name a registry before their flags.
+  const positional = command === "reject-log-commitments" ? undefined : rest.shift();
+  process.argv.splice(2, process.argv.length, ...rest);
+  const flags = parseFlags(
+    {
+      network: { type: "string" },
+      department: { type: "string" },
+      "from-index": { type: "string" },
+      reason: { type: "string" },
+    },
+    USAGE,
+  );
+  const system = localSystem();
+  const provider = await connectProvider(resolveNetwork(flags.network, system).rpcUrl);
+  try {
+    const { chainId } = await provider.getNetwork();
+    // Not recordedDeployment: a roll-out is what brings a registry running other code in line, so that check would
+    // refuse the very command that fixes it.
+    const record = readDeployment(system.dataDir, chainId);
+    if (!record)
+      throw new Error(`nothing is deployed on chain ${chainId} (no ${deploymentFile(system.dataDir, chainId)})`);
+    const catalogue = await loadCatalogue(seedsDir);
+    const codes = catalogue.departments.map((d) => d.code);
+    const operator = await operatorSigner(provider, system.dataDir, codes);
+    const registries = connectRegistries(await currentRegistries(record, provider), operator.signer);
+    switch (command) {
+      case "roll-out": {
+        const name = registryName(positional);
+        const signers =
+          operator.source === "dev" ? await devDepartmentSigners(provider, system.dataDir, codes) : undefined;
+        const report = await rollOut(operator.signer, record, name, catalogue, signers);
+        for (const { name: rolled, previous, address } of report.replaced) {
+          console.log(`${rolled}: ${address} (replaces ${previous}, which stays on chain with its records)`);
+        }
+        if (report.seeded > 0) console.log(`${report.seeded} catalogue entries registered in the new registries`);
+        const problems = await deploymentProblems(provider, record);
+        console.log(
+          problems.length === 0
+            ? "the directory now names this checkout's registries; running gateways follow within a poll"
+            : `still to settle:\n  - ${problems.join("\n  - ")}`,
+        );
+        break;
+      }
+      case "close":
+      case "open": {
+        const name = registryName(positional);
+        const address = await currentRegistries(record, provider).then((r) => r.registries[name]);
+        await (await registries.accessManager.setTargetClosed(address, command === "close")).wait();
+        console.log(`${name} (${address}) is ${command === "close" ? "closed: it takes no writes" : "open again"}`);
+        break;
+      }
+      case "reject-log-commitments": {
+        if (!flags.department) throw new Error(`--department is required\nusage: ${USAGE}`);
+        const departmentId = Number(await registries.departments.departmentIdOf(codeKey(flags.department)));
+        if (departmentId === 0) throw new Error(`no department "${flags.department}" is registered`);
+        const fromIndex = wholeNumber("from-index", flags["from-index"]);
+        const reason = wholeNumber("reason", flags.reason);
+        if (reason > 255) throw new Error(`--reason must be at most 255\nusage: ${USAGE}`);
+        await (await registries.accessLog.rejectCommitments(departmentId, fromIndex, reason)).wait();
+        console.log(
+          `${flags.department}'s commitments from index ${fromIndex} on are set aside (readable with rejectedAt); ` +
+            `its next range starts at ${await registries.accessLog.nextSequence(departmentId)}`,
+        );
+        break;
+      }
+      default:
+        throw new Error(`unknown command "${command}"\nusage: ${USAGE}`);
+    }
+  } finally {
+    provider.destroy();
+  }
+});

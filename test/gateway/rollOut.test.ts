@@ -1,0 +1,143 @@
+// Rolling out a fixed registry beside the live one, end to end: the operator deploys this checkout's version, the
+// directory names it, running gateways follow, and every record anchored before keeps its status from its own registry.
+import type { Signer } from "ethers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordedDeployment } from "../../lib/chain/deploymentStore.ts";
+import { rollOut } from "../../scripts/lib/rollOut.ts";
+import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
+import { applicant, issue, outcomeOf, runtime, shop } from "./scenarioSupport.ts";
+import { anchorQueued, idCardRequest, residentId, until } from "./support.ts";
+
+describe("rolling out a registry while the gateways run", () => {
+  let chain: SeededChain;
+  let gw: RunningGateway;
+  let operator: Signer;
+  const before: Record<
+    string,
+    { recordHash: string; record: unknown; anchor: { batchRoot?: string; proof?: string[]; registry?: string } }
+  > = {};
+
+  const verify = async (issued: (typeof before)[string], fresh = false) => {
+    const presented = {
+      record: issued.record,
+      ...(issued.anchor.batchRoot
+        ? { anchor: { batchRoot: issued.anchor.batchRoot, proof: issued.anchor.proof } }
+        : {}),
+    };
+    const url = `${gw.base("market-regulation")}/verify${fresh ? "?fresh=true" : ""}`;
+    return (await call("POST", url, gw.key("market-regulation", "consumer"), presented)).body;
+  };
+  const read = async (recordHash: string) =>
+    (await call("GET", `${gw.base("psb")}/records/${recordHash}`, gw.key("psb", "issuer"))).body;
+  async function issueAnchored(label: string, n: number) {
+    const issued = await call(
+      "POST",
+      `${gw.base("psb")}/records`,
+      gw.key("psb", "issuer"),
+      idCardRequest(residentId(n)),
+    );
+    expect(issued.status).toBe(202);
+    await anchorQueued(gw, "psb");
+    const stored = await read(issued.body.recordHash);
+    before[label] = stored;
+    return stored as (typeof before)[string];
+  }
+
+  beforeAll(async () => {
+    chain = await seededChain();
+    const [first] = await chain.connection.ethers.getSigners();
+    if (!first) throw new Error("no operator account");
+    operator = first as unknown as Signer;
+    gw = await startGateway(chain, ["psb", "market-regulation", "housing", "real-estate-registry", "health"]);
+    await issueAnchored("single", 1);
+    await issueAnchored("to revoke", 2);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    chain?.cleanup();
+  });
+
+  it("follows a new record registry: new records are anchored there, older ones keep their status from the old one", async () => {
+    const old = gw.gateway.services.index.current("CredentialRecordRegistry");
+    const { replaced } = await rollOut(operator, chain.deployment, "CredentialRecordRegistry", chain.catalogue);
+    expect(replaced).toEqual([
+      { name: "CredentialRecordRegistry", previous: expect.any(String), address: expect.any(String) },
+    ]);
+    const fixed = (replaced[0]?.address ?? "").toLowerCase();
+    await until("the gateway follows the directory", async () => {
+      await gw.gateway.services.index.syncNow();
+      return gw.gateway.services.catalogue.recordRegistry() === fixed;
+    });
+    const after = await issueAnchored("after the roll-out", 3);
+    expect(after.anchor).toMatchObject({ state: "anchored", registry: fixed });
+    expect((await verify(after)).evidence.registry).toBe(fixed);
+    for (const fresh of [false, true]) {
+      const verdict = await verify(before.single as (typeof before)[string], fresh);
+      expect(verdict, `fresh: ${fresh}`).toMatchObject({ status: "valid" });
+      expect(verdict.evidence.registry.toLowerCase()).toBe(old);
+    }
+  });
+
+  it("revokes a record anchored before the roll-out in the registry that holds it", async () => {
+    const older = before["to revoke"] as (typeof before)[string];
+    const revoked = await call(
+      "POST",
+      `${gw.base("psb")}/records/${older.recordHash}/revoke`,
+      gw.key("psb", "issuer"),
+      {
+        reason: 2,
+      },
+    );
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    expect(await verify(older)).toMatchObject({ status: "revoked" });
+    expect(await verify(older, true)).toMatchObject({ status: "revoked" });
+  });
+
+  it("waives an application's materials from records in either registry", async () => {
+    const person = applicant(90);
+    await issue(gw, "resident-id-card", person);
+    await anchorQueued(gw, "psb");
+    const response = await call(
+      "POST",
+      `${gw.base("market-regulation")}/applications`,
+      gw.key("market-regulation", "consumer"),
+      {
+        scenario: "open-convenience-store",
+        subject: person,
+        organisation: shop(90),
+      },
+    );
+    expect(outcomeOf(response.body, "resident-id-card")).toMatchObject({ status: "waived", shared: true });
+  });
+
+  it("follows a new type registry, rolled out with a record registry that reads it: new records carry its type ids", async () => {
+    const { replaced, seeded } = await rollOut(
+      operator,
+      chain.deployment,
+      "CredentialTypeRegistry",
+      chain.catalogue,
+      {},
+    );
+    expect(replaced.map((r) => r.name)).toEqual(["CredentialTypeRegistry", "CredentialRecordRegistry"]);
+    expect(seeded).toBe(chain.catalogue.credentialTypes.length);
+    const records = (replaced[1]?.address ?? "").toLowerCase();
+    await until("the gateway follows the directory and reads the new types", async () => {
+      await gw.gateway.services.index.syncNow();
+      return gw.gateway.services.catalogue.recordRegistry() === records;
+    });
+    const after = await issueAnchored("after the types roll-out", 4);
+    expect(after.anchor.registry).toBe(records);
+    expect(await verify(after)).toMatchObject({ status: "valid", evidence: { registry: records } });
+    expect(await verify(before.single as (typeof before)[string])).toMatchObject({ status: "valid" });
+    expect(await verify(before["after the roll-out"] as (typeof before)[string])).toMatchObject({ status: "valid" });
+  });
+
+  it("finds a deployment whose directory names this checkout's rolled-out registries as good as a fresh one", async () => {
+    const record = await recordedDeployment(chain.connection.ethers.provider, chain.dataDir);
+    expect(record.history?.CredentialRecordRegistry).toHaveLength(3);
+    expect(record.registries.CredentialRecordRegistry.toLowerCase()).toBe(
+      gw.gateway.services.index.current("CredentialRecordRegistry"),
+    );
+    expect(runtime(gw, "psb").registries.records).toBeDefined();
+  });
+});
