@@ -1,4 +1,5 @@
 // The access log: hash-chained entries, ranges committed on chain, an audit that finds edits, a citizen's own view.
+import { type Signer, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
@@ -228,5 +229,52 @@ describe("the access log committer", () => {
       committedThrough: 1,
       uncommitted: 0,
     });
+  });
+
+  it("commits nothing after a commitment made with another of its department's keys, until the operator sets it aside", async () => {
+    const own = await seededChain();
+    const psbGateway = await startGateway(own, ["psb", "market-regulation"], {
+      accessLogCommitMs: 0,
+      dataSubdir: "diverged",
+    });
+    try {
+      await issue(psbGateway, "resident-id-card", applicant(32));
+      await anchorAll(psbGateway, ["psb"]);
+      for (let i = 0; i < 2; i++) {
+        await call(
+          "POST",
+          `${psbGateway.base("market-regulation")}/applications`,
+          psbGateway.key("market-regulation", "consumer"),
+          {
+            scenario: "open-convenience-store",
+            subject: applicant(32),
+          },
+        );
+      }
+      const psb = runtime(psbGateway, "psb");
+      const operator = psbGateway.key("psb", "operator");
+      const commit = () => call("POST", `${psbGateway.base("psb")}/access-log/commit`, operator, {});
+      const [deployer] = await own.connection.ethers.getSigners();
+      const asOperator = connectRegistries(own.deployment, deployer as unknown as Signer);
+      // A second key of psb (a misused one) commits the gateway's next range under a root of its own.
+      const misused = Wallet.createRandom().connect(own.connection.ethers.provider);
+      await own.connection.ethers.provider.send("hardhat_setBalance", [misused.address, "0x3635C9ADC5DEA00000"]);
+      await (await asOperator.departments.addSigner(psb.id, misused.address)).wait();
+      const bogus = connectRegistries(own.deployment, misused);
+      await (await bogus.accessLog.commit(1, 2, `0x${"66".repeat(32)}`)).wait();
+      expect(await psb.accessLog.lastSeq()).toBe(2);
+      expectProblem(await commit(), "ACCESS_LOG_DIVERGED");
+      const audit = await call("GET", `${psbGateway.base("psb")}/access-log/audit`, psbGateway.key("psb", "auditor"));
+      expect(audit.body).toMatchObject({ ok: false, divergence: { kind: "commitment-mismatch", seq: 1 } });
+      await (await asOperator.accessLog.rejectCommitments(psb.id, 0, 1)).wait();
+      const committed = await commit();
+      expect(committed.status, JSON.stringify(committed.body)).toBe(200);
+      expect(committed.body.committed).toMatchObject({ fromSeq: 1, toSeq: 2 });
+      const after = await call("GET", `${psbGateway.base("psb")}/access-log/audit`, psbGateway.key("psb", "auditor"));
+      expect(after.body).toMatchObject({ ok: true, committedThrough: 2, uncommitted: 0 });
+    } finally {
+      await psbGateway.close();
+      own.cleanup();
+    }
   });
 });
