@@ -10,13 +10,21 @@ import {IClosable} from "../interfaces/IClosable.sol";
 /// Its emergency stop (`setTargetClosed`) reaches the writes a registry authorises itself as well: the target's mirror
 /// of the flag is brought up to date in the same transaction.
 contract DistrictAccessManager is AccessManager {
+    /// @notice The target's syncClosed ran out of gas: send the transaction with more.
+    error DistrictAccessManagerSyncOutOfGas(address target);
+
     constructor(address initialAdmin) AccessManager(initialAdmin) {}
 
-    /// @dev A target that is no Closable registry (no `syncClosed`) keeps only the manager's own flag.
+    /// @dev A target that is no Closable registry (no `syncClosed`) keeps only the manager's own flag. A sync that ran
+    /// out of gas fails the whole transaction rather than leave the registry's mirror behind; gas estimation then
+    /// finds the gas the sync needs.
     function _setTargetClosed(address target, bool closed) internal override {
         super._setTargetClosed(target, closed);
-        if (target.code.length != 0) {
-            try IClosable(target).syncClosed() {} catch {} // solhint-disable-line no-empty-blocks
-        }
+        if (target.code.length == 0) return;
+        uint256 gasBefore = gasleft();
+        // A low-level call: a target without syncClosed must not fail the closing, only one that ran out of gas.
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool synced,) = target.call(abi.encodeCall(IClosable.syncClosed, ()));
+        if (!synced && gasleft() <= gasBefore / 64) revert DistrictAccessManagerSyncOutOfGas(target);
     }
 }
