@@ -264,7 +264,10 @@ describe("the reference at /docs", () => {
     expect(policy).not.toMatch(/\*|https?:\/\/(?!127\.0\.0\.1)/);
   });
 
-  it("answers 404 for a file of the renderer it does not serve", async () => {
+  it("answers 404 for a file of the renderer it does not serve, and for names every object has", async () => {
     expectProblem(await call("GET", `${gw.url}/docs/assets/index.html`, undefined), "NOT_FOUND");
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expectProblem(await call("GET", `${gw.url}/docs/assets/${name}`, undefined), "NOT_FOUND");
+    }
   });
 });

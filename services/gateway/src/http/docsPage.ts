@@ -65,7 +65,9 @@ export function docsPolicy(publicUrl: string): string {
 }
 
 export function serveDocsAsset(req: Request, res: Response): void {
-  const asset = ASSETS[String(req.params.file)];
+  const name = String(req.params.file);
+  // Only the page's own assets: a name like "constructor" is not one of them.
+  const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   if (!asset) throw new GatewayError("NOT_FOUND", { detail: "no such asset of the reference page" });
   res.locals.route = "/docs/assets/:file";
   res.type(asset.type);
