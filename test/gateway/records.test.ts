@@ -198,6 +198,20 @@ describe("records anchored singly", () => {
     expect((await verify({ record: newer.record }, true)).body.status).toBe("valid");
   });
 
+  it("refuses to issue a record that supersedes one the chain holds superseded or revoked, naming supersedes", async () => {
+    const older = await issued(residentId(3));
+    const newer = await issued(residentId(3));
+    const revoked = await issued(residentId(3));
+    await anchorQueued(gw, "psb");
+    const supersede = `${gw.base("psb")}/records/${older.recordHash}/supersede`;
+    expect((await call("POST", supersede, issuer, { newRecordHash: newer.recordHash })).status).toBe(200);
+    const revoke = `${gw.base("psb")}/records/${revoked.recordHash}/revoke`;
+    expect((await call("POST", revoke, issuer, { reason: 1 })).status).toBe(200);
+    const replacing = (supersedes: string) => issue({ ...idCardRequest(residentId(3)), supersedes });
+    expectProblem(await replacing(older.recordHash), "RECORD_ALREADY_SUPERSEDED", "supersedes");
+    expectProblem(await replacing(revoked.recordHash), "RECORD_ALREADY_REVOKED", "supersedes");
+  });
+
   it("answers 403 DEPARTMENT_SUSPENDED while the department is suspended, and revokes and anchors again once reinstated", async () => {
     const { recordHash } = await issued(residentId(5));
     await anchorQueued(gw, "psb");

@@ -1246,7 +1246,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `RECORD_ALREADY_SUPERSEDED`: The record is already superseded; `CATALOGUE_MISMATCH`: The catalogue entry does not match its on-chain hash */
+            /** @description `RECORD_ALREADY_REVOKED`: The record is already revoked; `RECORD_ALREADY_SUPERSEDED`: The record is already superseded; `CATALOGUE_MISMATCH`: The catalogue entry does not match its on-chain hash */
             409: {
                 headers: {
                     [name: string]: unknown;

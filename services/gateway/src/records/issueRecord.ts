@@ -5,6 +5,7 @@ import type { SubjectIdType } from "../../../../lib/encoding/subjectRef.ts";
 import { subjectRef } from "../../../../lib/encoding/subjectRef.ts";
 import { validateSubjectId } from "../../../../lib/identifiers/subjectId.ts";
 import type { CatalogueService } from "../catalogue/catalogueService.ts";
+import type { ChainIndex } from "../chain/chainIndex.ts";
 import { echoable, UNNAMED_MEMBER } from "../errors/echo.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import type { BatchOp, DepartmentStore } from "../store/departmentStore.ts";
@@ -38,6 +39,8 @@ export interface IssueContext {
   catalogue: CatalogueService;
   store: DepartmentStore;
   districtSecret: Uint8Array;
+  /** Where a superseded record's standing is read: the chain, as the index has followed it. */
+  index: Pick<ChainIndex, "record">;
   now?: () => number;
 }
 
@@ -107,7 +110,10 @@ export async function issueRecord(
   if (input.supersedes) {
     const previous = await ctx.store.anchors.get(input.supersedes);
     if (!previous) throw new GatewayError("RECORD_NOT_FOUND", { field: "supersedes" });
-    if (previous.supersededBy) throw new GatewayError("RECORD_ALREADY_SUPERSEDED", { field: "supersedes" });
+    // Its standing is the chain's (the store keeps only how it was anchored).
+    const onChain = ctx.index.record(ctx.department.id, input.supersedes);
+    if (onChain?.revokedAt) throw new GatewayError("RECORD_ALREADY_REVOKED", { field: "supersedes" });
+    if (onChain?.supersededBy) throw new GatewayError("RECORD_ALREADY_SUPERSEDED", { field: "supersedes" });
   }
   const record: CanonicalRecord = {
     format: "oncechain-record/1",

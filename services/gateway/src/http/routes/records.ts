@@ -39,6 +39,7 @@ export const issueRoute = defineRoute({
     "NOT_ISSUER",
     "RECORD_NOT_FOUND",
     "RECORD_ALREADY_SUPERSEDED",
+    "RECORD_ALREADY_REVOKED",
     "CATALOGUE_MISMATCH",
   ],
   async handler({ department, services, body, rememberAnswer }) {
@@ -48,6 +49,7 @@ export const issueRoute = defineRoute({
         catalogue: services.catalogue,
         store: department.store,
         districtSecret: services.districtSecret,
+        index: department.index,
         now: services.now,
       },
       body,
