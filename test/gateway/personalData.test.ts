@@ -4,6 +4,7 @@ import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { NOT_A_SCENARIO } from "../../services/gateway/src/federation/answerQuery.ts";
+import { applicationStore } from "../../services/gateway/src/scenarios/applicationStore.ts";
 import { newNonce, signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, applicationIdFor, issue, outcomeOf, runtime, shop } from "./scenarioSupport.ts";
@@ -164,6 +165,32 @@ describe("data for live applications only, and a bounded number of them per key"
     expect(await psbLogLength()).toBe(asked);
     const read = await call("GET", `${gw.base("market-regulation")}/applications/${id}`, clerk);
     expect(read.body.status).toBe("closed");
+  });
+
+  it("keeps an application closed that is closed while it is evaluated again: the evaluation is refused", async () => {
+    const clerk = gw.key("market-regulation", "consumer");
+    for (let round = 0; round < 3; round++) {
+      const opened = await apply({}, clerk);
+      expect(opened.status).toBe(201);
+      const id = opened.body.applicationId;
+      const url = `${gw.base("market-regulation")}/applications/${id}`;
+      // Sent while the evaluation asks the issuers; in whichever order the two land, the application stays closed.
+      const evaluating = apply({ applicationId: id }, clerk);
+      const closed = await call("POST", `${url}/close`, clerk, {});
+      expect(closed.status).toBe(200);
+      const evaluated = await evaluating;
+      if (evaluated.status === 200) expect(evaluated.body.evaluatedAt <= closed.body.closedAt).toBe(true);
+      else expectProblem(evaluated, "APPLICATION_CLOSED", "applicationId");
+      const read = await call("GET", url, clerk);
+      expect(read.body).toMatchObject({ status: "closed", closedAt: closed.body.closedAt });
+      // What the evaluation saves is checked as it is saved: one that began live is refused once the kept one is closed.
+      const store = applicationStore(runtime(gw, "market-regulation").store);
+      const kept = await store.get(id);
+      if (!kept) throw new Error("the application was not kept");
+      await expect(store.save({ ...kept, status: "open" }, () => [], clock)).rejects.toMatchObject({
+        code: "APPLICATION_CLOSED",
+      });
+    }
   });
 
   it("evaluates an application past its lifetime no more", async () => {

@@ -84,6 +84,20 @@ function add(totals: ScenarioTotals, counts: Counts, applications: number, sign:
 
 const queues = new WeakMap<DepartmentStore, Promise<unknown>>();
 
+/**
+ * Refuses an evaluation under a kept application that is another's (scenario or subject), closed, or past its
+ * lifetime: checked before the issuers are asked, and again as the evaluation is saved, so an application closed
+ * meanwhile stays closed.
+ */
+export function refuseUnlessLive(previous: Application, scenario: string, subjectRef: Hex32, now: number): void {
+  if (previous.scenario.code !== scenario || previous.subjectRef !== subjectRef) {
+    throw new GatewayError("APPLICATION_CONFLICT", { field: "applicationId" });
+  }
+  if (previous.status === "closed" || Date.parse(previous.expiresAt) <= now) {
+    throw new GatewayError("APPLICATION_CLOSED", { field: "applicationId" });
+  }
+}
+
 export function applicationStore(store: DepartmentStore) {
   const applications = store.sublevel<Application>("applications");
   const totals = store.sublevel<Totals>("application-totals");
@@ -97,14 +111,13 @@ export function applicationStore(store: DepartmentStore) {
    * once, as it stands now. Record data is dropped before saving: the issuer keeps the authoritative copy, and a copy
    * here would be personal data at rest outside it.
    */
-  async function write(application: Application, alsoWrite: (kept: Application) => BatchOp[]): Promise<Application> {
+  async function write(
+    application: Application,
+    alsoWrite: (kept: Application) => BatchOp[],
+    now: number,
+  ): Promise<Application> {
     const previous = await applications.get(application.applicationId);
-    if (
-      previous &&
-      (previous.scenario.code !== application.scenario.code || previous.subjectRef !== application.subjectRef)
-    ) {
-      throw new GatewayError("APPLICATION_CONFLICT", { field: "applicationId" });
-    }
+    if (previous) refuseUnlessLive(previous, application.scenario.code, application.subjectRef, now);
     const kept: Application = {
       ...application,
       submittedAt: previous?.submittedAt ?? application.submittedAt,
@@ -145,9 +158,12 @@ export function applicationStore(store: DepartmentStore) {
   }
 
   return {
-    /** Saves an evaluation, with what `alsoWrite` adds for it (the remembered answer to an Idempotency-Key). */
-    save(application: Application, alsoWrite: (kept: Application) => BatchOp[] = () => []): Promise<Application> {
-      return queued(() => write(application, alsoWrite));
+    /**
+     * Saves an evaluation, with what `alsoWrite` adds for it (the remembered answer to an Idempotency-Key); one under
+     * a kept application only while that is live at `now` (409 APPLICATION_CLOSED otherwise).
+     */
+    save(application: Application, alsoWrite: (kept: Application) => BatchOp[], now: number): Promise<Application> {
+      return queued(() => write(application, alsoWrite, now));
     },
     /** Closes an application: it is kept, and takes no more evaluations. */
     close(applicationId: string, at: string): Promise<Application | undefined> {

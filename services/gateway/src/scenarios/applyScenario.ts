@@ -6,7 +6,13 @@ import { GatewayError } from "../errors/GatewayError.ts";
 import { type SubjectInput, subjectRefOf } from "../records/issueRecord.ts";
 import type { GatewayServices } from "../services.ts";
 import type { BatchOp } from "../store/departmentStore.ts";
-import { type Application, applicationStore, type Counts, type MaterialResult } from "./applicationStore.ts";
+import {
+  type Application,
+  applicationStore,
+  type Counts,
+  type MaterialResult,
+  refuseUnlessLive,
+} from "./applicationStore.ts";
 import { evaluateMaterial } from "./evaluateMaterial.ts";
 
 export interface ApplicationInput {
@@ -78,12 +84,7 @@ function countsOf(materials: MaterialResult[]): Counts {
 async function liveApplication(ctx: Ctx, applicationId: string, scenario: string, subjectRef: Hex32) {
   const previous = await applicationStore(ctx.department.store).get(applicationId);
   if (!previous) throw new GatewayError("APPLICATION_NOT_FOUND", { field: "applicationId" });
-  if (previous.scenario.code !== scenario || previous.subjectRef !== subjectRef) {
-    throw new GatewayError("APPLICATION_CONFLICT", { field: "applicationId" });
-  }
-  if (previous.status === "closed" || Date.parse(previous.expiresAt) <= ctx.services.now()) {
-    throw new GatewayError("APPLICATION_CLOSED", { field: "applicationId" });
-  }
+  refuseUnlessLive(previous, scenario, subjectRef, ctx.services.now());
   return previous;
 }
 
@@ -180,6 +181,7 @@ export async function applyScenario(
     // A retry with the same Idempotency-Key gets the application as kept (no record data): evaluating it again
     // under its id brings the data again, while it is live.
     (stored) => ctx.rememberAnswer?.({ status: created ? 201 : 200, body: applicationView(stored) }) ?? [],
+    services.now(),
   );
   return { application: { ...kept, materials }, created };
 }
