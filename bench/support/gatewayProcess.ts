@@ -225,6 +225,7 @@ async function gateway(): Promise<void> {
         catalogue: services.catalogue,
         store: issuing.store,
         districtSecret,
+        index: issuing.index,
         now: services.now,
       };
       const issued: { recordHash: Hex32; record: CanonicalRecord }[] = new Array(count);
