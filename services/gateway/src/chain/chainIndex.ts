@@ -1,8 +1,9 @@
 // A local index of the registries' events, so that verification is answered without a chain round trip. It is built
 // from events and current state only: a node that prunes old state (or an anvil reloaded from its state file) has no
-// state at past blocks, so nothing here reads at a past block.
+// state at past blocks, so nothing here reads at a past block. Each span of blocks is read in full before the index
+// changes, so a read that fails part way leaves the index as it was, and the next sync reads the span again.
 import { type Interface, id, type Log, type Provider } from "ethers";
-import type { RegistryName } from "../../../../lib/chain/registries.ts";
+import { REGISTRY_NAMES, type RegistryName } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import {
   CredentialRecordRegistry__factory,
@@ -96,18 +97,7 @@ const FOLLOWED: Partial<Record<RegistryName, Interface>> = {
   CredentialRecordRegistry: CredentialRecordRegistry__factory.createInterface(),
   DepartmentRegistry: DepartmentRegistry__factory.createInterface(),
 };
-const NAMES_BY_ID = new Map<string, RegistryName>(
-  (
-    [
-      "DepartmentRegistry",
-      "CredentialTypeRegistry",
-      "CredentialRecordRegistry",
-      "ScenarioRegistry",
-      "SharingGrantRegistry",
-      "AccessLogRegistry",
-    ] as const
-  ).map((name) => [id(name), name]),
-);
+const NAMES_BY_ID = new Map<string, RegistryName>(REGISTRY_NAMES.map((name) => [id(name), name]));
 const DIRECTORY = RegistryDirectory__factory.createInterface();
 
 const key = (issuer: number | bigint, hash: string) => `${issuer}:${hash.toLowerCase()}`;
@@ -141,22 +131,24 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
   let stopped = false;
   let recordTotal = 0;
 
-  async function blockTime(blockNumber: number): Promise<number> {
-    let time = blockTimes.get(blockNumber);
-    if (time === undefined) {
-      const block = await provider.getBlock(blockNumber);
-      time = block?.timestamp ?? 0;
-      blockTimes.set(blockNumber, time);
-      if (blockTimes.size > 10_000) blockTimes.delete(blockTimes.keys().next().value as number);
+  /** Reads the times of the blocks these logs are in (those not known yet), before any of them is applied. */
+  async function readBlockTimes(logs: Log[]): Promise<void> {
+    for (const n of new Set(logs.map((log) => log.blockNumber))) {
+      if (!blockTimes.has(n)) blockTimes.set(n, (await provider.getBlock(n))?.timestamp ?? 0);
     }
-    return time;
   }
 
-  async function applyRecordEvent(log: Log, registry: RecordRegistryIndex): Promise<void> {
+  /** Keeps the newest 10,000 block times: those a later span may still need. */
+  function forgetOldBlockTimes(): void {
+    const excess = blockTimes.size - 10_000;
+    if (excess > 0) for (const n of [...blockTimes.keys()].slice(0, excess)) blockTimes.delete(n);
+  }
+
+  function applyRecordEvent(log: Log, registry: RecordRegistryIndex): void {
     const parsed = FOLLOWED.CredentialRecordRegistry?.parseLog(log);
     if (!parsed) return;
     const a = parsed.args;
-    const at = () => blockTime(log.blockNumber);
+    const at = () => blockTimes.get(log.blockNumber) ?? 0;
     const { records, batches } = registry;
     switch (parsed.name) {
       case "CredentialAnchored": {
@@ -167,7 +159,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
           issuer: Number(a.issuer),
           credentialType: Number(a.credentialType),
           subjectRef: a.subjectRef,
-          anchoredAt: await at(),
+          anchoredAt: at(),
           validFrom: Number(a.validFrom),
           validUntil: Number(a.validUntil),
           revokedAt: 0,
@@ -181,7 +173,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
         batches.set(key(a.issuer, a.root), {
           registry: registry.address,
           issuer: Number(a.issuer),
-          anchoredAt: await at(),
+          anchoredAt: at(),
           recordCount: Number(a.recordCount),
           blockNumber: log.blockNumber,
           txHash: log.transactionHash,
@@ -212,7 +204,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
       case "CredentialRevoked": {
         const r = records.get(key(a.issuer, a.recordHash));
         if (r) {
-          r.revokedAt = await at();
+          r.revokedAt = at();
           r.revocationReason = Number(a.reason);
         }
         break;
@@ -254,32 +246,36 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
     }
   }
 
-  async function apply(log: Log): Promise<void> {
-    const address = log.address.toLowerCase();
-    const registry = byAddress.get(address);
-    if (registry) await applyRecordEvent(log, registry);
+  /** Applies a log already read (with its block's time): no read, so nothing can fail half way. */
+  function apply(log: Log): void {
+    const registry = byAddress.get(log.address.toLowerCase());
+    if (registry) applyRecordEvent(log, registry);
     else applyDepartmentEvent(log);
   }
 
-  /** Learns that the directory names `address` for `name`; a followed registry seen for the first time is returned. */
-  async function learn(name: RegistryName, address: string): Promise<string | undefined> {
-    const lower = address.toLowerCase();
-    const history = histories.get(name) ?? [];
-    history.push(lower);
-    histories.set(name, history);
-    const face = FOLLOWED[name];
-    if (!face || followed.has(lower)) return undefined;
-    if (name === "CredentialRecordRegistry") {
-      // An immutable of the registry: its current state is its state at any time.
-      const typeRegistry = (
-        await CredentialRecordRegistry__factory.connect(address, provider).typeRegistry()
-      ).toLowerCase();
-      const entry: RecordRegistryIndex = { address: lower, typeRegistry, records: new Map(), batches: new Map() };
+  /** A registry the directory names that the index follows and has not met before, with what is read of it. */
+  interface Newcomer {
+    name: RegistryName;
+    address: string;
+    /** For a record registry: the type registry it judges by (an immutable, so its current state is its state). */
+    typeRegistry?: string;
+  }
+
+  /** Learns that the directory names `address` for `name` (a newcomer's reads are done already). */
+  function learn(name: RegistryName, address: string, newcomer: Newcomer | undefined): void {
+    histories.set(name, [...(histories.get(name) ?? []), address]);
+    if (!newcomer) return;
+    if (newcomer.typeRegistry !== undefined) {
+      const entry: RecordRegistryIndex = {
+        address,
+        typeRegistry: newcomer.typeRegistry,
+        records: new Map(),
+        batches: new Map(),
+      };
       recordRegistries.push(entry);
-      byAddress.set(lower, entry);
+      byAddress.set(address, entry);
     }
-    followed.set(lower, face);
-    return lower;
+    followed.set(address, FOLLOWED[name] as Interface);
   }
 
   async function logsOf(addresses: string[], fromBlock: number, toBlock: number): Promise<Log[]> {
@@ -305,21 +301,39 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
     while (head < target) {
       const from = head + 1;
       const to = Math.min(target, from + chunk - 1);
+      // Everything the span needs is read first; only then does the index change.
       const named: [RegistryName, string][] = [];
       for (const log of await logsOf([directory], from, to)) {
         const parsed = DIRECTORY.parseLog(log);
         const name = parsed?.name === "RegistrySet" ? NAMES_BY_ID.get(parsed.args.name) : undefined;
-        if (!name) continue;
-        const fresh = await learn(name, parsed?.args.registry);
-        named.push([name, parsed?.args.registry]);
-        // A registry may have events from before the directory named it: read those first.
-        if (fresh && from > options.fromBlock) {
-          for (const log of await logsOf([fresh], options.fromBlock, from - 1)) await apply(log);
-        }
+        if (name) named.push([name, String(parsed?.args.registry).toLowerCase()]);
       }
-      if (followed.size > 0) for (const log of await logsOf([...followed.keys()], from, to)) await apply(log);
+      const newcomers = new Map<string, Newcomer>();
+      for (const [name, address] of named) {
+        if (!FOLLOWED[name] || followed.has(address) || newcomers.has(address)) continue;
+        const typeRegistry =
+          name === "CredentialRecordRegistry"
+            ? (await CredentialRecordRegistry__factory.connect(address, provider).typeRegistry()).toLowerCase()
+            : undefined;
+        newcomers.set(address, { name, address, ...(typeRegistry !== undefined ? { typeRegistry } : {}) });
+      }
+      // A registry may have events from before the directory named it: those are applied first.
+      const earlier =
+        newcomers.size > 0 && from > options.fromBlock
+          ? await logsOf([...newcomers.keys()], options.fromBlock, from - 1)
+          : [];
+      const addresses = [...followed.keys(), ...newcomers.keys()];
+      const logs = addresses.length > 0 ? await logsOf(addresses, from, to) : [];
+      await readBlockTimes([...earlier, ...logs]);
+      for (const [name, address] of named) {
+        learn(name, address, newcomers.get(address));
+        newcomers.delete(address);
+      }
+      for (const log of earlier) apply(log);
+      for (const log of logs) apply(log);
       head = to;
       for (const [name, address] of named) for (const listener of listeners) listener(name, address);
+      forgetOldBlockTimes();
     }
     return head;
   }
