@@ -3,10 +3,12 @@
 import type { Signer } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordedDeployment } from "../../lib/chain/deploymentStore.ts";
+import { codeKey } from "../../lib/encoding/codeKey.ts";
 import { rollOut } from "../../scripts/lib/rollOut.ts";
+import { CredentialTypeRegistry__factory } from "../../types/ethers-contracts/index.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { applicant, issue, outcomeOf, runtime, shop } from "./scenarioSupport.ts";
-import { anchorQueued, idCardRequest, residentId, until } from "./support.ts";
+import { anchorQueued, idCardRequest, residentId, switchableChain, until } from "./support.ts";
 
 describe("rolling out a registry while the gateways run", () => {
   let chain: SeededChain;
@@ -125,8 +127,15 @@ describe("rolling out a registry while the gateways run", () => {
       await gw.gateway.services.index.syncNow();
       return gw.gateway.services.catalogue.recordRegistry() === records;
     });
+    const types = (replaced[0]?.address ?? "").toLowerCase();
+    expect(gw.gateway.services.index.typeRegistryOf(records)).toBe(types);
     const after = await issueAnchored("after the types roll-out", 4);
     expect(after.anchor.registry).toBe(records);
+    const typeId = await CredentialTypeRegistry__factory.connect(types, operator).typeIdOf(
+      codeKey("resident-id-card"),
+      1,
+    );
+    expect((after.record as { typeId: number }).typeId).toBe(Number(typeId));
     expect(await verify(after)).toMatchObject({ status: "valid", evidence: { registry: records } });
     expect(await verify(before.single as (typeof before)[string])).toMatchObject({ status: "valid" });
     expect(await verify(before["after the roll-out"] as (typeof before)[string])).toMatchObject({ status: "valid" });
@@ -138,6 +147,76 @@ describe("rolling out a registry while the gateways run", () => {
     expect(record.registries.CredentialRecordRegistry.toLowerCase()).toBe(
       gw.gateway.services.index.current("CredentialRecordRegistry"),
     );
-    expect(runtime(gw, "psb").registries.records).toBeDefined();
+    expect((await runtime(gw, "psb").registries.records.getAddress()).toLowerCase()).toBe(
+      gw.gateway.services.index.current("CredentialRecordRegistry"),
+    );
+  });
+});
+
+describe("a registry the directory names while a gateway first reads its catalogue", () => {
+  it("anchors new records in the registry named meanwhile, not in the one it read first", async () => {
+    const chain = await seededChain();
+    const [first] = await chain.connection.ethers.getSigners();
+    const operator = first as unknown as Signer;
+    const latestTypeId = CredentialTypeRegistry__factory.createInterface().getFunction("latestTypeId").selector;
+    const requests: { method: string; params?: unknown[] }[] = [];
+    let release = () => {};
+    let held = () => {};
+    const holding = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    // The catalogue's first read of a type (after it has found the record registry) waits until the test lets it go.
+    let holdNext = true;
+    const node = await switchableChain(chain, {
+      hold(request) {
+        requests.push(request);
+        const data = (request.params?.[0] as { data?: string } | undefined)?.data;
+        if (!holdNext || request.method !== "eth_call" || !data?.startsWith(latestTypeId)) return undefined;
+        holdNext = false;
+        held();
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+    });
+    let gw: RunningGateway | undefined;
+    try {
+      const starting = startGateway(chain, ["psb"], { provider: node.provider });
+      await holding;
+      const { replaced } = await rollOut(operator, chain.deployment, "CredentialRecordRegistry", chain.catalogue);
+      const fixed = (replaced[0]?.address ?? "").toLowerCase();
+      const named = await chain.connection.ethers.provider.getBlockNumber();
+      // The index follows the chain meanwhile: it has read the naming once it reads logs through its block and then
+      // looks for the chain's head again.
+      const readThrough = () =>
+        requests.findIndex(
+          (r) => r.method === "eth_getLogs" && Number((r.params?.[0] as { toBlock?: string }).toBlock) >= named,
+        );
+      await until("the index reads the block that names the new registry", () => readThrough() >= 0);
+      await until("the index looks again", () =>
+        requests.slice(readThrough()).some((r) => r.method === "eth_blockNumber"),
+      );
+      release();
+      gw = await starting;
+      const services = gw.gateway.services;
+      expect(services.index.current("CredentialRecordRegistry")).toBe(fixed);
+      await until(
+        "the catalogue reads the registry the directory names",
+        () => services.catalogue.recordRegistry() === fixed,
+      );
+      const issued = await call(
+        "POST",
+        `${gw.base("psb")}/records`,
+        gw.key("psb", "issuer"),
+        idCardRequest(residentId(7)),
+      );
+      expect(issued.status).toBe(202);
+      expect(issued.body.anchor.registry).toBe(fixed);
+    } finally {
+      release();
+      await gw?.close();
+      await node.close();
+      chain.cleanup();
+    }
   });
 });

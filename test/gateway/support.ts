@@ -220,7 +220,12 @@ export function withoutPastState(request: { method: string; params?: unknown[] }
 
 export async function switchableChain(
   chain: SeededChain,
-  options: { refuse?: (request: { method: string; params?: unknown[] }) => string | undefined } = {},
+  options: {
+    /** A refusal's message, for a request the node refuses. */
+    refuse?: (request: { method: string; params?: unknown[] }) => string | undefined;
+    /** What a request waits for before it is answered, as a slow node keeps a caller waiting. */
+    hold?: (request: { method: string; params?: unknown[] }) => Promise<void> | undefined;
+  } = {},
 ): Promise<SwitchableChain> {
   let reachable = true;
   const server: Server = createServer((req, res) => {
@@ -240,6 +245,7 @@ export async function switchableChain(
   async function forward(request: { id: number; method: string; params?: unknown[] }) {
     const refused = options.refuse?.(request);
     if (refused) return { jsonrpc: "2.0", id: request.id, error: { code: -32000, message: refused } };
+    await options.hold?.(request);
     try {
       const result = await chain.connection.provider.request({ method: request.method, params: request.params });
       return { jsonrpc: "2.0", id: request.id, result };

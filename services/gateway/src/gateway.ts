@@ -4,7 +4,7 @@ import type { Provider } from "ethers";
 import pino, { type Logger } from "pino";
 import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
-import { loadCatalogueService } from "./catalogue/catalogueService.ts";
+import { type CatalogueService, loadCatalogueService } from "./catalogue/catalogueService.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
 import { createChainIndex } from "./chain/chainIndex.ts";
 import { liveRegistries } from "./chain/liveRegistries.ts";
@@ -70,22 +70,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await index.start();
   const registries = liveRegistries(options.deployment, index, options.provider);
-  const catalogue = await loadCatalogueService(options.catalogue, registries);
   let closing = false;
+  let catalogue: CatalogueService | undefined;
+  /** Whether the directory named a registry the catalogue reads while the catalogue was first read. */
+  let namedWhileLoading = false;
   /** Reads the catalogue's on-chain side again, and again a second later while that fails: it must not stay stale. */
   const reloadCatalogue = (): void => {
-    catalogue.reload().catch((error: unknown) => {
+    catalogue?.reload().catch((error: unknown) => {
       logger.warn({ err: { message: (error as Error).message } }, "the catalogue could not be read again; retrying");
       if (!closing) setTimeout(reloadCatalogue, 1_000).unref();
     });
   };
+  // Listened to before the catalogue is first read, so that a registry named meanwhile is not missed.
   index.onRegistrySet((name, address) => {
     logger.info({ registry: name, address }, "the directory names a new registry version; following it");
     // A new record registry may read a new type registry: the type ids of new records follow it.
     if (name === "CredentialRecordRegistry" || name === "ScenarioRegistry" || name === "DepartmentRegistry") {
-      reloadCatalogue();
+      if (catalogue) reloadCatalogue();
+      else namedWhileLoading = true;
     }
   });
+  catalogue = await loadCatalogueService(options.catalogue, registries);
+  if (namedWhileLoading) reloadCatalogue();
   const departments = new Map<string, DepartmentRuntime>();
   for (const config of options.departments) {
     const id = catalogue.departmentIds.get(config.code);

@@ -71,6 +71,8 @@ export async function loadCatalogueService(
   const codesByKey = new Map<string, string>(catalogue.credentialTypes.map((type) => [codeKey(type.code), type.code]));
   const typeCodes = new Map<string, string | undefined>();
   let view = await readOnChain(catalogue, registries, validators);
+  /** Reloads started so far: a reload's view is kept only if no later one has started, so an older never wins. */
+  let reloads = 0;
   return {
     catalogue,
     get departmentIds() {
@@ -102,7 +104,9 @@ export async function loadCatalogueService(
     scenarios: () => catalogue.scenarios.map((s) => view.scenarios.get(s.code) as ScenarioEntry),
     recordRegistry: () => view.recordRegistry,
     async reload() {
-      view = await readOnChain(catalogue, registries, validators);
+      const mine = ++reloads;
+      const next = await readOnChain(catalogue, registries, validators);
+      if (mine === reloads) view = next;
     },
   };
 }
