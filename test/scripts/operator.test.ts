@@ -69,6 +69,11 @@ describe("npm run operator", () => {
       expect(address).toBeDefined();
       expect(address).not.toBe(before);
       expect(rolled.output).toContain("the directory now names this checkout's registries");
+      // The replaced registry is closed by the roll-out: the gateway's queue goes to the new one.
+      expect(rolled.output.toLowerCase()).toContain(`${before} is closed`);
+      const stranger = await operator("close", "CredentialRecordRegistry", "--address", `0x${"ab".repeat(20)}`);
+      expect(stranger.code).not.toBe(0);
+      expect(stranger.output).toContain("is no CredentialRecordRegistry the directory has named");
       await eventually("a new record lands in the new registry", async () => {
         const next = await issue(912 + Math.floor(Math.random() * 80));
         await eventually("it is anchored", async () => (await anchor(next)).state === "anchored");
@@ -79,5 +84,6 @@ describe("npm run operator", () => {
       system.interrupt();
       await system.exited;
     }
-  });
+    // npm start may take its 240 s to be ready on a cold machine, and each operator command is a process of its own.
+  }, 400_000);
 });

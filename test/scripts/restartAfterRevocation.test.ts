@@ -81,5 +81,6 @@ describe("npm start on a chain reloaded from its state file", () => {
       second.interrupt();
       await second.exited;
     }
-  });
+    // Each start may take its 240 s and 120 s to be ready on a cold machine.
+  }, 400_000);
 });
