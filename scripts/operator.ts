@@ -1,6 +1,7 @@
 // npm run operator -- <command>: what the district's operator does on chain besides deploying and seeding.
 //   roll-out <Registry>          this checkout's version of a registry, beside the live one, named in the directory
-//   close <Registry> | open <Registry>   the emergency stop (AccessManager.setTargetClosed), and lifting it
+//   close <Registry> | open <Registry> [--address <a version the directory named>]
+//                                the emergency stop (AccessManager.setTargetClosed), and lifting it
 //   reject-log-commitments --department <code> --from-index <n> --reason <n>
 //                                sets a department's newest access-log commitments aside (made with a misused key)
 
@@ -18,7 +19,7 @@ import { localSystem } from "./lib/runningSystem.ts";
 
 const USAGE = [
   "npm run operator -- roll-out <Registry> [--network local|<rpc-url>]",
-  "       npm run operator -- close <Registry> | open <Registry> [--network ...]",
+  "       npm run operator -- close <Registry> | open <Registry> [--address <0x…>] [--network ...]",
   "       npm run operator -- reject-log-commitments --department <code> --from-index <n> --reason <n> [--network ...]",
   `Registries: ${REGISTRY_NAMES.join(", ")}`,
 ].join("\n");
@@ -50,6 +51,7 @@ runCli(async () => {
       department: { type: "string" },
       "from-index": { type: "string" },
       reason: { type: "string" },
+      address: { type: "string" },
     },
     USAGE,
   );
@@ -75,6 +77,8 @@ runCli(async () => {
         for (const { name: rolled, previous, address } of report.replaced) {
           console.log(`${rolled}: ${address} (replaces ${previous}, which stays on chain with its records)`);
         }
+        for (const closed of report.closed) console.log(`${closed} is closed: it takes no new writes but revocations`);
+        for (const { address, why } of report.leftOpen) console.log(`${address} stays open: ${why}`);
         if (report.seeded > 0) console.log(`${report.seeded} catalogue entries registered in the new registries`);
         const problems = await deploymentProblems(provider, record);
         console.log(
@@ -87,7 +91,15 @@ runCli(async () => {
       case "close":
       case "open": {
         const name = registryName(positional);
-        const address = await currentRegistries(record, provider).then((r) => r.registries[name]);
+        const live = await currentRegistries(record, provider);
+        // A version the directory named before (a replaced one, left open by a roll-out), or by default the current.
+        const named = live.history[name].map((a) => a.toLowerCase());
+        const address = flags.address ?? live.registries[name];
+        if (!named.includes(address.toLowerCase())) {
+          throw new Error(
+            `--address ${address} is no ${name} the directory has named (${named.join(", ")})\nusage: ${USAGE}`,
+          );
+        }
         await (await registries.accessManager.setTargetClosed(address, command === "close")).wait();
         console.log(`${name} (${address}) is ${command === "close" ? "closed: it takes no writes" : "open again"}`);
         break;

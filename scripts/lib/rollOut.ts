@@ -1,6 +1,6 @@
 // Rolling out this checkout's version of a registry beside the live one: deployed, filled where it must hold the
-// catalogue, and named in the RegistryDirectory, which the gateways follow. The registry it replaces stays on chain as
-// it is, and its records keep the status it gives them.
+// catalogue, and named in the RegistryDirectory, which the gateways follow. The registry it replaces stays on chain,
+// and its records keep the status it gives them; a replaced record or access-log registry is closed (see closedBy).
 import { id, type Signer } from "ethers";
 import type { Catalogue } from "../../lib/catalogue/schemas.ts";
 import { ROLLED_OUT_BY_OPERATOR } from "../../lib/chain/deploymentStore.ts";
@@ -19,6 +19,23 @@ export interface RollOutReport {
   replaced: { name: RegistryName; previous: string; address: string }[];
   /** Catalogue entries registered in a new registry. */
   seeded: number;
+  /** Replaced registries closed (AccessManager.setTargetClosed): they take no new anchors or commitments. */
+  closed: string[];
+  /** Replaced registries left open, and why. */
+  leftOpen: { address: string; why: string }[];
+}
+
+/**
+ * Whether a roll-out of `name` closes the `replaced` registry once the directory names its successor. A record
+ * registry replaced by one reading the same types is: the gateways anchor what they have queued in the new one, and
+ * revocations stay open on a closed registry, so its records can still be revoked. So is a replaced access-log
+ * registry: commitments continue in the new one. A record registry replaced with its type registry is not: records
+ * queued for it carry its types' ids, which mean nothing in the new one; the operator closes it once the gateways have
+ * anchored them (`npm run operator -- close CredentialRecordRegistry --address <it>`). A replaced type registry stays
+ * open: ending a department's authority for the old types (a compromised key) is a write to it.
+ */
+export function closedBy(name: RegistryName, replaced: RegistryName): boolean {
+  return replaced === "AccessLogRegistry" || (replaced === "CredentialRecordRegistry" && name === replaced);
 }
 
 /**
@@ -69,5 +86,22 @@ export async function rollOut(
   for (const { name: rolled, address } of replaced) {
     await (await directory.setRegistry(id(rolled), address)).wait();
   }
-  return { replaced, seeded };
+  const closed: string[] = [];
+  const leftOpen: RollOutReport["leftOpen"] = [];
+  for (const { name: rolled, previous } of replaced) {
+    if (closedBy(name, rolled)) {
+      await (await manager.setTargetClosed(previous, true)).wait();
+      closed.push(previous);
+    } else {
+      leftOpen.push({
+        address: previous,
+        why:
+          rolled === "CredentialRecordRegistry"
+            ? "records queued for it carry its types' ids: close it (operator close CredentialRecordRegistry " +
+              `--address ${previous}) once the gateways have anchored them`
+            : "ending a department's authority for its types is a write to it",
+      });
+    }
+  }
+  return { replaced, seeded, closed, leftOpen };
 }

@@ -4,9 +4,11 @@ import { connectRegistries } from "../../lib/chain/registries.ts";
 import type { Hex32 } from "../../lib/encoding/canonical.ts";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
 import { buildRecordTree } from "../../lib/encoding/recordLeaf.ts";
+import { rollOut } from "../../scripts/lib/rollOut.ts";
 import type { AnchoringOptions } from "../../services/gateway/src/chain/anchorWorker.ts";
 import { anchorOf, type CanonicalRecord } from "../../services/gateway/src/records/canonicalRecord.ts";
 import { openDepartmentStore } from "../../services/gateway/src/store/departmentStore.ts";
+import { CredentialRecordRegistry__factory } from "../../types/ethers-contracts/index.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchoringEvents, idCardRequest, residentId, runtimeOf, switchableChain, until } from "./support.ts";
 
@@ -78,9 +80,12 @@ async function noteBatchInFlight(dataSubdir: string): Promise<Hex32 | undefined>
     entries.map(async (e) => anchorOf((await store.getRecord(e.recordHash)) ?? fail(), e.recordHash)),
   );
   const root = anchors.length > 1 ? (buildRecordTree(anchors).root as Hex32) : undefined;
-  await store
-    .sublevel("anchor-inflight")
-    .put("current", { root, recordHashes: entries.map((e) => e.recordHash), seqs: entries.map((e) => e.seq) });
+  await store.sublevel("anchor-inflight").put("current", {
+    registry: entries[0]?.registry,
+    root,
+    recordHashes: entries.map((e) => e.recordHash),
+    seqs: entries.map((e) => e.seq),
+  });
   await store.close();
   return root;
 }
@@ -217,6 +222,37 @@ describe("while the chain is unreachable", () => {
     } finally {
       await gw.close();
       await link.close();
+    }
+  });
+});
+
+describe("after a restart across a roll-out of the record registry", () => {
+  it("sends a batch noted for the registry the roll-out closed to the new one, once, and not to the closed one", async () => {
+    const issued = await stoppedWithQueued("noted-then-rolled-out", 3);
+    const root = (await noteBatchInFlight("noted-then-rolled-out")) as Hex32;
+    const [operator] = await chain.connection.ethers.getSigners();
+    const report = await rollOut(
+      operator as unknown as Signer,
+      chain.deployment,
+      "CredentialRecordRegistry",
+      chain.catalogue,
+    );
+    const { previous, address } = report.replaced[0] ?? { previous: "", address: "" };
+    expect(report.closed).toEqual([previous]);
+    const gw = await start("noted-then-rolled-out", HOLD);
+    try {
+      await drained(gw);
+      for (const { anchor } of await receipts(gw, issued)) {
+        expect(anchor).toMatchObject({ state: "anchored", registry: address.toLowerCase(), batchRoot: root });
+      }
+      expect(await verdicts(gw, issued)).toEqual(issued.map(() => "valid"));
+      const provider = chain.connection.ethers.provider;
+      expect((await CredentialRecordRegistry__factory.connect(address, provider).batch(psbId, root)).issuer).toBe(
+        BigInt(psbId),
+      );
+      expect((await CredentialRecordRegistry__factory.connect(previous, provider).batch(psbId, root)).issuer).toBe(0n);
+    } finally {
+      await gw.close();
     }
   });
 });

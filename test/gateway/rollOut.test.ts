@@ -5,10 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordedDeployment } from "../../lib/chain/deploymentStore.ts";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
 import { rollOut } from "../../scripts/lib/rollOut.ts";
-import { CredentialTypeRegistry__factory } from "../../types/ethers-contracts/index.ts";
+import {
+  CredentialRecordRegistry__factory,
+  CredentialTypeRegistry__factory,
+  DistrictAccessManager__factory,
+} from "../../types/ethers-contracts/index.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { applicant, issue, outcomeOf, runtime, shop } from "./scenarioSupport.ts";
-import { anchorQueued, idCardRequest, residentId, switchableChain, until } from "./support.ts";
+import { anchorQueued, expectProblem, idCardRequest, residentId, switchableChain, until } from "./support.ts";
 
 describe("rolling out a registry while the gateways run", () => {
   let chain: SeededChain;
@@ -29,6 +33,7 @@ describe("rolling out a registry while the gateways run", () => {
     const url = `${gw.base("market-regulation")}/verify${fresh ? "?fresh=true" : ""}`;
     return (await call("POST", url, gw.key("market-regulation", "consumer"), presented)).body;
   };
+  const manager = () => DistrictAccessManager__factory.connect(chain.deployment.accessManager, operator);
   const read = async (recordHash: string) =>
     (await call("GET", `${gw.base("psb")}/records/${recordHash}`, gw.key("psb", "issuer"))).body;
   async function issueAnchored(label: string, n: number) {
@@ -61,15 +66,29 @@ describe("rolling out a registry while the gateways run", () => {
 
   it("follows a new record registry: new records are anchored there, older ones keep their status from the old one", async () => {
     const old = gw.gateway.services.index.current("CredentialRecordRegistry");
-    const { replaced } = await rollOut(operator, chain.deployment, "CredentialRecordRegistry", chain.catalogue);
+    // A record still queued when the registry is replaced.
+    await runtime(gw, "psb").worker.stop();
+    const queued = await issue(gw, "resident-id-card", applicant(95));
+    const report = await rollOut(operator, chain.deployment, "CredentialRecordRegistry", chain.catalogue);
+    const { replaced } = report;
     expect(replaced).toEqual([
       { name: "CredentialRecordRegistry", previous: expect.any(String), address: expect.any(String) },
     ]);
     const fixed = (replaced[0]?.address ?? "").toLowerCase();
+    // The replaced registry is closed: it takes no new anchors (revocations stay open, see the next case).
+    expect(report.closed.map((a) => a.toLowerCase())).toEqual([old]);
+    expect(report.leftOpen).toEqual([]);
+    expect(await CredentialRecordRegistry__factory.connect(old, operator).isClosed()).toBe(true);
     await until("the gateway follows the directory", async () => {
       await gw.gateway.services.index.syncNow();
       return gw.gateway.services.catalogue.recordRegistry() === fixed;
     });
+    // The queued record goes to the new registry, which reads the same types.
+    runtime(gw, "psb").worker.start();
+    await anchorQueued(gw, "psb");
+    const anchoredThere = await read(queued.recordHash);
+    expect(anchoredThere.anchor).toMatchObject({ state: "anchored", registry: fixed });
+    expect(await verify(anchoredThere)).toMatchObject({ status: "valid", evidence: { registry: fixed } });
     const after = await issueAnchored("after the roll-out", 3);
     expect(after.anchor).toMatchObject({ state: "anchored", registry: fixed });
     expect((await verify(after)).evidence.registry).toBe(fixed);
@@ -113,7 +132,12 @@ describe("rolling out a registry while the gateways run", () => {
   });
 
   it("follows a new type registry, rolled out with a record registry that reads it: new records carry its type ids", async () => {
-    const { replaced, seeded } = await rollOut(
+    // Records still queued for the record registry being replaced, at two departments.
+    await runtime(gw, "psb").worker.stop();
+    await runtime(gw, "market-regulation").worker.stop();
+    const queuedAtPsb = await issue(gw, "resident-id-card", applicant(96));
+    const queuedAtMarket = await issue(gw, "business-licence", shop(96));
+    const { replaced, seeded, closed, leftOpen } = await rollOut(
       operator,
       chain.deployment,
       "CredentialTypeRegistry",
@@ -123,10 +147,52 @@ describe("rolling out a registry while the gateways run", () => {
     expect(replaced.map((r) => r.name)).toEqual(["CredentialTypeRegistry", "CredentialRecordRegistry"]);
     expect(seeded).toBe(chain.catalogue.credentialTypes.length);
     const records = (replaced[1]?.address ?? "").toLowerCase();
+    const previous = (replaced[1]?.previous ?? "").toLowerCase();
+    // Neither replaced registry is closed: records queued for the old one carry its types' ids.
+    expect(closed).toEqual([]);
+    expect(leftOpen.map((o) => o.address.toLowerCase())).toEqual([
+      (replaced[0]?.previous ?? "").toLowerCase(),
+      previous,
+    ]);
     await until("the gateway follows the directory and reads the new types", async () => {
       await gw.gateway.services.index.syncNow();
       return gw.gateway.services.catalogue.recordRegistry() === records;
     });
+    // A record queued for the old registry is anchored there while it is open, under the types it was issued with.
+    runtime(gw, "psb").worker.start();
+    await anchorQueued(gw, "psb");
+    const atPsb = await read(queuedAtPsb.recordHash);
+    expect(atPsb.anchor).toMatchObject({ state: "anchored", registry: previous });
+    expect(await verify(atPsb)).toMatchObject({ status: "valid", evidence: { registry: previous } });
+    // Once the operator closes it, one still queued can be anchored nowhere: it is marked stranded and counted, and
+    // the queue behind it moves on.
+    await (await manager().setTargetClosed(previous, true)).wait();
+    runtime(gw, "market-regulation").worker.start();
+    await anchorQueued(gw, "market-regulation");
+    const atMarket = await call(
+      "GET",
+      `${gw.base("market-regulation")}/records/${queuedAtMarket.recordHash}`,
+      gw.key("market-regulation", "issuer"),
+    );
+    expect(atMarket.body.anchor).toMatchObject({ state: "stranded", registry: previous });
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/oncechain_records_stranded_total\{department="market-regulation"\} 1/);
+    const revoking = await call(
+      "POST",
+      `${gw.base("market-regulation")}/records/${queuedAtMarket.recordHash}/revoke`,
+      gw.key("market-regulation", "issuer"),
+      { reason: 1 },
+    );
+    expectProblem(revoking, "RECORD_NOT_ANCHORED", "recordHash");
+    expect(revoking.body.detail).toContain("issue it again");
+    const behind = await issue(gw, "business-licence", shop(97));
+    await anchorQueued(gw, "market-regulation");
+    const anchoredBehind = await call(
+      "GET",
+      `${gw.base("market-regulation")}/records/${behind.recordHash}`,
+      gw.key("market-regulation", "issuer"),
+    );
+    expect(anchoredBehind.body.anchor).toMatchObject({ state: "anchored", registry: records });
     const types = (replaced[0]?.address ?? "").toLowerCase();
     expect(gw.gateway.services.index.typeRegistryOf(records)).toBe(types);
     const after = await issueAnchored("after the types roll-out", 4);
@@ -190,7 +256,8 @@ describe("a registry the directory names while a gateway first reads its catalog
       // looks for the chain's head again.
       const readThrough = () =>
         requests.findIndex(
-          (r) => r.method === "eth_getLogs" && Number((r.params?.[0] as { toBlock?: string }).toBlock) >= named,
+          (r) =>
+            r.method === "eth_getLogs" && Number((r.params?.[0] as { toBlock?: string } | undefined)?.toBlock) >= named,
         );
       await until("the index reads the block that names the new registry", () => readThrough() >= 0);
       await until("the index looks again", () =>

@@ -591,11 +591,14 @@ export interface components {
             anchor: components["schemas"]["AnchorState"];
         };
         AnchorState: {
-            /** @enum {string} */
-            state: "queued" | "anchored";
+            /**
+             * @description queued, then anchored; stranded: issued against types no open record registry reads any more (after a roll-out of the type registry, the operator closed the record registry it was issued for), so it is anchored nowhere and is to be issued again
+             * @enum {string}
+             */
+            state: "queued" | "anchored" | "stranded";
             acceptedAt: number;
-            /** @description The record registry the record is anchored in */
-            registry?: string;
+            /** @description The record registry the record is anchored in (while queued: the one it was issued for) */
+            registry: string;
             anchoredAt?: number;
             txHash?: string;
             blockNumber?: number;

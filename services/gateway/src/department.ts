@@ -67,6 +67,7 @@ export interface OpenDepartmentOptions {
   applications?: ApplicationLimits;
   now?: () => number;
   onAnchored?: (department: string, count: number, latencies: number[]) => void;
+  onStranded?: (department: string, count: number, registry: string) => void;
   onError?: (department: string, error: unknown) => void;
   onCommitError?: (department: string, error: unknown) => void;
 }
@@ -86,6 +87,7 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     signer,
     options: options.anchoring,
     onAnchored: (count, latencies) => options.onAnchored?.(config.code, count, latencies),
+    onStranded: (count, registry) => options.onStranded?.(config.code, count, registry),
     onError: (error) => options.onError?.(config.code, error),
   });
   const accessLog = createAccessLog(store, options.now);

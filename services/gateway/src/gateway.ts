@@ -114,6 +114,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         for (const ms of latencies)
           metrics.observe("oncechain_anchor_lag_seconds", "Accepted-to-anchored latency", ms / 1000);
       },
+      onStranded: (department, count, registry) => {
+        metrics.inc("oncechain_records_stranded_total", "Records that can be anchored nowhere", { department }, count);
+        logger.error(
+          { department, count, registry, event: "records-stranded" },
+          "queued records were issued against types no open record registry reads any more: marked stranded, to be " +
+            "issued again (the operator closed their registry before they were anchored)",
+        );
+      },
       onError: (department, error) =>
         logger.warn({ department, err: { message: (error as Error).message } }, "anchoring failed; will retry"),
       onCommitError: (department, error) =>

@@ -32,17 +32,19 @@ export interface AnchorWorkerDeps {
   /** Registries bound to the department's own signer (one writer per key). */
   registries: LiveRegistries;
   /** A batch counts as anchored once this index has seen it, so the gateway's own next read agrees. */
-  index: Pick<ChainIndex, "syncTo" | "history">;
+  index: Pick<ChainIndex, "syncTo" | "current" | "typeRegistryOf">;
   signer: NonceManager;
   options: AnchoringOptions;
   onAnchored?: (count: number, latencies: number[]) => void;
+  /** Records that can be anchored nowhere (see strand): they are kept, marked, and counted here. */
+  onStranded?: (count: number, registry: string) => void;
   onError?: (error: unknown) => void;
 }
 
 /** A batch's write-ahead note: written before its transaction is sent, so a restart resumes it instead of losing it. */
 interface InFlight {
-  /** The record registry the work is sent to: the one the directory named when the note was written. */
-  registry?: string;
+  /** The record registry the work is sent to, chosen when the note was written. */
+  registry: string;
   root?: Hex32;
   recordHashes: Hex32[];
   seqs: number[];
@@ -61,9 +63,44 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
   let current: Promise<void> = Promise.resolve();
   let error: unknown;
 
-  /** Where an entry is anchored: the registry it was issued for, or, queued before entries named one, the first. */
-  function registryOf(entry: OutboxEntry | undefined): string {
-    return entry?.registry ?? (deps.index.history("CredentialRecordRegistry")[0] as string);
+  const sameTypes = (a: string, b: string) => deps.index.typeRegistryOf(a) === deps.index.typeRegistryOf(b);
+
+  /**
+   * Where a queued record is anchored: the record registry the directory names now, if that reads the types its
+   * type id is of (after a roll-out of the record registry alone, which closes the one it replaces); otherwise the
+   * registry it was issued for, whose types it was issued against.
+   */
+  function targetOf(entry: OutboxEntry): string {
+    const current = deps.index.current("CredentialRecordRegistry");
+    const issuedFor = entry.registry.toLowerCase();
+    return issuedFor === current || sameTypes(issuedFor, current) ? current : issuedFor;
+  }
+
+  const isClosed = (registry: string) => registries.recordsAt(registry).isClosed();
+
+  /**
+   * Takes records off the queue that can be anchored nowhere: their type ids are of a type registry no open record
+   * registry reads (the operator closed the one they were issued for after a roll-out of the type registry). They are
+   * kept, marked stranded, and counted: the department issues them again under the current types.
+   */
+  async function strand(entries: OutboxEntry[], registry: string, note?: InFlight): Promise<void> {
+    const states = await store.anchors.getMany(entries.map((e) => e.recordHash));
+    const ops: BatchOp[] = entries.flatMap((entry, i) => [
+      {
+        type: "put" as const,
+        sublevel: store.anchors,
+        key: entry.recordHash,
+        value: {
+          ...(states[i] ?? { acceptedAt: entry.acceptedAt }),
+          state: "stranded",
+          registry,
+        } satisfies AnchorState,
+      },
+      { type: "del" as const, sublevel: store.outbox, key: seqKey(entry.seq) },
+    ]);
+    if (note) ops.push({ type: "del", sublevel: inflight, key: "current" });
+    await store.db.batch(ops as never, DURABLE);
+    deps.onStranded?.(entries.length, registry);
   }
 
   async function queuedEntries(limit: number): Promise<OutboxEntry[]> {
@@ -131,16 +168,30 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     const tree = anchors.length > 1 ? recordTree(anchors) : undefined;
     const root = tree?.root;
     const provider = registries.directory.runner?.provider;
-    const note: InFlight = noted ?? {
-      registry: registryOf(entries[0]),
-      root,
-      recordHashes: entries.map((e) => e.recordHash),
-      seqs: entries.map((e) => e.seq),
-      fromBlock: await provider?.getBlockNumber(),
+    const newNote = async (registry: string): Promise<InFlight> => {
+      const written: InFlight = {
+        registry,
+        root,
+        recordHashes: entries.map((e) => e.recordHash),
+        seqs: entries.map((e) => e.seq),
+        fromBlock: await provider?.getBlockNumber(),
+      };
+      await inflight.put("current", written, DURABLE);
+      return written;
     };
-    if (!noted) await inflight.put("current", note, DURABLE);
-    const registry = note.registry ?? registryOf(entries[0]);
-    const where = (await alreadyOnChain(registry, anchors, root))
+    let note = noted ?? (await newNote(targetOf(entries[0] as OutboxEntry)));
+    let onChain = await alreadyOnChain(note.registry, anchors, root);
+    if (!onChain && noted && note.registry !== deps.index.current("CredentialRecordRegistry")) {
+      // Noted for a registry closed since: nothing sent there before can land now, so the work goes where it can.
+      if (await isClosed(note.registry)) {
+        const target = targetOf({ ...(entries[0] as OutboxEntry), registry: note.registry });
+        if (target === note.registry) return strand(entries, note.registry, note);
+        note = await newNote(target);
+        onChain = await alreadyOnChain(note.registry, anchors, root);
+      }
+    }
+    const { registry } = note;
+    const where = onChain
       ? await anchoredBy(registry, anchors, root, note.fromBlock)
       : await send(registry, anchors, root);
     const block = where.blockNumber ? await provider?.getBlock(where.blockNumber) : null;
@@ -178,7 +229,14 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       const entries: OutboxEntry[] = [];
       for (const [i, seq] of interrupted.seqs.entries()) {
         const entry = await store.outbox.get(seqKey(seq));
-        entries.push(entry ?? { seq, recordHash: interrupted.recordHashes[i] as Hex32, acceptedAt: Date.now() });
+        entries.push(
+          entry ?? {
+            seq,
+            recordHash: interrupted.recordHashes[i] as Hex32,
+            acceptedAt: Date.now(),
+            registry: interrupted.registry,
+          },
+        );
       }
       await anchorBatch(entries, interrupted);
     }
@@ -186,10 +244,14 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     for (;;) {
       // One batch goes to one registry: the queue is taken up to the first record bound for another.
       const queued = await queuedEntries(Math.max(1, batchSize));
-      const bound = registryOf(queued[0]);
-      const other = queued.findIndex((e) => registryOf(e) !== bound);
+      if (queued.length === 0) return;
+      const bound = targetOf(queued[0] as OutboxEntry);
+      const other = queued.findIndex((e) => targetOf(e) !== bound);
       const entries = other === -1 ? queued : queued.slice(0, other);
-      if (entries.length === 0) return;
+      if (bound !== deps.index.current("CredentialRecordRegistry") && (await isClosed(bound))) {
+        await strand(entries, bound);
+        continue;
+      }
       const oldest = entries[0]?.acceptedAt ?? Date.now();
       if (!force && other === -1 && entries.length < batchSize && Date.now() - oldest < maxWaitMs) return;
       await anchorBatch(entries);

@@ -62,9 +62,16 @@ export const canonicalRecordSchema = z
 
 export const anchorStateSchema = z
   .object({
-    state: z.enum(["queued", "anchored"]),
+    state: z.enum(["queued", "anchored", "stranded"]).meta({
+      description:
+        "queued, then anchored; stranded: issued against types no open record registry reads any more (after a " +
+        "roll-out of the type registry, the operator closed the record registry it was issued for), so it is " +
+        "anchored nowhere and is to be issued again",
+    }),
     acceptedAt: z.number(),
-    registry: z.string().optional().meta({ description: "The record registry the record is anchored in" }),
+    registry: z.string().meta({
+      description: "The record registry the record is anchored in (while queued: the one it was issued for)",
+    }),
     anchoredAt: z.number().optional(),
     txHash: z.string().optional(),
     blockNumber: z.number().optional(),

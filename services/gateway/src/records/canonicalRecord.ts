@@ -29,10 +29,17 @@ export interface CanonicalRecord {
 
 /** Where a record stands on its way to the chain, as the issuing gateway keeps it. */
 export interface AnchorState {
-  state: "queued" | "anchored";
+  /**
+   * queued, then anchored; stranded if it can be anchored nowhere: issued against types no open record registry reads
+   * any more (the department issues it again).
+   */
+  state: "queued" | "anchored" | "stranded";
   acceptedAt: number;
-  /** The CredentialRecordRegistry the record is anchored in (a registry rolled out later does not hold it). */
-  registry?: string;
+  /**
+   * The CredentialRecordRegistry the record is anchored in (a registry rolled out later does not hold it); while it
+   * is queued, the one it was issued for.
+   */
+  registry: string;
   /** Unix seconds of the anchoring block. */
   anchoredAt?: number;
   txHash?: string;

@@ -81,15 +81,13 @@ async function anchoredState(ctx: LifecycleContext, recordHash: Hex32, field: st
   if (state.state !== "anchored") {
     throw new GatewayError("RECORD_NOT_ANCHORED", {
       field,
-      detail: "the record is queued for anchoring; try again shortly",
+      detail:
+        state.state === "stranded"
+          ? "the record was issued against types no open record registry reads any more; issue it again"
+          : "the record is queued for anchoring; try again shortly",
     });
   }
   return state;
-}
-
-/** The record registry a record is anchored in; records anchored before states named it are in the first one. */
-function registryOf(ctx: LifecycleContext, state: AnchorState): string {
-  return state.registry ?? (ctx.index.history("CredentialRecordRegistry")[0] as string);
 }
 
 /** A record's anchor state with what the chain says of it since: revocation and supersession. */
@@ -106,7 +104,7 @@ export function withChainFacts(state: AnchorState, onChain: IndexedRecord | unde
 async function registerIfBatched(ctx: LifecycleContext, recordHash: Hex32, state: AnchorState): Promise<void> {
   const root = state.batchRoot;
   if (!root) return;
-  const records = ctx.registries.recordsAt(registryOf(ctx, state));
+  const records = ctx.registries.recordsAt(state.registry);
   const [status] = await records.recordStatus(ctx.departmentId, recordHash);
   if (status !== 0n) return;
   const record = await ctx.store.getRecord(recordHash);
@@ -120,7 +118,7 @@ export async function revokeRecord(ctx: LifecycleContext, recordHash: Hex32, rea
     if (ctx.index.record(ctx.departmentId, recordHash)?.revokedAt) {
       throw new GatewayError("RECORD_ALREADY_REVOKED", { field: "recordHash" });
     }
-    const records = ctx.registries.recordsAt(registryOf(ctx, state));
+    const records = ctx.registries.recordsAt(state.registry);
     const root = state.batchRoot;
     const record = root ? await ctx.store.getRecord(recordHash) : undefined;
     if (root && !record) throw new GatewayError("RECORD_NOT_FOUND", { field: "recordHash" });
@@ -161,8 +159,8 @@ export async function supersedeRecord(ctx: LifecycleContext, oldHash: Hex32, new
         detail: "the newer record already replaces another record",
       });
     }
-    const registry = registryOf(ctx, older);
-    if (registryOf(ctx, newer).toLowerCase() !== registry.toLowerCase()) {
+    const registry = older.registry;
+    if (newer.registry.toLowerCase() !== registry.toLowerCase()) {
       throw new GatewayError("VALIDATION_FAILED", {
         field: "newRecordHash",
         detail: "the records are anchored in different versions of the record registry; revoke the older one instead",

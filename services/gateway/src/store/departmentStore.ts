@@ -16,8 +16,8 @@ export interface OutboxEntry {
   seq: number;
   recordHash: Hex32;
   acceptedAt: number;
-  /** The record registry to anchor it in (entries queued before entries named one: the first registry). */
-  registry?: string;
+  /** The record registry it was issued for: whose types its type id is of. */
+  registry: string;
 }
 
 /** A remembered response to a request made with an Idempotency-Key. */
