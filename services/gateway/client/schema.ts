@@ -770,6 +770,7 @@ export interface components {
             commitments: number;
             committedThrough: number;
             uncommitted: number;
+            /** @description The chain's head before the commitments were read: they are read at the latest block (a node that prunes old state answers no other), so the audit is as of this block or a later one */
             asOfBlock: number;
             divergence?: {
                 seq: number;
@@ -1468,7 +1469,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `RECORD_NOT_ANCHORED`: The record is not anchored yet; `RECORD_ALREADY_REVOKED`: The record is already revoked */
+            /** @description `RECORD_NOT_ANCHORED`: The record is not anchored yet; `RECORD_ALREADY_REVOKED`: The record is already revoked; `RECORD_CHANGE_IN_PROGRESS`: Another request is revoking or superseding this record right now */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1506,6 +1507,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `REGISTRY_CLOSED`: The registry is closed by the district's emergency stop */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1590,7 +1600,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `RECORD_NOT_ANCHORED`: The record is not anchored yet; `RECORD_ALREADY_REVOKED`: The record is already revoked; `RECORD_ALREADY_SUPERSEDED`: The record is already superseded */
+            /** @description `RECORD_NOT_ANCHORED`: The record is not anchored yet; `RECORD_ALREADY_REVOKED`: The record is already revoked; `RECORD_ALREADY_SUPERSEDED`: The record is already superseded; `RECORD_CHANGE_IN_PROGRESS`: Another request is revoking or superseding this record right now */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1628,6 +1638,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `REGISTRY_CLOSED`: The registry is closed by the district's emergency stop */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2690,7 +2709,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `UNKNOWN_CREDENTIAL_TYPE`: No such credential type in the catalogue */
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `UNKNOWN_CREDENTIAL_TYPE`: No such credential type in the catalogue; `UNKNOWN_SCENARIO`: No such scenario in the catalogue */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -21,6 +21,7 @@ export interface AccessLogAudit {
   committedThrough: number;
   /** Entries after the last commitment: the chain cannot vouch for these yet. */
   uncommitted: number;
+  /** The chain's head before the commitments were read: they are read at the head then, so as of this block or later. */
   asOfBlock: number;
   /** The first place, in sequence order, where the log and its hashes or commitments disagree. */
   divergence?: { seq: number; kind: DivergenceKind; detail: string; commitment?: number; registry?: string };

@@ -37,7 +37,11 @@ const auditSchema = z
     commitments: z.number(),
     committedThrough: z.number(),
     uncommitted: z.number(),
-    asOfBlock: z.number(),
+    asOfBlock: z.number().meta({
+      description:
+        "The chain's head before the commitments were read: they are read at the latest block (a node that prunes " +
+        "old state answers no other), so the audit is as of this block or a later one",
+    }),
     divergence: z
       .object({ seq: z.number(), kind: z.string(), detail: z.string(), commitment: z.number().optional() })
       .optional(),

@@ -100,7 +100,15 @@ export const revokeRoute = defineRoute({
   params: recordHashParam,
   body: z.strictObject({ reason: z.int().min(1).max(255).meta({ description: "Reason code (1-255)" }) }),
   responses: { 200: { description: "Revoked on chain", schema: anchorStateSchema } },
-  errors: ["RECORD_NOT_FOUND", "RECORD_NOT_ANCHORED", "RECORD_ALREADY_REVOKED", "DEPARTMENT_SUSPENDED"],
+  errors: [
+    "RECORD_NOT_FOUND",
+    "RECORD_NOT_ANCHORED",
+    "RECORD_ALREADY_REVOKED",
+    "RECORD_CHANGE_IN_PROGRESS",
+    "DEPARTMENT_SUSPENDED",
+    "REGISTRY_CLOSED",
+    "CHAIN_UNAVAILABLE",
+  ],
   async handler({ department, params, body }) {
     const anchor = await revokeRecord(lifecycle(department), params.recordHash, body.reason);
     return { status: 200, body: anchor };
@@ -125,7 +133,10 @@ export const supersedeRoute = defineRoute({
     "RECORD_NOT_ANCHORED",
     "RECORD_ALREADY_REVOKED",
     "RECORD_ALREADY_SUPERSEDED",
+    "RECORD_CHANGE_IN_PROGRESS",
     "DEPARTMENT_SUSPENDED",
+    "REGISTRY_CLOSED",
+    "CHAIN_UNAVAILABLE",
   ],
   async handler({ department, params, body }) {
     const anchor = await supersedeRecord(lifecycle(department), params.recordHash, body.newRecordHash);
