@@ -3,9 +3,10 @@ import { type Signer, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
-import { newNonce, signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
+import { newNonce } from "../../services/gateway/src/federation/signing.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, applicationIdFor, expectProblem, FIELDS, issue, runtime } from "./scenarioSupport.ts";
+import { peerQueryHeaders } from "./support.ts";
 
 describe("federation between department gateways", () => {
   let chain: SeededChain;
@@ -34,17 +35,8 @@ describe("federation between department gateways", () => {
     } = {},
   ) {
     const issuer = options.issuer ?? "psb";
-    const department = options.department ?? "market-regulation";
     const body = options.body ?? query();
-    const wallet = new Wallet(options.key ?? chain.signerKeys[department] ?? "");
-    const headers = await signFederationRequest(wallet, {
-      method: "POST",
-      path: `/departments/${issuer}/federation/records/query`,
-      body: options.signed ?? body,
-      timestamp: options.timestamp ?? Date.now(),
-      nonce: options.nonce ?? newNonce(),
-      department,
-    });
+    const headers = await peerQueryHeaders(chain, body, options);
     return {
       headers,
       send: () => call("POST", `${gw.base(issuer)}/federation/records/query`, undefined, body, headers),
@@ -217,14 +209,7 @@ describe("federation replays across a restart of the issuing gateway", () => {
         purpose: "open-convenience-store",
         applicationId: applicationIdFor("replayed after a restart"),
       };
-      const headers = await signFederationRequest(new Wallet(chain.signerKeys["market-regulation"] ?? ""), {
-        method: "POST",
-        path: "/departments/psb/federation/records/query",
-        body,
-        timestamp: Date.now(),
-        nonce: newNonce(),
-        department: "market-regulation",
-      });
+      const headers = await peerQueryHeaders(chain, body);
       const url = () => `${issuer.base("psb")}/federation/records/query`;
       const first = await call("POST", url(), undefined, body, headers);
       expect(first.status, JSON.stringify(first.body)).toBe(200);

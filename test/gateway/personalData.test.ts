@@ -1,14 +1,12 @@
 // Identifiers the gateway stores, logs or passes on cannot carry personal data, and data goes only to live applications
 // of a bounded number per key: what the outside tests found (issue 8, items 6 and 7).
-import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { NOT_A_SCENARIO } from "../../services/gateway/src/federation/answerQuery.ts";
-import { newNonce, signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
 import { applicationStore } from "../../services/gateway/src/scenarios/applicationStore.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, applicationIdFor, issue, outcomeOf, runtime, shop } from "./scenarioSupport.ts";
-import { capturedLogs, expectProblem, idCardRequest, rawEntries, residentId } from "./support.ts";
+import { capturedLogs, expectProblem, idCardRequest, peerQueryHeaders, rawEntries, residentId } from "./support.ts";
 
 /** A valid resident ID number, the kind of value that must not end up where an identifier is kept. */
 const SMUGGLED = residentId(777);
@@ -63,14 +61,7 @@ describe("identifiers that cannot carry personal data", () => {
       purpose: `zhang-san-${SMUGGLED.toLowerCase()}`,
       applicationId: applicationIdFor("purpose test"),
     };
-    const headers = await signFederationRequest(new Wallet(chain.signerKeys["market-regulation"] ?? ""), {
-      method: "POST",
-      path: "/departments/psb/federation/records/query",
-      body,
-      timestamp: Date.now(),
-      nonce: newNonce(),
-      department: "market-regulation",
-    });
+    const headers = await peerQueryHeaders(chain, body);
     const response = await call("POST", `${gw.base("psb")}/federation/records/query`, undefined, body, headers);
     expectProblem(response, "UNKNOWN_SCENARIO", "purpose");
     expect(JSON.stringify(response.body)).not.toContain(SMUGGLED.toLowerCase());
