@@ -64,7 +64,7 @@ function printApplication(application: Json): void {
     const o = m.outcome;
     const how =
       o.status === "waived"
-        ? `from ${o.evidence.issuer}, ${o.shared ? "data shared" : "evidence only (no grant for the data)"}, anchored in block ${o.evidence.anchor.blockNumber ?? "?"}`
+        ? `from ${o.evidence.issuer}, ${o.shared ? "data shared" : "evidence only (no grant for the data)"}, verified on chain as of block ${o.evidence.asOfBlock}`
         : `${REASONS[o.reason] ?? o.reason}${o.issuer ? ` ${o.issuer}` : ""}`;
     console.log(`    ${MARK[o.status as keyof typeof MARK] ?? o.status}  ${m.nameZh} ${m.nameEn}: ${how}`);
   }

@@ -356,7 +356,7 @@ export interface paths {
         };
         /**
          * Read an application
-         * @description An application as last evaluated: the evidence for each material, without the record data received.
+         * @description An application as last evaluated: the evidence for each material (issuer and verdict, no record hash or anchor), without the record data received.
          *
          *     For API keys of the roles: consumer, auditor.
          */
@@ -651,19 +651,15 @@ export interface components {
                     /** @constant */
                     status: "waived";
                     shared: boolean;
+                    /** @description What the gateway verified on chain for the material: the issuer and its verdict. The record hash and its anchor (transaction, block, batch root, proof, validity) stay in the gateway: a record's event on chain names its subject reference, so they would link the application to the person */
                     evidence: {
+                        /** @description Code of the department that holds the record */
                         issuer: string;
                         issuerId: number;
-                        recordHash: string;
+                        /** @description The verdict on the record: "valid" for a waived material */
                         status: string;
+                        /** @description The block of the chain the verdict is as of */
                         asOfBlock: number;
-                        anchor: {
-                            batchRoot?: string;
-                            proof: string[];
-                            txHash?: string;
-                            blockNumber?: number;
-                        };
-                        validUntil: number;
                     };
                     data?: {
                         [key: string]: unknown;
@@ -674,19 +670,15 @@ export interface components {
                     /** @enum {string} */
                     reason: "not-found" | "revoked" | "expired" | "superseded" | "not-yet-valid" | "issuer-suspended" | "issuer-not-authorised" | "not-anchored" | "tampered" | "mismatched" | "not-granted" | "refused" | "subject-not-given" | "no-issuer";
                     issuer?: string;
+                    /** @description What the gateway verified on chain for the material: the issuer and its verdict. The record hash and its anchor (transaction, block, batch root, proof, validity) stay in the gateway: a record's event on chain names its subject reference, so they would link the application to the person */
                     evidence?: {
+                        /** @description Code of the department that holds the record */
                         issuer: string;
                         issuerId: number;
-                        recordHash: string;
+                        /** @description The verdict on the record: "valid" for a waived material */
                         status: string;
+                        /** @description The block of the chain the verdict is as of */
                         asOfBlock: number;
-                        anchor: {
-                            batchRoot?: string;
-                            proof: string[];
-                            txHash?: string;
-                            blockNumber?: number;
-                        };
-                        validUntil: number;
                     };
                 } | {
                     /** @constant */

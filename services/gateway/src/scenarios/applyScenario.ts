@@ -13,6 +13,7 @@ import {
   type MaterialResult,
   refuseUnlessLive,
 } from "./applicationStore.ts";
+import { applicationView } from "./applicationView.ts";
 import { evaluateMaterial } from "./evaluateMaterial.ts";
 
 export interface ApplicationInput {
@@ -36,12 +37,6 @@ interface Ctx {
 
 /** An application id: minted here, 16 random bytes, so that no client can make one carry personal data. */
 export const newApplicationId = () => `app-${randomBytes(16).toString("base64url")}`;
-
-/** The application as a person-facing answer: without the subject references, which must not leave the gateway. */
-export function applicationView(application: Application) {
-  const { subjectRef: _subject, organisationRef: _organisation, ...view } = application;
-  return view;
-}
 
 const isOrganisationId = (s: SubjectInput) => s.idType === "unified-social-credit-code";
 

@@ -3,25 +3,25 @@ import { z } from "zod";
 import { GatewayError } from "../../errors/GatewayError.ts";
 import { applicationIdSchema } from "../../federation/protocol.ts";
 import { applicationStore } from "../../scenarios/applicationStore.ts";
-import { applicationView, applyScenario } from "../../scenarios/applyScenario.ts";
+import { applicationView } from "../../scenarios/applicationView.ts";
+import { applyScenario } from "../../scenarios/applyScenario.ts";
 import { REQUIRED_REASONS, UNAVAILABLE_REASONS } from "../../scenarios/materialOutcome.ts";
 import { defineRoute } from "../route.ts";
 import { catalogueCode, subjectSchema } from "../schemas.ts";
 
-const evidenceSchema = z.object({
-  issuer: z.string(),
-  issuerId: z.number(),
-  recordHash: z.string(),
-  status: z.string(),
-  asOfBlock: z.number(),
-  anchor: z.object({
-    batchRoot: z.string().optional(),
-    proof: z.array(z.string()),
-    txHash: z.string().optional(),
-    blockNumber: z.number().optional(),
-  }),
-  validUntil: z.number(),
-});
+const evidenceSchema = z
+  .object({
+    issuer: z.string().meta({ description: "Code of the department that holds the record" }),
+    issuerId: z.number(),
+    status: z.string().meta({ description: 'The verdict on the record: "valid" for a waived material' }),
+    asOfBlock: z.number().meta({ description: "The block of the chain the verdict is as of" }),
+  })
+  .meta({
+    description:
+      "What the gateway verified on chain for the material: the issuer and its verdict. The record hash and its " +
+      "anchor (transaction, block, batch root, proof, validity) stay in the gateway: a record's event on chain names " +
+      "its subject reference, so they would link the application to the person",
+  });
 
 const outcomeSchema = z.discriminatedUnion("status", [
   z.object({
@@ -169,7 +169,9 @@ export const getApplicationRoute = defineRoute({
   path: "/applications/:applicationId",
   operationId: "getApplication",
   summary: "Read an application",
-  description: "An application as last evaluated: the evidence for each material, without the record data received.",
+  description:
+    "An application as last evaluated: the evidence for each material (issuer and verdict, no record hash or " +
+    "anchor), without the record data received.",
   tags: ["applications"],
   auth: ["consumer", "auditor"],
   params: z.object({ applicationId: applicationIdSchema }),
