@@ -4,10 +4,10 @@ import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
 import { type AccessLog, createAccessLog } from "./audit/accessLog.ts";
 import { type AccessLogCommitter, createAccessLogCommitter } from "./audit/accessLogCommitter.ts";
 import { ApiKeyFile } from "./auth/apiKeys.ts";
+import { type KeyRate, keyRate } from "./auth/keyRate.ts";
 import { type AnchoringOptions, type AnchorWorker, createAnchorWorker } from "./chain/anchorWorker.ts";
 import type { ChainIndex } from "./chain/chainIndex.ts";
 import { type LiveRegistries, liveRegistries } from "./chain/liveRegistries.ts";
-import { type ApplicationRate, applicationRate } from "./scenarios/applicationRate.ts";
 import { type DepartmentStore, openDepartmentStore } from "./store/departmentStore.ts";
 
 export interface HostedDepartmentConfig {
@@ -34,7 +34,7 @@ export interface DepartmentRuntime {
   /** Records this gateway is revoking or superseding right now: one change of a record at a time. */
   changing: Set<string>;
   /** How many new applications each of the department's API keys may open in an hour. */
-  applicationRate: ApplicationRate;
+  applicationRate: KeyRate;
   /** How long an application stays live (takes evaluations, and so data) after it is opened. */
   applicationLifetimeMs: number;
   worker: AnchorWorker;
@@ -112,7 +112,7 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     registries,
     index: options.index,
     changing: new Set(),
-    applicationRate: applicationRate((options.applications ?? DEFAULT_APPLICATION_LIMITS).perKeyPerHour),
+    applicationRate: keyRate((options.applications ?? DEFAULT_APPLICATION_LIMITS).perKeyPerHour),
     applicationLifetimeMs: (options.applications ?? DEFAULT_APPLICATION_LIMITS).lifetimeDays * 86_400_000,
     worker,
     accessLog,

@@ -1,6 +1,7 @@
 // A scenario application: every material its matters ask for, checked with the issuers, waived where the data travels.
 import { randomBytes } from "node:crypto";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import { admitKey, type KeyBound } from "../auth/keyRate.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { type SubjectInput, subjectRefOf } from "../records/issueRecord.ts";
@@ -83,23 +84,15 @@ async function liveApplication(ctx: Ctx, applicationId: string, scenario: string
   return previous;
 }
 
-/** Admits a new application for the asking key, or refuses (429) and flags it: a key opening too many is enumerating. */
-function admitNew(ctx: Ctx): void {
-  const { services, department } = ctx;
-  const verdict = department.applicationRate.admit(ctx.keyId, services.now());
-  if (verdict.admitted) return;
-  services.metrics.inc("oncechain_applications_refused_total", "New applications refused over a key's hourly bound", {
-    department: department.code,
-  });
-  services.logger.warn(
-    { department: department.code, keyId: ctx.keyId, event: "application-rate-exceeded" },
+/** The bound on new applications per key: a key opening too many is enumerating people by ID number. */
+const APPLICATIONS_BOUND: KeyBound = {
+  code: "TOO_MANY_APPLICATIONS",
+  metric: "oncechain_applications_refused_total",
+  help: "New applications refused over a key's hourly bound",
+  event: "application-rate-exceeded",
+  warning:
     "an API key opened more applications than its hourly bound: refused, and worth a look (people enumerated by ID number?)",
-  );
-  throw new GatewayError("TOO_MANY_APPLICATIONS", {
-    detail: `try again in ${verdict.retryAfterSeconds} s, or ask the operator for a higher bound`,
-    headers: { "Retry-After": String(verdict.retryAfterSeconds) },
-  });
-}
+};
 
 /** Evaluates (or re-evaluates, under the same id) an application and keeps it; the answer carries any shared data. */
 export async function applyScenario(
@@ -120,7 +113,7 @@ export async function applyScenario(
   const previous = input.applicationId
     ? await liveApplication(ctx, input.applicationId, entry.scenario.code, subjectRef)
     : undefined;
-  if (!previous) admitNew(ctx);
+  if (!previous) admitKey(ctx, department.applicationRate, APPLICATIONS_BOUND);
   const applicationId = previous?.applicationId ?? newApplicationId();
   const types = [...new Set(entry.scenario.matters.flatMap((m) => m.materials))];
   const materials: MaterialResult[] = await Promise.all(
