@@ -215,7 +215,7 @@ runCli(async () => {
     `The public security bureau's access log shows ${log.entries.length} accesses to the first applicant's records:`,
   );
   for (const e of log.entries.slice(0, 6)) {
-    console.log(`    #${e.seq} ${e.at} ${e.consumer} read ${e.credentialType} for ${e.purpose}: ${e.outcome}`);
+    console.log(`    ${e.at} ${e.consumer} read ${e.credentialType} for ${e.purpose}: ${e.outcome}`);
   }
   console.log("\nLet data travel so people don't have to.");
 });

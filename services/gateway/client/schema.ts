@@ -490,7 +490,7 @@ export interface paths {
         put?: never;
         /**
          * A citizen's own access log
-         * @description For a citizen at the counter: every access to this department's records about them, from the counter's system (a consumer key, which reads no other part of the log). The ID number is used only to find the entries; it is neither stored nor logged, and the answer holds neither the subject reference nor the entries' hashes, so that it cannot link a person to the references on chain or in the full log.
+         * @description For a citizen at the counter: every access to this department's records about them, from the counter's system (a consumer key, which reads no other part of the log). The ID number is used only to find the entries; it is neither stored nor logged, and the answer holds no subject reference, no entry hash and no sequence number, and times only to the minute, so that it cannot link a person to the references on chain or in the full log.
          *
          *     For API keys of the roles: consumer.
          */
@@ -772,7 +772,7 @@ export interface components {
             };
         };
         CitizenAccessLogEntry: {
-            seq: number;
+            /** @description When, to the minute: ISO 8601 in UTC truncated to the minute (2024-05-01T09:30Z). The exact time is left out, as it would find the entry in the department's full log */
             at: string;
             consumer: string;
             consumerNameZh: string;

@@ -136,11 +136,18 @@ export const commitAccessLogRoute = defineRoute({
   },
 });
 
-/** An access as a citizen reads it: who asked, when, for what and with what outcome; nothing that links it back. */
+/**
+ * An access as a citizen reads it: who asked, when, for what and with what outcome; nothing that links it back. The
+ * sequence number and the exact time would find the entry in the department's full log, which names the subject
+ * reference.
+ */
 const citizenEntrySchema = z
   .object({
-    seq: z.number(),
-    at: z.string(),
+    at: z.string().meta({
+      description:
+        "When, to the minute: ISO 8601 in UTC truncated to the minute (2024-05-01T09:30Z). The exact time is left " +
+        "out, as it would find the entry in the department's full log",
+    }),
     consumer: z.string(),
     consumerNameZh: z.string(),
     consumerNameEn: z.string(),
@@ -150,6 +157,9 @@ const citizenEntrySchema = z
   })
   .meta({ id: "CitizenAccessLogEntry" });
 
+/** An ISO 8601 time to the minute: 2024-05-01T09:30:12.345Z is 2024-05-01T09:30Z. */
+const toTheMinute = (at: string) => `${at.slice(0, 16)}Z`;
+
 export const myAccessLogRoute = defineRoute({
   method: "post",
   path: "/access-log/mine",
@@ -158,8 +168,8 @@ export const myAccessLogRoute = defineRoute({
   description:
     "For a citizen at the counter: every access to this department's records about them, from the counter's system " +
     "(a consumer key, which reads no other part of the log). The ID number is used only to find the entries; it is " +
-    "neither stored nor logged, and the answer holds neither the subject reference nor the entries' hashes, so that " +
-    "it cannot link a person to the references on chain or in the full log.",
+    "neither stored nor logged, and the answer holds no subject reference, no entry hash and no sequence number, " +
+    "and times only to the minute, so that it cannot link a person to the references on chain or in the full log.",
   tags: ["access log"],
   auth: ["consumer"],
   body: z.strictObject({ subject: subjectSchema }),
@@ -177,8 +187,7 @@ export const myAccessLogRoute = defineRoute({
       status: 200,
       body: {
         entries: withConsumerNames(services, entries).map((e) => ({
-          seq: e.seq,
-          at: e.at,
+          at: toTheMinute(e.at),
           consumer: e.consumer,
           consumerNameZh: e.consumerNameZh,
           consumerNameEn: e.consumerNameEn,
