@@ -13,6 +13,7 @@ import {
 import { seqKey } from "../../services/gateway/src/store/departmentStore.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, expectProblem, issue, runtime, shop } from "./scenarioSupport.ts";
+import { capturedLogs } from "./support.ts";
 
 describe("the public security bureau's access log", () => {
   let chain: SeededChain;
@@ -210,6 +211,56 @@ describe("the public security bureau's access log", () => {
     expectProblem(await call("POST", `${log()}/mine`, operator, { subject: person }), "FORBIDDEN_ROLE");
     const bad = await call("POST", `${log()}/mine`, consumer, { subject: { idType: "resident-id", idNumber: "123" } });
     expectProblem(bad, "INVALID_SUBJECT_ID", "subject.idNumber");
+  });
+});
+
+describe("a citizen's view of the access log, a bounded number of lookups per key", () => {
+  let chain: SeededChain;
+  let gw: RunningGateway;
+  let clock = Date.now();
+  const logs = capturedLogs("warn");
+
+  beforeAll(async () => {
+    chain = await seededChain();
+    gw = await startGateway(chain, ["psb", "market-regulation"], {
+      applications: { perKeyPerHour: 3, lifetimeDays: 2 },
+      now: () => clock,
+      logger: logs.logger,
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    chain?.cleanup();
+  });
+
+  it("refuses a key's fourth lookup in an hour with 429 TOO_MANY_LOOKUPS and Retry-After, flags and counts it, apart from applications", async () => {
+    const counter = gw.key("market-regulation", "consumer");
+    const lookUp = (n: number, token = counter) =>
+      call("POST", `${gw.base("market-regulation")}/access-log/mine`, token, { subject: applicant(n) });
+    for (let n = 90; n < 93; n++) expect((await lookUp(n)).status).toBe(200);
+    const refused = await lookUp(93);
+    expect(refused.status, "the fourth lookup").toBe(429);
+    expectProblem(refused, "TOO_MANY_LOOKUPS");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    const flagged = logs.lines.filter((line) => line.includes("access-log-lookup-rate-exceeded"));
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toContain('"department":"market-regulation"');
+    expect(flagged[0]).not.toContain(applicant(93).idNumber);
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toContain('oncechain_access_log_lookups_refused_total{department="market-regulation"} 1');
+    // Applications have a bound of their own, and so has another key; an hour later the key may look up again.
+    const opened = await call("POST", `${gw.base("market-regulation")}/applications`, counter, {
+      scenario: "open-convenience-store",
+      subject: applicant(94),
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expect((await lookUp(95, gw.key("market-regulation", "consumer"))).status).toBe(200);
+    clock += 3_600_000;
+    try {
+      expect((await lookUp(96)).status).toBe(200);
+    } finally {
+      clock = Date.now();
+    }
   });
 });
 

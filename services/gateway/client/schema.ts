@@ -490,7 +490,7 @@ export interface paths {
         put?: never;
         /**
          * A citizen's own access log
-         * @description For a citizen at the counter: every access to this department's records about them, from the counter's system (a consumer key, which reads no other part of the log). The ID number is used only to find the entries; it is neither stored nor logged, and the answer holds no subject reference, no entry hash and no sequence number, and times only to the minute, so that it cannot link a person to the references on chain or in the full log.
+         * @description For a citizen at the counter: every access to this department's records about them, from the counter's system (a consumer key, which reads no other part of the log). The ID number is used only to find the entries; it is neither stored nor logged, and the answer holds no subject reference, no entry hash and no sequence number, and times only to the minute, so that it cannot link a person to the references on chain or in the full log. Each API key may look up a bounded number of citizens an hour, as many as it may open applications and counted apart (429 beyond, flagged in the log).
          *
          *     For API keys of the roles: consumer.
          */
@@ -554,7 +554,7 @@ export interface components {
              * @description The stable code from the gateway's error catalogue
              * @enum {string}
              */
-            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
+            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
             /** @description What was wrong with this request; never personal data */
             detail?: string;
             /** @description The offending request field, e.g. `subject.idNumber` */
@@ -3174,6 +3174,15 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `TOO_MANY_LOOKUPS`: This API key has looked up as many citizens' access logs as it may in an hour */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

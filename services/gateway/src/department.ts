@@ -35,6 +35,8 @@ export interface DepartmentRuntime {
   changing: Set<string>;
   /** How many new applications each of the department's API keys may open in an hour. */
   applicationRate: KeyRate;
+  /** How many citizens' access logs each of its keys may look up in an hour: as many, counted apart. */
+  lookupRate: KeyRate;
   /** How long an application stays live (takes evaluations, and so data) after it is opened. */
   applicationLifetimeMs: number;
   worker: AnchorWorker;
@@ -47,6 +49,7 @@ export interface DepartmentRuntime {
 
 /** The bounds on applications: new ones per API key and hour, and how long one stays live. */
 export interface ApplicationLimits {
+  /** Also the bound on a key's lookups of a citizen's access log, which name a person by ID number as well. */
   perKeyPerHour: number;
   lifetimeDays: number;
 }
@@ -113,6 +116,7 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     index: options.index,
     changing: new Set(),
     applicationRate: keyRate((options.applications ?? DEFAULT_APPLICATION_LIMITS).perKeyPerHour),
+    lookupRate: keyRate((options.applications ?? DEFAULT_APPLICATION_LIMITS).perKeyPerHour),
     applicationLifetimeMs: (options.applications ?? DEFAULT_APPLICATION_LIMITS).lifetimeDays * 86_400_000,
     worker,
     accessLog,

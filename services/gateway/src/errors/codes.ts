@@ -35,6 +35,10 @@ export const ERROR_CODES = {
     status: 429,
     title: "This API key has opened as many applications as it may in an hour",
   },
+  TOO_MANY_LOOKUPS: {
+    status: 429,
+    title: "This API key has looked up as many citizens' access logs as it may in an hour",
+  },
   NOT_FOUND: { status: 404, title: "No such resource" },
   METHOD_NOT_ALLOWED: { status: 405, title: "The method is not allowed on this resource" },
   NOT_ISSUER: { status: 403, title: "This department is not an authoritative issuer of the credential type" },

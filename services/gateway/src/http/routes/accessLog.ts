@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ACCESS_OUTCOMES, type AccessLogEntry } from "../../audit/accessLogEntry.ts";
 import { auditAccessLog } from "../../audit/auditAccessLog.ts";
+import { admitKey, type KeyBound } from "../../auth/keyRate.ts";
 import { subjectRefOf } from "../../records/issueRecord.ts";
 import type { GatewayServices } from "../../services.ts";
 import { defineRoute } from "../route.ts";
@@ -160,6 +161,16 @@ const citizenEntrySchema = z
 /** An ISO 8601 time to the minute: 2024-05-01T09:30:12.345Z is 2024-05-01T09:30Z. */
 const toTheMinute = (at: string) => `${at.slice(0, 16)}Z`;
 
+/** The bound on a key's lookups: a key looking up many citizens is enumerating them by ID number. */
+const LOOKUPS_BOUND: KeyBound = {
+  code: "TOO_MANY_LOOKUPS",
+  metric: "oncechain_access_log_lookups_refused_total",
+  help: "Lookups of a citizen's access log refused over a key's hourly bound",
+  event: "access-log-lookup-rate-exceeded",
+  warning:
+    "an API key looked up more citizens' access logs than its hourly bound: refused, and worth a look (people enumerated by ID number?)",
+};
+
 export const myAccessLogRoute = defineRoute({
   method: "post",
   path: "/access-log/mine",
@@ -169,7 +180,9 @@ export const myAccessLogRoute = defineRoute({
     "For a citizen at the counter: every access to this department's records about them, from the counter's system " +
     "(a consumer key, which reads no other part of the log). The ID number is used only to find the entries; it is " +
     "neither stored nor logged, and the answer holds no subject reference, no entry hash and no sequence number, " +
-    "and times only to the minute, so that it cannot link a person to the references on chain or in the full log.",
+    "and times only to the minute, so that it cannot link a person to the references on chain or in the full log. " +
+    "Each API key may look up a bounded number of citizens an hour, as many as it may open applications and counted " +
+    "apart (429 beyond, flagged in the log).",
   tags: ["access log"],
   auth: ["consumer"],
   body: z.strictObject({ subject: subjectSchema }),
@@ -179,9 +192,10 @@ export const myAccessLogRoute = defineRoute({
       schema: z.object({ entries: z.array(citizenEntrySchema) }),
     },
   },
-  errors: ["INVALID_SUBJECT_ID"],
-  async handler({ department, services, body }) {
+  errors: ["INVALID_SUBJECT_ID", "TOO_MANY_LOOKUPS"],
+  async handler({ department, services, caller, body }) {
     const subjectRef = subjectRefOf(body.subject, services.districtSecret);
+    admitKey({ services, department, keyId: caller?.keyId ?? "" }, department.lookupRate, LOOKUPS_BOUND);
     const entries = await department.accessLog.entriesAbout(subjectRef, 1, 10_000);
     return {
       status: 200,
