@@ -1,5 +1,6 @@
-// Identifiers the gateway stores, logs or passes on cannot carry personal data, and data goes only to live applications
-// of a bounded number per key: what the outside tests found (issue 8, items 6 and 7).
+// Identifiers the gateway stores, logs or passes on are shaped to keep personal data out, and data goes only to live
+// applications of a bounded number per key: what the outside tests found (issue 8, items 6 and 7).
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { NOT_A_SCENARIO } from "../../services/gateway/src/federation/answerQuery.ts";
@@ -11,7 +12,7 @@ import { capturedLogs, expectProblem, idCardRequest, peerQueryHeaders, rawEntrie
 /** A valid resident ID number, the kind of value that must not end up where an identifier is kept. */
 const SMUGGLED = residentId(777);
 
-describe("identifiers that cannot carry personal data", () => {
+describe("identifiers shaped to keep personal data out", () => {
   let chain: SeededChain;
   let gw: RunningGateway;
   const person = applicant(41);
@@ -51,6 +52,42 @@ describe("identifiers that cannot carry personal data", () => {
     expectProblem(response, "VALIDATION_FAILED", "applicationId");
     expect(JSON.stringify(response.body)).not.toContain(SMUGGLED);
     expect(await everythingKept()).not.toContain(SMUGGLED);
+  });
+
+  it("says of application ids what their pattern bounds and whom an issuer trusts, in the API and the docs, and no more", async () => {
+    const doc = (await call("GET", `${gw.url}/openapi.json`, undefined)).body;
+    const described = [
+      doc.paths["/departments/{department}/applications"].post.requestBody.content["application/json"].schema.properties
+        .applicationId,
+      doc.paths["/departments/{department}/applications/{applicationId}"].get.parameters.find(
+        (p: { name: string }) => p.name === "applicationId",
+      ),
+      doc.components.schemas.FederationQuery.properties.applicationId,
+    ];
+    for (const { description } of described) {
+      expect(description).toContain("app- and 22 base64url characters");
+      expect(description).toContain("trusts the peer gateway");
+      expect(description).toContain("does not make personal data impossible");
+    }
+    const docs = readFileSync(new URL("../../docs/gateway.md", import.meta.url), "utf8").replace(/\s+/g, " ");
+    expect(docs).not.toContain("cannot carry personal data");
+    expect(docs).toContain("It does not make personal data impossible");
+  });
+
+  it("takes a peer's application id of the right shape as it comes, whatever its characters spell: the peer is trusted", async () => {
+    const other = residentId(778);
+    const spelled = `app-${other}${"A".repeat(22 - other.length)}`;
+    const body = {
+      subjectRef: subjectRef(chain.districtSecret, "resident-id", person.idNumber),
+      credentialType: "resident-id-card",
+      purpose: "open-convenience-store",
+      applicationId: spelled,
+    };
+    const headers = await peerQueryHeaders(chain, body);
+    const response = await call("POST", `${gw.base("psb")}/federation/records/query`, undefined, body, headers);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const entries = await runtime(gw, "psb").accessLog.entries(1, 100);
+    expect(entries.at(-1)).toMatchObject({ consumer: "market-regulation", applicationId: spelled });
   });
 
   it("refuses a purpose that is no scenario of the catalogue, logging the refusal without it and echoing it nowhere", async () => {

@@ -539,7 +539,7 @@ export interface components {
             credentialType: string;
             /** @description The scenario code the record is asked for, from the catalogue */
             purpose: string;
-            /** @description An application id minted by the gateway that opened the application */
+            /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
             applicationId: string;
         };
         /** @description RFC 9457 problem details. Members beside these may follow (RFC 9457 extensions). */
@@ -2308,7 +2308,7 @@ export interface operations {
                         idType: "resident-id" | "unified-social-credit-code" | "passport" | "foreign-permanent-id";
                         idNumber: string;
                     };
-                    /** @description An application id minted by the gateway that opened the application */
+                    /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
                     applicationId?: string;
                 };
             };
@@ -2449,7 +2449,7 @@ export interface operations {
             path: {
                 /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
                 department: string;
-                /** @description An application id minted by the gateway that opened the application */
+                /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
                 applicationId: string;
             };
             cookie?: never;
@@ -2537,7 +2537,7 @@ export interface operations {
             path: {
                 /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
                 department: string;
-                /** @description An application id minted by the gateway that opened the application */
+                /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
                 applicationId: string;
             };
             cookie?: never;

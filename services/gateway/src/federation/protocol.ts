@@ -5,12 +5,19 @@ import { FEDERATION_HEADERS } from "./signing.ts";
 
 /**
  * An application id, as the gateway that opened the application minted it (16 random bytes): ids travel to other
- * departments and into their access logs, so no client chooses them.
+ * departments and into their access logs, so no client chooses them. The pattern bounds the shape only: 22 base64url
+ * characters can spell an ID number, and an issuer takes the id a peer sends as it comes, trusting the peer to have
+ * minted it.
  */
 export const applicationIdSchema = z
   .string()
   .regex(/^app-[A-Za-z0-9_-]{22}$/, "must be an application id this gateway gave out (app- and 22 characters)")
-  .meta({ description: "An application id minted by the gateway that opened the application" });
+  .meta({
+    description:
+      "An application id minted by the gateway that opened the application: app- and 22 base64url characters " +
+      "(16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that " +
+      "sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible",
+  });
 
 /** The headers that authenticate a gateway-to-gateway request; their form is checked before the body is read. */
 export const federationHeadersSchema = z.object({

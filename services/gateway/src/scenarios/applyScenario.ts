@@ -36,7 +36,7 @@ interface Ctx {
   rememberAnswer?: (answer: { status: number; body: unknown }) => BatchOp[];
 }
 
-/** An application id: minted here, 16 random bytes, so that no client can make one carry personal data. */
+/** An application id: minted here, 16 random bytes, so that no client chooses what one says (applicationIdSchema). */
 export const newApplicationId = () => `app-${randomBytes(16).toString("base64url")}`;
 
 const isOrganisationId = (s: SubjectInput) => s.idType === "unified-social-credit-code";
