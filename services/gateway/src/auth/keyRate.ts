@@ -13,7 +13,10 @@ export interface KeyRate {
 
 const HOUR_MS = 3_600_000;
 
-/** A sliding hour per key, kept in memory: a restart forgets it, which lets a key do at most twice the bound then. */
+/**
+ * A sliding hour per key, kept in memory: a restart forgets it, so a key may do the bound again after each restart (one
+ * restart within the hour lets it do twice the bound). One gateway process per department keeps one count.
+ */
 export function keyRate(perKeyPerHour: number): KeyRate {
   const counted = new Map<string, number[]>();
   return {
