@@ -1,4 +1,5 @@
-// Scenario applications across two gateway processes: peers found on chain, and what happens when one misbehaves.
+// Scenario applications across two gateways (two listeners in this test's process, talking over real HTTP): peers found
+// on chain, and what happens when one misbehaves. Gateways in separate OS processes are issue 9's.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Signer } from "ethers";
@@ -16,7 +17,7 @@ const leafOf = (record: any) => ({
   validUntil: record.validUntil,
 });
 
-describe("scenario applications across two gateway processes that find each other on chain", () => {
+describe("scenario applications across two gateways on their own ports that find each other on chain", () => {
   let chain: SeededChain;
   let window: RunningGateway;
   let issuers: RunningGateway | undefined;
@@ -58,7 +59,7 @@ describe("scenario applications across two gateway processes that find each othe
     chain?.cleanup();
   });
 
-  it("waives materials issued in the other process, over HTTP, verified against the window's own chain index", async () => {
+  it("waives materials issued at the other gateway, over HTTP, verified against the window's own chain index", async () => {
     const other = issuers as RunningGateway;
     for (const type of ["resident-id-card", "real-estate-title", "house-lease-registration", "health-certificate"])
       recordHashes[type] = (await issue(other, type, person)).recordHash;
