@@ -1,6 +1,6 @@
-import { type Signer, Wallet } from "ethers";
+import { id, type Signer, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectRegistries } from "../../lib/chain/registries.ts";
+import { connectRegistries, currentRegistries, deployRegistry } from "../../lib/chain/registries.ts";
 import type { Hex32 } from "../../lib/encoding/canonical.ts";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
 import { buildRecordTree } from "../../lib/encoding/recordLeaf.ts";
@@ -8,7 +8,11 @@ import { rollOut } from "../../scripts/lib/rollOut.ts";
 import type { AnchoringOptions } from "../../services/gateway/src/chain/anchorWorker.ts";
 import { anchorOf, type CanonicalRecord } from "../../services/gateway/src/records/canonicalRecord.ts";
 import { openDepartmentStore } from "../../services/gateway/src/store/departmentStore.ts";
-import { CredentialRecordRegistry__factory } from "../../types/ethers-contracts/index.ts";
+import {
+  CredentialRecordRegistry__factory,
+  DistrictAccessManager__factory,
+  RegistryDirectory__factory,
+} from "../../types/ethers-contracts/index.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchoringEvents, idCardRequest, residentId, runtimeOf, switchableChain, until } from "./support.ts";
 
@@ -253,6 +257,60 @@ describe("after a restart across a roll-out of the record registry", () => {
       expect((await CredentialRecordRegistry__factory.connect(previous, provider).batch(psbId, root)).issuer).toBe(0n);
     } finally {
       await gw.close();
+    }
+  });
+
+  it("keeps a noted batch that lands in the replaced registry while the worker looks there, and sends it nowhere else", async () => {
+    const issued = await stoppedWithQueued("landed-while-looking", 2);
+    const root = (await noteBatchInFlight("landed-while-looking")) as Hex32;
+    const provider = chain.connection.ethers.provider;
+    const [first] = await chain.connection.ethers.getSigners();
+    const operator = first as unknown as Signer;
+    // A roll-out under way: the directory names a new record registry, and the old one is not closed yet.
+    const live = await currentRegistries(chain.deployment, provider);
+    const old = live.registries.CredentialRecordRegistry.toLowerCase();
+    const manager = DistrictAccessManager__factory.connect(chain.deployment.accessManager, operator);
+    const fresh = await deployRegistry(operator, manager, "CredentialRecordRegistry", live.registries);
+    await (
+      await RegistryDirectory__factory.connect(chain.deployment.directory, operator).setRegistry(
+        id("CredentialRecordRegistry"),
+        fresh,
+      )
+    ).wait();
+    // While the restarted worker first asks the old registry whether it is closed, the batch sent before the crash
+    // lands there (it was still pending), and then the roll-out closes the old registry.
+    const isClosed = CredentialRecordRegistry__factory.createInterface().getFunction("isClosed").selector;
+    let landed = false;
+    const node = await switchableChain(chain, {
+      hold(request) {
+        const call = request.params?.[0] as { to?: string; data?: string } | undefined;
+        if (landed || request.method !== "eth_call" || call?.to?.toLowerCase() !== old) return undefined;
+        if (!call.data?.startsWith(isClosed)) return undefined;
+        landed = true;
+        return (async () => {
+          const signer = new Wallet(chain.signerKeys.psb ?? "", provider);
+          await (await CredentialRecordRegistry__factory.connect(old, signer).anchorBatch(root, issued.length)).wait();
+          await (await manager.setTargetClosed(old, true)).wait();
+        })();
+      },
+    });
+    const gw = await startGateway(chain, ["psb"], {
+      dataSubdir: "landed-while-looking",
+      anchoring: HOLD,
+      dataKeys: { psb: DATA_KEY },
+      provider: node.provider,
+    });
+    try {
+      await drained(gw);
+      expect(landed).toBe(true);
+      for (const { anchor } of await receipts(gw, issued)) {
+        expect(anchor).toMatchObject({ state: "anchored", registry: old, batchRoot: root });
+      }
+      expect(await verdicts(gw, issued)).toEqual(issued.map(() => "valid"));
+      expect((await CredentialRecordRegistry__factory.connect(fresh, provider).batch(psbId, root)).issuer).toBe(0n);
+    } finally {
+      await gw.close();
+      await node.close();
     }
   });
 });

@@ -34,6 +34,7 @@ describe("rolling out a registry while the gateways run", () => {
     return (await call("POST", url, gw.key("market-regulation", "consumer"), presented)).body;
   };
   const manager = () => DistrictAccessManager__factory.connect(chain.deployment.accessManager, operator);
+  let queuedThroughBoth: { recordHash: string } | undefined;
   const read = async (recordHash: string) =>
     (await call("GET", `${gw.base("psb")}/records/${recordHash}`, gw.key("psb", "issuer"))).body;
   async function issueAnchored(label: string, n: number) {
@@ -66,9 +67,11 @@ describe("rolling out a registry while the gateways run", () => {
 
   it("follows a new record registry: new records are anchored there, older ones keep their status from the old one", async () => {
     const old = gw.gateway.services.index.current("CredentialRecordRegistry");
-    // A record still queued when the registry is replaced.
+    // A record still queued when the registry is replaced; and one at housing that stays queued through both roll-outs.
     await runtime(gw, "psb").worker.stop();
     const queued = await issue(gw, "resident-id-card", applicant(95));
+    await runtime(gw, "housing").worker.stop();
+    queuedThroughBoth = await issue(gw, "house-lease-registration", applicant(98));
     const report = await rollOut(operator, chain.deployment, "CredentialRecordRegistry", chain.catalogue);
     const { replaced } = report;
     expect(replaced).toEqual([
@@ -164,6 +167,15 @@ describe("rolling out a registry while the gateways run", () => {
     const atPsb = await read(queuedAtPsb.recordHash);
     expect(atPsb.anchor).toMatchObject({ state: "anchored", registry: previous });
     expect(await verify(atPsb)).toMatchObject({ status: "valid", evidence: { registry: previous } });
+    // A record issued before the first roll-out (for the registry it closed) goes to the newest that reads its types:
+    // the one just replaced, still open.
+    await anchorQueued(gw, "housing");
+    const atHousing = await call(
+      "GET",
+      `${gw.base("housing")}/records/${queuedThroughBoth?.recordHash}`,
+      gw.key("housing", "issuer"),
+    );
+    expect(atHousing.body.anchor).toMatchObject({ state: "anchored", registry: previous });
     // Once the operator closes it, one still queued can be anchored nowhere: it is marked stranded and counted, and
     // the queue behind it moves on.
     await (await manager().setTargetClosed(previous, true)).wait();

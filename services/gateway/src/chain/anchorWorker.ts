@@ -32,7 +32,7 @@ export interface AnchorWorkerDeps {
   /** Registries bound to the department's own signer (one writer per key). */
   registries: LiveRegistries;
   /** A batch counts as anchored once this index has seen it, so the gateway's own next read agrees. */
-  index: Pick<ChainIndex, "syncTo" | "current" | "typeRegistryOf">;
+  index: Pick<ChainIndex, "syncTo" | "current" | "history" | "typeRegistryOf">;
   signer: NonceManager;
   options: AnchoringOptions;
   onAnchored?: (count: number, latencies: number[]) => void;
@@ -63,17 +63,18 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
   let current: Promise<void> = Promise.resolve();
   let error: unknown;
 
-  const sameTypes = (a: string, b: string) => deps.index.typeRegistryOf(a) === deps.index.typeRegistryOf(b);
+  const currentRegistry = () => deps.index.current("CredentialRecordRegistry");
 
   /**
-   * Where a queued record is anchored: the record registry the directory names now, if that reads the types its
-   * type id is of (after a roll-out of the record registry alone, which closes the one it replaces); otherwise the
-   * registry it was issued for, whose types it was issued against.
+   * Where a queued record is anchored: the newest record registry the directory has named that reads the types its
+   * type id is of. That is the current one, unless a type registry was rolled out since the record was issued; a
+   * replaced registry that reads the same types is closed by its roll-out, and its successor takes its records.
    */
   function targetOf(entry: OutboxEntry): string {
-    const current = deps.index.current("CredentialRecordRegistry");
     const issuedFor = entry.registry.toLowerCase();
-    return issuedFor === current || sameTypes(issuedFor, current) ? current : issuedFor;
+    const types = deps.index.typeRegistryOf(issuedFor);
+    const named = deps.index.history("CredentialRecordRegistry");
+    return named.findLast((registry) => deps.index.typeRegistryOf(registry) === types) ?? issuedFor;
   }
 
   const isClosed = (registry: string) => registries.recordsAt(registry).isClosed();
@@ -180,15 +181,23 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       return written;
     };
     let note = noted ?? (await newNote(targetOf(entries[0] as OutboxEntry)));
-    let onChain = await alreadyOnChain(note.registry, anchors, root);
-    if (!onChain && noted && note.registry !== deps.index.current("CredentialRecordRegistry")) {
-      // Noted for a registry closed since: nothing sent there before can land now, so the work goes where it can.
-      if (await isClosed(note.registry)) {
+    let onChain: boolean;
+    if (noted && note.registry !== currentRegistry()) {
+      // Noted for a registry the directory has replaced since. Whether it is closed is read first: once it is, nothing
+      // sent there before (a transaction still pending at a crash) can land any more, so what it holds after that
+      // read is final. Work it does not hold then goes where it can, and none is anchored in two registries.
+      const closed = await isClosed(note.registry);
+      onChain = await alreadyOnChain(note.registry, anchors, root);
+      if (!onChain && closed) {
         const target = targetOf({ ...(entries[0] as OutboxEntry), registry: note.registry });
-        if (target === note.registry) return strand(entries, note.registry, note);
+        if (target === note.registry || (target !== currentRegistry() && (await isClosed(target)))) {
+          return strand(entries, note.registry, note);
+        }
         note = await newNote(target);
         onChain = await alreadyOnChain(note.registry, anchors, root);
       }
+    } else {
+      onChain = await alreadyOnChain(note.registry, anchors, root);
     }
     const { registry } = note;
     const where = onChain
@@ -248,7 +257,7 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       const bound = targetOf(queued[0] as OutboxEntry);
       const other = queued.findIndex((e) => targetOf(e) !== bound);
       const entries = other === -1 ? queued : queued.slice(0, other);
-      if (bound !== deps.index.current("CredentialRecordRegistry") && (await isClosed(bound))) {
+      if (bound !== currentRegistry() && (await isClosed(bound))) {
         await strand(entries, bound);
         continue;
       }
