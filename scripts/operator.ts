@@ -2,7 +2,7 @@
 //   roll-out <Registry>          this checkout's version of a registry, beside the live one, named in the directory
 //   close <Registry> | open <Registry> [--address <a version the directory named>]
 //                                the emergency stop (AccessManager.setTargetClosed), and lifting it
-//   reject-log-commitments --department <code> --from-index <n> --reason <n>
+//   reject-log-commitments --department <code> --from-index <n> --reason <n> [--address <a version>]
 //                                sets a department's newest access-log commitments aside (made with a misused key)
 
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
@@ -12,6 +12,7 @@ import { codeKey } from "../lib/encoding/codeKey.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
 import { devDepartmentSigners } from "./lib/devDepartments.ts";
+import { rejectLogCommitments, setClosed } from "./lib/operatorActions.ts";
 import { operatorSigner } from "./lib/operatorSigner.ts";
 import { seedsDir } from "./lib/paths.ts";
 import { rollOut } from "./lib/rollOut.ts";
@@ -20,7 +21,7 @@ import { localSystem } from "./lib/runningSystem.ts";
 const USAGE = [
   "npm run operator -- roll-out <Registry> [--network local|<rpc-url>]",
   "       npm run operator -- close <Registry> | open <Registry> [--address <0x…>] [--network ...]",
-  "       npm run operator -- reject-log-commitments --department <code> --from-index <n> --reason <n> [--network ...]",
+  "       npm run operator -- reject-log-commitments --department <code> --from-index <n> --reason <n> [--address <0x…>] [--network ...]",
   `Registries: ${REGISTRY_NAMES.join(", ")}`,
 ].join("\n");
 
@@ -91,16 +92,9 @@ runCli(async () => {
       case "close":
       case "open": {
         const name = registryName(positional);
-        const live = await currentRegistries(record, provider);
         // A version the directory named before (a replaced one, left open by a roll-out), or by default the current.
-        const named = live.history[name].map((a) => a.toLowerCase());
-        const address = flags.address ?? live.registries[name];
-        if (!named.includes(address.toLowerCase())) {
-          throw new Error(
-            `--address ${address} is no ${name} the directory has named (${named.join(", ")})\nusage: ${USAGE}`,
-          );
-        }
-        await (await registries.accessManager.setTargetClosed(address, command === "close")).wait();
+        const live = await currentRegistries(record, provider);
+        const address = await setClosed(operator.signer, live, name, command === "close", flags.address);
         console.log(`${name} (${address}) is ${command === "close" ? "closed: it takes no writes" : "open again"}`);
         break;
       }
@@ -111,10 +105,18 @@ runCli(async () => {
         const fromIndex = wholeNumber("from-index", flags["from-index"]);
         const reason = wholeNumber("reason", flags.reason);
         if (reason > 255) throw new Error(`--reason must be at most 255\nusage: ${USAGE}`);
-        await (await registries.accessLog.rejectCommitments(departmentId, fromIndex, reason)).wait();
+        const live = await currentRegistries(record, provider);
+        const { registry, nextSequence } = await rejectLogCommitments(
+          operator.signer,
+          live,
+          departmentId,
+          fromIndex,
+          reason,
+          flags.address,
+        );
         console.log(
-          `${flags.department}'s commitments from index ${fromIndex} on are set aside (readable with rejectedAt); ` +
-            `its next range starts at ${await registries.accessLog.nextSequence(departmentId)}`,
+          `${flags.department}'s commitments from index ${fromIndex} on in ${registry} are set aside (readable with ` +
+            `rejectedAt); its next range starts at ${nextSequence}`,
         );
         break;
       }
