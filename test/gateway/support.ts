@@ -226,6 +226,8 @@ export async function switchableChain(
     refuse?: (request: { method: string; params?: unknown[] }) => string | undefined;
     /** What a request waits for before it is answered, as a slow node keeps a caller waiting. */
     hold?: (request: { method: string; params?: unknown[] }) => Promise<void> | undefined;
+    /** A result given instead of the chain's, as a node behind a load balancer that lags the others gives one. */
+    answer?: (request: { method: string; params?: unknown[] }) => { result: unknown } | undefined;
   } = {},
 ): Promise<SwitchableChain> {
   let reachable = true;
@@ -247,6 +249,8 @@ export async function switchableChain(
     const refused = options.refuse?.(request);
     if (refused) return { jsonrpc: "2.0", id: request.id, error: { code: -32000, message: refused } };
     await options.hold?.(request);
+    const answered = options.answer?.(request);
+    if (answered) return { jsonrpc: "2.0", id: request.id, result: answered.result };
     try {
       const result = await chain.connection.provider.request({ method: request.method, params: request.params });
       return { jsonrpc: "2.0", id: request.id, result };

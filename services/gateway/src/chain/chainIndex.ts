@@ -134,7 +134,12 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
   /** Reads the times of the blocks these logs are in (those not known yet), before any of them is applied. */
   async function readBlockTimes(logs: Log[]): Promise<void> {
     for (const n of new Set(logs.map((log) => log.blockNumber))) {
-      if (!blockTimes.has(n)) blockTimes.set(n, (await provider.getBlock(n))?.timestamp ?? 0);
+      if (blockTimes.has(n)) continue;
+      // A node that lags the one that served the logs may not have the block yet: the span is read again, since a
+      // time taken as 0 would hide a revocation and date an anchoring before every issuer's authority.
+      const block = await provider.getBlock(n);
+      if (!block) throw new Error(`the node has no block ${n}, whose logs it served; reading the span again`);
+      blockTimes.set(n, block.timestamp);
     }
   }
 
