@@ -77,7 +77,9 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     return named.findLast((registry) => deps.index.typeRegistryOf(registry) === types) ?? issuedFor;
   }
 
-  const isClosed = (registry: string) => registries.recordsAt(registry).isClosed();
+  /** Whether a registry the directory no longer names is closed: the current one is never given up on. */
+  const closedReplaced = async (registry: string) =>
+    registry !== currentRegistry() && (await registries.recordsAt(registry).isClosed());
 
   /**
    * Takes records off the queue that can be anchored nowhere: their type ids are of a type registry no open record
@@ -181,22 +183,15 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       return written;
     };
     let note = noted ?? (await newNote(targetOf(entries[0] as OutboxEntry)));
-    let onChain: boolean;
-    if (noted && note.registry !== currentRegistry()) {
-      // Noted for a registry the directory has replaced since. Whether it is closed is read first: once it is, nothing
-      // sent there before (a transaction still pending at a crash) can land any more, so what it holds after that
-      // read is final. Work it does not hold then goes where it can, and none is anchored in two registries.
-      const closed = await isClosed(note.registry);
-      onChain = await alreadyOnChain(note.registry, anchors, root);
-      if (!onChain && closed) {
-        const target = targetOf({ ...(entries[0] as OutboxEntry), registry: note.registry });
-        if (target === note.registry || (target !== currentRegistry() && (await isClosed(target)))) {
-          return strand(entries, note.registry, note);
-        }
-        note = await newNote(target);
-        onChain = await alreadyOnChain(note.registry, anchors, root);
-      }
-    } else {
+    // For work noted before, in a registry the directory has replaced since, whether it is closed is read first: once
+    // it is, nothing sent there before (a transaction still pending at a crash) can land any more, so what it holds
+    // after that read is final. Work it does not hold then goes where it can, and none is anchored in two registries.
+    const closed = noted !== undefined && (await closedReplaced(note.registry));
+    let onChain = await alreadyOnChain(note.registry, anchors, root);
+    if (!onChain && closed) {
+      const target = targetOf({ ...(entries[0] as OutboxEntry), registry: note.registry });
+      if (target === note.registry || (await closedReplaced(target))) return strand(entries, note.registry, note);
+      note = await newNote(target);
       onChain = await alreadyOnChain(note.registry, anchors, root);
     }
     const { registry } = note;
@@ -257,7 +252,7 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       const bound = targetOf(queued[0] as OutboxEntry);
       const other = queued.findIndex((e) => targetOf(e) !== bound);
       const entries = other === -1 ? queued : queued.slice(0, other);
-      if (bound !== currentRegistry() && (await isClosed(bound))) {
+      if (await closedReplaced(bound)) {
         await strand(entries, bound);
         continue;
       }
