@@ -1,15 +1,10 @@
 // The access log: hash-chained entries, ranges committed on chain, an audit that finds edits, a citizen's own view.
 import { type Signer, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AccessLogEntry, accessLogRoot, entryHashOf, GENESIS_HASH } from "../../lib/audit/accessLogEntry.ts";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { accessLogEntries } from "../../services/gateway/src/audit/accessLog.ts";
-import {
-  type AccessLogEntry,
-  accessLogRoot,
-  entryHashOf,
-  GENESIS_HASH,
-} from "../../services/gateway/src/audit/accessLogEntry.ts";
 import { seqKey } from "../../services/gateway/src/store/departmentStore.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, expectProblem, issue, runtime, shop } from "./scenarioSupport.ts";

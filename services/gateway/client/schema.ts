@@ -152,7 +152,7 @@ export interface paths {
         };
         /**
          * Read a record
-         * @description A record this department issued, with its anchoring receipt: the transaction and block, and for a batched record the batch root and its Merkle proof.
+         * @description A record this department issued, with its anchoring receipt: the transaction and block, and for a batched record the batch root and its Merkle proof. Each read is an entry in the department's access log (channel api, outcome read, the caller's key id and role), written before the record is answered.
          *
          *     For API keys of the roles: issuer, auditor.
          */
@@ -744,14 +744,26 @@ export interface components {
         AccessLogEntry: {
             seq: number;
             at: string;
-            consumer: string;
-            subjectRef: string;
-            credentialType: string;
-            purpose: string;
-            applicationId: string;
+            /**
+             * @description peer: another department's gateway; api: one of this department's own systems. Absent in entries written before it was logged, which are all peer queries
+             * @enum {string}
+             */
+            channel?: "peer" | "api";
+            /** @description The department that asked: for a refused peer request the one it claimed to be (when that was a code in form), for an own-API read this department */
+            consumer?: string;
+            subjectRef?: string;
+            credentialType?: string;
+            purpose?: string;
+            applicationId?: string;
             /** @enum {string} */
-            outcome: "shared" | "evidence-only" | "not-found" | "denied";
+            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read";
             recordHash?: string;
+            /** @description For a refused peer request: the problem code that refused it */
+            reason?: string;
+            /** @description For an own-API read: the id of the caller's API key */
+            keyId?: string;
+            /** @description For an own-API read: the role of the caller's API key */
+            role?: string;
             prevHash: string;
             entryHash: string;
         };
@@ -774,13 +786,15 @@ export interface components {
         CitizenAccessLogEntry: {
             /** @description When, to the minute: ISO 8601 in UTC truncated to the minute (2024-05-01T09:30Z). The exact time is left out, as it would find the entry in the department's full log */
             at: string;
-            consumer: string;
-            consumerNameZh: string;
-            consumerNameEn: string;
-            credentialType: string;
-            purpose: string;
+            /** @description Who asked; absent for a refused request that named no department in form */
+            consumer?: string;
+            consumerNameZh?: string;
+            consumerNameEn?: string;
+            credentialType?: string;
+            /** @description The scenario asked under; absent for an own-API read */
+            purpose?: string;
             /** @enum {string} */
-            outcome: "shared" | "evidence-only" | "not-found" | "denied";
+            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read";
         };
     };
     responses: never;
