@@ -56,6 +56,9 @@ export interface ApplicationLimits {
 
 export const DEFAULT_APPLICATION_LIMITS: ApplicationLimits = { perKeyPerHour: 120, lifetimeDays: 30 };
 
+/** How often a department commits its access log when nothing says otherwise: every minute. */
+export const DEFAULT_ACCESS_LOG_COMMIT_MS = 60_000;
+
 export interface OpenDepartmentOptions {
   config: HostedDepartmentConfig;
   id: number;
@@ -101,7 +104,7 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     registries,
     index: options.index,
     signer,
-    intervalMs: options.accessLogCommitMs ?? 60_000,
+    intervalMs: options.accessLogCommitMs ?? DEFAULT_ACCESS_LOG_COMMIT_MS,
     onError: (error) => options.onCommitError?.(config.code, error),
   });
   return {
