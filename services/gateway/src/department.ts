@@ -3,6 +3,7 @@ import { NonceManager, type Provider, Wallet } from "ethers";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
 import { type AccessLog, createAccessLog } from "./audit/accessLog.ts";
 import { type AccessLogCommitter, createAccessLogCommitter } from "./audit/accessLogCommitter.ts";
+import { type LogCommitments, logCommitments } from "./audit/logCommitments.ts";
 import { ApiKeyFile } from "./auth/apiKeys.ts";
 import { type KeyRate, keyRate } from "./auth/keyRate.ts";
 import { type AnchoringOptions, type AnchorWorker, createAnchorWorker } from "./chain/anchorWorker.ts";
@@ -43,6 +44,8 @@ export interface DepartmentRuntime {
   /** Who read this department's records: written on every federation answer, committed to the chain. */
   accessLog: AccessLog;
   accessLogCommitter: AccessLogCommitter;
+  /** Its commitments on chain with the transactions that made them, read from the registries' events. */
+  logCommitments: LogCommitments;
   apiKeys: ApiKeyFile;
   close(): Promise<void>;
 }
@@ -124,6 +127,12 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     worker,
     accessLog,
     accessLogCommitter,
+    logCommitments: logCommitments({
+      provider: options.provider,
+      departmentId: options.id,
+      fromBlock: options.deployment.fromBlock,
+      registries: () => options.index.history("AccessLogRegistry"),
+    }),
     apiKeys: new ApiKeyFile(`${dir}/api-keys.json`, config.code),
     async close() {
       await worker.stop();
