@@ -27,6 +27,8 @@ export interface AccessLogCommitter {
   stop(): Promise<void>;
   /** Commits every entry not yet committed (at most `maxRange`); undefined when there is nothing to commit. */
   commitNow(): Promise<CommittedRange | undefined>;
+  /** The last range this gateway committed since it started, if any. */
+  last(): CommittedRange | undefined;
 }
 
 export interface AccessLogCommitterDeps {
@@ -52,6 +54,7 @@ export function createAccessLogCommitter(deps: AccessLogCommitterDeps): AccessLo
   let timer: NodeJS.Timeout | undefined;
   /** The newest commitment found to match this log (registry, index and root), so it is checked once. */
   let checked = "";
+  let lastCommitted: CommittedRange | undefined;
 
   /** The entries' hashes, recomputed and checked against the chain of hashes: a broken log is never committed. */
   async function hashesOf(fromSeq: number, toSeq: number): Promise<Hex32[]> {
@@ -116,7 +119,7 @@ export function createAccessLogCommitter(deps: AccessLogCommitterDeps): AccessLo
     const registry = await accessLog.getAddress();
     const index = Number(await accessLog.commitmentCount(departmentId)) - 1;
     checked = `${registry}:${index}:${root}`;
-    return {
+    lastCommitted = {
       registry,
       index,
       fromSeq: next,
@@ -126,6 +129,7 @@ export function createAccessLogCommitter(deps: AccessLogCommitterDeps): AccessLo
       txHash: receipt?.hash,
       blockNumber: receipt?.blockNumber,
     };
+    return lastCommitted;
   }
 
   /** Commits run one after another: two overlapping ranges would be refused by the registry anyway. */
@@ -155,5 +159,6 @@ export function createAccessLogCommitter(deps: AccessLogCommitterDeps): AccessLo
       await current.catch(() => undefined);
     },
     commitNow,
+    last: () => lastCommitted,
   };
 }

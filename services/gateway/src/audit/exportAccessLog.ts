@@ -33,7 +33,8 @@ export async function exportAccessLog(
 ): Promise<AccessLogExport> {
   let chain: Awaited<ReturnType<DepartmentRuntime["logCommitments"]["read"]>>;
   try {
-    chain = await department.logCommitments.read();
+    // Its own last commitment is read for sure, however recent.
+    chain = await department.logCommitments.read(department.accessLogCommitter.last()?.blockNumber);
   } catch (cause) {
     throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
   }

@@ -9,8 +9,11 @@ const COMMITTED = EVENTS.getEvent("AccessLogCommitted").topicHash;
 const REJECTED = EVENTS.getEvent("AccessLogCommitmentRejected").topicHash;
 
 export interface LogCommitments {
-  /** The commitments in force in every registry `registries()` names, in sequence order, as of the head read. */
-  read(): Promise<{ asOfBlock: number; commitments: ExportedCommitment[] }>;
+  /**
+   * The commitments in force in every registry `registries()` names, in sequence order, as of the head read or block
+   * `atLeast`, whichever is later (a provider may answer the head it read a moment ago, before a commitment just made).
+   */
+  read(atLeast?: number): Promise<{ asOfBlock: number; commitments: ExportedCommitment[] }>;
 }
 
 export interface LogCommitmentsDeps {
@@ -76,8 +79,8 @@ export function logCommitments(deps: LogCommitmentsDeps): LogCommitments {
     return list;
   }
 
-  async function read() {
-    const head = await deps.provider.getBlockNumber();
+  async function read(atLeast = 0) {
+    const head = Math.max(await deps.provider.getBlockNumber(), atLeast);
     const registries = deps.registries().map((r) => getAddress(r));
     // Read in full before anything is kept, so a failed read leaves nothing half applied.
     const updated = new Map<string, Followed>();
@@ -95,8 +98,8 @@ export function logCommitments(deps: LogCommitmentsDeps): LogCommitments {
   }
 
   return {
-    read() {
-      const next = queue.catch(() => undefined).then(read);
+    read(atLeast) {
+      const next = queue.catch(() => undefined).then(() => read(atLeast));
       queue = next;
       return next;
     },
