@@ -65,8 +65,13 @@ export function accessLogExportSchema<E extends z.ZodType<{ seq: number; prevHas
     .meta({ id: "AccessLogExport" });
 }
 
-export type AccessLogExport = z.infer<ReturnType<typeof accessLogExportSchema<z.ZodType<AccessLogEntry>>>>;
+type ExportOf<E extends { seq: number; prevHash: string; entryHash: string }> = z.infer<
+  ReturnType<typeof accessLogExportSchema<z.ZodType<E>>>
+>;
+export type AccessLogExport = ExportOf<AccessLogEntry>;
 export type ExportedEntry = AccessLogExport["entries"][number];
+/** An export as an auditor reads it: entries of any content, which their hashes vouch for or not. */
+export type ExportToCheck = ExportOf<{ seq: number; prevHash: string; entryHash: string }>;
 
 /** What the gateway knows when it builds one page of its export. */
 export interface ExportInput {

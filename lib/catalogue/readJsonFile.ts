@@ -20,8 +20,8 @@ export async function readJsonFile(absolutePath: string, file: string): Promise<
   }
 }
 
-// V8 reports only a character offset ("at position 18"); editors and humans want line and column.
-function locate(text: string, message: string): { line: number; column: number } {
+/** Where a JSON.parse error is: V8 may report only a character offset ("at position 18"); people want line and column. */
+export function locate(text: string, message: string): { line: number; column: number } {
   const explicit = /line (\d+) column (\d+)/.exec(message);
   if (explicit?.[1] !== undefined && explicit[2] !== undefined) {
     return { line: Number(explicit[1]), column: Number(explicit[2]) };

@@ -1,0 +1,79 @@
+// A system as npm start builds it, for tests that claim JSON-RPC: anvil as its own process, the registries deployed
+// and the catalogue seeded over JSON-RPC, and a gateway (in this process) serving every department on it.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import type { JsonRpcProvider } from "ethers";
+import { loadCatalogue } from "../../lib/catalogue/loadCatalogue.ts";
+import { type DeploymentRecord, ensureDeployment } from "../../lib/chain/deploymentStore.ts";
+import { connectRegistries } from "../../lib/chain/registries.ts";
+import { connectProvider } from "../../scripts/lib/chainConnection.ts";
+import { devDepartmentSigners } from "../../scripts/lib/devDepartments.ts";
+import { startLocalChain } from "../../scripts/lib/localChain.ts";
+import { operatorSigner } from "../../scripts/lib/operatorSigner.ts";
+import { seedsDir } from "../../scripts/lib/paths.ts";
+import { seedCatalogue } from "../../scripts/lib/seed/seedCatalogue.ts";
+import type { Role } from "../../services/gateway/src/auth/apiKeys.ts";
+import { type Serving, serveGateway } from "../../services/gateway/src/serve.ts";
+import { SILENT } from "../gateway/gatewayFixture.ts";
+import { freePort } from "./processes.ts";
+
+export interface AnvilSystem {
+  provider: JsonRpcProvider;
+  deployment: DeploymentRecord;
+  serving: Serving;
+  dataDir: string;
+  /** `${gateway url}/departments/<code>` */
+  base(code: string): string;
+  /** The dev API token of `code` for `role`, as npm start writes it. */
+  token(code: string, role: Role): string;
+  stop(): Promise<void>;
+}
+
+/** `env` is set for the gateway's settings while it starts (GATEWAY_PORT is 0 unless given). */
+export async function startAnvilSystem(env: Record<string, string> = {}): Promise<AnvilSystem> {
+  const dataDir = mkdtempSync(`${tmpdir()}/oncechain-anvil-`);
+  const chain = await startLocalChain({ dataDir, port: await freePort() });
+  const provider = await connectProvider(chain.rpcUrl);
+  const stops: (() => Promise<void> | void)[] = [
+    () => rmSync(dataDir, { recursive: true, force: true }),
+    () => chain.stop(),
+    () => provider.destroy(),
+  ];
+  const stop = async () => {
+    for (const next of stops.splice(0).reverse()) await next();
+  };
+  try {
+    const catalogue = await loadCatalogue(seedsDir);
+    const codes = catalogue.departments.map((d) => d.code);
+    const operator = await operatorSigner(provider, dataDir, codes);
+    const { record } = await ensureDeployment(provider, operator.signer, dataDir, { sameChainOnly: true });
+    const signers = await devDepartmentSigners(provider, dataDir, codes);
+    await seedCatalogue(catalogue, connectRegistries(record, operator.signer), { update: false, signers });
+    const settings = { GATEWAY_PORT: "0", ...env };
+    const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, settings);
+    let serving: Serving;
+    try {
+      serving = await serveGateway({ provider, deployment: record, catalogue, dataDir, codes, logger: SILENT });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    stops.push(() => serving.close());
+    const tokens = JSON.parse(readFileSync(serving.devKeysFile ?? "", "utf8"));
+    return {
+      provider,
+      deployment: record,
+      serving,
+      dataDir,
+      base: (code) => `${serving.url}/departments/${code}`,
+      token: (code, role) => tokens[code][role],
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
