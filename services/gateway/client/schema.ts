@@ -2644,14 +2644,12 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Code of the department whose signer signs */
-                "x-oncechain-department": string;
-                /** @description When the request was signed, Unix milliseconds; accepted within 60 s of the issuer's clock */
-                "x-oncechain-timestamp": string;
-                /** @description 16 random bytes, hex: the issuer answers each nonce once, even across its restarts */
-                "x-oncechain-nonce": string;
-                /** @description EIP-191 signature of the request by one of the department's signer keys on chain */
-                "x-oncechain-signature": string;
+                /** @description The one signature's parameters, label peer: ("@method" "@target-uri" "content-digest" "content-type");created=<Unix s>;expires=<at most created + 60>;nonce="<16 bytes, hex>";keyid="<department code>";tag="oncechain-peer/1". Accepted within 60 s of the issuer's clock; each nonce once, even across restarts */
+                "signature-input": string;
+                /** @description peer=:<base64 of the 65-byte EIP-191 signature of the RFC 9421 signature base by one of the department's signer keys on chain>: */
+                signature: string;
+                /** @description RFC 9530: sha-256=:<base64 of the SHA-256 of the body bytes as sent>: */
+                "content-digest": string;
             };
             path: {
                 /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
@@ -2683,7 +2681,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `FEDERATION_SIGNATURE_INVALID`: The federation request is not signed by a department signer; `FEDERATION_REQUEST_EXPIRED`: The federation request's timestamp is outside the accepted window; `FEDERATION_REPLAYED`: The federation request was already received */
+            /** @description `FEDERATION_SIGNATURE_INVALID`: The federation request is not signed by a department signer; `FEDERATION_REQUEST_EXPIRED`: The federation request was signed outside the accepted window; `FEDERATION_REPLAYED`: The federation request was already received */
             401: {
                 headers: {
                     [name: string]: unknown;
