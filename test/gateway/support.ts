@@ -2,7 +2,7 @@
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { Writable } from "node:stream";
-import { JsonRpcProvider, Network, Wallet } from "ethers";
+import { JsonRpcProvider, Network } from "ethers";
 import pino, { type Logger } from "pino";
 import { expect } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
@@ -305,7 +305,7 @@ export function peerQueryHeaders(
 ): Promise<Record<string, string>> {
   const department = options.department ?? "market-regulation";
   const signed = options.signed ?? body;
-  return signPeerRequest(new Wallet(options.key ?? chain.signerKeys[department] ?? ""), {
+  return signPeerRequest(options.key ?? chain.signerKeys[department] ?? "", {
     method: "POST",
     url,
     body: typeof signed === "string" ? signed : JSON.stringify(signed),

@@ -51,7 +51,7 @@ export function createFederationClient(deps: FederationClientDeps): FederationCl
       if (!base) return { kind: "unavailable", reason: "no-endpoint" };
       const url = `${base}/federation/records/query`;
       const sent = JSON.stringify(query);
-      const headers = await signPeerRequest(consumer.wallet, {
+      const headers = await signPeerRequest(consumer.wallet.privateKey, {
         method: "POST",
         url,
         body: sent,

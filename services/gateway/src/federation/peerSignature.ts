@@ -1,10 +1,10 @@
 // The issuer's reading of a peer request's RFC 9421 signature: its parameters before the body is read, then the
 // Content-Digest against the body as received and the signature against the signer key it recovers to.
 import { timingSafeEqual } from "node:crypto";
-import { hexlify, verifyMessage } from "ethers";
 import { httpbis } from "http-message-signatures";
 import { type InnerList, isInnerList, parseDictionary } from "structured-headers";
 import { GatewayError } from "../errors/GatewayError.ts";
+import { eip191Recover } from "./eip191.ts";
 import {
   contentDigest,
   PEER_COVERED_COMPONENTS,
@@ -117,8 +117,8 @@ export async function verifyPeerSignature(request: ReceivedPeerRequest, nowMs: n
         async keyLookup() {
           return {
             async verify(base: Buffer, signature: Buffer) {
-              recovered = verifyMessage(base, hexlify(signature));
-              return true;
+              recovered = eip191Recover(base, signature);
+              return recovered !== undefined;
             },
           };
         },

@@ -1,8 +1,9 @@
 // How one department's gateway signs a request to another's: RFC 9421 HTTP Message Signatures over the method, the
 // target URI and the body's RFC 9530 Content-Digest, made with the department's signer key (EIP-191), keyid naming it.
 import { createHash, randomBytes } from "node:crypto";
-import type { Signer } from "ethers";
+import { getBytes } from "ethers";
 import { httpbis } from "http-message-signatures";
+import { eip191Sign } from "./eip191.ts";
 
 /** The label of the one signature a peer request carries, in `Signature-Input` and `Signature`. */
 export const PEER_SIGNATURE_LABEL = "peer";
@@ -43,13 +44,14 @@ export interface PeerRequest {
 /**
  * The headers that authenticate `request` as `request.department`'s: Content-Type, Content-Digest, Signature-Input
  * and Signature. The framing (signature base, structured fields) is http-message-signatures'; the signature over the
- * base is the signer's EIP-191 `signMessage`, 65 bytes r‖s‖v.
+ * base is EIP-191 by the department's signer key (`privateKey`, 32 bytes as hex), 65 bytes r‖s‖v.
  */
-export async function signPeerRequest(signer: Signer, request: PeerRequest): Promise<Record<string, string>> {
+export async function signPeerRequest(privateKey: string, request: PeerRequest): Promise<Record<string, string>> {
+  const key = getBytes(privateKey);
   const headers = { "content-type": "application/json", "content-digest": contentDigest(request.body) };
   const signed = await httpbis.signMessage(
     {
-      key: { sign: async (base: Buffer) => Buffer.from((await signer.signMessage(base)).slice(2), "hex") },
+      key: { sign: async (base: Buffer) => eip191Sign(key, base) },
       name: PEER_SIGNATURE_LABEL,
       fields: [...PEER_COVERED_COMPONENTS],
       params: [...PEER_SIGNATURE_PARAMS],
