@@ -3,6 +3,7 @@ import { accessLogChainCases, accessLogEntryCases, accessLogTreeCases } from "./
 import { anchorRequestCases, batchLeafCases, batchProofCases, batchTreeCases } from "./vectors/batches.ts";
 import type { Vectors } from "./vectors/cases.ts";
 import { codeKeyCases, credentialTypeCases, grantIdCases, scenarioCases } from "./vectors/catalogue.ts";
+import { peerSignatureCases } from "./vectors/peer.ts";
 import { canonicalJsonCases, canonicalRecordCases, recordHashCases } from "./vectors/records.ts";
 import { identifierCases, subjectRefCases } from "./vectors/subjects.ts";
 
@@ -25,5 +26,6 @@ export function buildVectors(): Vectors {
     accessLogEntry: accessLogEntryCases(),
     accessLogChain: accessLogChainCases(),
     accessLogTree: accessLogTreeCases(),
+    peerSignature: peerSignatureCases(),
   };
 }

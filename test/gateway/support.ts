@@ -302,7 +302,7 @@ export function peerQueryHeaders(
     nonce?: string;
     signed?: unknown;
   } = {},
-): Promise<Record<string, string>> {
+): Record<string, string> {
   const department = options.department ?? "market-regulation";
   const signed = options.signed ?? body;
   return signPeerRequest(options.key ?? chain.signerKeys[department] ?? "", {

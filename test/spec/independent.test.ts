@@ -15,6 +15,7 @@ import {
   batchProofAccepted,
   batchTree,
 } from "./independent/merkle.ts";
+import { type PeerInput, peerSignature } from "./independent/peer.ts";
 import { canonicalRecord, recordHash } from "./independent/records.ts";
 import { type Case, casesOf, holds } from "./vectors.ts";
 
@@ -126,4 +127,10 @@ describe("the tree of a committed range (§7.3)", () => {
   each<{ entryHashes: string[] }>("accessLogTree", (c) =>
     holds(c, () => ({ root: accessLogRoot(c.input.entryHashes) })),
   );
+});
+
+describe("peer request signatures (§9)", () => {
+  it.each(casesOf<PeerInput>("peerSignature").map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    expect(await peerSignature(c.input)).toEqual(c.expected);
+  });
 });

@@ -26,6 +26,8 @@ import { batchLeafFits } from "../../lib/records/statusRules.ts";
 import { buildVectors } from "../../scripts/spec/buildVectors.ts";
 import { createAccessLog } from "../../services/gateway/src/audit/accessLog.ts";
 import { type AccessLogInput, accessLogRoot, entryHashOf } from "../../services/gateway/src/audit/accessLogEntry.ts";
+import { peerSignatureClaims, verifyPeerSignature } from "../../services/gateway/src/federation/peerSignature.ts";
+import { type PeerRequest, peerSignatureBase, signPeerRequest } from "../../services/gateway/src/federation/signing.ts";
 import { canonicalRecordSchema, subjectSchema, verifyBodyFastPath } from "../../services/gateway/src/http/schemas.ts";
 import { anchorOf, type CanonicalRecord, recordHashOf } from "../../services/gateway/src/records/canonicalRecord.ts";
 import { subjectRefOf } from "../../services/gateway/src/records/issueRecord.ts";
@@ -236,4 +238,24 @@ describe("the tree of a committed range (§7.3)", () => {
   each<{ entryHashes: Hex32[] }>("accessLogTree", (c) =>
     holds(c, () => ({ root: accessLogRoot(c.input.entryHashes) }), true),
   );
+});
+
+describe("peer request signatures (§9)", () => {
+  each<PeerRequest & { privateKey: string }>("peerSignature", async (c) => {
+    const { privateKey, ...request } = c.input;
+    const headers = signPeerRequest(privateKey, request);
+    const expected = c.expected as Record<string, string>;
+    expect(headers).toEqual({
+      "content-type": "application/json",
+      "content-digest": expected.contentDigest,
+      "signature-input": expected.signatureInput,
+      signature: expected.signature,
+    });
+    expect(peerSignatureBase(request).base).toBe(expected.signatureBase);
+    // The issuer's side: the claims read before the body, then the signer recovered from the request as received.
+    const claims = peerSignatureClaims(headers);
+    expect(claims).toMatchObject({ department: request.department, created: request.created });
+    const received = { method: request.method, url: request.url, headers, body: Buffer.from(request.body, "utf8") };
+    expect(verifyPeerSignature(received, claims)).toBe(expected.signer);
+  });
 });

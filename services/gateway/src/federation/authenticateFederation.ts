@@ -55,9 +55,9 @@ export function createFederationAuthenticator(services: GatewayServices): Federa
     }
     const consumerId = services.catalogue.departmentIds.get(code);
     if (consumerId === undefined) throw invalid("the request names no registered department");
-    const signer = await verifyPeerSignature(
+    const signer = verifyPeerSignature(
       { method: req.method, url: targetUri(req), headers: req.headers, body: rawBodyOf(req) },
-      now,
+      claims,
     );
     let standing: { departmentId: bigint; suspended: boolean };
     try {

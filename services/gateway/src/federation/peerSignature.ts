@@ -2,7 +2,7 @@
 // Content-Digest against the body as received and the signature against the signer key it recovers to.
 import { timingSafeEqual } from "node:crypto";
 import { httpbis } from "http-message-signatures";
-import { type InnerList, isInnerList, parseDictionary } from "structured-headers";
+import { type InnerList, isInnerList, parseDictionary, serializeItem, serializeList } from "structured-headers";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { eip191Recover } from "./eip191.ts";
 import {
@@ -22,6 +22,10 @@ export interface PeerSignatureClaims {
   created: number;
   expires: number;
   nonce: string;
+  /** The Signature-Input member as parsed: its components and parameters rebuild the signature base. */
+  input: InnerList;
+  /** The 65 signature bytes. */
+  signature: Uint8Array;
 }
 
 const DEPARTMENT_CODE = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -79,7 +83,14 @@ export function peerSignatureClaims(headers: Record<string, string | string[] | 
   ) {
     throw invalid(`expires must be after created, by at most ${PEER_SIGNATURE_LIFETIME_S} s`);
   }
-  return { department: keyid, created: created as number, expires: expires as number, nonce };
+  return {
+    department: keyid,
+    created: created as number,
+    expires: expires as number,
+    nonce,
+    input: input as InnerList,
+    signature: new Uint8Array(signature[0]),
+  };
 }
 
 /** Whether `created` is within the allowed skew of the issuer's clock (Unix ms), either way. */
@@ -98,40 +109,29 @@ export interface ReceivedPeerRequest {
 
 /**
  * The address the request's signature recovers to, once its Content-Digest is the body's and the signature base
- * (rebuilt by http-message-signatures from the request as received) is what was signed; FEDERATION_SIGNATURE_INVALID
- * otherwise. Freshness was checked before, against the gateway's own clock: the library's check of the times is
- * given the same bound.
+ * (rebuilt by http-message-signatures from the request as received and the parameters as sent) is what was signed;
+ * FEDERATION_SIGNATURE_INVALID otherwise. Freshness and the parameters were checked before (`peerSignatureClaims`,
+ * `isFresh`), against the gateway's own clock, which is why the library's verifyMessage (which reads the system
+ * clock) is not used.
  */
-export async function verifyPeerSignature(request: ReceivedPeerRequest, nowMs: number): Promise<string> {
+export function verifyPeerSignature(request: ReceivedPeerRequest, claims: PeerSignatureClaims): string {
   const sent = String(request.headers["content-digest"] ?? "");
   const actual = contentDigest(request.body);
   const same = sent.length === actual.length && timingSafeEqual(Buffer.from(sent), Buffer.from(actual));
   if (!same) throw invalid("Content-Digest is not the sha-256 of the body as received");
-  let recovered: string | undefined;
   const headers = Object.fromEntries(
     Object.entries(request.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, value]])),
   ) as Record<string, string | string[]>;
+  let recovered: string | undefined;
   try {
-    const verified = await httpbis.verifyMessage(
-      {
-        async keyLookup() {
-          return {
-            async verify(base: Buffer, signature: Buffer) {
-              recovered = eip191Recover(base, signature);
-              return recovered !== undefined;
-            },
-          };
-        },
-        requiredParams: [...PEER_SIGNATURE_PARAMS],
-        requiredFields: [...PEER_COVERED_COMPONENTS],
-        notAfter: Math.floor(nowMs / 1000) + PEER_SIGNATURE_LIFETIME_S,
-        tolerance: PEER_SIGNATURE_LIFETIME_S,
-      },
-      { method: request.method.toUpperCase(), url: request.url, headers },
-    );
-    if (verified !== true || !recovered) throw new Error("not verified");
+    const message = { method: request.method.toUpperCase(), url: request.url, headers };
+    const fields = claims.input[0].map((item) => serializeItem(item));
+    const lines = httpbis.createSignatureBase({ fields }, message);
+    lines.push(['"@signature-params"', [serializeList([claims.input])]]);
+    recovered = eip191Recover(Buffer.from(httpbis.formatSignatureBase(lines), "utf8"), claims.signature);
   } catch {
-    throw invalid("the signature does not recover to a key");
+    recovered = undefined;
   }
+  if (!recovered) throw invalid("the signature does not recover to a key");
   return recovered;
 }

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { getBytes } from "ethers";
 import { httpbis } from "http-message-signatures";
+import { parseItem, serializeList } from "structured-headers";
 import { eip191Sign } from "./eip191.ts";
 
 /** The label of the one signature a peer request carries, in `Signature-Input` and `Signature`. */
@@ -41,29 +42,43 @@ export interface PeerRequest {
   nonce: string;
 }
 
+/** The RFC 9421 signature base of `request` and the `Signature-Input` member it ends with (section 2.5). */
+export function peerSignatureBase(request: PeerRequest): { base: string; signatureInput: string } {
+  const message = {
+    method: request.method.toUpperCase(),
+    url: request.url,
+    headers: { "content-type": "application/json", "content-digest": contentDigest(request.body) },
+  };
+  const params = httpbis.createSigningParameters({
+    key: { sign: async () => Buffer.alloc(0) },
+    params: [...PEER_SIGNATURE_PARAMS],
+    paramValues: {
+      created: new Date(request.created * 1000),
+      expires: new Date((request.created + PEER_SIGNATURE_LIFETIME_S) * 1000),
+      nonce: request.nonce,
+      keyid: request.department,
+      tag: PEER_SIGNATURE_TAG,
+    },
+  });
+  const lines = httpbis.createSignatureBase({ fields: [...PEER_COVERED_COMPONENTS] }, message);
+  const signatureInput = serializeList([[lines.map(([item]) => parseItem(item)), params]]);
+  lines.push(['"@signature-params"', [signatureInput]]);
+  return { base: httpbis.formatSignatureBase(lines), signatureInput };
+}
+
 /**
  * The headers that authenticate `request` as `request.department`'s: Content-Type, Content-Digest, Signature-Input
  * and Signature. The framing (signature base, structured fields) is http-message-signatures'; the signature over the
  * base is EIP-191 by the department's signer key (`privateKey`, 32 bytes as hex), 65 bytes r‖s‖v.
  */
-export async function signPeerRequest(privateKey: string, request: PeerRequest): Promise<Record<string, string>> {
-  const key = getBytes(privateKey);
-  const headers = { "content-type": "application/json", "content-digest": contentDigest(request.body) };
-  const signed = await httpbis.signMessage(
-    {
-      key: { sign: async (base: Buffer) => eip191Sign(key, base) },
-      name: PEER_SIGNATURE_LABEL,
-      fields: [...PEER_COVERED_COMPONENTS],
-      params: [...PEER_SIGNATURE_PARAMS],
-      paramValues: {
-        created: new Date(request.created * 1000),
-        expires: new Date((request.created + PEER_SIGNATURE_LIFETIME_S) * 1000),
-        nonce: request.nonce,
-        keyid: request.department,
-        tag: PEER_SIGNATURE_TAG,
-      },
-    },
-    { method: request.method.toUpperCase(), url: request.url, headers },
+export function signPeerRequest(privateKey: string, request: PeerRequest): Record<string, string> {
+  const { base, signatureInput } = peerSignatureBase(request);
+  const signature = eip191Sign(getBytes(privateKey), Buffer.from(base, "utf8"));
+  const headers = httpbis.augmentHeaders(
+    { "content-type": "application/json", "content-digest": contentDigest(request.body) },
+    signature,
+    signatureInput,
+    PEER_SIGNATURE_LABEL,
   );
-  return Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
 }
