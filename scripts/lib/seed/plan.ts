@@ -240,7 +240,8 @@ async function planTypes(
   });
 }
 
-async function onChainScenario(registries: Registries, key: string) {
+/** The scenario with this code key as the chain holds it, or undefined when the registry has none. */
+export async function onChainScenario(registries: Registries, key: string) {
   try {
     return await registries.scenarios.scenario(key);
   } catch (error) {
