@@ -2,7 +2,12 @@
 import { getBytes, hexlify } from "ethers";
 import { LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../../lib/chain/devKeys.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
-import { type ApplicationLimits, DEFAULT_APPLICATION_LIMITS, type HostedDepartmentConfig } from "./department.ts";
+import {
+  type ApplicationLimits,
+  DEFAULT_ACCESS_LOG_COMMIT_MS,
+  DEFAULT_APPLICATION_LIMITS,
+  type HostedDepartmentConfig,
+} from "./department.ts";
 
 export interface ProcessSettings {
   port: number;
@@ -11,6 +16,8 @@ export interface ProcessSettings {
   anchoring: AnchoringOptions;
   bodyLimitBytes: number;
   applications: ApplicationLimits;
+  /** How often each department commits its access log to the chain; 0 = only on POST /access-log/commit. */
+  accessLogCommitMs: number;
 }
 
 export interface Secrets {
@@ -29,7 +36,7 @@ function int(name: string, fallback: number): number {
 
 /**
  * GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT,
- * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS.
+ * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_ACCESS_LOG_COMMIT_MS.
  */
 export function processSettings(): ProcessSettings {
   const port = int("GATEWAY_PORT", 8080);
@@ -44,6 +51,7 @@ export function processSettings(): ProcessSettings {
       perKeyPerHour: int("GATEWAY_APPLICATIONS_PER_HOUR", DEFAULT_APPLICATION_LIMITS.perKeyPerHour),
       lifetimeDays: int("GATEWAY_APPLICATION_DAYS", DEFAULT_APPLICATION_LIMITS.lifetimeDays),
     },
+    accessLogCommitMs: int("GATEWAY_ACCESS_LOG_COMMIT_MS", DEFAULT_ACCESS_LOG_COMMIT_MS),
   };
 }
 
