@@ -1,11 +1,10 @@
 // npm run audit -- verify-log <export>: a department's access-log export checked against the chain alone (every entry
 // present, in order, unaltered, chained, and covered by a commitment on chain); the first problem named by its entry.
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { accessLogExportSchema, EXPORT_FORMAT, type ExportToCheck } from "../../../lib/audit/accessLogExport.ts";
 import { type ExportVerdict, verifyExport } from "../../../lib/audit/verifyAccessLogExport.ts";
-import { locate } from "../../../lib/catalogue/readJsonFile.ts";
 import { type AuditCommand, AuditInputError } from "./command.ts";
+import { readInputJson } from "./inputFile.ts";
 import { commitmentsOnChain } from "./logOnChain.ts";
 
 const USAGE = "usage: npm run audit -- verify-log <export.json> (from GET /departments/<d>/access-log/export)";
@@ -22,21 +21,8 @@ const exportSchema = accessLogExportSchema(anyEntry);
 const pathOf = (path: readonly PropertyKey[]) =>
   path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`)).join("") || "(top)";
 
-function readExport(file: string): ExportToCheck {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new AuditInputError(`${file}: cannot read the file: ${(error as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const { line, column } = locate(text, message);
-    throw new AuditInputError(`${file}: line ${line}, column ${column}: not JSON: ${message}`);
-  }
+async function readExport(file: string): Promise<ExportToCheck> {
+  const value = await readInputJson(file);
   if ((value as { format?: unknown } | null)?.format !== EXPORT_FORMAT) {
     throw new AuditInputError(`${file}: not an access-log export (its "format" is not "${EXPORT_FORMAT}")`);
   }
@@ -82,7 +68,7 @@ function linesOf(file: string, x: ExportToCheck, verdict: ExportVerdict): string
 export const verifyLog: AuditCommand = async (context, args) => {
   const [file, ...rest] = args;
   if (!file || rest.length > 0) throw new AuditInputError(USAGE);
-  const exported = readExport(file);
+  const exported = await readExport(file);
   const verdict = verifyExport(exported, await commitmentsOnChain(context, exported));
   return {
     command: "verify-log",
