@@ -6,7 +6,7 @@ import { type AuditCommand, AuditInputError } from "./lib/audit/command.ts";
 import { connectChain, directoryAddress, directoryRegistries } from "./lib/audit/connect.ts";
 import { type Invocation, parseInvocation, printReport, progressOn } from "./lib/audit/invocation.ts";
 import { VERIFY_CATALOGUE_HELP, verifyCatalogue } from "./lib/audit/verifyCatalogue.ts";
-import { verifyLog } from "./lib/audit/verifyLog.ts";
+import { VERIFY_LOG_HELP, verifyLog } from "./lib/audit/verifyLog.ts";
 import { VERIFY_RECORD_HELP, verifyRecord } from "./lib/audit/verifyRecord.ts";
 import { VERIFY_SCENARIO_HELP, verifyScenario } from "./lib/audit/verifyScenario.ts";
 import { localSystem } from "./lib/runningSystem.ts";
@@ -29,7 +29,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     run: verifyLog,
     synopsis: "verify-log <export>",
     summary: "a department's access-log export against its commitments on chain",
-    help: "usage: npm run audit -- verify-log <export>",
+    help: VERIFY_LOG_HELP,
   },
   "verify-catalogue": {
     run: verifyCatalogue,

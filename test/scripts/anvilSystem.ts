@@ -18,6 +18,7 @@ import { SILENT } from "../gateway/gatewayFixture.ts";
 import { freePort } from "./processes.ts";
 
 export interface AnvilSystem {
+  rpcUrl: string;
   provider: JsonRpcProvider;
   deployment: DeploymentRecord;
   serving: Serving;
@@ -64,6 +65,7 @@ export async function startAnvilSystem(env: Record<string, string> = {}): Promis
     stops.push(() => serving.close());
     const tokens = JSON.parse(readFileSync(serving.devKeysFile ?? "", "utf8"));
     return {
+      rpcUrl: chain.rpcUrl,
       provider,
       deployment: record,
       serving,

@@ -15,6 +15,7 @@ import { rollOut } from "../../scripts/lib/rollOut.ts";
 import { call } from "../gateway/gatewayFixture.ts";
 import { applicant, FIELDS, shop } from "../gateway/scenarioSupport.ts";
 import { type AnvilSystem, startAnvilSystem } from "./anvilSystem.ts";
+import { runScript } from "./processes.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests edit the export as the JSON it is.
 type Edited = any;
@@ -103,9 +104,30 @@ describe("npm run audit -- verify-log on an export from a gateway on anvil", () 
       uncommitted: 1,
       committedThrough: 6,
     });
-    expect(report.lines).toContain("7 entries present, in order, unaltered and chained");
-    expect(report.lines.join("\n")).toContain("1 not committed on chain yet (entry 7)");
+    expect(report.lines).toContain("✔ entries: 7 present, in order, unaltered and chained");
+    expect(report.lines.join("\n")).toContain("  1 not committed on chain yet (entry 7): only their hash chain");
   });
+
+  it("passes as npm run audit runs it, its own process given the RPC URL and the directory, and fails an edited copy", async () => {
+    const run = async (value: unknown) => {
+      const file = `${dir}/export-${++files}.json`;
+      writeFileSync(file, JSON.stringify(value, null, 2));
+      const audit = runScript(
+        "audit.ts",
+        ["verify-log", file, "--rpc", system.rpcUrl, "--directory", context.directory],
+        {},
+      );
+      return { code: await audit.exited, stdout: audit.stdout(), output: audit.output() };
+    };
+    const edited = copy();
+    edited.entries[2].entry.purpose = "open-homestay";
+    const [passed, failed] = await Promise.all([run(original), run(edited)]);
+    expect(passed.code, passed.output).toBe(0);
+    expect(passed.stdout).toMatch(/^verify-log: pass \(3 passed, 0 failed\)$/m);
+    expect(failed.code, failed.output).toBe(1);
+    expect(failed.stdout).toContain("✘ entries: entry 3 was altered: its content does not hash to its entryHash");
+    expect(failed.stdout).toMatch(/^verify-log: FAIL \(1 passed, 1 failed\)$/m);
+  }, 120_000);
 
   it("fails an export with an entry deleted, naming the missing entry", async () => {
     const edited = copy();
@@ -113,7 +135,7 @@ describe("npm run audit -- verify-log on an export from a gateway on anvil", () 
     const report = await verify(edited);
     expect(report.ok).toBe(false);
     expect(report.details.problem).toMatchObject({ kind: "missing", seq: 4 });
-    expect(report.lines.at(-1)).toBe("FAILED: entry 4 is missing: entry 5 follows entry 3");
+    expect(report.lines.at(-1)).toBe("✘ entries: entry 4 is missing: entry 5 follows entry 3");
   });
 
   it("fails an export with two entries swapped, naming the one out of order", async () => {
