@@ -402,7 +402,7 @@ export interface paths {
         put?: never;
         /**
          * Query a record (gateway to gateway)
-         * @description Another department's gateway asks for the newest valid record of a type about a subject, for a purpose (a scenario). The record itself is shared only under a sharing grant on chain; otherwise the answer is existence evidence without data. Every query, answered or refused, is an entry in this department's access log. The request is signed by one of the asking department's signer keys registered on chain.
+         * @description Another department's gateway asks for the newest valid record of a type about a subject, for a purpose (a scenario). The record itself is shared only under a sharing grant on chain; otherwise the answer is existence evidence without data. Every query, answered or refused, is an entry in this department's access log, a request refused for its signature, its freshness, a nonce already used or its body as well (outcome refused, with the department it claimed to be and the problem code). The request is signed by one of the asking department's signer keys registered on chain.
          *
          *     Signed by another department's gateway.
          */

@@ -16,6 +16,7 @@ import {
 } from "./department.ts";
 import { createFederationAuthenticator } from "./federation/authenticateFederation.ts";
 import { createFederationClient } from "./federation/federationClient.ts";
+import { logRefusedPeer } from "./federation/refusedPeer.ts";
 import { type AppHooks, createApp } from "./http/app.ts";
 import { answerClientError } from "./http/clientError.ts";
 import { Metrics } from "./http/metrics.ts";
@@ -154,6 +155,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const app = createApp(services, [...ROUTES, ...(options.extraRoutes ?? [])], {
     authenticateFederation: options.authenticateFederation ?? createFederationAuthenticator(services),
+    onPeerRefused: (req, department, error, proved) => logRefusedPeer(services, department, req, error, proved),
     async readiness() {
       try {
         const chainHead = await options.provider.getBlockNumber();

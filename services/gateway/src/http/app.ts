@@ -26,6 +26,11 @@ export interface AppHooks {
   authenticateFederation?: (req: Request, department: DepartmentRuntime) => Promise<Caller>;
   /** Whether the process is ready to serve (chain reachable, index caught up). */
   readiness: () => Promise<{ ready: boolean; checks: Record<string, unknown> }>;
+  /**
+   * Called with what refused a request to a route that logs peer refusals, before the refusal is answered; `proved`:
+   * the request's signature had been verified when it was refused.
+   */
+  onPeerRefused?: (req: Request, department: DepartmentRuntime, error: unknown, proved: boolean) => Promise<void>;
 }
 
 type Where = "body" | "query" | "params";
@@ -163,14 +168,26 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
       // federation request's signature covers the body, so only the form of its headers can be checked before.
       const { auth } = route;
       const keyHolder = auth === "federation" || auth === "self-service" ? undefined : authorise(auth, department, req);
-      if (auth === "federation") federationCredentials(req);
       const citizen =
         auth === "self-service" ? await department.selfService.subjectOf(bearer(req), services.now()) : undefined;
-      const params = route.params ? parse(route.params, req.params, "params") : req.params;
-      if (route.method === "post") req.body = await readBody(req, res);
-      const caller = keyHolder ?? (auth === "federation" ? await authenticateFederation(req, department) : undefined);
-      const body = route.body ? (route.fastBody?.(req.body) ?? parse(route.body, req.body, "body")) : undefined;
-      const query = route.query ? parse(route.query, req.query, "query") : {};
+      let proved = false;
+      const admit = async () => {
+        if (auth === "federation") federationCredentials(req);
+        const params = route.params ? parse(route.params, req.params, "params") : req.params;
+        if (route.method === "post") req.body = await readBody(req, res);
+        const caller = keyHolder ?? (auth === "federation" ? await authenticateFederation(req, department) : undefined);
+        proved = auth === "federation";
+        const body = route.body ? (route.fastBody?.(req.body) ?? parse(route.body, req.body, "body")) : undefined;
+        const query = route.query ? parse(route.query, req.query, "query") : {};
+        return { params, caller, body, query };
+      };
+      // A refused peer request is logged before it is answered, as an answered one is.
+      const { params, caller, body, query } = route.logsPeerRefusals
+        ? await admit().catch(async (error: unknown) => {
+            await hooks.onPeerRefused?.(req, department, error, proved);
+            throw error;
+          })
+        : await admit();
       const idempotencyKey = route.idempotent ? idempotencyKeyOf(req) : undefined;
       const context = {
         department,

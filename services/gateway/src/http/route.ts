@@ -66,6 +66,11 @@ export interface RouteSpec<B = unknown, Q = unknown, P = Record<string, string>>
   errors?: readonly ErrorCode[];
   /** Honour the Idempotency-Key header. */
   idempotent?: boolean;
+  /**
+   * For a federation route that reads the department's records: a request refused before its handler runs (its
+   * signature, freshness or nonce, or its body) is an access-log entry, written by AppHooks.onPeerRefused.
+   */
+  logsPeerRefusals?: boolean;
   handler(ctx: RouteContext<B, Q, P>): Promise<RouteResult>;
 }
 

@@ -13,8 +13,9 @@ export const federationQueryRoute = defineRoute({
   description:
     "Another department's gateway asks for the newest valid record of a type about a subject, for a purpose (a " +
     "scenario). The record itself is shared only under a sharing grant on chain; otherwise the answer is existence " +
-    "evidence without data. Every query, answered or refused, is an entry in this department's access log. The " +
-    "request is signed by one of the asking department's signer keys registered on chain.",
+    "evidence without data. Every query, answered or refused, is an entry in this department's access log, a " +
+    "request refused for its signature, its freshness, a nonce already used or its body as well (outcome refused, " +
+    "with the department it claimed to be and the problem code). The request is signed by one of the asking department's signer keys registered on chain.",
   tags: ["federation"],
   auth: "federation",
   body: federationQuerySchema,
@@ -22,6 +23,7 @@ export const federationQueryRoute = defineRoute({
     200: { description: "Found (with or without the record), or not found", schema: federationAnswerSchema },
   },
   errors: ["UNKNOWN_CREDENTIAL_TYPE", "UNKNOWN_SCENARIO", "NOT_ISSUER", "PURPOSE_NOT_COVERED"],
+  logsPeerRefusals: true,
   async handler({ department, services, caller, body }) {
     const answer = await answerQuery(services, department, caller?.department ?? "", body);
     return { status: 200, body: answer };
