@@ -137,6 +137,7 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
       departmentId: options.id,
       fromBlock: options.deployment.fromBlock,
       registries: () => options.index.history("AccessLogRegistry"),
+      notBefore: () => accessLogCommitter.last()?.blockNumber ?? 0,
     }),
     apiKeys: new ApiKeyFile(`${dir}/api-keys.json`, config.code),
     selfService: selfServiceTokens(store, options.applications?.selfServiceMinutes ?? DEFAULT_SELF_SERVICE_MINUTES),

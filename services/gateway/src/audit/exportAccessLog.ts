@@ -33,8 +33,7 @@ export async function exportAccessLog(
 ): Promise<AccessLogExport> {
   let chain: Awaited<ReturnType<DepartmentRuntime["logCommitments"]["read"]>>;
   try {
-    // Its own last commitment is read for sure, however recent.
-    chain = await department.logCommitments.read(department.accessLogCommitter.last()?.blockNumber);
+    chain = await department.logCommitments.read();
   } catch (cause) {
     throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
   }

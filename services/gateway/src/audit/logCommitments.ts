@@ -9,11 +9,8 @@ const COMMITTED = EVENTS.getEvent("AccessLogCommitted").topicHash;
 const REJECTED = EVENTS.getEvent("AccessLogCommitmentRejected").topicHash;
 
 export interface LogCommitments {
-  /**
-   * The commitments in force in every registry `registries()` names, in sequence order, as of the head read or block
-   * `atLeast`, whichever is later (a provider may answer the head it read a moment ago, before a commitment just made).
-   */
-  read(atLeast?: number): Promise<{ asOfBlock: number; commitments: ExportedCommitment[] }>;
+  /** The commitments in force in every registry `registries()` names, in sequence order, as of the head read. */
+  read(): Promise<{ asOfBlock: number; commitments: ExportedCommitment[] }>;
 }
 
 export interface LogCommitmentsDeps {
@@ -23,6 +20,11 @@ export interface LogCommitmentsDeps {
   fromBlock: number;
   /** Every AccessLogRegistry the directory has named, oldest first. */
   registries: () => readonly string[];
+  /**
+   * A block the head read is taken to be at least: the department's own last commitment, which a provider answering
+   * the head it read a moment ago (ethers caches it for 250 ms) would leave out.
+   */
+  notBefore?: () => number;
   /** The most blocks one getLogs call asks for. */
   chunk?: number;
 }
@@ -79,8 +81,8 @@ export function logCommitments(deps: LogCommitmentsDeps): LogCommitments {
     return list;
   }
 
-  async function read(atLeast = 0) {
-    const head = Math.max(await deps.provider.getBlockNumber(), atLeast);
+  async function read() {
+    const head = Math.max(await deps.provider.getBlockNumber(), deps.notBefore?.() ?? 0);
     const registries = deps.registries().map((r) => getAddress(r));
     // Read in full before anything is kept, so a failed read leaves nothing half applied.
     const updated = new Map<string, Followed>();
@@ -98,8 +100,8 @@ export function logCommitments(deps: LogCommitmentsDeps): LogCommitments {
   }
 
   return {
-    read(atLeast) {
-      const next = queue.catch(() => undefined).then(() => read(atLeast));
+    read() {
+      const next = queue.catch(() => undefined).then(read);
       queue = next;
       return next;
     },
