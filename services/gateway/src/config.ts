@@ -11,6 +11,8 @@ export interface ProcessSettings {
   anchoring: AnchoringOptions;
   bodyLimitBytes: number;
   applications: ApplicationLimits;
+  /** How long a query to another department's gateway may take before its materials cannot be checked now. */
+  peerTimeoutMs: number;
 }
 
 export interface Secrets {
@@ -29,11 +31,14 @@ function int(name: string, fallback: number): number {
 
 /**
  * GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT,
- * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS.
+ * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_PEER_TIMEOUT_MS.
  */
 export function processSettings(): ProcessSettings {
   const port = int("GATEWAY_PORT", 8080);
   const host = process.env.GATEWAY_HOST ?? "127.0.0.1";
+  const peerTimeoutMs = int("GATEWAY_PEER_TIMEOUT_MS", 3000);
+  // 0 would abort every peer query before it is sent: no material could ever be checked.
+  if (peerTimeoutMs === 0) throw new Error("GATEWAY_PEER_TIMEOUT_MS must be at least 1 (milliseconds)");
   return {
     port,
     host,
@@ -44,6 +49,7 @@ export function processSettings(): ProcessSettings {
       perKeyPerHour: int("GATEWAY_APPLICATIONS_PER_HOUR", DEFAULT_APPLICATION_LIMITS.perKeyPerHour),
       lifetimeDays: int("GATEWAY_APPLICATION_DAYS", DEFAULT_APPLICATION_LIMITS.lifetimeDays),
     },
+    peerTimeoutMs,
   };
 }
 

@@ -75,6 +75,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
     publicUrl: settings.publicUrl,
     bodyLimitBytes: settings.bodyLimitBytes,
     applications: settings.applications,
+    federationTimeoutMs: settings.peerTimeoutMs,
     logger: options.logger,
   });
   let url: string;
