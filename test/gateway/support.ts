@@ -288,10 +288,11 @@ export async function switchableChain(
 /**
  * The headers a peer gateway sends with a federation query to `issuer` (default psb), signed as `department`'s gateway
  * signs it (default market-regulation, with its key from `chain`). `signed` is what the signature covers, when a test
- * tampers with what is sent; `key` signs instead of the department's own.
+ * tampers with what is sent; `key` signs instead of the department's own. `chain` need only know the signer keys, so
+ * that a test whose gateways run as processes signs with their dev keys.
  */
 export function peerQueryHeaders(
-  chain: SeededChain,
+  chain: Pick<SeededChain, "signerKeys">,
   body: unknown,
   options: {
     issuer?: string;
