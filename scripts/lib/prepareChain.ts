@@ -35,6 +35,8 @@ async function chainUrl(stops: StopList): Promise<string> {
     dataDir: dataDir(),
     port: Number(process.env.CHAIN_PORT ?? 8545),
     onExit: (code) => {
+      // Ctrl-C reaches the chain as well as this process: an exit while stopping was asked for.
+      if (stops.stopping) return;
       console.error(`the local chain exited unexpectedly (code ${code}); stopping`);
       void stops.shutdown(1);
     },
