@@ -11,7 +11,7 @@ export interface GatewayProcessOptions {
   dataDir: string;
   /** Set over this process's environment (GATEWAY_PEER_TIMEOUT_MS, LOG_LEVEL, …). */
   env?: Record<string, string>;
-  /** How long it may take to be ready; many start at once on a small machine. */
+  /** How long it may take to be ready (default 300 s): a dozen starting at once on a busy 2-core machine took 120. */
   timeoutMs?: number;
 }
 
@@ -105,10 +105,14 @@ export function startGatewayProcess(options: GatewayProcessOptions): Promise<Gat
     },
   });
   return new Promise((resolve, reject) => {
-    const timeoutMs = options.timeoutMs ?? 120_000;
+    const timeoutMs = options.timeoutMs ?? 300_000;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`the gateway of ${code} was not ready within ${timeoutMs / 1000} s; its log: ${logFile}`));
+      reject(
+        new Error(
+          `the gateway of ${code} was not ready within ${timeoutMs / 1000} s; its log (${logFile}) ends:\n${recent.trimEnd()}`,
+        ),
+      );
     }, timeoutMs);
     const check = () => {
       const found = READY.exec(recent)?.[1];

@@ -75,6 +75,7 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
       devApiKeysFile(dataDir()),
     );
     console.log(`starting ${codes.length} gateway processes, one per department…`);
+    const spawnedAt = Date.now();
     const started = await Promise.allSettled(
       codes.map((code) =>
         startGatewayProcess({ code, port: departmentPort(catalogue, code, base), rpcUrl, dataDir: dataDir() }),
@@ -85,7 +86,10 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
     if (failed.length > 0) throw new Error(failed.join("\n"));
     watch(gateways, stops);
     const width = Math.max(...codes.map((c) => c.length));
-    console.log("department gateways (each its own process, its endpoint on chain set by its own key):");
+    const took = ((Date.now() - spawnedAt) / 1000).toFixed(1);
+    console.log(
+      `department gateways, up in ${took} s (each its own process, its endpoint on chain set by its own key):`,
+    );
     for (const g of gateways) {
       console.log(`  ${g.code.padEnd(width)}  ${g.url}/departments/${g.code}  (pid ${g.pid}, log ${g.logFile})`);
     }
