@@ -20,13 +20,34 @@ export async function readJsonFile(absolutePath: string, file: string): Promise<
   }
 }
 
-// V8 reports only a character offset ("at position 18"); editors and humans want line and column.
+/** V8's message for an unexpected token: the token, then the text around it, "..." where V8 cut that text short. */
+const UNEXPECTED_TOKEN = /^Unexpected token '(.)', (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/u;
+
+/**
+ * Where the unexpected token is, from the text V8 quotes instead of a position: the 10 characters before the token and
+ * the 10 from it on, cut at the text's ends. Cut on the left, the token follows the first 10 quoted; cut on the right
+ * only, the quote starts the text and the token is 10 from its end; the whole text quoted, its first occurrence.
+ */
+function unexpectedTokenOffset(text: string, message: string): number | undefined {
+  const [, token, cutLeft, quoted, cutRight] = UNEXPECTED_TOKEN.exec(message) ?? [];
+  if (token === undefined || quoted === undefined) return undefined;
+  if (cutLeft) {
+    for (let at = text.indexOf(quoted); at >= 0; at = text.indexOf(quoted, at + 1)) {
+      if (text.startsWith(token, at + 10)) return at + 10;
+    }
+    return undefined;
+  }
+  return cutRight ? quoted.length - 10 : text.indexOf(token);
+}
+
+// V8 reports a character offset ("at position 18"), or for an unexpected token only the text around it; editors and
+// humans want line and column.
 function locate(text: string, message: string): { line: number; column: number } {
   const explicit = /line (\d+) column (\d+)/.exec(message);
   if (explicit?.[1] !== undefined && explicit[2] !== undefined) {
     return { line: Number(explicit[1]), column: Number(explicit[2]) };
   }
-  const offset = /position (\d+)/.exec(message)?.[1];
+  const offset = /position (\d+)/.exec(message)?.[1] ?? unexpectedTokenOffset(text, message);
   const before = offset === undefined ? text : text.slice(0, Number(offset));
   const lines = before.split("\n");
   return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };

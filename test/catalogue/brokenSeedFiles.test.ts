@@ -20,6 +20,17 @@ describe("loadCatalogue on malformed seed files", () => {
     );
   });
 
+  it("names the line and column of an unexpected token, for which V8 gives only the text around it", async () => {
+    const seeds = await copySeeds();
+    await writeSeedText(seeds, "departments.json", '[\n  { "code": "gsa",\n    "nameZh": 区政务服务管理局 }\n]\n');
+    await writeSeedText(seeds, "scenarios/theme.json", 'x[{ "code": "open-convenience-store" }]\n');
+    const problems = await loadProblems(seeds);
+    expect(problems).toContainEqual(expect.objectContaining({ file: "seeds/departments.json", line: 3, column: 15 }));
+    expect(problems).toContainEqual(
+      expect.objectContaining({ file: "seeds/scenarios/theme.json", line: 1, column: 1 }),
+    );
+  });
+
   it("names the file, the entry and the field when a required field is missing", async () => {
     const seeds = await copySeeds();
     await editSeedJson(seeds, "scenarios/theme.json", (scenarios) => {

@@ -1,18 +1,15 @@
 // The access log: hash-chained entries, ranges committed on chain, an audit that finds edits, a citizen's own view.
-import { type Signer, Wallet } from "ethers";
+import { randomBytes } from "node:crypto";
+import { hexlify, type Signer, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AccessLogEntry, accessLogRoot, entryHashOf, GENESIS_HASH } from "../../lib/audit/accessLogEntry.ts";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { accessLogEntries } from "../../services/gateway/src/audit/accessLog.ts";
-import {
-  type AccessLogEntry,
-  accessLogRoot,
-  entryHashOf,
-  GENESIS_HASH,
-} from "../../services/gateway/src/audit/accessLogEntry.ts";
+import { type Serving, serveGateway } from "../../services/gateway/src/serve.ts";
 import { seqKey } from "../../services/gateway/src/store/departmentStore.ts";
-import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
-import { anchorAll, applicant, expectProblem, issue, runtime, shop } from "./scenarioSupport.ts";
+import { call, type RunningGateway, type SeededChain, SILENT, seededChain, startGateway } from "./gatewayFixture.ts";
+import { anchorAll, applicant, expectProblem, FIELDS, issue, runtime, shop } from "./scenarioSupport.ts";
 import { capturedLogs } from "./support.ts";
 
 describe("the public security bureau's access log", () => {
@@ -293,6 +290,55 @@ describe("the access log committer", () => {
       committedThrough: 1,
       uncommitted: 0,
     });
+  });
+
+  it("commits on its own every GATEWAY_ACCESS_LOG_COMMIT_MS in a gateway started the way npm run gateway starts one", async () => {
+    const own = await seededChain();
+    const settings = {
+      GATEWAY_SIGNER_KEY: own.signerKeys.psb ?? "",
+      GATEWAY_DATA_KEY: hexlify(randomBytes(32)),
+      DISTRICT_SECRET: hexlify(own.districtSecret),
+      GATEWAY_PORT: "0",
+      GATEWAY_ACCESS_LOG_COMMIT_MS: "50",
+    };
+    const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, settings);
+    let serving: Serving | undefined;
+    try {
+      serving = await serveGateway({
+        provider: own.connection.ethers.provider,
+        deployment: own.deployment,
+        catalogue: own.catalogue,
+        dataDir: own.dataDir,
+        codes: ["psb"],
+        logger: SILENT,
+      });
+      const psb = serving.gateway.services.departments.get("psb");
+      if (!psb) throw new Error("psb is not hosted");
+      const base = `${serving.url}/departments/psb`;
+      const issued = await call("POST", `${base}/records`, psb.apiKeys.create("issuer").token, {
+        credentialType: "resident-id-card",
+        subject: applicant(33),
+        fields: FIELDS["resident-id-card"],
+      });
+      expect(issued.status, JSON.stringify(issued.body)).toBe(202);
+      await psb.worker.flush();
+      await serving.gateway.services.index.syncNow();
+      const read = await call("GET", `${base}/records/${issued.body.recordHash}`, psb.apiKeys.create("auditor").token);
+      expect(read.status).toBe(200);
+      const deadline = Date.now() + 10_000;
+      while (Number(await psb.registries.accessLog.nextSequence(psb.id)) < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(Number(await psb.registries.accessLog.nextSequence(psb.id))).toBe(2);
+    } finally {
+      await serving?.close();
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      own.cleanup();
+    }
   });
 
   it("commits nothing after a commitment made with another of its department's keys, until the operator sets it aside", async () => {

@@ -114,10 +114,9 @@ describe("the OpenAPI document", () => {
       );
     }
     expect(headers("/departments/{department}/federation/records/query", "post")).toEqual([
-      ["x-oncechain-department", true],
-      ["x-oncechain-timestamp", true],
-      ["x-oncechain-nonce", true],
-      ["x-oncechain-signature", true],
+      ["signature-input", true],
+      ["signature", true],
+      ["content-digest", true],
     ]);
   });
 

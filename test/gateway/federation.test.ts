@@ -36,7 +36,7 @@ describe("federation between department gateways", () => {
   ) {
     const issuer = options.issuer ?? "psb";
     const body = options.body ?? query();
-    const headers = await peerQueryHeaders(chain, body, options);
+    const headers = await peerQueryHeaders(chain, `${gw.base(issuer)}/federation/records/query`, body, options);
     return {
       headers,
       send: () => call("POST", `${gw.base(issuer)}/federation/records/query`, undefined, body, headers),
@@ -149,10 +149,9 @@ describe("federation between department gateways", () => {
 
   it("refuses a request without a nonce, or with a malformed one, before it reads the body", async () => {
     const { headers } = await send();
-    for (const nonce of [undefined, "not hex", "ab".repeat(17)]) {
-      const sent = { ...headers } as Record<string, string>;
-      if (nonce === undefined) delete sent["x-oncechain-nonce"];
-      else sent["x-oncechain-nonce"] = nonce;
+    for (const nonce of ["", ';nonce="not hex"', `;nonce="${"ab".repeat(17)}"`]) {
+      const input = headers["signature-input"]?.replace(/;nonce="[0-9a-f]+"/, nonce) ?? "";
+      const sent = { ...headers, "signature-input": input };
       const response = await call("POST", `${gw.base("psb")}/federation/records/query`, undefined, "{not json", {
         ...sent,
         "content-type": "application/json",
@@ -209,13 +208,14 @@ describe("federation replays across a restart of the issuing gateway", () => {
         purpose: "open-convenience-store",
         applicationId: applicationIdFor("replayed after a restart"),
       };
-      const headers = await peerQueryHeaders(chain, body);
       const url = () => `${issuer.base("psb")}/federation/records/query`;
+      const headers = await peerQueryHeaders(chain, url(), body);
       const first = await call("POST", url(), undefined, body, headers);
       expect(first.status, JSON.stringify(first.body)).toBe(200);
       expect(first.body.record).toBeDefined();
       await issuer.close();
-      issuer = await startGateway(chain, ["psb"], options);
+      // The same address: the signature covers the target URI, so a request sent elsewhere is not this one.
+      issuer = await startGateway(chain, ["psb"], { ...options, port: Number(new URL(issuer.url).port) });
       const replayed = await call("POST", url(), undefined, body, headers);
       expectProblem(replayed, "FEDERATION_REPLAYED");
       expect(replayed.body.record).toBeUndefined();

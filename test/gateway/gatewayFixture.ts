@@ -76,6 +76,8 @@ export async function startGateway(
     anchoring?: AnchoringOptions;
     dataSubdir?: string;
     dataKeys?: Record<string, Uint8Array>;
+    /** The port to listen on (default: any free one), to restart a gateway at the same address. */
+    port?: number;
   } & Partial<GatewayOptions> = {},
 ): Promise<RunningGateway> {
   const departments: HostedDepartmentConfig[] = codes.map((code) => ({
@@ -96,7 +98,7 @@ export async function startGateway(
     indexPollMs: 50,
     ...options,
   });
-  const { url } = await gateway.listen(0);
+  const { url } = await gateway.listen(options.port ?? 0);
   return {
     gateway,
     url,

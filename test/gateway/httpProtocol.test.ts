@@ -99,9 +99,9 @@ describe("authentication comes before the body", () => {
     expectProblem(await call("POST", url, undefined, oversized, json), "FEDERATION_SIGNATURE_INVALID");
     const malformed = {
       ...json,
-      "x-oncechain-department": "market-regulation",
-      "x-oncechain-timestamp": "yesterday",
-      "x-oncechain-signature": "0x12",
+      "signature-input": 'peer=("@method");created=yesterday',
+      signature: "peer=:0x12:",
+      "content-digest": "sha-256=:not base64:",
     };
     expectProblem(await call("POST", url, undefined, oversized, malformed), "FEDERATION_SIGNATURE_INVALID");
   });

@@ -83,8 +83,9 @@ describe("identifiers shaped to keep personal data out", () => {
       purpose: "open-convenience-store",
       applicationId: spelled,
     };
-    const headers = await peerQueryHeaders(chain, body);
-    const response = await call("POST", `${gw.base("psb")}/federation/records/query`, undefined, body, headers);
+    const url = `${gw.base("psb")}/federation/records/query`;
+    const headers = await peerQueryHeaders(chain, url, body);
+    const response = await call("POST", url, undefined, body, headers);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     const entries = await runtime(gw, "psb").accessLog.entries(1, 100);
     expect(entries.at(-1)).toMatchObject({ consumer: "market-regulation", applicationId: spelled });
@@ -98,8 +99,9 @@ describe("identifiers shaped to keep personal data out", () => {
       purpose: `zhang-san-${SMUGGLED.toLowerCase()}`,
       applicationId: applicationIdFor("purpose test"),
     };
-    const headers = await peerQueryHeaders(chain, body);
-    const response = await call("POST", `${gw.base("psb")}/federation/records/query`, undefined, body, headers);
+    const url = `${gw.base("psb")}/federation/records/query`;
+    const headers = await peerQueryHeaders(chain, url, body);
+    const response = await call("POST", url, undefined, body, headers);
     expectProblem(response, "UNKNOWN_SCENARIO", "purpose");
     expect(JSON.stringify(response.body)).not.toContain(SMUGGLED.toLowerCase());
     const entries = await runtime(gw, "psb").accessLog.entries(1, 100);

@@ -2,13 +2,13 @@
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { Writable } from "node:stream";
-import { JsonRpcProvider, Network, Wallet } from "ethers";
+import { JsonRpcProvider, Network } from "ethers";
 import pino, { type Logger } from "pino";
 import { expect } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import type { DepartmentRuntime } from "../../services/gateway/src/department.ts";
 import { ERROR_CODES, type ErrorCode } from "../../services/gateway/src/errors/codes.ts";
-import { newNonce, signFederationRequest } from "../../services/gateway/src/federation/signing.ts";
+import { newNonce, signPeerRequest } from "../../services/gateway/src/federation/signing.ts";
 import { ISSUE_EXAMPLE } from "../../services/gateway/src/http/schemas.ts";
 import type { DepartmentStore } from "../../services/gateway/src/store/departmentStore.ts";
 import { withCreditCheck, withResidentCheck } from "../identifiers/checkChars.ts";
@@ -286,29 +286,31 @@ export async function switchableChain(
 }
 
 /**
- * The headers a peer gateway sends with a federation query to `issuer` (default psb), signed as `department`'s gateway
- * signs it (default market-regulation, with its key from `chain`). `signed` is what the signature covers, when a test
- * tampers with what is sent; `key` signs instead of the department's own. `chain` need only know the signer keys, so
- * that a test whose gateways run as processes signs with their dev keys.
+ * The headers a peer gateway sends with a federation query to `url` (an issuer's federation route), signed as
+ * `department`'s gateway signs it (default market-regulation, with its key from `chain`). `signed` is what the signature
+ * covers, when a test tampers with what is sent (sent as `call` sends it: a string as is, anything else as JSON);
+ * `key` signs instead of the department's own; `timestamp` (Unix ms) is when it claims to be signed. `chain`
+ * need only know the signer keys, so that a test whose gateways run as processes signs with their dev keys.
  */
 export function peerQueryHeaders(
   chain: Pick<SeededChain, "signerKeys">,
+  url: string,
   body: unknown,
   options: {
-    issuer?: string;
     department?: string;
     key?: string;
     timestamp?: number;
     nonce?: string;
     signed?: unknown;
   } = {},
-): Promise<Record<string, string>> {
+): Record<string, string> {
   const department = options.department ?? "market-regulation";
-  return signFederationRequest(new Wallet(options.key ?? chain.signerKeys[department] ?? ""), {
+  const signed = options.signed ?? body;
+  return signPeerRequest(options.key ?? chain.signerKeys[department] ?? "", {
     method: "POST",
-    path: `/departments/${options.issuer ?? "psb"}/federation/records/query`,
-    body: options.signed ?? body,
-    timestamp: options.timestamp ?? Date.now(),
+    url,
+    body: typeof signed === "string" ? signed : JSON.stringify(signed),
+    created: Math.floor((options.timestamp ?? Date.now()) / 1000),
     nonce: options.nonce ?? newNonce(),
     department,
   });

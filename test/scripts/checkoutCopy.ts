@@ -16,8 +16,11 @@ const LEFT_OUT = [
   "coverage",
 ];
 
-/** The copy's root, ending in a slash like projectRoot. */
-export function copyCheckout(): string {
+/**
+ * The copy's root, ending in a slash like projectRoot. `built`: with this checkout's build (its outputs linked, its
+ * record copied), for a test of what comes after the compile.
+ */
+export function copyCheckout({ built = false } = {}): string {
   const root = `${mkdtempSync(`${tmpdir()}/oncechain-checkout-`)}/`;
   cpSync(projectRoot, root, {
     recursive: true,
@@ -27,6 +30,11 @@ export function copyCheckout(): string {
     },
   });
   symlinkSync(`${projectRoot}node_modules`, `${root}node_modules`);
+  if (built) {
+    symlinkSync(`${projectRoot}artifacts`, `${root}artifacts`);
+    symlinkSync(`${projectRoot}types/ethers-contracts`, `${root}types/ethers-contracts`);
+    cpSync(`${projectRoot}cache`, `${root}cache`, { recursive: true });
+  }
   return root;
 }
 

@@ -223,7 +223,8 @@ async function planTypes(
   });
 }
 
-async function onChainScenario(registries: Registries, key: string) {
+/** The scenario with this code key as the chain holds it, or undefined when the registry has none. */
+export async function onChainScenario(registries: Registries, key: string) {
   try {
     return await registries.scenarios.scenario(key);
   } catch (error) {
@@ -234,7 +235,13 @@ async function onChainScenario(registries: Registries, key: string) {
   }
 }
 
-async function planScenarios(catalogue: Catalogue, registries: Registries, options: PlanOptions, plan: SeedPlan) {
+/** The scenarios part of planSeed, for a check of scenarios alone (npm run audit -- verify-scenario). */
+export async function planScenarios(
+  catalogue: Pick<Catalogue, "scenarios">,
+  registries: Registries,
+  options: PlanOptions,
+  plan: SeedPlan,
+) {
   const byCode = new Map(catalogue.scenarios.map((s) => [s.code, s]));
   await planEach(catalogue.scenarios, plan, async (scenario, plan) => {
     const projected = scenarioOnChain(scenario);

@@ -152,7 +152,7 @@ export interface paths {
         };
         /**
          * Read a record
-         * @description A record this department issued, with its anchoring receipt: the transaction and block, and for a batched record the batch root and its Merkle proof.
+         * @description A record this department issued, with its anchoring receipt: the transaction and block, and for a batched record the batch root and its Merkle proof. Each read is an entry in the department's access log (channel api, outcome read, the caller's key id and role), written before the record is answered.
          *
          *     For API keys of the roles: issuer, auditor.
          */
@@ -457,6 +457,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/departments/{department}/access-log/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the access log with its proofs
+         * @description Entries from..to in sequence order (a page of at most 10,000, with `next` where more follow), each with the commitment on chain that covers it (registry, index, range, root, transaction and block, read from the AccessLogCommitted events) and its inclusion proof against that root, or marked `uncommitted`; with the chain id, the directory, the department's code and id and the hash of the entry before `from`, so that an auditor can check the page against the chain alone. The format is docs/SPEC.md section 8.
+         *
+         *     For API keys of the roles: auditor.
+         */
+        get: operations["exportAccessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/departments/{department}/access-log/commit": {
         parameters: {
             query?: never;
@@ -744,14 +766,26 @@ export interface components {
         AccessLogEntry: {
             seq: number;
             at: string;
-            consumer: string;
-            subjectRef: string;
-            credentialType: string;
-            purpose: string;
-            applicationId: string;
+            /**
+             * @description peer: another department's gateway; api: one of this department's own systems. Absent in entries written before it was logged, which are all peer queries
+             * @enum {string}
+             */
+            channel?: "peer" | "api";
+            /** @description The department that asked: for a refused peer request the one it claimed to be (when that was a code in form), for an own-API read this department */
+            consumer?: string;
+            subjectRef?: string;
+            credentialType?: string;
+            purpose?: string;
+            applicationId?: string;
             /** @enum {string} */
-            outcome: "shared" | "evidence-only" | "not-found" | "denied";
+            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read";
             recordHash?: string;
+            /** @description For a refused peer request: the problem code that refused it */
+            reason?: string;
+            /** @description For an own-API read: the id of the caller's API key */
+            keyId?: string;
+            /** @description For an own-API read: the role of the caller's API key */
+            role?: string;
             prevHash: string;
             entryHash: string;
         };
@@ -771,16 +805,74 @@ export interface components {
                 commitment?: number;
             };
         };
+        AccessLogExport: {
+            /** @constant */
+            format: "oncechain-access-log-export/1";
+            chainId: number;
+            /** @description The deployment's RegistryDirectory: every registry is found there */
+            directory: string;
+            department: {
+                code: string;
+                id: number;
+            };
+            /** @description The chain's head when the commitments were read */
+            asOfBlock: number;
+            /** @description The log's last sequence number when exported */
+            lastSeq: number;
+            from: number;
+            /** @description The last sequence number exported (from - 1 when none is) */
+            to: number;
+            /** @description The entry before `from` (seq 0 and the zero hash when from is 1), to chain the range */
+            previous: {
+                seq: number;
+                entryHash: string;
+            };
+            commitments: components["schemas"]["AccessLogCommitment"][];
+            entries: ({
+                entry: components["schemas"]["AccessLogEntry"];
+                /** @description The commitment of `commitments` that covers the entry */
+                commitment: {
+                    registry: string;
+                    index: number;
+                };
+                /** @description The entry hash's inclusion proof against its root */
+                proof: string[];
+            } | {
+                entry: components["schemas"]["AccessLogEntry"];
+                /**
+                 * @description No commitment on chain covered the entry when exported
+                 * @constant
+                 */
+                uncommitted: true;
+            })[];
+            /** @description Where the next page begins, when more entries follow */
+            next?: number;
+        };
+        AccessLogCommitment: {
+            /** @description The AccessLogRegistry that holds the commitment */
+            registry: string;
+            /** @description Its position among the department's commitments in that registry */
+            index: number;
+            fromSeq: number;
+            toSeq: number;
+            /** @description The root of the standard Merkle tree over the range's entry hashes */
+            root: string;
+            /** @description The transaction whose AccessLogCommitted event made the commitment */
+            txHash: string;
+            blockNumber: number;
+        };
         CitizenAccessLogEntry: {
             /** @description When, to the minute: ISO 8601 in UTC truncated to the minute (2024-05-01T09:30Z). The exact time is left out, as it would find the entry in the department's full log */
             at: string;
-            consumer: string;
-            consumerNameZh: string;
-            consumerNameEn: string;
-            credentialType: string;
-            purpose: string;
+            /** @description Who asked; absent for a refused request that named no department in form */
+            consumer?: string;
+            consumerNameZh?: string;
+            consumerNameEn?: string;
+            credentialType?: string;
+            /** @description The scenario asked under; absent for an own-API read */
+            purpose?: string;
             /** @enum {string} */
-            outcome: "shared" | "evidence-only" | "not-found" | "denied";
+            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read";
         };
     };
     responses: never;
@@ -2644,14 +2736,12 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Code of the department whose signer signs */
-                "x-oncechain-department": string;
-                /** @description When the request was signed, Unix milliseconds; accepted within 60 s of the issuer's clock */
-                "x-oncechain-timestamp": string;
-                /** @description 16 random bytes, hex: the issuer answers each nonce once, even across its restarts */
-                "x-oncechain-nonce": string;
-                /** @description EIP-191 signature of the request by one of the department's signer keys on chain */
-                "x-oncechain-signature": string;
+                /** @description The one signature's parameters, label peer: ("@method" "@target-uri" "content-digest" "content-type");created=<Unix s>;expires=<at most created + 60>;nonce="<16 bytes, hex>";keyid="<department code>";tag="oncechain-peer/1". Accepted within 60 s of the issuer's clock; each nonce once, even across restarts */
+                "signature-input": string;
+                /** @description peer=:<base64 of the 65-byte EIP-191 signature of the RFC 9421 signature base by one of the department's signer keys on chain>: */
+                signature: string;
+                /** @description RFC 9530: sha-256=:<base64 of the SHA-256 of the body bytes as sent>: */
+                "content-digest": string;
             };
             path: {
                 /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
@@ -2683,7 +2773,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `FEDERATION_SIGNATURE_INVALID`: The federation request is not signed by a department signer; `FEDERATION_REQUEST_EXPIRED`: The federation request's timestamp is outside the accepted window; `FEDERATION_REPLAYED`: The federation request was already received */
+            /** @description `FEDERATION_SIGNATURE_INVALID`: The federation request is not signed by a department signer; `FEDERATION_REQUEST_EXPIRED`: The federation request was signed outside the accepted window; `FEDERATION_REPLAYED`: The federation request was already received */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2884,6 +2974,108 @@ export interface operations {
                 };
             };
             /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: No valid API key was presented; `API_KEY_REVOKED`: The API key has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FORBIDDEN_ROLE`: The API key's role does not allow this operation; `FORBIDDEN_DEPARTMENT`: The API key belongs to another department */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportAccessLog: {
+        parameters: {
+            query?: {
+                /** @description First sequence number (default 1) */
+                from?: number;
+                /** @description Last sequence number (default the log's last) */
+                to?: number;
+                /** @description At most this many entries (default and at most 10000) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the export */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLogExport"];
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `VALIDATION_FAILED`: The request does not match the operation's schema */
             400: {
                 headers: {
                     [name: string]: unknown;

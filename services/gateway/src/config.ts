@@ -2,7 +2,12 @@
 import { getBytes, hexlify } from "ethers";
 import { LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../../lib/chain/devKeys.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
-import { type ApplicationLimits, DEFAULT_APPLICATION_LIMITS, type HostedDepartmentConfig } from "./department.ts";
+import {
+  type ApplicationLimits,
+  DEFAULT_ACCESS_LOG_COMMIT_MS,
+  DEFAULT_APPLICATION_LIMITS,
+  type HostedDepartmentConfig,
+} from "./department.ts";
 
 export interface ProcessSettings {
   port: number;
@@ -13,6 +18,8 @@ export interface ProcessSettings {
   applications: ApplicationLimits;
   /** How long a query to another department's gateway may take before its materials cannot be checked now. */
   peerTimeoutMs: number;
+  /** How often each department commits its access log to the chain; 0 = only on POST /access-log/commit. */
+  accessLogCommitMs: number;
 }
 
 export interface Secrets {
@@ -31,7 +38,7 @@ function int(name: string, fallback: number): number {
 
 /**
  * GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT,
- * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_PEER_TIMEOUT_MS.
+ * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_ACCESS_LOG_COMMIT_MS, GATEWAY_PEER_TIMEOUT_MS.
  */
 export function processSettings(): ProcessSettings {
   const port = int("GATEWAY_PORT", 8080);
@@ -50,6 +57,7 @@ export function processSettings(): ProcessSettings {
       lifetimeDays: int("GATEWAY_APPLICATION_DAYS", DEFAULT_APPLICATION_LIMITS.lifetimeDays),
     },
     peerTimeoutMs,
+    accessLogCommitMs: int("GATEWAY_ACCESS_LOG_COMMIT_MS", DEFAULT_ACCESS_LOG_COMMIT_MS),
   };
 }
 

@@ -3,6 +3,7 @@ import { NonceManager, type Provider, Wallet } from "ethers";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
 import { type AccessLog, createAccessLog } from "./audit/accessLog.ts";
 import { type AccessLogCommitter, createAccessLogCommitter } from "./audit/accessLogCommitter.ts";
+import { type LogCommitments, logCommitments } from "./audit/logCommitments.ts";
 import { ApiKeyFile } from "./auth/apiKeys.ts";
 import { type KeyRate, keyRate } from "./auth/keyRate.ts";
 import { type AnchoringOptions, type AnchorWorker, createAnchorWorker } from "./chain/anchorWorker.ts";
@@ -43,6 +44,8 @@ export interface DepartmentRuntime {
   /** Who read this department's records: written on every federation answer, committed to the chain. */
   accessLog: AccessLog;
   accessLogCommitter: AccessLogCommitter;
+  /** Its commitments on chain with the transactions that made them, read from the registries' events. */
+  logCommitments: LogCommitments;
   apiKeys: ApiKeyFile;
   close(): Promise<void>;
 }
@@ -55,6 +58,9 @@ export interface ApplicationLimits {
 }
 
 export const DEFAULT_APPLICATION_LIMITS: ApplicationLimits = { perKeyPerHour: 120, lifetimeDays: 30 };
+
+/** How often a department commits its access log when nothing says otherwise: every minute. */
+export const DEFAULT_ACCESS_LOG_COMMIT_MS = 60_000;
 
 export interface OpenDepartmentOptions {
   config: HostedDepartmentConfig;
@@ -101,7 +107,7 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     registries,
     index: options.index,
     signer,
-    intervalMs: options.accessLogCommitMs ?? 60_000,
+    intervalMs: options.accessLogCommitMs ?? DEFAULT_ACCESS_LOG_COMMIT_MS,
     onError: (error) => options.onCommitError?.(config.code, error),
   });
   return {
@@ -121,6 +127,12 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
     worker,
     accessLog,
     accessLogCommitter,
+    logCommitments: logCommitments({
+      provider: options.provider,
+      departmentId: options.id,
+      fromBlock: options.deployment.fromBlock,
+      registries: () => options.index.history("AccessLogRegistry"),
+    }),
     apiKeys: new ApiKeyFile(`${dir}/api-keys.json`, config.code),
     async close() {
       await worker.stop();

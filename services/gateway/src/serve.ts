@@ -51,6 +51,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
     bodyLimitBytes: settings.bodyLimitBytes,
     applications: settings.applications,
     federationTimeoutMs: settings.peerTimeoutMs,
+    accessLogCommitMs: settings.accessLogCommitMs,
     logger: options.logger,
   });
   let url: string;

@@ -1,7 +1,14 @@
-// A department's access log: who asked for which of its records, for what purpose, and what they got, hash-chained.
+// A department's access log: who asked for which of its records, through which channel, for what purpose, and what they
+// got, hash-chained.
+
+import {
+  type AccessLogEntry,
+  type AccessLogInput,
+  entryHashOf,
+  GENESIS_HASH,
+} from "../../../../lib/audit/accessLogEntry.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { type DepartmentStore, seqKey } from "../store/departmentStore.ts";
-import { type AccessLogEntry, type AccessLogInput, entryHashOf, GENESIS_HASH } from "./accessLogEntry.ts";
 
 const SEQUENCE = "access-log";
 
@@ -39,23 +46,19 @@ export function createAccessLog(store: DepartmentStore, now: () => number = Date
   async function write(input: AccessLogInput): Promise<AccessLogEntry> {
     const prevHash = await previousHash();
     const entry = await store.appendWithSeq(SEQUENCE, (seq) => {
-      const content: Omit<AccessLogEntry, "entryHash"> = {
-        seq,
-        at: new Date(now()).toISOString(),
-        consumer: input.consumer,
-        subjectRef: input.subjectRef,
-        credentialType: input.credentialType,
-        purpose: input.purpose,
-        applicationId: input.applicationId,
-        outcome: input.outcome,
-        ...(input.recordHash ? { recordHash: input.recordHash } : {}),
-        prevHash,
-      };
+      // Only the fields the access has: an absent field is left out, never written as null, so old entries hash as before.
+      const fields = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+      const content = { seq, at: new Date(now()).toISOString(), ...fields, prevHash } as Omit<
+        AccessLogEntry,
+        "entryHash"
+      >;
       const result: AccessLogEntry = { ...content, entryHash: entryHashOf(content) };
       return {
         ops: [
           { type: "put", sublevel: entries, key: seqKey(seq), value: result },
-          { type: "put", sublevel: bySubject, key: `${input.subjectRef}!${seqKey(seq)}`, value: seq },
+          ...(input.subjectRef
+            ? [{ type: "put" as const, sublevel: bySubject, key: `${input.subjectRef}!${seqKey(seq)}`, value: seq }]
+            : []),
         ],
         result,
       };

@@ -1,9 +1,10 @@
 // The auditor's check of a department's access log: the hash chain end to end, and every committed range's root.
+
+import { accessLogRoot, entryHashOf, GENESIS_HASH } from "../../../../lib/audit/accessLogEntry.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { accessLogEntries } from "./accessLog.ts";
-import { accessLogRoot, entryHashOf, GENESIS_HASH } from "./accessLogEntry.ts";
 
 export type DivergenceKind =
   | "sequence-gap"

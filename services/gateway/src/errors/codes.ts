@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   FEDERATION_SIGNATURE_INVALID: { status: 401, title: "The federation request is not signed by a department signer" },
   FEDERATION_REQUEST_EXPIRED: {
     status: 401,
-    title: "The federation request's timestamp is outside the accepted window",
+    title: "The federation request was signed outside the accepted window",
   },
   FEDERATION_REPLAYED: { status: 401, title: "The federation request was already received" },
   DEPARTMENT_SUSPENDED: { status: 403, title: "The department is suspended" },

@@ -1,7 +1,8 @@
 // The issuer side of a record query: purpose and grant checked on chain, the access logged, then the answer.
+
+import type { PeerQueryAccess } from "../../../../lib/audit/accessLogEntry.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { codeKey } from "../../../../lib/encoding/codeKey.ts";
-import type { AccessOutcome } from "../audit/accessLogEntry.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { anchorOf } from "../records/canonicalRecord.ts";
@@ -66,7 +67,7 @@ async function mayRead(
 
 /** Logs a refused query; the refusal is part of who-asked-for-what as much as an answer is. */
 export function logDenied(department: DepartmentRuntime, consumer: string, query: FederationQuery) {
-  return department.accessLog.append({ consumer, ...query, outcome: "denied" });
+  return department.accessLog.append({ channel: "peer", consumer, ...query, outcome: "denied" });
 }
 
 export async function answerQuery(
@@ -93,7 +94,7 @@ export async function answerQuery(
   // A department reading its own records needs no grant: it holds them already.
   const granted = consumerId === department.id || (await mayRead(services, department.id, consumerId, query));
   const latest = await latestRecord(department, query.subjectRef, query.credentialType);
-  const outcome: AccessOutcome = !latest.recordHash ? "not-found" : granted ? "shared" : "evidence-only";
+  const outcome: PeerQueryAccess["outcome"] = !latest.recordHash ? "not-found" : granted ? "shared" : "evidence-only";
   const [record, state] = latest.recordHash
     ? await Promise.all([
         department.store.getRecord(latest.recordHash),
@@ -102,6 +103,7 @@ export async function answerQuery(
     : [undefined, undefined];
   // The log entry is durable before anything leaves: an answer that was never logged is never given.
   await department.accessLog.append({
+    channel: "peer",
     consumer,
     ...query,
     outcome,

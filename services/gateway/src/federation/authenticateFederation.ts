@@ -1,45 +1,32 @@
 // The issuer side of federation authentication: a fresh request signed by a key the chain lists for the sender.
-import { verifyMessage } from "ethers";
 import type { Request } from "express";
 import type { Caller } from "../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
+import { rawBodyOf } from "../http/jsonBody.ts";
 import type { GatewayServices } from "../services.ts";
 
 import { logDenied } from "./answerQuery.ts";
-import { federationHeadersSchema, federationQuerySchema } from "./protocol.ts";
+import { isFresh, peerSignatureClaims, verifyPeerSignature } from "./peerSignature.ts";
+import { federationQuerySchema } from "./protocol.ts";
 import { type SeenNonces, seenNonces } from "./seenNonces.ts";
-import { FEDERATION_HEADERS, federationMessage } from "./signing.ts";
+import { PEER_SIGNATURE_LIFETIME_S } from "./signing.ts";
 
-/** How far a request's timestamp may be from this gateway's clock, either way. */
-export const REPLAY_WINDOW_MS = 60_000;
+/** How far a request's `created` may be from this gateway's clock, either way. */
+export const REPLAY_WINDOW_MS = PEER_SIGNATURE_LIFETIME_S * 1000;
 
 export type FederationAuthenticator = (req: Request, department: DepartmentRuntime) => Promise<Caller>;
 
 const invalid = (detail: string) => new GatewayError("FEDERATION_SIGNATURE_INVALID", { detail });
 
 /**
- * The signature headers of a request, when all are there in their form; FEDERATION_SIGNATURE_INVALID otherwise. Needs
- * no body, so a request that cannot be signed at all is refused before its body is read.
+ * The signature's claims, when its headers are there in their form; FEDERATION_SIGNATURE_INVALID otherwise. Needs no
+ * body, so a request that cannot be signed at all is refused before its body is read.
  */
-export function federationCredentials(req: Request): {
-  code: string;
-  timestamp: string;
-  nonce: string;
-  signature: string;
-} {
-  const names = Object.values(FEDERATION_HEADERS);
-  const headers = Object.fromEntries(names.map((name) => [name, req.get(name) || undefined]));
-  if (names.some((name) => headers[name] === undefined)) throw invalid("the request carries no department signature");
-  const parsed = federationHeadersSchema.safeParse(headers);
-  if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? "the signature headers are malformed");
-  return {
-    code: parsed.data[FEDERATION_HEADERS.department],
-    timestamp: parsed.data[FEDERATION_HEADERS.timestamp],
-    nonce: parsed.data[FEDERATION_HEADERS.nonce],
-    signature: parsed.data[FEDERATION_HEADERS.signature],
-  };
-}
+export const federationCredentials = (req: Request) => peerSignatureClaims(req.headers);
+
+/** The target URI as this gateway received the request: what the sender signed, if it sent it here. */
+const targetUri = (req: Request) => `${req.protocol}://${req.get("host") ?? ""}${req.originalUrl}`;
 
 /**
  * Builds `authenticateFederation(req, department)`. Each signed request carries a nonce, and the issuing department
@@ -58,30 +45,20 @@ export function createFederationAuthenticator(services: GatewayServices): Federa
   };
 
   return async function authenticateFederation(req, department) {
-    const { code, timestamp, nonce, signature } = federationCredentials(req);
+    const claims = federationCredentials(req);
+    const code = claims.department;
     const now = services.now();
-    if (Math.abs(now - Number(timestamp)) > REPLAY_WINDOW_MS) {
+    if (!isFresh(claims, now)) {
       throw new GatewayError("FEDERATION_REQUEST_EXPIRED", {
-        detail: `the timestamp must be within ${REPLAY_WINDOW_MS / 1000} s of the issuer's clock`,
+        detail: `the signature must be created within ${REPLAY_WINDOW_MS / 1000} s of the issuer's clock`,
       });
     }
     const consumerId = services.catalogue.departmentIds.get(code);
     if (consumerId === undefined) throw invalid("the request names no registered department");
-    let signer: string;
-    let message: string;
-    try {
-      message = federationMessage({
-        method: req.method,
-        path: `${req.baseUrl}${req.path}`,
-        body: req.body,
-        timestamp: Number(timestamp),
-        nonce,
-        department: code,
-      });
-      signer = verifyMessage(message, signature);
-    } catch {
-      throw invalid("the signature does not recover to a key");
-    }
+    const signer = verifyPeerSignature(
+      { method: req.method, url: targetUri(req), headers: req.headers, body: rawBodyOf(req) },
+      claims,
+    );
     let standing: { departmentId: bigint; suspended: boolean };
     try {
       standing = await services.registries.departments.signerDepartment(signer);
@@ -90,9 +67,9 @@ export function createFederationAuthenticator(services: GatewayServices): Federa
     }
     // A signature over other content, or by a key of another department, recovers to a key that is not the sender's.
     if (Number(standing.departmentId) !== consumerId) throw invalid(`the signing key does not sign for ${code}`);
-    // Kept until no request with this nonce could be fresh again: its timestamp, plus the window, plus a margin.
-    const until = Number(timestamp) + 2 * REPLAY_WINDOW_MS;
-    if (!(await nonceStore(department).rememberOnce(code, nonce, until, now))) {
+    // Kept until no request with this nonce could be fresh again: its creation, plus the window, plus a margin.
+    const until = claims.created * 1000 + 2 * REPLAY_WINDOW_MS;
+    if (!(await nonceStore(department).rememberOnce(code, claims.nonce, until, now))) {
       throw new GatewayError("FEDERATION_REPLAYED");
     }
     if (standing.suspended) {

@@ -2,7 +2,7 @@
 import type { ChainIndex } from "../chain/chainIndex.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { type FederationAnswer, type FederationQuery, federationAnswerSchema } from "./protocol.ts";
-import { newNonce, signFederationRequest } from "./signing.ts";
+import { newNonce, signPeerRequest } from "./signing.ts";
 
 export type PeerResult =
   | { kind: "answer"; answer: FederationAnswer }
@@ -49,22 +49,23 @@ export function createFederationClient(deps: FederationClientDeps): FederationCl
     async query(consumer, issuer, query) {
       const base = endpointOf(issuer);
       if (!base) return { kind: "unavailable", reason: "no-endpoint" };
-      const path = `/departments/${issuer.code}/federation/records/query`;
-      const headers = await signFederationRequest(consumer.wallet, {
+      const url = `${base}/federation/records/query`;
+      const sent = JSON.stringify(query);
+      const headers = await signPeerRequest(consumer.wallet.privateKey, {
         method: "POST",
-        path,
-        body: query,
-        timestamp: deps.now(),
+        url,
+        body: sent,
+        created: Math.floor(deps.now() / 1000),
         nonce: newNonce(),
         department: consumer.code,
       });
       let response: Response;
       let text: string;
       try {
-        response = await fetch(`${base}/federation/records/query`, {
+        response = await fetch(url, {
           method: "POST",
-          headers: { ...headers, "content-type": "application/json" },
-          body: JSON.stringify(query),
+          headers,
+          body: sent,
           signal: AbortSignal.timeout(deps.timeoutMs),
         });
         text = await response.text();

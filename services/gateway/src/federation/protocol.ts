@@ -1,7 +1,6 @@
 // What gateways say to each other: the record query a consumer sends and the answer the issuer gives.
 import { z } from "zod";
 import { canonicalRecordSchema, catalogueCode, hex32, uint32Id, unixSeconds } from "../http/schemas.ts";
-import { FEDERATION_HEADERS } from "./signing.ts";
 
 /**
  * An application id, as the gateway that opened the application minted it (16 random bytes): ids travel to other
@@ -19,23 +18,29 @@ export const applicationIdSchema = z
       "sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible",
   });
 
-/** The headers that authenticate a gateway-to-gateway request; their form is checked before the body is read. */
+/**
+ * The headers that authenticate a gateway-to-gateway request (RFC 9421 and RFC 9530), as the API description declares
+ * them; their form is checked before the body is read (peerSignature.ts).
+ */
 export const federationHeadersSchema = z.object({
-  [FEDERATION_HEADERS.department]: z.string().min(1).meta({ description: "Code of the department whose signer signs" }),
-  [FEDERATION_HEADERS.timestamp]: z
-    .string()
-    .regex(/^\d{1,16}$/, "the timestamp must be Unix milliseconds")
-    .meta({
-      description: "When the request was signed, Unix milliseconds; accepted within 60 s of the issuer's clock",
-    }),
-  [FEDERATION_HEADERS.nonce]: z
-    .string()
-    .regex(/^[0-9a-f]{32}$/, "the nonce must be 16 bytes of lowercase hex")
-    .meta({ description: "16 random bytes, hex: the issuer answers each nonce once, even across its restarts" }),
-  [FEDERATION_HEADERS.signature]: z
-    .string()
-    .regex(/^0x[0-9a-fA-F]{130}$/, "the signature must be 65 bytes of hex")
-    .meta({ description: "EIP-191 signature of the request by one of the department's signer keys on chain" }),
+  "signature-input": z.string().meta({
+    description:
+      'The one signature\'s parameters, label peer: ("@method" "@target-uri" "content-digest" "content-type");' +
+      'created=<Unix s>;expires=<at most created + 60>;nonce="<16 bytes, hex>";keyid="<department code>";' +
+      'tag="oncechain-peer/1". Accepted within 60 s of the issuer\'s clock; each nonce once, even across restarts',
+    example:
+      'peer=("@method" "@target-uri" "content-digest" "content-type");created=1767225600;expires=1767225660;' +
+      'nonce="00112233445566778899aabbccddeeff";keyid="market-regulation";tag="oncechain-peer/1"',
+  }),
+  signature: z.string().meta({
+    description:
+      "peer=:<base64 of the 65-byte EIP-191 signature of the RFC 9421 signature base by one of the department's " +
+      "signer keys on chain>:",
+  }),
+  "content-digest": z.string().meta({
+    description: "RFC 9530: sha-256=:<base64 of the SHA-256 of the body bytes as sent>:",
+    example: "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:",
+  }),
 });
 
 export const federationQuerySchema = z

@@ -32,9 +32,25 @@ function parseJsonText(text: string): unknown {
   }
 }
 
+/**
+ * The body bytes each request's JSON was read from, for as long as the request lives: a signature over the body (a
+ * peer request's Content-Digest) is checked against the bytes received, not against a re-serialisation of them.
+ */
+const rawBodies = new WeakMap<Request, Uint8Array>();
+
+/** The bytes the request's body was read from; empty when none was read. */
+export const rawBodyOf = (req: Request): Uint8Array => rawBodies.get(req) ?? new Uint8Array();
+
 /** A reader of JSON request bodies: PAYLOAD_TOO_LARGE over `limit` bytes, else the body as parseJsonText gives it. */
 export function jsonBodyReader(limit: number): (req: Request, res: Response) => Promise<unknown> {
-  const general = express.json({ limit, type: () => true, strict: true });
+  const general = express.json({
+    limit,
+    type: () => true,
+    strict: true,
+    verify: (req, _res, bytes) => {
+      rawBodies.set(req as Request, bytes);
+    },
+  });
   return (req, res) => {
     const encoding = req.headers["content-encoding"]?.toLowerCase();
     if ((encoding !== undefined && encoding !== "identity") || !PLAIN_JSON.test(req.headers["content-type"] ?? "")) {
@@ -64,6 +80,7 @@ export function jsonBodyReader(limit: number): (req: Request, res: Response) => 
         if (settled) return;
         settled = true;
         const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+        rawBodies.set(req, bytes);
         try {
           resolve(parseJsonText(bytes.toString("utf8")));
         } catch (error) {

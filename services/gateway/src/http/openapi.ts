@@ -196,10 +196,12 @@ export function openApiDocument(
           departmentSignature: {
             type: "apiKey",
             in: "header",
-            name: "X-Oncechain-Signature",
+            name: "Signature",
             description:
-              "Gateway-to-gateway calls carry an EIP-191 signature by a department signer key registered on chain, " +
-              "with X-Oncechain-Department and X-Oncechain-Timestamp",
+              "Gateway-to-gateway calls carry an RFC 9421 HTTP Message Signature (Signature-Input and Signature, label " +
+              "peer, tag oncechain-peer/1) over @method, @target-uri, content-digest (RFC 9530) and content-type, " +
+              "made by a department signer key registered on chain (EIP-191); keyid names the department. See " +
+              "docs/SPEC.md, peer requests",
           },
         },
         examples: Object.fromEntries(

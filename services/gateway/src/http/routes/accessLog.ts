@@ -1,6 +1,6 @@
 // Routes of a department's access log: read it, audit it against the chain, commit it now, and a citizen's own view.
 import { z } from "zod";
-import { ACCESS_OUTCOMES, type AccessLogEntry } from "../../audit/accessLogEntry.ts";
+import { ACCESS_CHANNELS, ACCESS_OUTCOMES, type AccessLogEntry } from "../../../../../lib/audit/accessLogEntry.ts";
 import { auditAccessLog } from "../../audit/auditAccessLog.ts";
 import { admitKey, type KeyBound } from "../../auth/keyRate.ts";
 import { subjectRefOf } from "../../records/issueRecord.ts";
@@ -8,17 +8,36 @@ import type { GatewayServices } from "../../services.ts";
 import { defineRoute } from "../route.ts";
 import { hex32, subjectSchema } from "../schemas.ts";
 
-const entrySchema = z
+/** An entry as stored: a field that does not apply to its kind of access is absent (see docs/gateway.md). */
+export const entrySchema = z
   .object({
     seq: z.number(),
     at: z.string(),
-    consumer: z.string(),
-    subjectRef: z.string(),
-    credentialType: z.string(),
-    purpose: z.string(),
-    applicationId: z.string(),
+    channel: z
+      .enum(ACCESS_CHANNELS)
+      .optional()
+      .meta({
+        description:
+          "peer: another department's gateway; api: one of this department's own systems. Absent in entries written " +
+          "before it was logged, which are all peer queries",
+      }),
+    consumer: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "The department that asked: for a refused peer request the one it claimed to be (when that was a code in " +
+          "form), for an own-API read this department",
+      }),
+    subjectRef: z.string().optional(),
+    credentialType: z.string().optional(),
+    purpose: z.string().optional(),
+    applicationId: z.string().optional(),
     outcome: z.enum(ACCESS_OUTCOMES),
     recordHash: z.string().optional(),
+    reason: z.string().optional().meta({ description: "For a refused peer request: the problem code that refused it" }),
+    keyId: z.string().optional().meta({ description: "For an own-API read: the id of the caller's API key" }),
+    role: z.string().optional().meta({ description: "For an own-API read: the role of the caller's API key" }),
     prevHash: z.string(),
     entryHash: z.string(),
   })
@@ -149,11 +168,13 @@ const citizenEntrySchema = z
         "When, to the minute: ISO 8601 in UTC truncated to the minute (2024-05-01T09:30Z). The exact time is left " +
         "out, as it would find the entry in the department's full log",
     }),
-    consumer: z.string(),
-    consumerNameZh: z.string(),
-    consumerNameEn: z.string(),
-    credentialType: z.string(),
-    purpose: z.string(),
+    consumer: z.string().optional().meta({
+      description: "Who asked; absent for a refused request that named no department in form",
+    }),
+    consumerNameZh: z.string().optional(),
+    consumerNameEn: z.string().optional(),
+    credentialType: z.string().optional(),
+    purpose: z.string().optional().meta({ description: "The scenario asked under; absent for an own-API read" }),
     outcome: z.enum(ACCESS_OUTCOMES),
   })
   .meta({ id: "CitizenAccessLogEntry" });

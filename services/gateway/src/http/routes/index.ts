@@ -1,6 +1,7 @@
 // Every route a department serves, in the order the OpenAPI document lists them.
 import type { RouteSpec } from "../route.ts";
 import { auditAccessLogRoute, commitAccessLogRoute, listAccessLogRoute, myAccessLogRoute } from "./accessLog.ts";
+import { exportAccessLogRoute } from "./accessLogExport.ts";
 import { applicationTotalsRoute, applyRoute, closeApplicationRoute, getApplicationRoute } from "./applications.ts";
 import { getScenarioRoute, getTypeRoute, listScenariosRoute, listTypesRoute } from "./catalogue.ts";
 import { federationQueryRoute } from "./federation.ts";
@@ -25,6 +26,7 @@ export const ROUTES: readonly RouteSpec<any, any, any>[] = [
   federationQueryRoute,
   listAccessLogRoute,
   auditAccessLogRoute,
+  exportAccessLogRoute,
   commitAccessLogRoute,
   myAccessLogRoute,
 ];

@@ -70,19 +70,31 @@ export const getRecordRoute = defineRoute({
   summary: "Read a record",
   description:
     "A record this department issued, with its anchoring receipt: the transaction and block, and for a batched record " +
-    "the batch root and its Merkle proof.",
+    "the batch root and its Merkle proof. Each read is an entry in the department's access log (channel api, outcome " +
+    "read, the caller's key id and role), written before the record is answered.",
   tags: ["records"],
   auth: ["issuer", "auditor"],
   params: recordHashParam,
   responses: { 200: { description: "The record and its anchor", schema: issuedSchema } },
   errors: ["RECORD_NOT_FOUND"],
-  async handler({ department, params }) {
+  async handler({ department, params, caller }) {
     const { recordHash } = params;
     const [record, anchor] = await Promise.all([
       department.store.getRecord(recordHash),
       department.store.anchors.get(recordHash),
     ]);
     if (!record || !anchor) throw new GatewayError("RECORD_NOT_FOUND", { field: "recordHash" });
+    // Durable before the record leaves, as a peer's query is: a read that was never logged is never answered.
+    await department.accessLog.append({
+      channel: "api",
+      outcome: "read",
+      consumer: department.code,
+      keyId: caller?.keyId ?? "",
+      role: caller?.role ?? "",
+      subjectRef: record.subjectRef,
+      credentialType: record.credentialType,
+      recordHash,
+    });
     const onChain = department.index.record(department.id, recordHash);
     return { status: 200, body: { recordHash, record, anchor: withChainFacts(anchor, onChain) } };
   },

@@ -1,0 +1,20 @@
+// Reading a file an auditor names: a missing or unreadable file, or one that is not JSON, is bad input (exit 2), said
+// with the file and, for JSON, the line and column. V8's own message is left out: it quotes the text around the error,
+// and a record file's text is personal data.
+import path from "node:path";
+import { readJsonFile } from "../../../lib/catalogue/readJsonFile.ts";
+import { AuditInputError } from "./command.ts";
+
+/** A path as the auditor typed it: `npm run` moves to the project's root, and says in INIT_CWD where it was typed. */
+export function inputPath(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
+
+export async function readInputJson(file: string): Promise<unknown> {
+  const read = await readJsonFile(inputPath(file), file);
+  if (read.ok) return read.value;
+  const { line, column, message } = read.problem;
+  if (line === undefined)
+    throw new AuditInputError(`${file}: ${message.replace(/^cannot read file: /, "cannot read: ")}`);
+  throw new AuditInputError(`${file}: line ${line}, column ${column ?? 1}: not valid JSON`);
+}
