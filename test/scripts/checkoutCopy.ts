@@ -16,9 +16,11 @@ const LEFT_OUT = [
   "coverage",
 ];
 
+const BUILD = ["artifacts", "cache", "types/ethers-contracts"];
+
 /**
- * The copy's root, ending in a slash like projectRoot. `built`: with this checkout's build (its outputs linked, its
- * record copied), for a test of what comes after the compile.
+ * The copy's root, ending in a slash like projectRoot. `built`: with this checkout's build (outputs and record), for a
+ * test of what comes after the compile.
  */
 export function copyCheckout({ built = false } = {}): string {
   const root = `${mkdtempSync(`${tmpdir()}/oncechain-checkout-`)}/`;
@@ -30,11 +32,8 @@ export function copyCheckout({ built = false } = {}): string {
     },
   });
   symlinkSync(`${projectRoot}node_modules`, `${root}node_modules`);
-  if (built) {
-    symlinkSync(`${projectRoot}artifacts`, `${root}artifacts`);
-    symlinkSync(`${projectRoot}types/ethers-contracts`, `${root}types/ethers-contracts`);
-    cpSync(`${projectRoot}cache`, `${root}cache`, { recursive: true });
-  }
+  // Copied, not linked: if the build is out of date the copy compiles again, into its own files.
+  if (built) for (const dir of BUILD) cpSync(`${projectRoot}${dir}`, `${root}${dir}`, { recursive: true });
   return root;
 }
 
