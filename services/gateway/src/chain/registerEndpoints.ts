@@ -2,6 +2,7 @@
 // a department where it runs, whoever runs it, without the district operator.
 import type { Logger } from "pino";
 import type { DepartmentRuntime } from "../department.ts";
+import { receiptOf } from "./receipt.ts";
 
 /**
  * Sets the endpoint of each department whose endpoint on chain is not `endpointOf(code)`. A department whose change
@@ -19,7 +20,8 @@ export async function registerEndpoints(
       const endpoint = endpointOf(department.code);
       if (department.index.endpoint(department.id) === endpoint) return;
       try {
-        await (await department.registries.departments.setEndpoint(department.id, endpoint)).wait();
+        // Not tx.wait(): a dozen gateways starting at once on anvil made it wait for a block that never came.
+        await receiptOf(await department.registries.departments.setEndpoint(department.id, endpoint));
         changed.push(department.code);
       } catch (error) {
         logger.warn(
