@@ -11,7 +11,7 @@ export interface GatewayProcessOptions {
   dataDir: string;
   /** Set over this process's environment (GATEWAY_PEER_TIMEOUT_MS, LOG_LEVEL, …). */
   env?: Record<string, string>;
-  /** How long it may take to be ready (default 300 s): a dozen starting at once on a busy 2-core machine took 120. */
+  /** How long it may take to be ready (default 120 s): a dozen starting at once on a loaded 2-core machine took 45. */
   timeoutMs?: number;
 }
 
@@ -105,7 +105,7 @@ export function startGatewayProcess(options: GatewayProcessOptions): Promise<Gat
     },
   });
   return new Promise((resolve, reject) => {
-    const timeoutMs = options.timeoutMs ?? 300_000;
+    const timeoutMs = options.timeoutMs ?? 120_000;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(
