@@ -53,7 +53,7 @@ describe("npm run cluster, then npm run demo from another terminal", () => {
     rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it("starts the chain and one gateway process per department of the theme scenarios, each at its endpoint on chain; the demo tells the story across them; Ctrl-C stops them all", async () => {
+  it("starts the chain and one gateway process per department of the theme scenarios, each at its endpoint on chain; the demo tells the story across them; one killed is reported and the rest run on; Ctrl-C stops them all", async () => {
     const basePort = await freeRange();
     const env = {
       ONCECHAIN_DATA_DIR: dataDir,
@@ -105,6 +105,13 @@ describe("npm run cluster, then npm run demo from another terminal", () => {
       /This run's 4 applications \(market-regulation 2, tobacco 1, culture-tourism 1\), as last evaluated: \d+ of their \d+ materials no longer collected, \d+ still to submit, 0 could not be checked now\./,
     );
     expect(output).toContain("✔ waived    居民身份证 Resident identity card: from psb, data shared");
+
+    // A gateway that dies is reported, and the cluster keeps the others running.
+    const psb = departments.psb?.pid ?? 0;
+    process.kill(psb, "SIGKILL");
+    await cluster.waitFor(new RegExp(`the gateway of psb \\(pid ${psb}\\) exited unexpectedly \\(SIGKILL\\)`), 30_000);
+    for (const pid of pids.filter((pid) => pid !== psb)) expect(processAlive(pid), `gateway pid ${pid}`).toBe(true);
+    expect(processAlive(record.pid)).toBe(true);
 
     // Ctrl-C signals npm too, which then ends by the signal: what the cluster itself did is in what it printed.
     cluster.interrupt();
