@@ -4,6 +4,7 @@ import { loadCatalogue } from "../../../lib/catalogue/loadCatalogue.ts";
 import { LOCAL_CHAIN_ID } from "../../../lib/chain/devKeys.ts";
 import { ApiKeyFile } from "../../../services/gateway/src/auth/apiKeys.ts";
 import { ensureDevApiKeys } from "../../../services/gateway/src/auth/devApiKeys.ts";
+import { connectProvider } from "../chainConnection.ts";
 import { devApiKeysFile } from "../devApiKeys.ts";
 import { dataDir, seedsDir } from "../paths.ts";
 import { prepareChain } from "../prepareChain.ts";
@@ -26,6 +27,23 @@ function basePort(): number {
     throw new Error(`CLUSTER_BASE_PORT must be a port number (it is "${raw}")`);
   }
   return port;
+}
+
+/** Before anything is deployed or seeded there: every department of a cluster runs on dev keys. */
+async function refuseOtherChains(): Promise<void> {
+  const given = process.env.CHAIN_RPC_URL;
+  if (!given) return;
+  const provider = await connectProvider(given);
+  try {
+    const { chainId } = await provider.getNetwork();
+    if (chainId === BigInt(LOCAL_CHAIN_ID)) return;
+    throw new Error(
+      `chain ${chainId} (CHAIN_RPC_URL) is not a development chain: npm run cluster runs every department on dev ` +
+        "keys. A department runs its own gateway with npm run gateway -- --department <code> and its keys in the environment",
+    );
+  } finally {
+    provider.destroy();
+  }
 }
 
 /**
@@ -56,19 +74,13 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
   const catalogue = await loadCatalogue(seedsDir);
   const codes = chooseDepartments(catalogue, options);
   const base = basePort();
+  await refuseOtherChains();
   const stops = stopList();
   const gateways: GatewayProcess[] = [];
   try {
-    const { rpcUrl, provider } = await prepareChain(catalogue, stops);
+    const { rpcUrl } = await prepareChain(catalogue, stops);
     // Added after the chain's, so stopped before it: the chain outlives the gateways that write to it.
     stops.add(() => Promise.all(gateways.map((g) => g.stop())).then(() => undefined));
-    const { chainId } = await provider.getNetwork();
-    if (chainId !== BigInt(LOCAL_CHAIN_ID)) {
-      throw new Error(
-        `chain ${chainId} is not the local development chain: npm run cluster runs every department on dev keys. ` +
-          "A department runs its own gateway with npm run gateway -- --department <code> and its keys in the environment",
-      );
-    }
     // Made here, before the processes start, so that they find their keys and none writes the shared file at once.
     ensureDevApiKeys(
       codes.map((code) => ({ code, apiKeys: new ApiKeyFile(`${dataDir()}/gateway/${code}/api-keys.json`, code) })),
