@@ -2,11 +2,10 @@
 // on chain, and what happens when one misbehaves. Gateways in separate OS processes: test/cluster/.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Signer } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectRegistries } from "../../lib/chain/registries.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, FIELDS, issue, outcomeOf, runtime, shop, statuses } from "./scenarioSupport.ts";
+import { setEndpointOnChain } from "./support.ts";
 
 /** The public facts of an issued record that its anchor leaf commits to. */
 // biome-ignore lint/suspicious/noExplicitAny: the record is whatever JSON the issuer answered.
@@ -28,13 +27,7 @@ describe("scenario applications across two gateways on their own ports that find
   /** The applicant's records by type, as their issuers answered: application answers give no record hash. */
   const recordHashes: Record<string, string> = {};
 
-  async function setEndpoint(code: string, url: string) {
-    const [operator] = await chain.connection.ethers.getSigners();
-    const registries = connectRegistries(chain.deployment, operator as Signer);
-    const id = window.gateway.services.catalogue.departmentIds.get(code) ?? 0;
-    await (await registries.departments.setEndpoint(id, url)).wait();
-    await window.gateway.services.index.syncNow();
-  }
+  const setEndpoint = (code: string, url: string) => setEndpointOnChain(chain, window, code, url);
   const apply = () =>
     call("POST", `${window.base("market-regulation")}/applications`, window.key("market-regulation", "consumer"), {
       scenario: "open-convenience-store",

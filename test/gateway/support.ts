@@ -2,7 +2,7 @@
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { Writable } from "node:stream";
-import { JsonRpcProvider, Network } from "ethers";
+import { JsonRpcProvider, Network, type Signer } from "ethers";
 import pino, { type Logger } from "pino";
 import { expect } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
@@ -314,4 +314,13 @@ export function peerQueryHeaders(
     nonce: options.nonce ?? newNonce(),
     department,
   });
+}
+
+/** Sets `code`'s endpoint on chain to `url` (as the operator), and waits until `gw`'s chain index has it. */
+export async function setEndpointOnChain(chain: SeededChain, gw: RunningGateway, code: string, url: string) {
+  const [operator] = await chain.connection.ethers.getSigners();
+  const registries = connectRegistries(chain.deployment, operator as Signer);
+  const id = gw.gateway.services.catalogue.departmentIds.get(code) ?? 0;
+  await (await registries.departments.setEndpoint(id, url)).wait();
+  await gw.gateway.services.index.syncNow();
 }

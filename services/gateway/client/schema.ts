@@ -512,11 +512,77 @@ export interface paths {
         put?: never;
         /**
          * A citizen's own access log
-         * @description For a citizen at the counter: every access to this department's records about them, from the counter's system (a consumer key, which reads no other part of the log). The ID number is used only to find the entries; it is neither stored nor logged, and the answer holds no subject reference, no entry hash and no sequence number, and times only to the minute, so that it cannot link a person to the references on chain or in the full log. Each API key may look up a bounded number of citizens an hour, as many as it may open applications and counted apart (429 beyond, flagged in the log).
+         * @description For a citizen at the counter: every access to their records in every department's log, asked of each department's gateway and checked against the chain, from the counter's system (a consumer key, which reads no other part of the log); a department that could not be asked now is listed as such. The ID number is used only to find the entries; it is neither stored nor logged, and the answer holds no subject reference, no entry hash and no sequence number, and times only to the minute, so that it cannot link a person to the references on chain or in the full log. Each API key may look up a bounded number of citizens an hour, as many as it may open applications and counted apart (429 beyond, flagged in the log).
          *
          *     For API keys of the roles: consumer.
          */
         post: operations["citizenAccessLog"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/access-log/self-service-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a citizen a self-service token
+         * @description For the counter, once it has checked the citizen's identity: a token bound to their subject, which opens their own view of who accessed their data in every department (GET .../access-log/self-service) for GATEWAY_SELF_SERVICE_MINUTES (15) minutes, from the citizen's own device. The ID number is used only to bind the token; it is neither stored nor logged. Counted with the key's lookups of citizens (429 beyond).
+         *
+         *     For API keys of the roles: consumer.
+         */
+        post: operations["issueSelfServiceToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/access-log/self-service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who accessed my data (citizen)
+         * @description Every access to the token's subject's records, in every department's log, asked of each department's gateway and checked here against the chain: each entry whole, with the commitment that covers it (index, transaction, block) and its inclusion proof, so the citizen's device can check it too. A department whose gateway could not be asked now is listed as unavailable; the others are answered.
+         *
+         *     For a citizen, with the self-service token a counter gave them.
+         */
+        get: operations["selfServiceAccessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/federation/access-log/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A subject's access-log entries (gateway to gateway)
+         * @description Another department's gateway asks, for a citizen's view of who accessed their data, for this department's access-log entries about a subject reference: each whole, with the commitment on chain that covers it and its inclusion proof, or marked uncommitted. The asking gateway checks them against the chain. Signed by one of the asking department's signer keys registered on chain; each query is logged (the asking department, not the subject).
+         *
+         *     Signed by another department's gateway.
+         */
+        post: operations["queryFederatedAccessLog"];
         delete?: never;
         options?: never;
         head?: never;
@@ -564,6 +630,10 @@ export interface components {
             /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
             applicationId: string;
         };
+        AccessLogQuery: {
+            /** @description A 32-byte hash, 0x-prefixed hex */
+            subjectRef: string;
+        };
         /** @description RFC 9457 problem details. Members beside these may follow (RFC 9457 extensions). */
         Problem: {
             /** @description A URI naming the kind of problem, one per code */
@@ -576,7 +646,7 @@ export interface components {
              * @description The stable code from the gateway's error catalogue
              * @enum {string}
              */
-            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
+            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
             /** @description What was wrong with this request; never personal data */
             detail?: string;
             /** @description The offending request field, e.g. `subject.idNumber` */
@@ -862,6 +932,10 @@ export interface components {
             blockNumber: number;
         };
         CitizenAccessLogEntry: {
+            /** @description The department whose records were accessed (whose log holds it) */
+            department: string;
+            departmentNameZh: string;
+            departmentNameEn: string;
             /** @description When, to the minute: ISO 8601 in UTC truncated to the minute (2024-05-01T09:30Z). The exact time is left out, as it would find the entry in the department's full log */
             at: string;
             /** @description Who asked; absent for a refused request that named no department in form */
@@ -873,6 +947,59 @@ export interface components {
             purpose?: string;
             /** @enum {string} */
             outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read";
+        };
+        DepartmentAccessLogAnswer: {
+            department: string;
+            nameZh: string;
+            nameEn: string;
+            /**
+             * @description answered: its entries are in the list; unavailable: its gateway could not be asked now (no endpoint, no answer in time, a refusal), so its accesses could not be checked now: ask again later
+             * @enum {string}
+             */
+            status: "answered" | "unavailable";
+            reason?: string;
+            entries: number;
+        };
+        CitizenAccess: {
+            /** @description The department whose records were accessed (whose log holds it) */
+            department: string;
+            departmentNameZh: string;
+            departmentNameEn: string;
+            /** @description Who asked; absent for a refused request that named none */
+            consumer?: string;
+            consumerNameZh?: string;
+            consumerNameEn?: string;
+            /**
+             * @description proved: the entry hashes to what its proof leads to, a commitment the chain holds for its department; uncommitted: no commitment covers it yet (only the department's hash chain protects it); not-proved: the entry, its proof or its commitment does not agree with the chain
+             * @enum {string}
+             */
+            check: "proved" | "uncommitted" | "not-proved";
+            /** @description The entry as the department's log holds it (docs/SPEC.md section 7): when, channel, purpose, application, outcome, its hashes; anyone can hash it again and check the proof */
+            entry: {
+                [key: string]: unknown;
+            };
+            commitment?: components["schemas"]["AccessLogCommitment"];
+            proof?: string[];
+        };
+        SubjectAccesses: {
+            department: {
+                code: string;
+                id: number;
+            };
+            asOfBlock: number;
+            entries: ({
+                entry: {
+                    [key: string]: unknown;
+                };
+                commitment: components["schemas"]["AccessLogCommitment"];
+                proof: string[];
+            } | {
+                entry: {
+                    [key: string]: unknown;
+                };
+                /** @constant */
+                uncommitted: true;
+            })[];
         };
     };
     responses: never;
@@ -3307,6 +3434,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         entries: components["schemas"]["CitizenAccessLogEntry"][];
+                        departments: components["schemas"]["DepartmentAccessLogAnswer"][];
                     };
                 };
             };
@@ -3393,6 +3521,339 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issueSelfServiceToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The subject's identifier; used only to compute its keyed hash, never stored or logged */
+                    subject: {
+                        /** @enum {string} */
+                        idType: "resident-id" | "unified-social-credit-code" | "passport" | "foreign-permanent-id";
+                        idNumber: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The token, to hand to the citizen (shown once; only its hash is kept), and when it stops working */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example ocs_AbCdEfGhIjKlMnOpQrStUvWxYz012345 */
+                        token: string;
+                        /** @description ISO 8601 */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `MALFORMED_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request does not match the operation's schema; `INVALID_SUBJECT_ID`: The subject identifier is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: No valid API key was presented; `API_KEY_REVOKED`: The API key has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FORBIDDEN_ROLE`: The API key's role does not allow this operation; `FORBIDDEN_DEPARTMENT`: The API key belongs to another department */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `TOO_MANY_LOOKUPS`: This API key has looked up as many citizens' access logs as it may in an hour */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    selfServiceAccessLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accesses, oldest first, and how each department answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accesses: components["schemas"]["CitizenAccess"][];
+                        departments: components["schemas"]["DepartmentAccessLogAnswer"][];
+                    };
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `SELF_SERVICE_TOKEN_INVALID`: No live self-service token was presented: ask the counter for a new one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    queryFederatedAccessLog: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The one signature's parameters, label peer: ("@method" "@target-uri" "content-digest" "content-type");created=<Unix s>;expires=<at most created + 60>;nonce="<16 bytes, hex>";keyid="<department code>";tag="oncechain-peer/1". Accepted within 60 s of the issuer's clock; each nonce once, even across restarts */
+                "signature-input": string;
+                /** @description peer=:<base64 of the 65-byte EIP-191 signature of the RFC 9421 signature base by one of the department's signer keys on chain>: */
+                signature: string;
+                /** @description RFC 9530: sha-256=:<base64 of the SHA-256 of the body bytes as sent>: */
+                "content-digest": string;
+            };
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccessLogQuery"];
+            };
+        };
+        responses: {
+            /** @description The entries about the subject, newest 1,000 at most */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectAccesses"];
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `MALFORMED_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FEDERATION_SIGNATURE_INVALID`: The federation request is not signed by a department signer; `FEDERATION_REQUEST_EXPIRED`: The federation request was signed outside the accepted window; `FEDERATION_REPLAYED`: The federation request was already received */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `DEPARTMENT_SUSPENDED`: The department is suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 // Where a gateway process gets its settings and secrets: the environment, or on a development chain the dev keys.
 import { getBytes, hexlify } from "ethers";
 import { LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../../lib/chain/devKeys.ts";
+import { DEFAULT_SELF_SERVICE_MINUTES } from "./auth/selfServiceTokens.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
 import {
   type ApplicationLimits,
@@ -38,7 +39,8 @@ function int(name: string, fallback: number): number {
 
 /**
  * GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT,
- * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_ACCESS_LOG_COMMIT_MS, GATEWAY_PEER_TIMEOUT_MS.
+ * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_ACCESS_LOG_COMMIT_MS, GATEWAY_SELF_SERVICE_MINUTES,
+ * GATEWAY_PEER_TIMEOUT_MS.
  */
 export function processSettings(): ProcessSettings {
   const port = int("GATEWAY_PORT", 8080);
@@ -55,6 +57,7 @@ export function processSettings(): ProcessSettings {
     applications: {
       perKeyPerHour: int("GATEWAY_APPLICATIONS_PER_HOUR", DEFAULT_APPLICATION_LIMITS.perKeyPerHour),
       lifetimeDays: int("GATEWAY_APPLICATION_DAYS", DEFAULT_APPLICATION_LIMITS.lifetimeDays),
+      selfServiceMinutes: int("GATEWAY_SELF_SERVICE_MINUTES", DEFAULT_SELF_SERVICE_MINUTES),
     },
     peerTimeoutMs,
     accessLogCommitMs: int("GATEWAY_ACCESS_LOG_COMMIT_MS", DEFAULT_ACCESS_LOG_COMMIT_MS),

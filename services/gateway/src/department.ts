@@ -6,6 +6,7 @@ import { type AccessLogCommitter, createAccessLogCommitter } from "./audit/acces
 import { type LogCommitments, logCommitments } from "./audit/logCommitments.ts";
 import { ApiKeyFile } from "./auth/apiKeys.ts";
 import { type KeyRate, keyRate } from "./auth/keyRate.ts";
+import { DEFAULT_SELF_SERVICE_MINUTES, type SelfServiceTokens, selfServiceTokens } from "./auth/selfServiceTokens.ts";
 import { type AnchoringOptions, type AnchorWorker, createAnchorWorker } from "./chain/anchorWorker.ts";
 import type { ChainIndex } from "./chain/chainIndex.ts";
 import { type LiveRegistries, liveRegistries } from "./chain/liveRegistries.ts";
@@ -47,6 +48,8 @@ export interface DepartmentRuntime {
   /** Its commitments on chain with the transactions that made them, read from the registries' events. */
   logCommitments: LogCommitments;
   apiKeys: ApiKeyFile;
+  /** The tokens its counters give citizens, each opening one subject's view of who accessed their data. */
+  selfService: SelfServiceTokens;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,8 @@ export interface ApplicationLimits {
   /** Also the bound on a key's lookups of a citizen's access log, which name a person by ID number as well. */
   perKeyPerHour: number;
   lifetimeDays: number;
+  /** How long a citizen's self-service token opens their view of the access logs (default 15 minutes). */
+  selfServiceMinutes?: number;
 }
 
 export const DEFAULT_APPLICATION_LIMITS: ApplicationLimits = { perKeyPerHour: 120, lifetimeDays: 30 };
@@ -134,6 +139,7 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
       registries: () => options.index.history("AccessLogRegistry"),
     }),
     apiKeys: new ApiKeyFile(`${dir}/api-keys.json`, config.code),
+    selfService: selfServiceTokens(store, options.applications?.selfServiceMinutes ?? DEFAULT_SELF_SERVICE_MINUTES),
     async close() {
       await worker.stop();
       await accessLogCommitter.stop();

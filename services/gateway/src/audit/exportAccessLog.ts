@@ -19,7 +19,7 @@ export interface ExportRange {
 }
 
 /** The stored hashes of entries fromSeq..toSeq; fewer when the log lacks some (a range it did not commit). */
-async function storedHashes(department: DepartmentRuntime, fromSeq: number, toSeq: number): Promise<Hex32[]> {
+export async function storedHashes(department: DepartmentRuntime, fromSeq: number, toSeq: number): Promise<Hex32[]> {
   const hashes: Hex32[] = [];
   const range = { gte: seqKey(fromSeq), lte: seqKey(toSeq) };
   for await (const entry of accessLogEntries(department.store).values(range)) hashes.push(entry.entryHash);

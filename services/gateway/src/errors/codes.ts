@@ -9,6 +9,10 @@ export const ERROR_CODES = {
   INVALID_SUBJECT_ID: { status: 400, title: "The subject identifier is not valid" },
   SCHEMA_VIOLATION: { status: 422, title: "The record's fields break the credential type's JSON Schema" },
   UNAUTHENTICATED: { status: 401, title: "No valid API key was presented" },
+  SELF_SERVICE_TOKEN_INVALID: {
+    status: 401,
+    title: "No live self-service token was presented: ask the counter for a new one",
+  },
   API_KEY_REVOKED: { status: 401, title: "The API key has been revoked" },
   FORBIDDEN_ROLE: { status: 403, title: "The API key's role does not allow this operation" },
   FORBIDDEN_DEPARTMENT: { status: 403, title: "The API key belongs to another department" },

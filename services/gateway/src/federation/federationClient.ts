@@ -1,19 +1,41 @@
 // The consumer side of federation: find the issuer's gateway on chain, send it a signed query over HTTP, read the answer.
+
+import type { z } from "zod";
+import { type SubjectAccessesAnswer, subjectAccessesSchema } from "../audit/subjectAccesses.ts";
 import type { ChainIndex } from "../chain/chainIndex.ts";
 import type { DepartmentRuntime } from "../department.ts";
-import { type FederationAnswer, type FederationQuery, federationAnswerSchema } from "./protocol.ts";
+import {
+  type AccessLogQuery,
+  type FederationAnswer,
+  type FederationQuery,
+  federationAnswerSchema,
+} from "./protocol.ts";
 import { newNonce, signPeerRequest } from "./signing.ts";
+
+/** Why a peer could not be asked: it has no endpoint, did not answer in time, or answered what no peer should. */
+export type PeerUnavailable = { kind: "unavailable"; reason: "no-endpoint" | "unreachable" | "timeout" | "peer-error" };
 
 export type PeerResult =
   | { kind: "answer"; answer: FederationAnswer }
   /** The issuer refused the query (its problem code), e.g. the purpose does not cover the type. */
   | { kind: "refused"; status: number; code: string }
-  | { kind: "unavailable"; reason: "no-endpoint" | "unreachable" | "timeout" | "peer-error" };
+  | PeerUnavailable;
+
+export type PeerAccessesResult =
+  | { kind: "answer"; answer: SubjectAccessesAnswer }
+  | { kind: "refused"; status: number; code: string }
+  | PeerUnavailable;
 
 export interface FederationClient {
   /** Where this process itself listens: used for departments it hosts that have no endpoint on chain. */
   setLocalUrl(url: string): void;
   query(consumer: DepartmentRuntime, issuer: { code: string; id: number }, query: FederationQuery): Promise<PeerResult>;
+  /** Asks `department` for its access-log entries about a subject, each with its proof, for a citizen's view. */
+  accessesAbout(
+    consumer: DepartmentRuntime,
+    department: { code: string; id: number },
+    query: AccessLogQuery,
+  ): Promise<PeerAccessesResult>;
 }
 
 export interface FederationClientDeps {
@@ -42,53 +64,60 @@ export function createFederationClient(deps: FederationClientDeps): FederationCl
     return undefined;
   }
 
+  /** Sends `body` to `route` of `peer`'s gateway, signed as `consumer`'s; the answer parsed with `schema` when 200. */
+  async function post<T>(
+    consumer: DepartmentRuntime,
+    peer: { code: string; id: number },
+    route: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+  ): Promise<{ kind: "answer"; answer: T } | { kind: "refused"; status: number; code: string } | PeerUnavailable> {
+    const base = endpointOf(peer);
+    if (!base) return { kind: "unavailable", reason: "no-endpoint" };
+    const url = `${base}${route}`;
+    const sent = JSON.stringify(body);
+    const headers = signPeerRequest(consumer.wallet.privateKey, {
+      method: "POST",
+      url,
+      body: sent,
+      created: Math.floor(deps.now() / 1000),
+      nonce: newNonce(),
+      department: consumer.code,
+    });
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, { method: "POST", headers, body: sent, signal: AbortSignal.timeout(deps.timeoutMs) });
+      text = await response.text();
+    } catch (error) {
+      const timedOut = (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
+      return { kind: "unavailable", reason: timedOut ? "timeout" : "unreachable" };
+    }
+    let parsedBody: unknown;
+    try {
+      parsedBody = JSON.parse(text);
+    } catch {
+      return { kind: "unavailable", reason: "peer-error" };
+    }
+    if (response.status >= 400 && response.status < 500) {
+      return {
+        kind: "refused",
+        status: response.status,
+        code: String((parsedBody as { code?: unknown } | null)?.code ?? ""),
+      };
+    }
+    const parsed = schema.safeParse(parsedBody);
+    if (response.status !== 200 || !parsed.success) return { kind: "unavailable", reason: "peer-error" };
+    return { kind: "answer", answer: parsed.data };
+  }
+
   return {
     setLocalUrl(url) {
       localUrl = url;
     },
-    async query(consumer, issuer, query) {
-      const base = endpointOf(issuer);
-      if (!base) return { kind: "unavailable", reason: "no-endpoint" };
-      const url = `${base}/federation/records/query`;
-      const sent = JSON.stringify(query);
-      const headers = await signPeerRequest(consumer.wallet.privateKey, {
-        method: "POST",
-        url,
-        body: sent,
-        created: Math.floor(deps.now() / 1000),
-        nonce: newNonce(),
-        department: consumer.code,
-      });
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetch(url, {
-          method: "POST",
-          headers,
-          body: sent,
-          signal: AbortSignal.timeout(deps.timeoutMs),
-        });
-        text = await response.text();
-      } catch (error) {
-        const timedOut = (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
-        return { kind: "unavailable", reason: timedOut ? "timeout" : "unreachable" };
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return { kind: "unavailable", reason: "peer-error" };
-      }
-      if (response.status >= 400 && response.status < 500) {
-        return {
-          kind: "refused",
-          status: response.status,
-          code: String((body as { code?: unknown } | null)?.code ?? ""),
-        };
-      }
-      const parsed = federationAnswerSchema.safeParse(body);
-      if (response.status !== 200 || !parsed.success) return { kind: "unavailable", reason: "peer-error" };
-      return { kind: "answer", answer: parsed.data };
-    },
+    query: (consumer, issuer, query) =>
+      post(consumer, issuer, "/federation/records/query", query, federationAnswerSchema),
+    accessesAbout: (consumer, department, query) =>
+      post(consumer, department, "/federation/access-log/query", query, subjectAccessesSchema),
   };
 }

@@ -53,6 +53,10 @@ export const federationQuerySchema = z
   .meta({ id: "FederationQuery" });
 export type FederationQuery = z.infer<typeof federationQuerySchema>;
 
+/** What a department asks another for a citizen's view: its access-log entries about the subject, with proofs. */
+export const accessLogQuerySchema = z.strictObject({ subjectRef: hex32 }).meta({ id: "AccessLogQuery" });
+export type AccessLogQuery = z.infer<typeof accessLogQuerySchema>;
+
 export const federationAnchorSchema = z.object({
   /** The record registry the issuer anchored it in; the consumer finds it on chain itself and does not rely on this. */
   registry: z.string().optional(),

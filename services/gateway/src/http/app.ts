@@ -161,11 +161,14 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
       const department = services.departments.get(res.locals.department as string) as DepartmentRuntime;
       // Who asks is settled before the body is read: a caller without a key learns nothing from its body's fate. A
       // federation request's signature covers the body, so only the form of its headers can be checked before.
-      const keyHolder = route.auth === "federation" ? undefined : authorise(route.auth, department, req);
-      if (route.auth === "federation") federationCredentials(req);
+      const { auth } = route;
+      const keyHolder = auth === "federation" || auth === "self-service" ? undefined : authorise(auth, department, req);
+      if (auth === "federation") federationCredentials(req);
+      const citizen =
+        auth === "self-service" ? await department.selfService.subjectOf(bearer(req), services.now()) : undefined;
       const params = route.params ? parse(route.params, req.params, "params") : req.params;
       if (route.method === "post") req.body = await readBody(req, res);
-      const caller = keyHolder ?? (await authenticateFederation(req, department));
+      const caller = keyHolder ?? (auth === "federation" ? await authenticateFederation(req, department) : undefined);
       const body = route.body ? (route.fastBody?.(req.body) ?? parse(route.body, req.body, "body")) : undefined;
       const query = route.query ? parse(route.query, req.query, "query") : {};
       const idempotencyKey = route.idempotent ? idempotencyKeyOf(req) : undefined;
@@ -173,6 +176,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         department,
         services,
         caller,
+        citizen,
         body,
         query,
         params,
@@ -180,14 +184,15 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         res,
       };
       // Stored under its keyed hash: what a client put in its key is never kept in clear.
-      const result = idempotencyKey
-        ? await idempotent(
-            department,
-            department.store.lookupKey(`${caller.keyId}:${idempotencyKey}`),
-            canonicalize(req.body),
-            (rememberAnswer) => route.handler({ ...context, rememberAnswer }),
-          )
-        : await route.handler(context);
+      const result =
+        idempotencyKey && caller
+          ? await idempotent(
+              department,
+              department.store.lookupKey(`${caller.keyId}:${idempotencyKey}`),
+              canonicalize(req.body),
+              (rememberAnswer) => route.handler({ ...context, rememberAnswer }),
+            )
+          : await route.handler(context);
       sendJson(res, result);
     });
   }

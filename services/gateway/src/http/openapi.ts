@@ -120,13 +120,21 @@ function routeOperation(route: AnyRoute): ZodOpenApiOperationObject {
   const who =
     route.auth === "federation"
       ? "Signed by another department's gateway."
-      : `For API keys of the roles: ${route.auth.join(", ")}.`;
+      : route.auth === "self-service"
+        ? "For a citizen, with the self-service token a counter gave them."
+        : `For API keys of the roles: ${route.auth.join(", ")}.`;
   return {
     operationId: route.operationId,
     summary: route.summary,
     description: `${route.description}\n\n${who}`,
     tags: route.tags,
-    security: route.auth === "federation" ? [{ departmentSignature: [] }] : [{ apiKey: [] }],
+    security: [
+      route.auth === "federation"
+        ? { departmentSignature: [] }
+        : route.auth === "self-service"
+          ? { selfServiceToken: [] }
+          : { apiKey: [] },
+    ],
     "x-roles": route.auth,
     requestParams: requestParams(route),
     ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: route.body } } } } : {}),
@@ -192,6 +200,14 @@ export function openApiDocument(
             type: "http",
             scheme: "bearer",
             description: "A department system's API key: oc_<department>_<id>_<secret>",
+          },
+          selfServiceToken: {
+            type: "http",
+            scheme: "bearer",
+            description:
+              "A citizen's self-service token, ocs_ and 32 characters, which a department's counter gives them after " +
+              "checking their identity (POST .../access-log/self-service-tokens); it opens only their own view, for " +
+              "GATEWAY_SELF_SERVICE_MINUTES (15) minutes",
           },
           departmentSignature: {
             type: "apiKey",

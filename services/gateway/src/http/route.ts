@@ -1,6 +1,7 @@
 // A route is declared once: its path, roles and zod schemas drive both request validation and the OpenAPI document.
 import type { Request, Response } from "express";
 import type { z } from "zod";
+import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { Caller, Role } from "../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import type { ErrorCode } from "../errors/codes.ts";
@@ -11,6 +12,8 @@ export interface RouteContext<B, Q, P = Record<string, string>> {
   department: DepartmentRuntime;
   services: GatewayServices;
   caller?: Caller;
+  /** On a self-service route: the subject the presented token is bound to (and the token's id, for the log). */
+  citizen?: { subjectRef: Hex32; tokenId: string };
   body: B;
   query: Q;
   params: P;
@@ -41,8 +44,11 @@ export interface RouteSpec<B = unknown, Q = unknown, P = Record<string, string>>
   /** What it does and what a caller needs to know, in sentences. */
   description: string;
   tags: string[];
-  /** Who may call it: API-key roles, or "federation" for signed gateway-to-gateway calls. */
-  auth: readonly Role[] | "federation";
+  /**
+   * Who may call it: API-key roles, "federation" for signed gateway-to-gateway calls, or "self-service" for a citizen
+   * with a token a counter gave them (bound to their subject).
+   */
+  auth: readonly Role[] | "federation" | "self-service";
   body?: z.ZodType<B>;
   /**
    * For a hot route: a check that gives the body exactly as `body` would when it is certainly valid, and undefined

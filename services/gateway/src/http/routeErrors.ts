@@ -26,7 +26,11 @@ const WITH_BODY: ErrorCode[] = ["UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "
 export function errorCodesOf(route: RouteSpec<any, any, any>): ErrorCode[] {
   const codes = new Set<ErrorCode>([
     ...EVERY_ROUTE,
-    ...(route.auth === "federation" ? BY_SIGNATURE : BY_API_KEY),
+    ...(route.auth === "federation"
+      ? BY_SIGNATURE
+      : route.auth === "self-service"
+        ? (["SELF_SERVICE_TOKEN_INVALID"] as const)
+        : BY_API_KEY),
     ...(route.method === "post" ? WITH_BODY : []),
     ...(route.query || route.params ? (["VALIDATION_FAILED"] as const) : []),
     ...(route.idempotent ? (["IDEMPOTENCY_KEY_REUSED"] as const) : []),

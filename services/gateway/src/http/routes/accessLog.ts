@@ -1,12 +1,13 @@
 // Routes of a department's access log: read it, audit it against the chain, commit it now, and a citizen's own view.
 import { z } from "zod";
-import { ACCESS_CHANNELS, ACCESS_OUTCOMES, type AccessLogEntry } from "../../../../../lib/audit/accessLogEntry.ts";
+import { ACCESS_CHANNELS, ACCESS_OUTCOMES } from "../../../../../lib/audit/accessLogEntry.ts";
+import { accessesAcross } from "../../audit/accessesAcross.ts";
 import { auditAccessLog } from "../../audit/auditAccessLog.ts";
-import { admitKey, type KeyBound } from "../../auth/keyRate.ts";
+import { admitKey } from "../../auth/keyRate.ts";
 import { subjectRefOf } from "../../records/issueRecord.ts";
-import type { GatewayServices } from "../../services.ts";
 import { defineRoute } from "../route.ts";
 import { hex32, subjectSchema } from "../schemas.ts";
+import { consumerNames, departmentAnswerSchema, departmentNames, LOOKUPS_BOUND, toTheMinute } from "./citizenView.ts";
 
 /** An entry as stored: a field that does not apply to its kind of access is absent (see docs/gateway.md). */
 export const entrySchema = z
@@ -67,13 +68,6 @@ const auditSchema = z
       .optional(),
   })
   .meta({ id: "AccessLogAudit" });
-
-/** Department names beside codes, for a citizen reading who asked. */
-const withConsumerNames = (services: GatewayServices, entries: AccessLogEntry[]) =>
-  entries.map((e) => {
-    const d = services.catalogue.catalogue.departments.find((x) => x.code === e.consumer);
-    return { ...e, consumerNameZh: d?.nameZh ?? e.consumer, consumerNameEn: d?.nameEn ?? e.consumer };
-  });
 
 export const listAccessLogRoute = defineRoute({
   method: "get",
@@ -163,6 +157,9 @@ export const commitAccessLogRoute = defineRoute({
  */
 const citizenEntrySchema = z
   .object({
+    department: z.string().meta({ description: "The department whose records were accessed (whose log holds it)" }),
+    departmentNameZh: z.string(),
+    departmentNameEn: z.string(),
     at: z.string().meta({
       description:
         "When, to the minute: ISO 8601 in UTC truncated to the minute (2024-05-01T09:30Z). The exact time is left " +
@@ -179,27 +176,16 @@ const citizenEntrySchema = z
   })
   .meta({ id: "CitizenAccessLogEntry" });
 
-/** An ISO 8601 time to the minute: 2024-05-01T09:30:12.345Z is 2024-05-01T09:30Z. */
-const toTheMinute = (at: string) => `${at.slice(0, 16)}Z`;
-
-/** The bound on a key's lookups: a key looking up many citizens is enumerating them by ID number. */
-const LOOKUPS_BOUND: KeyBound = {
-  code: "TOO_MANY_LOOKUPS",
-  metric: "oncechain_access_log_lookups_refused_total",
-  help: "Lookups of a citizen's access log refused over a key's hourly bound",
-  event: "access-log-lookup-rate-exceeded",
-  warning:
-    "an API key looked up more citizens' access logs than its hourly bound: refused, and worth a look (people enumerated by ID number?)",
-};
-
 export const myAccessLogRoute = defineRoute({
   method: "post",
   path: "/access-log/mine",
   operationId: "citizenAccessLog",
   summary: "A citizen's own access log",
   description:
-    "For a citizen at the counter: every access to this department's records about them, from the counter's system " +
-    "(a consumer key, which reads no other part of the log). The ID number is used only to find the entries; it is " +
+    "For a citizen at the counter: every access to their records in every department's log, asked of each " +
+    "department's gateway and checked against the chain, from the counter's system (a consumer key, which reads no " +
+    "other part of the log); a department that could not be asked now is listed as such. The ID number is used only " +
+    "to find the entries; it is " +
     "neither stored nor logged, and the answer holds no subject reference, no entry hash and no sequence number, " +
     "and times only to the minute, so that it cannot link a person to the references on chain or in the full log. " +
     "Each API key may look up a bounded number of citizens an hour, as many as it may open applications and counted " +
@@ -210,26 +196,29 @@ export const myAccessLogRoute = defineRoute({
   responses: {
     200: {
       description: "The accesses to the subject's records, with the asking departments' names",
-      schema: z.object({ entries: z.array(citizenEntrySchema) }),
+      schema: z.object({ entries: z.array(citizenEntrySchema), departments: z.array(departmentAnswerSchema) }),
     },
   },
   errors: ["INVALID_SUBJECT_ID", "TOO_MANY_LOOKUPS"],
   async handler({ department, services, caller, body }) {
     const subjectRef = subjectRefOf(body.subject, services.districtSecret);
     admitKey({ services, department, keyId: caller?.keyId ?? "" }, department.lookupRate, LOOKUPS_BOUND);
-    const entries = await department.accessLog.entriesAbout(subjectRef, 1, 10_000);
+    const across = await accessesAcross(services, department, subjectRef);
+    const names = departmentNames(services);
     return {
       status: 200,
       body: {
-        entries: withConsumerNames(services, entries).map((e) => ({
-          at: toTheMinute(e.at),
-          consumer: e.consumer,
-          consumerNameZh: e.consumerNameZh,
-          consumerNameEn: e.consumerNameEn,
-          credentialType: e.credentialType,
-          purpose: e.purpose,
-          outcome: e.outcome,
+        entries: across.accesses.map(({ department: code, entry }) => ({
+          department: code,
+          departmentNameZh: names(code).nameZh,
+          departmentNameEn: names(code).nameEn,
+          at: toTheMinute(entry.at),
+          ...(entry.consumer ? { consumer: entry.consumer, ...consumerNames(names(entry.consumer)) } : {}),
+          ...(entry.credentialType ? { credentialType: entry.credentialType } : {}),
+          ...(entry.purpose ? { purpose: entry.purpose } : {}),
+          outcome: entry.outcome,
         })),
+        departments: across.departments,
       },
     };
   },

@@ -1,6 +1,8 @@
 // The route other departments' gateways call to ask this department for a record it is authoritative for.
+
+import { subjectAccesses, subjectAccessesSchema } from "../../audit/subjectAccesses.ts";
 import { answerQuery } from "../../federation/answerQuery.ts";
-import { federationAnswerSchema, federationQuerySchema } from "../../federation/protocol.ts";
+import { accessLogQuerySchema, federationAnswerSchema, federationQuerySchema } from "../../federation/protocol.ts";
 import { defineRoute } from "../route.ts";
 
 export const federationQueryRoute = defineRoute({
@@ -23,5 +25,31 @@ export const federationQueryRoute = defineRoute({
   async handler({ department, services, caller, body }) {
     const answer = await answerQuery(services, department, caller?.department ?? "", body);
     return { status: 200, body: answer };
+  },
+});
+
+export const federationAccessLogRoute = defineRoute({
+  method: "post",
+  path: "/federation/access-log/query",
+  operationId: "queryFederatedAccessLog",
+  summary: "A subject's access-log entries (gateway to gateway)",
+  description:
+    "Another department's gateway asks, for a citizen's view of who accessed their data, for this department's " +
+    "access-log entries about a subject reference: each whole, with the commitment on chain that covers it and its " +
+    "inclusion proof, or marked uncommitted. The asking gateway checks them against the chain. Signed by one of the " +
+    "asking department's signer keys registered on chain; each query is logged (the asking department, not the subject).",
+  tags: ["federation"],
+  auth: "federation",
+  body: accessLogQuerySchema,
+  responses: {
+    200: { description: "The entries about the subject, newest 1,000 at most", schema: subjectAccessesSchema },
+  },
+  errors: ["CHAIN_UNAVAILABLE"],
+  async handler({ department, services, caller, body }) {
+    services.logger.info(
+      { department: department.code, consumer: caller?.department, event: "access-log-queried" },
+      "another department asked for a subject's access-log entries, for a citizen's view",
+    );
+    return { status: 200, body: await subjectAccesses(department, body.subjectRef) };
   },
 });

@@ -4,8 +4,9 @@ import { auditAccessLogRoute, commitAccessLogRoute, listAccessLogRoute, myAccess
 import { exportAccessLogRoute } from "./accessLogExport.ts";
 import { applicationTotalsRoute, applyRoute, closeApplicationRoute, getApplicationRoute } from "./applications.ts";
 import { getScenarioRoute, getTypeRoute, listScenariosRoute, listTypesRoute } from "./catalogue.ts";
-import { federationQueryRoute } from "./federation.ts";
+import { federationAccessLogRoute, federationQueryRoute } from "./federation.ts";
 import { getRecordRoute, issueRoute, revokeRoute, supersedeRoute } from "./records.ts";
+import { issueSelfServiceTokenRoute, selfServiceAccessesRoute } from "./selfService.ts";
 import { verifyRoute } from "./verify.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
@@ -29,4 +30,7 @@ export const ROUTES: readonly RouteSpec<any, any, any>[] = [
   exportAccessLogRoute,
   commitAccessLogRoute,
   myAccessLogRoute,
+  issueSelfServiceTokenRoute,
+  selfServiceAccessesRoute,
+  federationAccessLogRoute,
 ];

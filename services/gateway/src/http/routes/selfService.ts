@@ -1,0 +1,111 @@
+// A citizen's own view of who accessed their data, across every department: the counter gives them a token after
+// checking who they are, and the token opens that one subject's accesses, each with its proof against the chain.
+import { z } from "zod";
+import { exportedCommitmentSchema } from "../../../../../lib/audit/accessLogExport.ts";
+import { accessesAcross } from "../../audit/accessesAcross.ts";
+import { admitKey } from "../../auth/keyRate.ts";
+import { GatewayError } from "../../errors/GatewayError.ts";
+import { subjectRefOf } from "../../records/issueRecord.ts";
+import { defineRoute } from "../route.ts";
+import { hex32, subjectSchema } from "../schemas.ts";
+import { consumerNames, departmentAnswerSchema, departmentNames, LOOKUPS_BOUND } from "./citizenView.ts";
+
+export const issueSelfServiceTokenRoute = defineRoute({
+  method: "post",
+  path: "/access-log/self-service-tokens",
+  operationId: "issueSelfServiceToken",
+  summary: "Give a citizen a self-service token",
+  description:
+    "For the counter, once it has checked the citizen's identity: a token bound to their subject, which opens their " +
+    "own view of who accessed their data in every department (GET .../access-log/self-service) for " +
+    "GATEWAY_SELF_SERVICE_MINUTES (15) minutes, from the citizen's own device. The ID number is used only to bind " +
+    "the token; it is neither stored nor logged. Counted with the key's lookups of citizens (429 beyond).",
+  tags: ["access log"],
+  auth: ["consumer"],
+  body: z.strictObject({ subject: subjectSchema }),
+  responses: {
+    201: {
+      description: "The token, to hand to the citizen (shown once; only its hash is kept), and when it stops working",
+      schema: z.object({
+        token: z.string().meta({ example: "ocs_AbCdEfGhIjKlMnOpQrStUvWxYz012345" }),
+        expiresAt: z.string().meta({ description: "ISO 8601" }),
+      }),
+    },
+  },
+  errors: ["INVALID_SUBJECT_ID", "TOO_MANY_LOOKUPS"],
+  async handler({ department, services, caller, body }) {
+    const subjectRef = subjectRefOf(body.subject, services.districtSecret);
+    const keyId = caller?.keyId ?? "";
+    admitKey({ services, department, keyId }, department.lookupRate, LOOKUPS_BOUND);
+    const { token, expiresAt } = await department.selfService.issue(subjectRef, keyId, services.now());
+    services.logger.info(
+      { department: department.code, keyId, event: "self-service-token-issued" },
+      "a counter gave a citizen a self-service token",
+    );
+    return { status: 201, body: { token, expiresAt: new Date(expiresAt).toISOString() } };
+  },
+});
+
+const accessSchema = z
+  .object({
+    department: z.string().meta({ description: "The department whose records were accessed (whose log holds it)" }),
+    departmentNameZh: z.string(),
+    departmentNameEn: z.string(),
+    consumer: z.string().optional().meta({ description: "Who asked; absent for a refused request that named none" }),
+    consumerNameZh: z.string().optional(),
+    consumerNameEn: z.string().optional(),
+    check: z.enum(["proved", "uncommitted", "not-proved"]).meta({
+      description:
+        "proved: the entry hashes to what its proof leads to, a commitment the chain holds for its department; " +
+        "uncommitted: no commitment covers it yet (only the department's hash chain protects it); not-proved: the " +
+        "entry, its proof or its commitment does not agree with the chain",
+    }),
+    entry: z.record(z.string(), z.unknown()).meta({
+      description:
+        "The entry as the department's log holds it (docs/SPEC.md section 7): when, channel, purpose, application, " +
+        "outcome, its hashes; anyone can hash it again and check the proof",
+    }),
+    commitment: exportedCommitmentSchema.optional(),
+    proof: z.array(hex32).optional(),
+  })
+  .meta({ id: "CitizenAccess" });
+
+export const selfServiceAccessesRoute = defineRoute({
+  method: "get",
+  path: "/access-log/self-service",
+  operationId: "selfServiceAccessLog",
+  summary: "Who accessed my data (citizen)",
+  description:
+    "Every access to the token's subject's records, in every department's log, asked of each department's gateway " +
+    "and checked here against the chain: each entry whole, with the commitment that covers it (index, transaction, " +
+    "block) and its inclusion proof, so the citizen's device can check it too. A department whose gateway could not " +
+    "be asked now is listed as unavailable; the others are answered.",
+  tags: ["access log"],
+  auth: "self-service",
+  responses: {
+    200: {
+      description: "The accesses, oldest first, and how each department answered",
+      schema: z.object({ accesses: z.array(accessSchema), departments: z.array(departmentAnswerSchema) }),
+    },
+  },
+  async handler({ department, services, citizen }) {
+    if (!citizen) throw new GatewayError("SELF_SERVICE_TOKEN_INVALID");
+    const across = await accessesAcross(services, department, citizen.subjectRef);
+    const names = departmentNames(services);
+    return {
+      status: 200,
+      body: {
+        accesses: across.accesses.map(({ department: code, entry, commitment, proof, check }) => ({
+          department: code,
+          departmentNameZh: names(code).nameZh,
+          departmentNameEn: names(code).nameEn,
+          ...(entry.consumer ? { consumer: entry.consumer, ...consumerNames(names(entry.consumer)) } : {}),
+          check,
+          entry,
+          ...(commitment ? { commitment, proof } : {}),
+        })),
+        departments: across.departments,
+      },
+    };
+  },
+});
