@@ -336,7 +336,7 @@ export interface paths {
         put?: never;
         /**
          * Apply for a scenario
-         * @description Every material the scenario's matters need is asked of its authoritative issuers' gateways and verified on chain: waived (with the data, where a sharing grant covers it), required (still to be submitted) or unavailable (an issuer cannot be reached). Without an applicationId a new application is opened (its id is minted here); with the id of a live application of this department (same scenario and subject) it is evaluated again. Each API key may open a bounded number of new applications an hour (429 beyond, flagged in the log).
+         * @description Every material the scenario's matters need is asked of its authoritative issuers' gateways and verified on chain: waived (with the data, where a sharing grant covers it), required (still to be submitted) or unavailable (could not be checked now: an issuer did not answer within the peer timeout or cannot be reached; the rest of the application is answered). Without an applicationId a new application is opened (its id is minted here); with the id of a live application of this department (same scenario and subject) it is evaluated again. Each API key may open a bounded number of new applications an hour (429 beyond, flagged in the log).
          *
          *     For API keys of the roles: consumer.
          */
