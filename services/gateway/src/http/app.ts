@@ -163,7 +163,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
       // federation request's signature covers the body, so only the form of its headers can be checked before.
       const { auth } = route;
       const keyHolder = auth === "federation" || auth === "self-service" ? undefined : authorise(auth, department, req);
-      if (auth === "federation") federationCredentials(req);
+      if (auth === "federation") federationCredentials(req, services);
       const citizen =
         auth === "self-service" ? await department.selfService.subjectOf(bearer(req), services.now()) : undefined;
       const params = route.params ? parse(route.params, req.params, "params") : req.params;
