@@ -1,5 +1,6 @@
-// npm run demo: the convenience-store and homestay scenarios against a running `npm start`, told step by step:
-// an application before any department shared data, the issuers anchoring their records, the same application again.
+// npm run demo: the convenience-store and homestay scenarios against a running `npm start` or `npm run cluster`, told
+// step by step: an application before any department shared data, the issuers anchoring their records, the same
+// application again. Each department is called at its own gateway, wherever the running system has it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { runCli } from "./lib/cli.ts";
 import { applicant, FIELDS, ISSUER, shop } from "./lib/demo/samples.ts";
@@ -12,20 +13,26 @@ type Subject = { idType: string; idNumber: string };
 type Json = any;
 
 const system = localSystem();
-const base = system.gatewayUrl;
 const dataDir = system.dataDir;
 /** Every application this run made, as last answered. */
 const tally = applicationTally();
 
-async function request(method: string, path: string, token: string, body?: unknown): Promise<Json> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
+/** `path` under the department's URL, on the gateway that hosts it. */
+async function request(method: string, department: string, path: string, token: string, body?: unknown): Promise<Json> {
+  const url = `${system.departmentUrl(department)}${path}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new Error(`no gateway answers at ${url}: is the system running (npm start or npm run cluster)?`);
+  }
   const json: Json = await response.json();
   if (!response.ok)
-    throw new Error(`${method} ${path}: ${response.status} ${json.code ?? ""} ${json.detail ?? json.title ?? ""}`);
+    throw new Error(`${method} ${url}: ${response.status} ${json.code ?? ""} ${json.detail ?? json.title ?? ""}`);
   return json;
 }
 
@@ -48,13 +55,17 @@ const REASONS: Record<string, string> = {
   "subject-not-given": "the applicant's organisation was not named, for",
   unreachable: "could not reach",
   timeout: "no answer in time from",
+  "no-endpoint": "no gateway on chain for",
+  "peer-error": "an answer it could not read from",
+  "chain-unavailable": "the chain did not answer, for",
 };
 
-const MARK = { waived: "✔ waived  ", required: "✘ required", unavailable: "… unavailable" } as const;
+/** An unavailable material is one the gateway could not check now (an issuer down or slow): it may be waived later. */
+const MARK = { waived: "✔ waived  ", required: "✘ required", unavailable: "… could not be checked now" } as const;
 
 /** Sends an application (new without an id, or re-evaluated with the id the gateway gave it) and counts it. */
 async function apply(at: string, token: string, body: Record<string, unknown>): Promise<Json> {
-  const answer = await request("POST", `/departments/${at}/applications`, token, body);
+  const answer = await request("POST", at, "/applications", token, body);
   tally.add(answer);
   return answer;
 }
@@ -70,20 +81,20 @@ function printApplication(application: Json): void {
   }
   const c = application.counts;
   console.log(
-    `    → ${c.waived} of ${c.materials} materials waived, ${c.required} still to submit, ${c.unavailable} unavailable`,
+    `    → ${c.waived} of ${c.materials} materials waived, ${c.required} still to submit, ${c.unavailable} could not be checked now`,
   );
 }
 
 async function issueAndAnchor(tokens: Tokens, type: string, subject: Subject): Promise<void> {
   const department = ISSUER[type] as string;
   const token = tokens[department]?.issuer as string;
-  const issued = await request("POST", `/departments/${department}/records`, token, {
+  const issued = await request("POST", department, "/records", token, {
     credentialType: type,
     subject,
     fields: FIELDS[type],
   });
   for (let i = 0; i < 100; i++) {
-    const { anchor } = await request("GET", `/departments/${department}/records/${issued.recordHash}`, token);
+    const { anchor } = await request("GET", department, `/records/${issued.recordHash}`, token);
     if (anchor.state === "anchored") {
       console.log(
         `    ${department} issued ${type}: record ${issued.recordHash.slice(0, 12)}… anchored in block ${anchor.blockNumber}`,
@@ -104,7 +115,7 @@ async function scenario(
   givenBefore: string[],
 ) {
   const consumer = tokens[at]?.consumer as string;
-  const definition = await request("GET", `/departments/${at}/catalogue/scenarios/${code}`, consumer);
+  const definition = await request("GET", at, `/catalogue/scenarios/${code}`, consumer);
   const materials = new Set(definition.matters.flatMap((m: Json) => m.materials));
   console.log(
     `\n${definition.nameZh} (${definition.nameEn}): ${definition.matters.length} matters, ${materials.size} materials`,
@@ -148,15 +159,14 @@ async function printMatter(
 
 runCli(async () => {
   const tokens = readDevApiKeys(dataDir);
-  try {
-    await fetch(`${base}/healthz`);
-  } catch {
-    throw new Error(`no gateway answers at ${base}: start the system with 'npm start' first`);
-  }
+  const cluster = system.running?.departments;
   const run = nextRun();
   const store = { person: applicant(2 * run), business: shop(2 * run) };
   const homestay = { person: applicant(2 * run + 1), business: shop(2 * run + 1) };
-  console.log(`oncechain demo against ${base} (synthetic applicants of run ${run}; no real person or shop)`);
+  const against = cluster
+    ? `the ${Object.keys(cluster).length} gateway processes of npm run cluster, one per department`
+    : system.gatewayUrl;
+  console.log(`oncechain demo against ${against} (synthetic applicants of run ${run}; no real person or shop)`);
   console.log(
     `Each run makes up a new applicant and shop (run ${run}'s), whom no department has issued anything for yet, so that "before" really is before.`,
   );
@@ -206,9 +216,9 @@ runCli(async () => {
     .map(([department, n]) => `${department} ${n}`)
     .join(", ");
   console.log(
-    `\nThis run's ${t.applications} applications (${where}), as last evaluated: ${t.waived} of their ${t.materials} materials no longer collected, ${t.required} still to submit, ${t.unavailable} unavailable.`,
+    `\nThis run's ${t.applications} applications (${where}), as last evaluated: ${t.waived} of their ${t.materials} materials no longer collected, ${t.required} still to submit, ${t.unavailable} could not be checked now.`,
   );
-  const log = await request("POST", "/departments/psb/access-log/mine", tokens.psb?.consumer as string, {
+  const log = await request("POST", "psb", "/access-log/mine", tokens.psb?.consumer as string, {
     subject: store.person,
   });
   console.log(

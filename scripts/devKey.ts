@@ -1,5 +1,6 @@
-// npm run -s dev-key -- <department> [role]: for curl against the running npm start, a dev API key of that department
-// and role (default consumer) and the department's URL, as shell assignments: eval "$(npm run -s dev-key -- psb)".
+// npm run -s dev-key -- <department> [role]: for curl against the running npm start or cluster, a dev API key of that
+// department and role (default consumer) and the department's URL on the gateway that hosts it, as shell assignments:
+// eval "$(npm run -s dev-key -- psb)".
 import { parseArgs } from "node:util";
 import { runCli } from "./lib/cli.ts";
 import { readDevApiKeys } from "./lib/devApiKeys.ts";
@@ -17,5 +18,5 @@ runCli(async () => {
   const token = roles[role];
   if (!token) throw new Error(`no dev key for role "${role}"; the roles are: ${Object.keys(roles).join(", ")}`);
   console.log(`TOKEN=${token}`);
-  console.log(`URL=${system.gatewayUrl}/departments/${department}`);
+  console.log(`URL=${system.departmentUrl(department)}`);
 });

@@ -4,8 +4,19 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { ZeroHash } from "ethers";
 import { contentHash, type Hex32 } from "../encoding/canonical.ts";
 
-/** What came of a peer's query (the first four), of a peer request refused before it was read, of an own-API read. */
-export const ACCESS_OUTCOMES = ["shared", "evidence-only", "not-found", "denied", "refused", "read"] as const;
+/**
+ * What came of a peer's query (the first four), of a peer request refused before it was read, of an own-API read, and
+ * of a read of the subject's access history (for a citizen's view of it, which names who asked for it).
+ */
+export const ACCESS_OUTCOMES = [
+  "shared",
+  "evidence-only",
+  "not-found",
+  "denied",
+  "refused",
+  "read",
+  "history",
+] as const;
 export type AccessOutcome = (typeof ACCESS_OUTCOMES)[number];
 
 /** `peer`: another department's gateway (signed request); `api`: one of the department's own systems (API key). */
@@ -57,8 +68,23 @@ export interface ApiReadAccess {
   recordHash: Hex32;
 }
 
+/**
+ * A read of the subject's entries in this log, for a citizen's view of who accessed their data: by another department
+ * (`peer`, which asked for it) or by one of this department's own systems (`api`: the counter's key, or a citizen's
+ * self-service token by its id), so that whoever looks at a person's history is in it too.
+ */
+export interface HistoryReadAccess {
+  channel: "peer" | "api";
+  outcome: "history";
+  consumer: string;
+  subjectRef: Hex32;
+  /** `api` only: the key's id (or `self-service:<token id>`) and its role (`consumer`, or `citizen`). */
+  keyId?: string;
+  role?: string;
+}
+
 /** What a department records of one access to its records. Never an ID number, a name or a record's content. */
-export type AccessLogInput = PeerQueryAccess | RefusedPeerAccess | ApiReadAccess;
+export type AccessLogInput = PeerQueryAccess | RefusedPeerAccess | ApiReadAccess | HistoryReadAccess;
 
 /**
  * An entry as it is stored and exported. Entries written before channels, refusals and own-API reads were logged have

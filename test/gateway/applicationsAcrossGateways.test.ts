@@ -1,5 +1,5 @@
 // Scenario applications across two gateways (two listeners in this test's process, talking over real HTTP): peers found
-// on chain, and what happens when one misbehaves. Gateways in separate OS processes are issue 9's.
+// on chain, and what happens when one misbehaves. Gateways in separate OS processes: test/cluster/.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,19 +1,27 @@
 // Peer requests as docs/SPEC.md section 9 specifies them: a request signed by hand from the spec alone is answered;
 // requests that stray from the profile in one way each are refused before any record is read.
 import { createHash } from "node:crypto";
+import { request } from "node:http";
 import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { newNonce } from "../../services/gateway/src/federation/signing.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, applicationIdFor, expectProblem, issue } from "./scenarioSupport.ts";
-import { peerQueryHeaders } from "./support.ts";
+import { peerQueryHeaders, setEndpointOnChain } from "./support.ts";
 
 /** Section 9.2 and 9.3 of docs/SPEC.md, written from the text: no code of the gateway's is used. */
-async function signedBySpec(key: string, url: string, body: string, department: string, created: number) {
+async function signedBySpec(
+  key: string,
+  url: string,
+  body: string,
+  department: string,
+  created: number,
+  expires = created + 60,
+) {
   const digest = `sha-256=:${createHash("sha256").update(body).digest("base64")}:`;
   const params =
-    `("@method" "@target-uri" "content-digest" "content-type");created=${created};expires=${created + 60};` +
+    `("@method" "@target-uri" "content-digest" "content-type");created=${created};expires=${expires};` +
     `nonce="${newNonce()}";keyid="${department}";tag="oncechain-peer/1"`;
   const base = [
     `"@method": POST`,
@@ -133,4 +141,72 @@ describe("peer requests signed with RFC 9421 HTTP Message Signatures", () => {
     });
     expectProblem(response, "FEDERATION_SIGNATURE_INVALID");
   });
+
+  it("refuses a request whose expires has passed, though it was created within the minute", async () => {
+    const sent = body();
+    const key = chain.signerKeys["market-regulation"] ?? "";
+    const headers = await signedBySpec(key, url, sent, "market-regulation", now() - 30, now() - 20);
+    expectProblem(await call("POST", url, undefined, sent, headers), "FEDERATION_REQUEST_EXPIRED");
+  });
+
+  it("refuses a stale request, or one from no registered department, before it reads the body", async () => {
+    const key = chain.signerKeys["market-regulation"] ?? "";
+    const stale = await signedBySpec(key, url, "{bad", "market-regulation", now() - 120);
+    expectProblem(await call("POST", url, undefined, "{bad", stale), "FEDERATION_REQUEST_EXPIRED");
+    const nobody = await signedBySpec(key, url, "{bad", "no-such-department", now());
+    expectProblem(await call("POST", url, undefined, "{bad", nobody), "FEDERATION_SIGNATURE_INVALID");
+  });
+
+  it("refuses a request with a Content-Encoding, whose digest could not be of the bytes as sent", async () => {
+    const sent = body();
+    const headers = await peerQueryHeaders(chain, url, sent);
+    const response = await call("POST", url, undefined, sent, { ...headers, "content-encoding": "gzip" });
+    expectProblem(response, "FEDERATION_SIGNATURE_INVALID");
+    expect(response.body.detail).toContain("Content-Encoding");
+  });
+
+  describe("for a department with an endpoint on chain", () => {
+    const PUBLIC = "https://psb.gateway.example/departments/psb";
+    beforeAll(() => setEndpointOnChain(chain, gw, "psb", PUBLIC));
+    afterAll(() => setEndpointOnChain(chain, gw, "psb", ""));
+
+    it("answers a request signed for that endpoint, as a TLS proxy in front of the gateway passes it on", async () => {
+      const sent = body();
+      const headers = await peerQueryHeaders(chain, `${PUBLIC}/federation/records/query`, sent);
+      const response = await call("POST", url, undefined, sent, { ...headers, "x-forwarded-proto": "https" });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+    });
+
+    it("refuses a request signed for another address, even with the Host it was signed for", async () => {
+      const sent = body();
+      const headers = await peerQueryHeaders(chain, url, sent);
+      expectProblem(await call("POST", url, undefined, sent, headers), "FEDERATION_SIGNATURE_INVALID");
+      const other = "http://gw.other.example/departments/psb/federation/records/query";
+      const forged = await peerQueryHeaders(chain, other, sent);
+      const response = await fetchWithHost(url, "gw.other.example", sent, forged);
+      expect(response.status).toBe(401);
+    });
+  });
 });
+
+/** Sends `body` to `url` with a Host header of the caller's choosing (fetch does not let one set it). */
+function fetchWithHost(url: string, host: string, body: string, headers: Record<string, string>) {
+  const target = new URL(url);
+  return new Promise<{ status: number }>((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: "POST",
+        headers: { ...headers, host },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}

@@ -1,6 +1,8 @@
 // Who accessed my data: a citizen's view across the departments' own logs, asked of each department's gateway over
 // HTTP (two gateways on their own ports in this process) and checked against the chain, opened by a token a counter
 // gives after checking identity.
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessLogEntries } from "../../services/gateway/src/audit/accessLog.ts";
 import { seqKey } from "../../services/gateway/src/store/departmentStore.ts";
@@ -62,8 +64,9 @@ describe("a citizen's view of who accessed their data, across departments", () =
     }
     const answer = await view(await tokenFor(person));
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const accesses = answer.body.accesses.filter((a: { entry: { outcome: string } }) => a.entry.outcome !== "history");
     const byDepartment = Object.fromEntries(
-      answer.body.accesses.map((a: { department: string; entry: { credentialType: string } }) => [
+      accesses.map((a: { department: string; entry: { credentialType: string } }) => [
         a.department,
         a.entry.credentialType,
       ]),
@@ -74,7 +77,7 @@ describe("a citizen's view of who accessed their data, across departments", () =
       housing: "house-lease-registration",
       health: "health-certificate",
     });
-    for (const access of answer.body.accesses) {
+    for (const access of accesses) {
       expect(access).toMatchObject({
         check: "proved",
         consumer: "market-regulation",
@@ -83,6 +86,20 @@ describe("a citizen's view of who accessed their data, across departments", () =
       expect(access.commitment.txHash).toMatch(/^0x[0-9a-f]{64}$/);
       expect(access.entry.applicationId).toMatch(/^app-/);
     }
+    // This view is itself in each department's log, not committed yet: who read the history, and how.
+    const reads = answer.body.accesses.filter((a: { entry: { outcome: string } }) => a.entry.outcome === "history");
+    expect(reads.length).toBe(ISSUERS.length + 1);
+    for (const read of reads) expect(read.check).toBe("uncommitted");
+    expect(reads.find((r: { department: string }) => r.department === "market-regulation").entry).toMatchObject({
+      channel: "api",
+      consumer: "market-regulation",
+      role: "citizen",
+      keyId: expect.stringMatching(/^self-service:[0-9a-f]{12}$/),
+    });
+    expect(reads.find((r: { department: string }) => r.department === "psb").entry).toMatchObject({
+      channel: "peer",
+      consumer: "market-regulation",
+    });
     const answered = answer.body.departments.filter((d: { status: string }) => d.status === "answered");
     expect(answered.map((d: { department: string }) => d.department).sort()).toEqual(
       [...ISSUERS, "market-regulation"].sort(),
@@ -114,7 +131,11 @@ describe("a citizen's view of who accessed their data, across departments", () =
   it("shows another subject none of the first one's accesses", async () => {
     const answer = await view(await tokenFor(stranger));
     expect(answer.status).toBe(200);
-    expect(answer.body.accesses).toEqual([]);
+    // Only this view itself, in each department's log.
+    expect(answer.body.accesses.length).toBeGreaterThan(0);
+    for (const access of answer.body.accesses) {
+      expect(access.entry).toMatchObject({ outcome: "history", consumer: "market-regulation" });
+    }
   });
 
   it("lists a department whose gateway does not answer as unavailable, and answers the others", async () => {
@@ -128,6 +149,79 @@ describe("a citizen's view of who accessed their data, across departments", () =
     } finally {
       await setEndpoint("health", issuers.url);
     }
+  });
+
+  /** An endpoint in front of the issuers' gateway that passes requests on and rewrites health's answers. */
+  async function rewritingHealth(rewrite: (answer: Record<string, unknown>) => unknown): Promise<Server> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        const target = new URL(issuers.url);
+        const forward = request(
+          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+          (answer) => {
+            const parts: Buffer[] = [];
+            answer.on("data", (c) => parts.push(c));
+            answer.on("end", () => {
+              const text = Buffer.concat(parts).toString("utf8");
+              const body = answer.statusCode === 200 ? JSON.stringify(rewrite(JSON.parse(text))) : text;
+              res.writeHead(answer.statusCode ?? 502, { "content-type": "application/json" }).end(body);
+            });
+          },
+        );
+        forward.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await setEndpoint("health", `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return server;
+  }
+  const healthOf = async () =>
+    (await view(await tokenFor(person))).body as {
+      accesses: { department: string; check: string; entry: { outcome: string } }[];
+      departments: { department: string; status: string; reason?: string }[];
+    };
+
+  it("lists a department whose answer is not entries as unavailable, and answers the others", async () => {
+    const server = await rewritingHealth((answer) => ({
+      ...answer,
+      entries: [{ entry: { seq: 1, subjectRef: "0x" }, uncommitted: true }],
+    }));
+    try {
+      const answer = await healthOf();
+      expect(answer.departments.find((d) => d.department === "health")).toMatchObject({
+        status: "unavailable",
+        reason: "peer-error",
+      });
+      expect(answer.accesses.some((a) => a.department === "psb" && a.check === "proved")).toBe(true);
+    } finally {
+      await setEndpoint("health", issuers.url);
+      server.close();
+    }
+  });
+
+  it("takes an entry a department read as uncommitted before its commitment as uncommitted, and later as not proved", async () => {
+    const asUncommitted = (asOfBlock: number) => (answer: Record<string, unknown>) => ({
+      ...answer,
+      asOfBlock,
+      entries: (answer.entries as { entry: unknown }[]).map(({ entry }) => ({ entry, uncommitted: true })),
+    });
+    const health = runtime(issuers, "health");
+    const [committed] = (await health.logCommitments.read()).commitments;
+    const checksAt = async (asOfBlock: number) => {
+      const server = await rewritingHealth(asUncommitted(asOfBlock));
+      try {
+        return (await healthOf()).accesses
+          .filter((a) => a.department === "health" && a.entry.outcome === "shared")
+          .map((a) => a.check);
+      } finally {
+        await setEndpoint("health", issuers.url);
+        server.close();
+      }
+    };
+    expect(await checksAt((committed?.blockNumber ?? 0) - 1)).toEqual(["uncommitted"]);
+    expect(await checksAt(committed?.blockNumber ?? 0)).toEqual(["not-proved"]);
   });
 
   it("refuses a made-up token, an API key and a token past its 15 minutes with 401 SELF_SERVICE_TOKEN_INVALID", async () => {
@@ -162,8 +256,11 @@ describe("a citizen's view of who accessed their data, across departments", () =
       subject: person,
     });
     expect(mine.status, JSON.stringify(mine.body)).toBe(200);
-    const departments = new Set(mine.body.entries.map((e: { department: string }) => e.department));
+    const accesses = mine.body.entries.filter((e: { outcome: string }) => e.outcome !== "history");
+    const departments = new Set(accesses.map((e: { department: string }) => e.department));
     expect(departments).toEqual(new Set(ISSUERS));
+    // The altered housing entry is shown as such at the counter too.
+    expect(accesses.find((e: { department: string }) => e.department === "housing").check).toBe("not-proved");
     const text = JSON.stringify(mine.body);
     expect(text).not.toMatch(/subjectRef|entryHash|prevHash|"seq"|proof/);
     for (const entry of mine.body.entries) expect(entry.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/);

@@ -289,10 +289,11 @@ export async function switchableChain(
  * The headers a peer gateway sends with a federation query to `url` (an issuer's federation route), signed as
  * `department`'s gateway signs it (default market-regulation, with its key from `chain`). `signed` is what the signature
  * covers, when a test tampers with what is sent (sent as `call` sends it: a string as is, anything else as JSON);
- * `key` signs instead of the department's own; `timestamp` (Unix ms) is when it claims to be signed.
+ * `key` signs instead of the department's own; `timestamp` (Unix ms) is when it claims to be signed. `chain`
+ * need only know the signer keys, so that a test whose gateways run as processes signs with their dev keys.
  */
 export function peerQueryHeaders(
-  chain: SeededChain,
+  chain: Pick<SeededChain, "signerKeys">,
   url: string,
   body: unknown,
   options: {

@@ -16,8 +16,13 @@ const LEFT_OUT = [
   "coverage",
 ];
 
-/** The copy's root, ending in a slash like projectRoot. */
-export function copyCheckout(): string {
+const BUILD = ["artifacts", "cache", "types/ethers-contracts"];
+
+/**
+ * The copy's root, ending in a slash like projectRoot. `built`: with this checkout's build (outputs and record), for a
+ * test of what comes after the compile.
+ */
+export function copyCheckout({ built = false } = {}): string {
   const root = `${mkdtempSync(`${tmpdir()}/oncechain-checkout-`)}/`;
   cpSync(projectRoot, root, {
     recursive: true,
@@ -27,6 +32,8 @@ export function copyCheckout(): string {
     },
   });
   symlinkSync(`${projectRoot}node_modules`, `${root}node_modules`);
+  // Copied, not linked: if the build is out of date the copy compiles again, into its own files.
+  if (built) for (const dir of BUILD) cpSync(`${projectRoot}${dir}`, `${root}${dir}`, { recursive: true });
   return root;
 }
 

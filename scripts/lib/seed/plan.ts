@@ -40,8 +40,6 @@ export interface PlanOptions {
   update: boolean;
   /** Signer addresses each department should have (added when missing; never removed by the seed). */
   signers?: Record<string, string[]>;
-  /** Gateway endpoint each department should have. */
-  endpoints?: Record<string, string>;
 }
 
 const PHASE = { departments: 0, types: 1, scenarios: 2, grants: 9 } as const;
@@ -99,7 +97,6 @@ async function planDepartments(catalogue: Catalogue, registries: Registries, opt
   await planEach(catalogue.departments, plan, async (department, plan) => {
     const id = Number(await registries.departments.departmentIdOf(codeKey(department.code)));
     const signers = options.signers?.[department.code] ?? [];
-    const endpoint = options.endpoints?.[department.code];
     if (id === 0) {
       plan.actions.push({
         phase: PHASE.departments,
@@ -107,13 +104,8 @@ async function planDepartments(catalogue: Catalogue, registries: Registries, opt
         code: department.code,
         effect: "registered",
         send: (r) =>
-          r.departments.registerDepartment(
-            department.code,
-            department.nameZh,
-            department.nameEn,
-            endpoint ?? "",
-            signers,
-          ),
+          // Without an endpoint: the department's gateway registers where it runs (registerEndpoints.ts).
+          r.departments.registerDepartment(department.code, department.nameZh, department.nameEn, "", signers),
       });
       return;
     }
@@ -143,16 +135,7 @@ async function planDepartments(catalogue: Catalogue, registries: Registries, opt
         send: (r) => r.departments.addSigner(id, signer),
       });
     }
-    if (endpoint !== undefined && endpoint !== onChain.endpoint) {
-      plan.actions.push({
-        phase: PHASE.departments,
-        kind: "department",
-        code: department.code,
-        effect: "updated",
-        send: (r) => r.departments.setEndpoint(id, endpoint),
-      });
-    }
-    if (missing.length === 0 && (endpoint === undefined || endpoint === onChain.endpoint)) plan.present++;
+    if (missing.length === 0) plan.present++;
   });
   return ids;
 }

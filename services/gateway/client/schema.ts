@@ -336,7 +336,7 @@ export interface paths {
         put?: never;
         /**
          * Apply for a scenario
-         * @description Every material the scenario's matters need is asked of its authoritative issuers' gateways and verified on chain: waived (with the data, where a sharing grant covers it), required (still to be submitted) or unavailable (an issuer cannot be reached). Without an applicationId a new application is opened (its id is minted here); with the id of a live application of this department (same scenario and subject) it is evaluated again. Each API key may open a bounded number of new applications an hour (429 beyond, flagged in the log).
+         * @description Every material the scenario's matters need is asked of its authoritative issuers' gateways and verified on chain: waived (with the data, where a sharing grant covers it), required (still to be submitted) or unavailable (could not be checked now: an issuer did not answer within the peer timeout or cannot be reached; the rest of the application is answered). Without an applicationId a new application is opened (its id is minted here); with the id of a live application of this department (same scenario and subject) it is evaluated again. Each API key may open a bounded number of new applications an hour (429 beyond, flagged in the log).
          *
          *     For API keys of the roles: consumer.
          */
@@ -578,7 +578,7 @@ export interface paths {
         put?: never;
         /**
          * A subject's access-log entries (gateway to gateway)
-         * @description Another department's gateway asks, for a citizen's view of who accessed their data, for this department's access-log entries about a subject reference: each whole, with the commitment on chain that covers it and its inclusion proof, or marked uncommitted. The asking gateway checks them against the chain. Signed by one of the asking department's signer keys registered on chain; each query is logged (the asking department, not the subject).
+         * @description Another department's gateway asks, for a citizen's view of who accessed their data, for this department's access-log entries about a subject reference: each whole, with the commitment on chain that covers it and its inclusion proof, or marked uncommitted. The asking gateway checks them against the chain. Signed by one of the asking department's signer keys registered on chain. Each query is an entry of this department's access log about the subject (outcome history, the asking department), so whoever looks at a person's history is in it.
          *
          *     Signed by another department's gateway.
          */
@@ -848,7 +848,7 @@ export interface components {
             purpose?: string;
             applicationId?: string;
             /** @enum {string} */
-            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read";
+            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history";
             recordHash?: string;
             /** @description For a refused peer request: the problem code that refused it */
             reason?: string;
@@ -946,7 +946,12 @@ export interface components {
             /** @description The scenario asked under; absent for an own-API read */
             purpose?: string;
             /** @enum {string} */
-            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read";
+            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history";
+            /**
+             * @description How the entry stands against the chain: proved (its proof leads to a commitment there), uncommitted (none covers it yet), not-proved (the department's log disagrees with what it committed: it was altered)
+             * @enum {string}
+             */
+            check: "proved" | "uncommitted" | "not-proved";
         };
         DepartmentAccessLogAnswer: {
             department: string;
@@ -989,12 +994,54 @@ export interface components {
             asOfBlock: number;
             entries: ({
                 entry: {
+                    seq: number;
+                    /** Format: date-time */
+                    at: string;
+                    /** @enum {string} */
+                    channel?: "peer" | "api";
+                    consumer?: string;
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    subjectRef: string;
+                    credentialType?: string;
+                    purpose?: string;
+                    applicationId?: string;
+                    /** @enum {string} */
+                    outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history";
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    recordHash?: string;
+                    reason?: string;
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    prevHash: string;
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    entryHash: string;
+                } & {
                     [key: string]: unknown;
                 };
                 commitment: components["schemas"]["AccessLogCommitment"];
                 proof: string[];
             } | {
                 entry: {
+                    seq: number;
+                    /** Format: date-time */
+                    at: string;
+                    /** @enum {string} */
+                    channel?: "peer" | "api";
+                    consumer?: string;
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    subjectRef: string;
+                    credentialType?: string;
+                    purpose?: string;
+                    applicationId?: string;
+                    /** @enum {string} */
+                    outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history";
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    recordHash?: string;
+                    reason?: string;
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    prevHash: string;
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    entryHash: string;
+                } & {
                     [key: string]: unknown;
                 };
                 /** @constant */
@@ -3712,6 +3759,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `TOO_MANY_LOOKUPS`: This API key has looked up as many citizens' access logs as it may in an hour */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

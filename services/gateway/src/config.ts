@@ -17,6 +17,8 @@ export interface ProcessSettings {
   anchoring: AnchoringOptions;
   bodyLimitBytes: number;
   applications: ApplicationLimits;
+  /** How long a query to another department's gateway may take before its materials cannot be checked now. */
+  peerTimeoutMs: number;
   /** How often each department commits its access log to the chain; 0 = only on POST /access-log/commit. */
   accessLogCommitMs: number;
 }
@@ -37,11 +39,15 @@ function int(name: string, fallback: number): number {
 
 /**
  * GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT,
- * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_ACCESS_LOG_COMMIT_MS, GATEWAY_SELF_SERVICE_MINUTES.
+ * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_ACCESS_LOG_COMMIT_MS, GATEWAY_SELF_SERVICE_MINUTES,
+ * GATEWAY_PEER_TIMEOUT_MS.
  */
 export function processSettings(): ProcessSettings {
   const port = int("GATEWAY_PORT", 8080);
   const host = process.env.GATEWAY_HOST ?? "127.0.0.1";
+  const peerTimeoutMs = int("GATEWAY_PEER_TIMEOUT_MS", 3000);
+  // 0 would abort every peer query before it is sent: no material could ever be checked.
+  if (peerTimeoutMs === 0) throw new Error("GATEWAY_PEER_TIMEOUT_MS must be at least 1 (milliseconds)");
   return {
     port,
     host,
@@ -53,6 +59,7 @@ export function processSettings(): ProcessSettings {
       lifetimeDays: int("GATEWAY_APPLICATION_DAYS", DEFAULT_APPLICATION_LIMITS.lifetimeDays),
       selfServiceMinutes: int("GATEWAY_SELF_SERVICE_MINUTES", DEFAULT_SELF_SERVICE_MINUTES),
     },
+    peerTimeoutMs,
     accessLogCommitMs: int("GATEWAY_ACCESS_LOG_COMMIT_MS", DEFAULT_ACCESS_LOG_COMMIT_MS),
   };
 }

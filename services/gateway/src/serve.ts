@@ -1,10 +1,12 @@
-// Runs a gateway process for `npm start` and `npm run gateway`: settings, secrets, dev API keys, the HTTP server.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// Runs a gateway process for `npm start`, `npm run gateway` and each of `npm run cluster`'s: settings, secrets, dev API
+// keys, the HTTP server, and the hosted departments' endpoints on chain.
+import { mkdirSync } from "node:fs";
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
 import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
-import { parseToken, ROLES } from "./auth/apiKeys.ts";
+import { ensureDevApiKeys } from "./auth/devApiKeys.ts";
+import { registerEndpoints } from "./chain/registerEndpoints.ts";
 import { loadSecrets, processSettings } from "./config.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 
@@ -31,33 +33,6 @@ export function departmentEndpoint(publicUrl: string, code: string): string {
   return `${publicUrl}/departments/${code}`;
 }
 
-/**
- * On a development chain, one API key per department and role, created once and written (tokens included) to a
- * git-ignored file readable only by its owner, so the demo and a developer's curl can call the gateway.
- */
-function ensureDevApiKeys(gateway: Gateway, file: string): void {
-  const tokens: Record<string, Record<string, string>> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  let changed = false;
-  for (const [code, department] of gateway.services.departments) {
-    const live = new Set(
-      department.apiKeys
-        .list()
-        .filter((k) => !k.revokedAt)
-        .map((k) => k.id),
-    );
-    tokens[code] ??= {};
-    for (const role of ROLES) {
-      const token = tokens[code][role];
-      const id = parseToken(token)?.id;
-      if (!token || !id || !live.has(id)) {
-        tokens[code][role] = department.apiKeys.create(role, "dev").token;
-        changed = true;
-      }
-    }
-  }
-  if (changed) writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
-}
-
 export async function serveGateway(options: ServeOptions): Promise<Serving> {
   const settings = processSettings();
   const { chainId } = await options.provider.getNetwork();
@@ -75,6 +50,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
     publicUrl: settings.publicUrl,
     bodyLimitBytes: settings.bodyLimitBytes,
     applications: settings.applications,
+    federationTimeoutMs: settings.peerTimeoutMs,
     accessLogCommitMs: settings.accessLogCommitMs,
     logger: options.logger,
   });
@@ -90,7 +66,13 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
         : `the gateway could not listen on ${settings.host}:${settings.port}: ${(error as Error).message}`,
     );
   }
+  // Once it listens, so that a peer that finds the new endpoint finds the gateway there.
+  await registerEndpoints(
+    gateway.services.departments.values(),
+    (code) => departmentEndpoint(settings.publicUrl, code),
+    gateway.services.logger,
+  );
   const devKeysFile = secrets.source === "dev" ? `${dataDir}/dev-api-keys.json` : undefined;
-  if (devKeysFile) ensureDevApiKeys(gateway, devKeysFile);
+  if (devKeysFile) ensureDevApiKeys(gateway.services.departments.values(), devKeysFile);
   return { gateway, url, devKeysFile, close: () => gateway.close() };
 }

@@ -21,6 +21,8 @@ export interface AccessLog {
   entries(from: number, limit: number): Promise<AccessLogEntry[]>;
   /** Entries about one subject from `from` on, in order. */
   entriesAbout(subjectRef: Hex32, from: number, limit: number): Promise<AccessLogEntry[]>;
+  /** The newest `limit` entries about one subject, in order. */
+  newestAbout(subjectRef: Hex32, limit: number): Promise<AccessLogEntry[]>;
 }
 
 /** Entries live in sublevel "access-log" under their fixed-width sequence number; this is where auditors read. */
@@ -90,6 +92,13 @@ export function createAccessLog(store: DepartmentStore, now: () => number = Date
       const range = { gte: `${subjectRef}!${seqKey(Math.max(1, from))}`, lt: `${subjectRef}!~`, limit };
       for await (const seq of bySubject.values(range)) seqs.push(seq);
       const found = await entries.getMany(seqs.map(seqKey));
+      return found.filter((e): e is AccessLogEntry => e !== undefined);
+    },
+    async newestAbout(subjectRef, limit) {
+      const seqs: number[] = [];
+      const range = { gte: `${subjectRef}!`, lt: `${subjectRef}!~`, limit, reverse: true };
+      for await (const seq of bySubject.values(range)) seqs.push(seq);
+      const found = await entries.getMany(seqs.reverse().map(seqKey));
       return found.filter((e): e is AccessLogEntry => e !== undefined);
     },
   };

@@ -6,9 +6,18 @@ import { type AccessLogEntry, entryHashOf } from "../../../../lib/audit/accessLo
 import type { ExportedCommitment } from "../../../../lib/audit/accessLogExport.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { DepartmentRuntime } from "../department.ts";
+import { GatewayError } from "../errors/GatewayError.ts";
 import type { GatewayServices } from "../services.ts";
 import { type LogCommitments, logCommitments } from "./logCommitments.ts";
-import { type SubjectAccessesAnswer, subjectAccesses } from "./subjectAccesses.ts";
+import {
+  type HistoryReader,
+  type SubjectAccesses,
+  type SubjectAccessesAnswer,
+  subjectAccesses,
+} from "./subjectAccesses.ts";
+
+/** A hosted department's answer as it would come over the wire: entries are entries either way. */
+const toWire = (answer: SubjectAccesses) => answer as unknown as SubjectAccessesAnswer;
 
 /** How an entry stands against the chain: its proof leads to a commitment there, none covers it yet, or neither. */
 export type AccessCheck = "proved" | "uncommitted" | "not-proved";
@@ -69,14 +78,19 @@ function checkAnswer(
 ): CheckedAccess[] {
   const key = (c: { registry: string; index: number }) => `${c.registry.toLowerCase()}:${c.index}`;
   const chainByKey = new Map(onChain.map((c) => [key(c), c]));
+  const seen = new Set<number>();
   return answer.entries.flatMap((item): CheckedAccess[] => {
     const entry = item.entry as unknown as AccessLogEntry;
-    if (entry.subjectRef !== subjectRef) return [];
+    // Another subject's entry is not this view's; an entry given twice is one access.
+    if (entry.subjectRef !== subjectRef || seen.has(entry.seq)) return [];
+    seen.add(entry.seq);
     const hash = entryHashOf(entry);
     if (hash !== entry.entryHash) return [{ department: code, entry, check: "not-proved" }];
     if (!("commitment" in item)) {
-      const covering = onChain.some((c) => c.fromSeq <= entry.seq && entry.seq <= c.toSeq);
-      return [{ department: code, entry, check: covering ? "not-proved" : "uncommitted" }];
+      // Uncommitted when the department read its commitments; one made since (after its asOfBlock) is no lie of its.
+      const covering = onChain.find((c) => c.fromSeq <= entry.seq && entry.seq <= c.toSeq);
+      const since = covering !== undefined && covering.blockNumber > answer.asOfBlock;
+      return [{ department: code, entry, check: covering && !since ? "not-proved" : "uncommitted" }];
     }
     const held = chainByKey.get(key(item.commitment));
     const proved =
@@ -97,11 +111,15 @@ function checkAnswer(
   });
 }
 
-/** Asks every department on chain, the hosted ones directly and the others through their gateways, in parallel. */
+/**
+ * Asks every department on chain, the hosted ones directly and the others through their gateways, in parallel. Each
+ * logs the read as `asking`'s; `caller` is who asked `asking` (a counter's key, or a citizen's token), for its own log.
+ */
 export async function accessesAcross(
   services: GatewayServices,
   asking: DepartmentRuntime,
   subjectRef: Hex32,
+  caller: { keyId: string; role: string },
 ): Promise<AccessesAcross> {
   const departments = services.catalogue.catalogue.departments.flatMap((d) => {
     const id = services.catalogue.departmentIds.get(d.code);
@@ -112,11 +130,12 @@ export async function accessesAcross(
       const named = { department: d.code, nameZh: d.nameZh, nameEn: d.nameEn };
       try {
         const hosted = services.departments.get(d.code);
+        const reader: HistoryReader =
+          d.code === asking.code
+            ? { channel: "api", consumer: asking.code, ...caller }
+            : { channel: "peer", consumer: asking.code };
         const result = hosted
-          ? {
-              kind: "answer" as const,
-              answer: (await subjectAccesses(hosted, subjectRef)) as unknown as SubjectAccessesAnswer,
-            }
+          ? { kind: "answer" as const, answer: toWire(await subjectAccesses(hosted, subjectRef, reader)) }
           : await services.federation.accessesAbout(asking, d, { subjectRef });
         if (result.kind !== "answer") {
           const reason = result.kind === "refused" ? result.code || `refused (${result.status})` : result.reason;

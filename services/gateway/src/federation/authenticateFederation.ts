@@ -7,6 +7,7 @@ import { rawBodyOf } from "../http/jsonBody.ts";
 import type { GatewayServices } from "../services.ts";
 
 import { logDenied } from "./answerQuery.ts";
+import { departmentUrl } from "./federationClient.ts";
 import { isFresh, peerSignatureClaims, verifyPeerSignature } from "./peerSignature.ts";
 import { federationQuerySchema } from "./protocol.ts";
 import { type SeenNonces, seenNonces } from "./seenNonces.ts";
@@ -20,13 +21,36 @@ export type FederationAuthenticator = (req: Request, department: DepartmentRunti
 const invalid = (detail: string) => new GatewayError("FEDERATION_SIGNATURE_INVALID", { detail });
 
 /**
- * The signature's claims, when its headers are there in their form; FEDERATION_SIGNATURE_INVALID otherwise. Needs no
- * body, so a request that cannot be signed at all is refused before its body is read.
+ * What a request's headers alone settle, before its body is read: the signature's claims in their form
+ * (FEDERATION_SIGNATURE_INVALID otherwise), created within the window of this gateway's clock
+ * (FEDERATION_REQUEST_EXPIRED) and naming a department registered on chain (FEDERATION_SIGNATURE_INVALID): a request
+ * that cannot be a peer's is refused without reading what it sends.
  */
-export const federationCredentials = (req: Request) => peerSignatureClaims(req.headers);
+export function federationCredentials(req: Request, services: Pick<GatewayServices, "now" | "catalogue">) {
+  const claims = peerSignatureClaims(req.headers);
+  const now = services.now();
+  if (!isFresh(claims, now)) {
+    throw new GatewayError("FEDERATION_REQUEST_EXPIRED", {
+      detail: `the signature must be created within ${REPLAY_WINDOW_MS / 1000} s of the issuer's clock, and not expired`,
+    });
+  }
+  const consumerId = services.catalogue.departmentIds.get(claims.department);
+  if (consumerId === undefined) throw invalid("the request names no registered department");
+  return { claims, consumerId, now };
+}
 
-/** The target URI as this gateway received the request: what the sender signed, if it sent it here. */
-const targetUri = (req: Request) => `${req.protocol}://${req.get("host") ?? ""}${req.originalUrl}`;
+/**
+ * The target URI the sender signed, if it sent the request where it was meant to: the department's endpoint on chain
+ * (what a peer is told to call, so a request signed for another gateway, or for an address a proxy rewrites, is not
+ * this one) followed by the route; the address the request came to (scheme, Host, path) for a department that has
+ * none on chain.
+ */
+function targetUri(req: Request, services: GatewayServices, department: DepartmentRuntime): string {
+  const onChain = services.index.endpoint(department.id);
+  if (!onChain) return `${req.protocol}://${req.get("host") ?? ""}${req.originalUrl}`;
+  const route = req.originalUrl.slice(`/departments/${department.code}`.length);
+  return new URL(`${departmentUrl(onChain, department.code)}${route}`).href;
+}
 
 /**
  * Builds `authenticateFederation(req, department)`. Each signed request carries a nonce, and the issuing department
@@ -45,18 +69,10 @@ export function createFederationAuthenticator(services: GatewayServices): Federa
   };
 
   return async function authenticateFederation(req, department) {
-    const claims = federationCredentials(req);
+    const { claims, consumerId, now } = federationCredentials(req, services);
     const code = claims.department;
-    const now = services.now();
-    if (!isFresh(claims, now)) {
-      throw new GatewayError("FEDERATION_REQUEST_EXPIRED", {
-        detail: `the signature must be created within ${REPLAY_WINDOW_MS / 1000} s of the issuer's clock`,
-      });
-    }
-    const consumerId = services.catalogue.departmentIds.get(code);
-    if (consumerId === undefined) throw invalid("the request names no registered department");
     const signer = verifyPeerSignature(
-      { method: req.method, url: targetUri(req), headers: req.headers, body: rawBodyOf(req) },
+      { method: req.method, url: targetUri(req, services, department), headers: req.headers, body: rawBodyOf(req) },
       claims,
     );
     let standing: { departmentId: bigint; suspended: boolean };

@@ -48,7 +48,7 @@ export interface FederationClientDeps {
 }
 
 /** An endpoint on chain is the base URL of the gateway process; a full department URL is accepted as well. */
-function departmentUrl(endpoint: string, code: string): string {
+export function departmentUrl(endpoint: string, code: string): string {
   const base = endpoint.replace(/\/+$/, "");
   return base.endsWith(`/departments/${code}`) ? base : `${base}/departments/${code}`;
 }
@@ -74,7 +74,8 @@ export function createFederationClient(deps: FederationClientDeps): FederationCl
   ): Promise<{ kind: "answer"; answer: T } | { kind: "refused"; status: number; code: string } | PeerUnavailable> {
     const base = endpointOf(peer);
     if (!base) return { kind: "unavailable", reason: "no-endpoint" };
-    const url = `${base}${route}`;
+    // As the issuer rebuilds it from the same endpoint: a host in capitals or a default port signed as a URL writes it.
+    const url = new URL(`${base}${route}`).href;
     const sent = JSON.stringify(body);
     const headers = signPeerRequest(consumer.wallet.privateKey, {
       method: "POST",

@@ -68,6 +68,11 @@ export function peerSignatureClaims(headers: Record<string, string | string[] | 
     throw invalid(`the signature must cover ${PEER_COVERED_COMPONENTS.map((c) => `"${c}"`).join(" ")}`);
   }
   if (!one("content-digest")) throw invalid("the request carries no Content-Digest header");
+  // The digest is of the bytes as sent; a peer sends them as they are, so an encoding could only make them differ.
+  const encoding = one("content-encoding");
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
+    throw invalid("a peer request is sent without Content-Encoding");
+  }
   const { created, expires, nonce, keyid, tag } = Object.fromEntries(
     PEER_SIGNATURE_PARAMS.map((p) => [p, params.get(p)]),
   );
@@ -93,9 +98,10 @@ export function peerSignatureClaims(headers: Record<string, string | string[] | 
   };
 }
 
-/** Whether `created` is within the allowed skew of the issuer's clock (Unix ms), either way. */
+/** Whether `created` is within the allowed skew of the issuer's clock (Unix ms), either way, and `expires` not past. */
 export function isFresh(claims: PeerSignatureClaims, nowMs: number): boolean {
-  return Math.abs(nowMs / 1000 - claims.created) <= PEER_SIGNATURE_LIFETIME_S;
+  const now = nowMs / 1000;
+  return Math.abs(now - claims.created) <= PEER_SIGNATURE_LIFETIME_S && now <= claims.expires;
 }
 
 export interface ReceivedPeerRequest {

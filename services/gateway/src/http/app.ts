@@ -172,7 +172,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         auth === "self-service" ? await department.selfService.subjectOf(bearer(req), services.now()) : undefined;
       let proved = false;
       const admit = async () => {
-        if (auth === "federation") federationCredentials(req);
+        if (auth === "federation") federationCredentials(req, services);
         const params = route.params ? parse(route.params, req.params, "params") : req.params;
         if (route.method === "post") req.body = await readBody(req, res);
         const caller = keyHolder ?? (auth === "federation" ? await authenticateFederation(req, department) : undefined);

@@ -173,6 +173,11 @@ const citizenEntrySchema = z
     credentialType: z.string().optional(),
     purpose: z.string().optional().meta({ description: "The scenario asked under; absent for an own-API read" }),
     outcome: z.enum(ACCESS_OUTCOMES),
+    check: z.enum(["proved", "uncommitted", "not-proved"]).meta({
+      description:
+        "How the entry stands against the chain: proved (its proof leads to a commitment there), uncommitted (none " +
+        "covers it yet), not-proved (the department's log disagrees with what it committed: it was altered)",
+    }),
   })
   .meta({ id: "CitizenAccessLogEntry" });
 
@@ -203,12 +208,15 @@ export const myAccessLogRoute = defineRoute({
   async handler({ department, services, caller, body }) {
     const subjectRef = subjectRefOf(body.subject, services.districtSecret);
     admitKey({ services, department, keyId: caller?.keyId ?? "" }, department.lookupRate, LOOKUPS_BOUND);
-    const across = await accessesAcross(services, department, subjectRef);
+    const across = await accessesAcross(services, department, subjectRef, {
+      keyId: caller?.keyId ?? "",
+      role: "consumer",
+    });
     const names = departmentNames(services);
     return {
       status: 200,
       body: {
-        entries: across.accesses.map(({ department: code, entry }) => ({
+        entries: across.accesses.map(({ department: code, entry, check }) => ({
           department: code,
           departmentNameZh: names(code).nameZh,
           departmentNameEn: names(code).nameEn,
@@ -217,6 +225,7 @@ export const myAccessLogRoute = defineRoute({
           ...(entry.credentialType ? { credentialType: entry.credentialType } : {}),
           ...(entry.purpose ? { purpose: entry.purpose } : {}),
           outcome: entry.outcome,
+          check,
         })),
         departments: across.departments,
       },

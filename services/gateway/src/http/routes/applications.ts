@@ -36,7 +36,15 @@ const outcomeSchema = z.discriminatedUnion("status", [
     issuer: z.string().optional(),
     evidence: evidenceSchema.optional(),
   }),
-  z.object({ status: z.literal("unavailable"), reason: z.enum(UNAVAILABLE_REASONS), issuer: z.string().optional() }),
+  z
+    .object({ status: z.literal("unavailable"), reason: z.enum(UNAVAILABLE_REASONS), issuer: z.string().optional() })
+    .meta({
+      description:
+        "Could not be checked now: an issuer did not answer within the gateway's peer timeout (timeout), could not be " +
+        "reached (unreachable), lists no endpoint on chain (no-endpoint) or answered what could not be read " +
+        "(peer-error), or the chain did not answer (chain-unavailable). Neither waived nor required: evaluating the " +
+        "application again may waive it",
+    }),
 ]);
 
 const countsSchema = z.object({
@@ -103,7 +111,8 @@ export const applyRoute = defineRoute({
   description:
     "Every material the scenario's matters need is asked of its authoritative issuers' gateways and verified on " +
     "chain: waived (with the data, where a sharing grant covers it), required (still to be submitted) or unavailable " +
-    "(an issuer cannot be reached). Without an applicationId a new application is opened (its id is minted here); " +
+    "(could not be checked now: an issuer did not answer within the peer timeout or cannot be reached; the rest of " +
+    "the application is answered). Without an applicationId a new application is opened (its id is minted here); " +
     "with the id of a live application of this department (same scenario and subject) it is evaluated again. Each " +
     "API key may open a bounded number of new applications an hour (429 beyond, flagged in the log).",
   tags: ["applications"],

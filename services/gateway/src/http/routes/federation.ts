@@ -39,7 +39,8 @@ export const federationAccessLogRoute = defineRoute({
     "Another department's gateway asks, for a citizen's view of who accessed their data, for this department's " +
     "access-log entries about a subject reference: each whole, with the commitment on chain that covers it and its " +
     "inclusion proof, or marked uncommitted. The asking gateway checks them against the chain. Signed by one of the " +
-    "asking department's signer keys registered on chain; each query is logged (the asking department, not the subject).",
+    "asking department's signer keys registered on chain. Each query is an entry of this department's access log about " +
+    "the subject (outcome history, the asking department), so whoever looks at a person's history is in it.",
   tags: ["federation"],
   auth: "federation",
   body: accessLogQuerySchema,
@@ -48,10 +49,7 @@ export const federationAccessLogRoute = defineRoute({
   },
   errors: ["CHAIN_UNAVAILABLE"],
   async handler({ department, services, caller, body }) {
-    services.logger.info(
-      { department: department.code, consumer: caller?.department, event: "access-log-queried" },
-      "another department asked for a subject's access-log entries, for a citizen's view",
-    );
-    return { status: 200, body: await subjectAccesses(department, body.subjectRef) };
+    const consumer = caller?.department ?? "";
+    return { status: 200, body: await subjectAccesses(department, body.subjectRef, { channel: "peer", consumer }) };
   },
 });

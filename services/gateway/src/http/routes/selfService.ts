@@ -82,6 +82,7 @@ export const selfServiceAccessesRoute = defineRoute({
     "be asked now is listed as unavailable; the others are answered.",
   tags: ["access log"],
   auth: "self-service",
+  errors: ["TOO_MANY_LOOKUPS"],
   responses: {
     200: {
       description: "The accesses, oldest first, and how each department answered",
@@ -90,7 +91,10 @@ export const selfServiceAccessesRoute = defineRoute({
   },
   async handler({ department, services, citizen }) {
     if (!citizen) throw new GatewayError("SELF_SERVICE_TOKEN_INVALID");
-    const across = await accessesAcross(services, department, citizen.subjectRef);
+    // Each view counts for the token as a lookup does for a key: a token is no way around the bound.
+    const keyId = `self-service:${citizen.tokenId}`;
+    admitKey({ services, department, keyId }, department.lookupRate, LOOKUPS_BOUND);
+    const across = await accessesAcross(services, department, citizen.subjectRef, { keyId, role: "citizen" });
     const names = departmentNames(services);
     return {
       status: 200,
