@@ -15,7 +15,8 @@ export const federationQueryRoute = defineRoute({
     "scenario). The record itself is shared only under a sharing grant on chain; otherwise the answer is existence " +
     "evidence without data. Every query, answered or refused, is an entry in this department's access log, a " +
     "request refused for its signature, its freshness, a nonce already used or its body as well (outcome refused, " +
-    "with the department it claimed to be and the problem code). The request is signed by one of the asking department's signer keys registered on chain.",
+    "with the department it claimed to be and the problem code). The request is signed by one of the asking " +
+    "department's signer keys registered on chain.",
   tags: ["federation"],
   auth: "federation",
   body: federationQuerySchema,
