@@ -30,7 +30,7 @@ export interface AnvilSystem {
   stop(): Promise<void>;
 }
 
-/** `env` is set for the gateway's settings while it starts (GATEWAY_PORT is 0 unless given). */
+/** `env` is set for the gateway's settings while it starts (GATEWAY_PORT is a free port unless given). */
 export async function startAnvilSystem(env: Record<string, string> = {}): Promise<AnvilSystem> {
   const dataDir = mkdtempSync(`${tmpdir()}/oncechain-anvil-`);
   const chain = await startLocalChain({ dataDir, port: await freePort() });
@@ -50,7 +50,8 @@ export async function startAnvilSystem(env: Record<string, string> = {}): Promis
     const { record } = await ensureDeployment(provider, operator.signer, dataDir, { sameChainOnly: true });
     const signers = await devDepartmentSigners(provider, dataDir, codes);
     await seedCatalogue(catalogue, connectRegistries(record, operator.signer), { update: false, signers });
-    const settings = { GATEWAY_PORT: "0", ...env };
+    // A port of its own rather than 0: the gateway registers its public URL, port included, as its endpoint on chain.
+    const settings = { GATEWAY_PORT: String(await freePort()), ...env };
     const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
     Object.assign(process.env, settings);
     let serving: Serving;
