@@ -144,11 +144,10 @@ export async function accessesAcross(
         const onChain = (await commitmentsOf(services, d.id).read()).commitments;
         const accesses = checkAnswer(d.code, subjectRef, result.answer, onChain);
         return { answer: { ...named, status: "answered" as const, entries: accesses.length }, accesses };
-      } catch {
-        return {
-          answer: { ...named, status: "unavailable" as const, reason: "chain-unavailable", entries: 0 },
-          accesses: [],
-        };
+      } catch (error) {
+        // The chain could not be read to check the answer, or a hosted department's log could not be read.
+        const reason = error instanceof GatewayError ? error.code : "check-failed";
+        return { answer: { ...named, status: "unavailable" as const, reason, entries: 0 }, accesses: [] };
       }
     }),
   );

@@ -49,7 +49,7 @@ export const federationAccessLogRoute = defineRoute({
     200: { description: "The entries about the subject, newest 1,000 at most", schema: subjectAccessesSchema },
   },
   errors: ["CHAIN_UNAVAILABLE"],
-  async handler({ department, services, caller, body }) {
+  async handler({ department, caller, body }) {
     const consumer = caller?.department ?? "";
     return { status: 200, body: await subjectAccesses(department, body.subjectRef, { channel: "peer", consumer }) };
   },
