@@ -145,7 +145,7 @@ async function main() {
 
     // --- both setups, fresh processes: each issuer and the consumer on its own, and all in one --------------------
     const consumerToken = tokens[CONSUMER]?.consumer ?? "";
-    const applicationsPath = `/departments/${CONSUMER}/applications`;
+    const consumerPath = `/departments/${CONSUMER}`;
     const across = await Promise.all(
       departments.map((code) => start([code], acrossPorts.get(code) as number, dataDir, code)),
     );
@@ -159,7 +159,7 @@ async function main() {
           pid: server.pid,
           issuer: server.codes[0] !== CONSUMER,
         })),
-        driver: applicationDriver(`${acrossUrl(CONSUMER)}${applicationsPath}`, consumerToken, SCENARIO, materials),
+        driver: applicationDriver(`${acrossUrl(CONSUMER)}${consumerPath}`, consumerToken, SCENARIO, materials),
         warmup: { applications: 0, waived: 0, shared: 0 },
         runs: [],
       },
@@ -167,7 +167,7 @@ async function main() {
         name: "one process",
         ports: new Map(departments.map((code) => [code, onePort])),
         measured: [{ label: `gateway (${departments.length} departments)`, pid: one.pid }],
-        driver: applicationDriver(`${one.url}${applicationsPath}`, consumerToken, SCENARIO, materials),
+        driver: applicationDriver(`${one.url}${consumerPath}`, consumerToken, SCENARIO, materials),
         warmup: { applications: 0, waived: 0, shared: 0 },
         runs: [],
       },
@@ -229,7 +229,7 @@ async function main() {
       sustainedRate: {
         acrossProcesses: acrossReport.sustainedRate,
         oneProcess: oneReport.sustainedRate,
-        ratio: round(acrossReport.sustainedRate / oneReport.sustainedRate, 2),
+        ratio: oneReport.sustainedRate > 0 ? round(acrossReport.sustainedRate / oneReport.sustainedRate, 2) : null,
       },
       ratios: acrossReport.runs.map((a, i) => {
         const b = oneReport.runs[i] as RunReport;

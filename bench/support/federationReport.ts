@@ -6,7 +6,9 @@ export interface RunReport extends OpenLoopResult {
   sharedMaterials: number;
   /** Materials not waived, by type, status and reason. */
   notWaived: Record<string, number>;
-  /** CPU (user + system, from /proc) of each process over the run, divided by the applications sent in it. */
+  /** Applications the consumer evaluated during the run (its oncechain_application_materials_total ÷ materials). */
+  evaluated: number;
+  /** CPU (user + system, from /proc) of each process over the run, divided by the applications evaluated in it. */
   cpuMsPerApplication: Record<string, number>;
   /** Busy CPU of the whole machine over the run (of its cores), whoever used it. */
   machineBusyCores: number;
@@ -37,7 +39,7 @@ export interface Results {
   consumer: string;
   issuers: string[];
   materials: string[];
-  sustainedRate: { acrossProcesses: number; oneProcess: number; ratio: number };
+  sustainedRate: { acrossProcesses: number; oneProcess: number; ratio: number | null };
   /** Across processes ÷ one process, per rate. */
   ratios: { rate: number; p99: number; p50: number; achievedRate: number; cpuPerApplication: number }[];
   setups: { acrossProcesses: SetupReport; oneProcess: SetupReport };
@@ -72,11 +74,11 @@ const fmt = (n: number, digits = 1) => n.toLocaleString("en-US", { maximumFracti
 function runTable(setup: SetupReport): string[] {
   const labels = Object.keys(setup.runs[0]?.cpuMsPerApplication ?? {});
   return [
-    `| offered /s | achieved /s | p50 ms | p99 ms | max ms | sent | errors | materials waived | ${labels.map((l) => `CPU ms/app: ${l}`).join(" | ")} | ours / machine busy (cores) | other setup (cores) | CPU-bound /s |`,
-    `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${labels.map(() => "---:").join(" | ")} | ---: | ---: | ---: |`,
+    `| offered /s | achieved /s | p50 ms | p99 ms | max ms | sent | errors | materials waived | evaluated | ${labels.map((l) => `CPU ms/app: ${l}`).join(" | ")} | ours / machine busy (cores) | other setup (cores) | CPU-bound /s |`,
+    `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${labels.map(() => "---:").join(" | ")} | ---: | ---: | ---: |`,
     ...setup.runs.map(
       (r) =>
-        `| ${r.offeredRate} | ${fmt(r.achievedRate)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${fmt(r.maxMs)} | ${r.sent} | ${r.sent - r.ok} | ${r.waivedMaterials} | ${labels.map((l) => fmt(r.cpuMsPerApplication[l] ?? Number.NaN, 2)).join(" | ")} | ${fmt(r.ourCores, 2)} / ${fmt(r.machineBusyCores, 2)} | ${fmt(r.idleSetupCores, 2)} | ${fmt(r.cpuBoundRate, 0)} |`,
+        `| ${r.offeredRate} | ${fmt(r.achievedRate)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${fmt(r.maxMs)} | ${r.sent} | ${r.sent - r.ok} | ${r.waivedMaterials} | ${r.evaluated} | ${labels.map((l) => fmt(r.cpuMsPerApplication[l] ?? Number.NaN, 2)).join(" | ")} | ${fmt(r.ourCores, 2)} / ${fmt(r.machineBusyCores, 2)} | ${fmt(r.idleSetupCores, 2)} | ${fmt(r.cpuBoundRate, 0)} |`,
     ),
   ];
 }
@@ -104,7 +106,7 @@ export function markdown(r: Results): string {
     `${r.materials.join(", ")}, each asked of its issuer over HTTP (an RFC 9421-signed peer query; the consumer's own`,
     "material through its own endpoint) and verified against the consumer's chain index. Requests are sent on a fixed schedule",
     `(open loop), latency measured from each request's due time; ${d.setup.warmup} of warm-up per setup, then ${d.setup.runSeconds} s per rate,`,
-    `a request timing out after ${fmt(d.setup.requestTimeoutMs / 1000, 0)} s. An error is any answer but 201, or an application with a material not waived.`,
+    `a request timing out after ${fmt(d.setup.requestTimeoutMs / 1000, 0)} s (the consumer gives an issuer 3 s). An error is any answer but 201, or an application with a material not waived.`,
     "",
     `Records: ${fmt(d.setup.records, 0)} (${fmt(d.setup.applicants, 0)} applicants × ${r.materials.length}), issued over HTTP in ${fmt(d.setup.issueSeconds)} s and anchored ${fmt(d.setup.anchorSecondsAfterIssue)} s later;`,
     "each setup then starts fresh processes on its own copy of that data, so both see the same applicants, one application",
@@ -115,7 +117,7 @@ export function markdown(r: Results): string {
     "",
     "| Figure | Across processes | One process | Ratio (across / one) |",
     "| --- | ---: | ---: | ---: |",
-    `| applications/s sustained with 0 errors (of the rates run) | ${r.sustainedRate.acrossProcesses} | ${r.sustainedRate.oneProcess} | ${r.sustainedRate.ratio} |`,
+    `| applications/s sustained with 0 errors (of the rates run) | ${r.sustainedRate.acrossProcesses} | ${r.sustainedRate.oneProcess} | ${r.sustainedRate.ratio ?? "—"} |`,
     ...r.ratios.map((x, i) => {
       const ra = a.runs[i];
       const rb = b.runs[i];
@@ -148,11 +150,12 @@ export function markdown(r: Results): string {
     "| ---: | ---: | ---: | ---: | ---: |",
     ...r.ratios.map((x) => `| ${x.rate} | ${x.p50} | ${x.p99} | ${x.achievedRate} | ${x.cpuPerApplication} |`),
     "",
-    "CPU per application: user + system time of each process from /proc over the run, divided by the applications sent in",
-    "it; the load generator is this benchmark's own process. Ours / machine busy: the CPU of those processes over the run,",
-    "and all the machine's busy CPU, in cores (of 2); the machine is shared, so the difference is other work. CPU-bound /s:",
-    "the applications per second the machine's cores could carry at the run's total CPU per application if nothing else",
-    "ran (cores ÷ total), an upper bound that the load of the rest of the machine does not move.",
+    "CPU per application: user + system time of each process from /proc over the run, divided by the applications the",
+    "consumer evaluated in it (under overload many are evaluated after the client gave up on them); the load generator is",
+    "this benchmark's own process. Ours / machine busy: the CPU of those processes over the run, and all the machine's busy",
+    "CPU, in cores (of 2); the machine is shared, so the difference is other work. CPU-bound /s: cores ÷ total CPU per",
+    "application, the rate the machine could carry at that cost with nothing else running (a loaded machine also raises",
+    "the CPU an application costs, through shared caches and cores).",
     "",
   ].join("\n");
 }
