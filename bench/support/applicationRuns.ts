@@ -101,12 +101,15 @@ export async function measuredRun(
   const busyBefore = machineBusySeconds();
   const wallBefore = performance.now();
   const result = await openLoop(rate, seconds, driver.apply);
+  // Every counter is read at the end of the run, before the metrics request, which a busy consumer answers late.
   const wallS = (performance.now() - wallBefore) / 1000;
   const own = process.cpuUsage(ownBefore);
+  const used = measured.map((m, i) => cpuSecondsOf(m.pid) - (cpuBefore[i] as number));
+  const idleUsed = idle.reduce((sum, m) => sum + cpuSecondsOf(m.pid), 0) - idleBefore;
+  const busyUsed = machineBusySeconds() - busyBefore;
   // Per application the consumer evaluated in the run: under overload many are answered after the client gave up.
   const evaluated = (await driver.evaluated()) - evaluatedBefore;
   const perApplicationMs = (cpuSeconds: number) => round((cpuSeconds * 1000) / Math.max(1, evaluated), 2);
-  const used = measured.map((m, i) => cpuSecondsOf(m.pid) - (cpuBefore[i] as number));
   const cpuMs = Object.fromEntries(measured.map((m, i) => [m.label, perApplicationMs(used[i] as number)]));
   if (measured.filter((m) => m.issuer).length > 1) {
     cpuMs["issuers (sum)"] = perApplicationMs(measured.reduce((sum, m, i) => sum + (m.issuer ? (used[i] ?? 0) : 0), 0));
@@ -130,8 +133,8 @@ export async function measuredRun(
     notWaived: Object.fromEntries(notWaived),
     cpuMsPerApplication: cpuMs,
     ourCores: round(oursUsed / wallS, 2),
-    machineBusyCores: round((machineBusySeconds() - busyBefore) / wallS, 2),
-    idleSetupCores: round((idle.reduce((sum, m) => sum + cpuSecondsOf(m.pid), 0) - idleBefore) / wallS, 2),
+    machineBusyCores: round(busyUsed / wallS, 2),
+    idleSetupCores: round(idleUsed / wallS, 2),
     evaluated: round(evaluated, 0),
     cpuBoundRate: round((availableParallelism() * evaluated) / oursUsed),
   };
