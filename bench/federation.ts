@@ -116,7 +116,9 @@ async function main() {
         rpcUrl: chain.rpcUrl,
         dataDir: data,
         log: join(dataDir, `${name}.log`),
-        env: { GATEWAY_APPLICATIONS_PER_HOUR: String(APPLICATIONS_PER_HOUR) },
+        // Access logs are committed on demand only: each setup runs its own copy of every department on one chain,
+        // and two copies committing one department's log would diverge on chain.
+        env: { GATEWAY_APPLICATIONS_PER_HOUR: String(APPLICATIONS_PER_HOUR), GATEWAY_ACCESS_LOG_COMMIT_MS: "0" },
       }).then((server) => {
         servers.push(server);
         return server;

@@ -45,7 +45,7 @@ export function applicationDriver(consumerUrl: string, token: string, scenario: 
   const url = `${consumerUrl}/applications`;
   /** Applications the consumer has evaluated, whether or not this process still waited for the answer. */
   const evaluated = async () => {
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
     const counted = [...metrics.matchAll(/^oncechain_application_materials_total\{[^}]*\} (\d+)$/gm)];
     return counted.reduce((sum, m) => sum + Number(m[1]), 0) / materials.length;
   };
