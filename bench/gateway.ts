@@ -8,7 +8,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +25,7 @@ import { seedCatalogue } from "../scripts/lib/seed/seedCatalogue.ts";
 import { GATEWAY_NODE_FLAGS } from "../services/gateway/src/nodeFlags.ts";
 import { businessLicence } from "./support/businessLicences.ts";
 import type { CheckReport, ChildConfig, LagReport, MemoryReport, Ready, SeedReport } from "./support/gatewayProcess.ts";
+import { cpuSecondsOf, freePort } from "./support/processes.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, "results");
@@ -136,24 +136,6 @@ function startChild(config: ChildConfig, log: string): Promise<Child> {
       }
     });
   });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux clock ticks are 1/100 s). */
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** CPU time per request of the server under test and of this process (the load generator) over one run. */

@@ -27,7 +27,8 @@ describe("scenario applications across two gateways on their own ports that find
   /** The applicant's records by type, as their issuers answered: application answers give no record hash. */
   const recordHashes: Record<string, string> = {};
 
-  const setEndpoint = (code: string, url: string) => setEndpointOnChain(chain, window, code, url);
+  const setEndpoint = (code: string, url: string) =>
+    setEndpointOnChain(chain, issuers ? [window, issuers] : window, code, url);
   const apply = () =>
     call("POST", `${window.base("market-regulation")}/applications`, window.key("market-regulation", "consumer"), {
       scenario: "open-convenience-store",

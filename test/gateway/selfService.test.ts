@@ -29,10 +29,7 @@ describe("a citizen's view of who accessed their data, across departments", () =
   const view = (token: string) => call("GET", `${window.base("market-regulation")}/access-log/self-service`, token);
 
   /** Both gateways must see it: the window calls the endpoint, the issuer checks signatures against it. */
-  const setEndpoint = async (code: string, url: string) => {
-    await setEndpointOnChain(chain, window, code, url);
-    await issuers.gateway.services.index.syncNow();
-  };
+  const setEndpoint = (code: string, url: string) => setEndpointOnChain(chain, [window, issuers], code, url);
 
   beforeAll(async () => {
     chain = await seededChain();

@@ -316,11 +316,21 @@ export function peerQueryHeaders(
   });
 }
 
-/** Sets `code`'s endpoint on chain to `url` (as the operator), and waits until `gw`'s chain index has it. */
-export async function setEndpointOnChain(chain: SeededChain, gw: RunningGateway, code: string, url: string) {
+/**
+ * Sets `code`'s endpoint on chain to `url` (as the operator), and waits until every one of `gateways`' chain indexes
+ * has it: the asking gateway calls the endpoint, and the issuer checks the target URI a request was signed for
+ * against it.
+ */
+export async function setEndpointOnChain(
+  chain: SeededChain,
+  gateways: RunningGateway | RunningGateway[],
+  code: string,
+  url: string,
+) {
+  const all = Array.isArray(gateways) ? gateways : [gateways];
   const [operator] = await chain.connection.ethers.getSigners();
   const registries = connectRegistries(chain.deployment, operator as Signer);
-  const id = gw.gateway.services.catalogue.departmentIds.get(code) ?? 0;
+  const id = all[0]?.gateway.services.catalogue.departmentIds.get(code) ?? 0;
   await (await registries.departments.setEndpoint(id, url)).wait();
-  await gw.gateway.services.index.syncNow();
+  for (const gw of all) await gw.gateway.services.index.syncNow();
 }
