@@ -221,11 +221,17 @@ runCli(async () => {
   const log = await request("POST", "psb", "/access-log/mine", tokens.psb?.consumer as string, {
     subject: store.person,
   });
+  // The lookup itself is an entry (history) in every department's log; the accesses are the rest.
+  const accesses = log.entries.filter((e: Json) => e.outcome !== "history");
   console.log(
-    `The public security bureau's access log shows ${log.entries.length} accesses to the first applicant's records:`,
+    `Asked at the public security bureau's counter, the departments' logs show ${accesses.length} accesses to the first applicant's records, each checked against the chain:`,
   );
-  for (const e of log.entries.slice(0, 6)) {
-    console.log(`    ${e.at} ${e.consumer} read ${e.credentialType} for ${e.purpose}: ${e.outcome}`);
+  for (const e of accesses.slice(0, 6)) {
+    const what = e.credentialType ? ` ${e.credentialType}` : "";
+    const why = e.purpose ? ` for ${e.purpose}` : "";
+    console.log(
+      `    ${e.at} ${e.department}: ${e.consumer ?? "an unnamed sender"} asked for${what}${why}: ${e.outcome} (${e.check})`,
+    );
   }
   console.log("\nLet data travel so people don't have to.");
 });
