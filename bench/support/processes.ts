@@ -1,21 +1,11 @@
 // What the benchmarks read of the machine's processes: a free loopback port, and CPU time from /proc (Linux).
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 
 /** Clock ticks per second of /proc's times: USER_HZ, 100 on Linux. */
 const TICKS = 100;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A free loopback port: the same helper the process tests use. */
+export { freePort } from "../../test/scripts/processes.ts";
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
 export function cpuSecondsOf(pid: number): number {
