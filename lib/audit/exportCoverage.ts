@@ -39,7 +39,8 @@ type CommittedItem = Extract<ExportToCheck["entries"][number], { commitment: unk
 const lower = (s: string) => s.toLowerCase();
 const keyOf = (registry: string, index: number) => `${lower(registry)}:${index}`;
 
-function proves(root: string, hash: Hex32, proof: readonly string[]): boolean {
+/** Whether `proof` leads from the entry hash `hash` to `root` in a range's tree (a malformed proof does not). */
+export function proves(root: string, hash: Hex32, proof: readonly string[]): boolean {
   try {
     return StandardMerkleTree.verify(root, ["bytes32"], [hash], [...proof]);
   } catch {

@@ -1,9 +1,9 @@
 // A citizen's view of who accessed their data: every department's access-log entries about them, asked of each
 // department's own gateway, each entry checked here against the chain (its hash, its proof, its commitment) rather
 // than believed: a department that answers is not trusted to answer truly.
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { type AccessLogEntry, entryHashOf } from "../../../../lib/audit/accessLogEntry.ts";
 import type { ExportedCommitment } from "../../../../lib/audit/accessLogExport.ts";
+import { proves } from "../../../../lib/audit/exportCoverage.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
@@ -98,7 +98,7 @@ function checkAnswer(
       held.root === item.commitment.root &&
       held.fromSeq <= entry.seq &&
       entry.seq <= held.toSeq &&
-      StandardMerkleTree.verify(held.root, ["bytes32"], [hash], item.proof);
+      proves(held.root, hash, item.proof);
     return [
       {
         department: code,
