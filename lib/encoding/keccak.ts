@@ -12,3 +12,19 @@ export function keccak256Bytes(data: Uint8Array): Buffer {
   // A copy: wrapping the digest's own ArrayBuffer would move it off V8's heap, which costs more than the hash.
   return Buffer.from(hasher.digest("binary"));
 }
+
+/**
+ * The EIP-55 mixed-case form of an address given as 40 hex digits (any case, with or without 0x): ethers'
+ * `getAddress` for a well-formed address, with the hash in WebAssembly (ethers' costs a JavaScript keccak per call).
+ */
+export function checksumAddress(address: string): string {
+  const hex = address.replace(/^0x/i, "").toLowerCase();
+  if (!/^[0-9a-f]{40}$/.test(hex)) throw new Error("an address is 40 hex digits");
+  const hash = keccak256Bytes(Buffer.from(hex, "ascii"));
+  let out = "0x";
+  for (let i = 0; i < 40; i++) {
+    const nibble = ((hash[i >> 1] as number) >> (i % 2 === 0 ? 4 : 0)) & 0xf;
+    out += nibble >= 8 ? (hex[i] as string).toUpperCase() : hex[i];
+  }
+  return out;
+}

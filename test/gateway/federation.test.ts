@@ -164,6 +164,8 @@ describe("federation between department gateways", () => {
     const registries = await operator();
     const taxId = gw.gateway.services.catalogue.departmentIds.get("tax") ?? 0;
     await (await registries.departments.suspendDepartment(taxId)).wait();
+    // A suspension counts from the issuer's first index sync that sees its block (chain/blockCachedReads.ts).
+    await gw.gateway.services.index.syncNow();
     try {
       const body = query({ purpose: "open-convenience-store", applicationId: applicationIdFor("app-tax") });
       expectProblem(await ask({ department: "tax", body }), "DEPARTMENT_SUSPENDED");
@@ -175,6 +177,7 @@ describe("federation between department gateways", () => {
       });
     } finally {
       await (await registries.departments.reinstateDepartment(taxId)).wait();
+      await gw.gateway.services.index.syncNow();
     }
   });
 

@@ -6,6 +6,7 @@ import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
 import { type CatalogueService, loadCatalogueService } from "./catalogue/catalogueService.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
+import { blockCachedReads } from "./chain/blockCachedReads.ts";
 import { createChainIndex } from "./chain/chainIndex.ts";
 import { liveRegistries } from "./chain/liveRegistries.ts";
 import {
@@ -137,6 +138,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     deployment: options.deployment,
     registries,
     index,
+    chainReads: blockCachedReads(index, registries),
     catalogue,
     districtSecret: options.districtSecret,
     departments,

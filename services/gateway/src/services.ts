@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
 
 import type { CatalogueService } from "./catalogue/catalogueService.ts";
+import type { BlockCachedReads } from "./chain/blockCachedReads.ts";
 import type { ChainIndex } from "./chain/chainIndex.ts";
 import type { LiveRegistries } from "./chain/liveRegistries.ts";
 import type { DepartmentRuntime } from "./department.ts";
@@ -16,6 +17,8 @@ export interface GatewayServices {
   /** Read-only registry handles (bound to the provider), following the directory. */
   registries: LiveRegistries;
   index: ChainIndex;
+  /** Who a signer signs for and what a grant allows, read once per block the index has seen. */
+  chainReads: BlockCachedReads;
   catalogue: CatalogueService;
   /** The district's secret for subject references (HMAC-SHA256); the same in every department's gateway. */
   districtSecret: Uint8Array;

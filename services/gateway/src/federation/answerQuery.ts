@@ -2,7 +2,6 @@
 
 import type { PeerQueryAccess } from "../../../../lib/audit/accessLogEntry.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
-import { codeKey } from "../../../../lib/encoding/codeKey.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { anchorOf } from "../records/canonicalRecord.ts";
@@ -54,12 +53,7 @@ async function mayRead(
   query: FederationQuery,
 ): Promise<boolean> {
   try {
-    return await services.registries.grants.mayRead(
-      providerId,
-      consumerId,
-      codeKey(query.credentialType),
-      codeKey(query.purpose),
-    );
+    return await services.chainReads.mayRead(providerId, consumerId, query.credentialType, query.purpose);
   } catch (cause) {
     throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
   }

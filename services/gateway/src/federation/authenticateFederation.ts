@@ -1,6 +1,7 @@
 // The issuer side of federation authentication: a fresh request signed by a key the chain lists for the sender.
 import type { Request } from "express";
 import type { Caller } from "../auth/apiKeys.ts";
+import type { SignerStanding } from "../chain/blockCachedReads.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { rawBodyOf } from "../http/jsonBody.ts";
@@ -75,14 +76,14 @@ export function createFederationAuthenticator(services: GatewayServices): Federa
       { method: req.method, url: targetUri(req, services, department), headers: req.headers, body: rawBodyOf(req) },
       claims,
     );
-    let standing: { departmentId: bigint; suspended: boolean };
+    let standing: SignerStanding;
     try {
-      standing = await services.registries.departments.signerDepartment(signer);
+      standing = await services.chainReads.signerStanding(signer);
     } catch (cause) {
       throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
     }
     // A signature over other content, or by a key of another department, recovers to a key that is not the sender's.
-    if (Number(standing.departmentId) !== consumerId) throw invalid(`the signing key does not sign for ${code}`);
+    if (standing.departmentId !== consumerId) throw invalid(`the signing key does not sign for ${code}`);
     // Kept until no request with this nonce could be fresh again: its creation, plus the window, plus a margin.
     const until = claims.created * 1000 + 2 * REPLAY_WINDOW_MS;
     if (!(await nonceStore(department).rememberOnce(code, claims.nonce, until, now))) {

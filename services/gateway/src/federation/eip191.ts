@@ -1,9 +1,8 @@
 // EIP-191 signatures (`personal_sign`) made and recovered with libsecp256k1: every peer request is signed by one
 // gateway and recovered by another, and ethers' JavaScript curve costs ~1.2 ms to sign and ~4.4 ms to recover here
 // against ~0.1 and ~0.2 ms natively (measured on this 2-core machine). The bytes are the same as ethers' signMessage.
-import { getAddress } from "ethers";
 import secp256k1 from "secp256k1";
-import { keccak256Bytes } from "../../../../lib/encoding/keccak.ts";
+import { checksumAddress, keccak256Bytes } from "../../../../lib/encoding/keccak.ts";
 
 // A CommonJS module: Node gives its functions as the default export only.
 const { ecdsaRecover, ecdsaSign } = secp256k1;
@@ -30,7 +29,7 @@ export function eip191Recover(message: Uint8Array, signature: Uint8Array): strin
   if (BigInt(`0x${Buffer.from(signature.subarray(32, 64)).toString("hex")}`) > HALF_ORDER) return undefined;
   try {
     const publicKey = ecdsaRecover(signature.subarray(0, 64), v - 27, eip191Digest(message), false);
-    return getAddress(`0x${keccak256Bytes(publicKey.subarray(1)).subarray(12).toString("hex")}`);
+    return checksumAddress(keccak256Bytes(publicKey.subarray(1)).subarray(12).toString("hex"));
   } catch {
     return undefined;
   }
