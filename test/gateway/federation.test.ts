@@ -2,6 +2,7 @@
 import { type Signer, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
+import { codeKey } from "../../lib/encoding/codeKey.ts";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { newNonce } from "../../services/gateway/src/federation/signing.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
@@ -194,6 +195,30 @@ describe("federation between department gateways", () => {
     const text = JSON.stringify(entries);
     expect(text).not.toContain(person.idNumber);
     expect(text).not.toContain(String(FIELDS["resident-id-card"]?.name));
+  });
+
+  it("stops sharing under a grant revoked on chain from the issuer's first index sync after it, and again once granted", async () => {
+    const registries = await operator();
+    const ids = gw.gateway.services.catalogue.departmentIds;
+    const [psb, market] = [ids.get("psb") ?? 0, ids.get("market-regulation") ?? 0];
+    const grantArgs = [psb, market, codeKey("resident-id-card"), codeKey("open-convenience-store")] as const;
+    const grantId = await registries.grants.grantIdOf(...grantArgs);
+    const before = (await registries.grants.grantOf(grantId)).validUntil;
+    const shared = await ask({ body: query({ applicationId: applicationIdFor("app-grant-1") }) });
+    expect(shared.body.granted).toBe(true);
+    await (await registries.grants.revokeGrant(grantId)).wait();
+    await gw.gateway.services.index.syncNow();
+    try {
+      const revoked = await ask({ body: query({ applicationId: applicationIdFor("app-grant-2") }) });
+      expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+      expect(revoked.body).toMatchObject({ found: true, granted: false });
+      expect(revoked.body.record).toBeUndefined();
+    } finally {
+      await (await registries.grants.grant(...grantArgs, before)).wait();
+      await gw.gateway.services.index.syncNow();
+    }
+    const again = await ask({ body: query({ applicationId: applicationIdFor("app-grant-3") }) });
+    expect(again.body.granted).toBe(true);
   });
 });
 
