@@ -1,5 +1,6 @@
 // Encryption at rest for records a department gateway holds: AES-256-GCM in a small versioned envelope.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { secretKey } from "./secretKeys.ts";
 
 /** Layout: version (1) | IV (12) | ciphertext | tag (16). The version lets a later algorithm sit beside this one. */
 const VERSION = 1;
@@ -40,7 +41,7 @@ export class SealedBoxError extends Error {
 export function seal(key: Uint8Array, plaintext: Uint8Array, associatedData: Uint8Array): Uint8Array {
   checkKey(key);
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+  const cipher = createCipheriv("aes-256-gcm", secretKey(key), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return new Uint8Array(Buffer.concat([Uint8Array.of(VERSION), iv, ciphertext, cipher.getAuthTag()]));
@@ -53,7 +54,7 @@ export function open(key: Uint8Array, sealed: Uint8Array, associatedData: Uint8A
   if (sealed[0] !== VERSION) throw new SealedBoxError("SEALED_BOX_UNKNOWN_VERSION");
   const iv = sealed.subarray(1, HEADER_BYTES);
   const ciphertext = sealed.subarray(HEADER_BYTES, sealed.length - TAG_BYTES);
-  const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+  const decipher = createDecipheriv("aes-256-gcm", secretKey(key), iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(associatedData);
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   try {

@@ -1,5 +1,6 @@
 // Subject references: the only form in which a person or organisation appears on chain.
 import { createHmac } from "node:crypto";
+import { secretKey } from "../crypto/secretKeys.ts";
 import type { Hex32 } from "./canonical.ts";
 
 /** The kinds of subject identifier the district uses. */
@@ -13,5 +14,5 @@ export type SubjectIdType = "resident-id" | "unified-social-credit-code" | "pass
 export function subjectRef(districtSecret: Uint8Array, idType: SubjectIdType, idNumber: string): Hex32 {
   if (districtSecret.length < 32) throw new RangeError("the district secret must be at least 32 bytes");
   const normalised = idNumber.replace(/\s+/g, "").toUpperCase();
-  return `0x${createHmac("sha256", districtSecret).update(`${idType}:${normalised}`, "utf8").digest("hex")}`;
+  return `0x${createHmac("sha256", secretKey(districtSecret)).update(`${idType}:${normalised}`, "utf8").digest("hex")}`;
 }

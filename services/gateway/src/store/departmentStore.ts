@@ -1,5 +1,5 @@
 // One department's durable state in its own LevelDB: sealed records, anchoring state, the outbox, idempotency keys.
-import { createHmac, hkdfSync } from "node:crypto";
+import { createHmac, createSecretKey, hkdfSync } from "node:crypto";
 import type { AbstractSublevel } from "abstract-level";
 import { Level } from "level";
 import { open, seal } from "../../../../lib/crypto/sealedBox.ts";
@@ -96,7 +96,7 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
   const idempotency = db.sublevel<string, Uint8Array>("idempotency", { valueEncoding: "view" }) as Sub<Uint8Array>;
   const counters = new Map<string, number>();
   const sequences = new Map<string, Sequence>();
-  const lookupSecret = Buffer.from(hkdfSync("sha256", dataKey, new Uint8Array(0), "oncechain lookup keys", 32));
+  const lookupSecret = createSecretKey(Buffer.from(hkdfSync("sha256", dataKey, new Uint8Array(0), "oncechain lookup keys", 32)));
   const lookupKey = (identifier: string) => createHmac("sha256", lookupSecret).update(identifier, "utf8").digest("hex");
 
   /** Writes the waiting appends of a sequence, all that have arrived, one synced batch at a time. */
