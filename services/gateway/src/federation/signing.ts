@@ -43,12 +43,14 @@ export interface PeerRequest {
 }
 
 /** The RFC 9421 signature base of `request` and the `Signature-Input` member it ends with (section 2.5). */
-export function peerSignatureBase(request: PeerRequest): { base: string; signatureInput: string } {
-  const message = {
-    method: request.method.toUpperCase(),
-    url: request.url,
-    headers: { "content-type": "application/json", "content-digest": contentDigest(request.body) },
-  };
+export function peerSignatureBase(request: PeerRequest): {
+  base: string;
+  signatureInput: string;
+  /** The covered headers the request is sent with. */
+  headers: { "content-type": string; "content-digest": string };
+} {
+  const headers = { "content-type": "application/json", "content-digest": contentDigest(request.body) };
+  const message = { method: request.method.toUpperCase(), url: request.url, headers };
   const params = httpbis.createSigningParameters({
     key: { sign: async () => Buffer.alloc(0) },
     params: [...PEER_SIGNATURE_PARAMS],
@@ -63,7 +65,7 @@ export function peerSignatureBase(request: PeerRequest): { base: string; signatu
   const lines = httpbis.createSignatureBase({ fields: [...PEER_COVERED_COMPONENTS] }, message);
   const signatureInput = serializeList([[lines.map(([item]) => parseItem(item)), params]]);
   lines.push(['"@signature-params"', [signatureInput]]);
-  return { base: httpbis.formatSignatureBase(lines), signatureInput };
+  return { base: httpbis.formatSignatureBase(lines), signatureInput, headers };
 }
 
 /**
@@ -72,13 +74,8 @@ export function peerSignatureBase(request: PeerRequest): { base: string; signatu
  * base is EIP-191 by the department's signer key (`privateKey`, 32 bytes as hex), 65 bytes r‖s‖v.
  */
 export function signPeerRequest(privateKey: string, request: PeerRequest): Record<string, string> {
-  const { base, signatureInput } = peerSignatureBase(request);
+  const { base, signatureInput, headers: covered } = peerSignatureBase(request);
   const signature = eip191Sign(getBytes(privateKey), Buffer.from(base, "utf8"));
-  const headers = httpbis.augmentHeaders(
-    { "content-type": "application/json", "content-digest": contentDigest(request.body) },
-    signature,
-    signatureInput,
-    PEER_SIGNATURE_LABEL,
-  );
+  const headers = httpbis.augmentHeaders({ ...covered }, signature, signatureInput, PEER_SIGNATURE_LABEL);
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
 }
