@@ -1,5 +1,7 @@
 // Scenario applications: materials waived once the issuing departments have anchored the records, required before.
+import type { Signer } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectRegistries } from "../../lib/chain/registries.ts";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { applicationStore } from "../../services/gateway/src/scenarios/applicationStore.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
@@ -115,6 +117,62 @@ describe("scenario applications in one gateway hosting the district's department
       licence.recordHash,
     );
     for (const matter of response.body.matters) expect(matter.waived).toEqual(matter.materials);
+  });
+
+  it("asks the departments it hosts in the process: no peer request over HTTP, and each issuer logs the query as a peer's", async () => {
+    // The first application evaluated again: the district's counts stay those of the tests after this one.
+    const body = { scenario: "open-convenience-store", subject: person, organisation, applicationId: ids.store };
+    const response = await apply("market-regulation", body, clerk);
+    expect(response.body.counts).toMatchObject({ waived: 5 });
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toContain("oncechain_http_request_duration_seconds_count");
+    expect(metrics).not.toMatch(/oncechain_http_request_duration_seconds_count\{[^}]*federation/);
+    for (const [issuer, type] of [
+      ["psb", "resident-id-card"],
+      ["market-regulation", "business-licence"],
+    ] as const) {
+      const entries = await runtime(gw, issuer).accessLog.entries(1, 10_000);
+      expect(entries.at(-1)).toMatchObject({
+        channel: "peer",
+        consumer: "market-regulation",
+        credentialType: type,
+        purpose: "open-convenience-store",
+        applicationId: response.body.applicationId,
+        outcome: "shared",
+      });
+    }
+  });
+
+  it("refuses a suspended department hosted in the same process as its peers would, and logs the query as denied", async () => {
+    const [signer] = await chain.connection.ethers.getSigners();
+    const operator = connectRegistries(chain.deployment, signer as unknown as Signer);
+    const { services } = gw.gateway;
+    const tobaccoId = services.catalogue.departmentIds.get("tobacco") ?? 0;
+    const query = {
+      subjectRef: subjectRef(services.districtSecret, person.idType, person.idNumber),
+      credentialType: "resident-id-card",
+      purpose: "open-convenience-store",
+      applicationId: applicationIdFor("app-suspended-tobacco"),
+    };
+    const psb = { code: "psb", id: services.catalogue.departmentIds.get("psb") ?? 0 };
+    await (await operator.departments.suspendDepartment(tobaccoId)).wait();
+    await services.index.syncNow();
+    try {
+      expect(await services.federation.query(runtime(gw, "tobacco"), psb, query)).toEqual({
+        kind: "refused",
+        status: 403,
+        code: "DEPARTMENT_SUSPENDED",
+      });
+      const entries = await runtime(gw, "psb").accessLog.entries(1, 10_000);
+      expect(entries.at(-1)).toMatchObject({ consumer: "tobacco", outcome: "denied", ...query });
+    } finally {
+      await (await operator.departments.reinstateDepartment(tobaccoId)).wait();
+      await services.index.syncNow();
+    }
+    expect(await services.federation.query(runtime(gw, "tobacco"), psb, query)).toMatchObject({
+      kind: "answer",
+      answer: { found: true },
+    });
   });
 
   it("waives the homestay's shared materials and still requires the licences no department has issued", async () => {

@@ -17,6 +17,7 @@ import {
 } from "./department.ts";
 import { createFederationAuthenticator } from "./federation/authenticateFederation.ts";
 import { createFederationClient } from "./federation/federationClient.ts";
+import { inProcessPeers } from "./federation/inProcessPeers.ts";
 import { logRefusedPeer } from "./federation/refusedPeer.ts";
 import { type AppHooks, createApp } from "./http/app.ts";
 import { answerClientError } from "./http/clientError.ts";
@@ -144,8 +145,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     departments,
     federation: createFederationClient({
       index,
-      hosted: () => departments.keys(),
-      publicUrl: options.publicUrl,
+      inProcess: inProcessPeers(() => services),
       timeoutMs: options.federationTimeoutMs ?? 3_000,
       now: options.now ?? Date.now,
     }),
@@ -184,7 +184,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           const address = s.address();
           const actual = typeof address === "object" && address ? address.port : port;
           const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
-          services.federation.setLocalUrl(host === "0.0.0.0" || host === "::" ? `http://127.0.0.1:${actual}` : url);
           resolve({ url, server: s });
         });
         s.on("clientError", answerClientError(logger));

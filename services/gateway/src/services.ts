@@ -23,7 +23,7 @@ export interface GatewayServices {
   /** The district's secret for subject references (HMAC-SHA256); the same in every department's gateway. */
   districtSecret: Uint8Array;
   departments: Map<string, DepartmentRuntime>;
-  /** Signed queries to other departments' gateways (and to this process's own departments, over HTTP too). */
+  /** Signed queries to other departments' gateways over HTTP; the departments this process hosts are asked in it. */
   federation: FederationClient;
   logger: Logger;
   metrics: Metrics;

@@ -4,12 +4,14 @@ import type { PeerQueryAccess } from "../../../../lib/audit/accessLogEntry.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
-import { anchorOf } from "../records/canonicalRecord.ts";
+import { type AnchorState, anchorOf } from "../records/canonicalRecord.ts";
 import type { GatewayServices } from "../services.ts";
-import type { FederationAnswer, FederationQuery } from "./protocol.ts";
+import { type FederationAnswer, type FederationQuery, federationQuerySchema } from "./protocol.ts";
 
 interface Latest {
   recordHash?: Hex32;
+  /** The record's anchoring as this department keeps it (with its batch proof). */
+  anchor?: AnchorState;
   /** The newest anchored record was revoked and nothing valid came after it. */
   revoked: boolean;
 }
@@ -33,7 +35,7 @@ async function latestRecord(department: DepartmentRuntime, subjectRef: Hex32, ty
       revoked = true;
       continue;
     }
-    return { recordHash, revoked: false };
+    return { recordHash, anchor: state, revoked: false };
   }
   return { revoked };
 }
@@ -64,6 +66,22 @@ export function logDenied(department: DepartmentRuntime, consumer: string, query
   return department.accessLog.append({ channel: "peer", consumer, ...query, outcome: "denied" });
 }
 
+/**
+ * Refuses a sender whose department is suspended (DEPARTMENT_SUSPENDED), logging the attempt as denied when it was a
+ * record query: the sender is proved, so the refusal belongs in the issuer's log.
+ */
+export async function refuseIfSuspended(
+  department: DepartmentRuntime,
+  consumer: string,
+  suspended: boolean,
+  body: unknown,
+): Promise<void> {
+  if (!suspended) return;
+  const query = federationQuerySchema.safeParse(body);
+  if (query.success) await logDenied(department, consumer, query.data);
+  throw new GatewayError("DEPARTMENT_SUSPENDED", { detail: `${consumer} is suspended` });
+}
+
 export async function answerQuery(
   services: GatewayServices,
   department: DepartmentRuntime,
@@ -89,12 +107,8 @@ export async function answerQuery(
   const granted = consumerId === department.id || (await mayRead(services, department.id, consumerId, query));
   const latest = await latestRecord(department, query.subjectRef, query.credentialType);
   const outcome: PeerQueryAccess["outcome"] = !latest.recordHash ? "not-found" : granted ? "shared" : "evidence-only";
-  const [record, state] = latest.recordHash
-    ? await Promise.all([
-        department.store.getRecord(latest.recordHash),
-        department.store.anchors.get(latest.recordHash),
-      ])
-    : [undefined, undefined];
+  const record = latest.recordHash ? await department.store.getRecord(latest.recordHash) : undefined;
+  const state = latest.anchor;
   // The log entry is durable before anything leaves: an answer that was never logged is never given.
   await department.accessLog.append({
     channel: "peer",

@@ -7,10 +7,9 @@ import { GatewayError } from "../errors/GatewayError.ts";
 import { rawBodyOf } from "../http/jsonBody.ts";
 import type { GatewayServices } from "../services.ts";
 
-import { logDenied } from "./answerQuery.ts";
+import { refuseIfSuspended } from "./answerQuery.ts";
 import { departmentUrl } from "./federationClient.ts";
 import { isFresh, peerSignatureClaims, verifyPeerSignature } from "./peerSignature.ts";
-import { federationQuerySchema } from "./protocol.ts";
 import { type SeenNonces, seenNonces } from "./seenNonces.ts";
 import { PEER_SIGNATURE_LIFETIME_S } from "./signing.ts";
 
@@ -59,12 +58,14 @@ function targetUri(req: Request, services: GatewayServices, department: Departme
  * with them could still be fresh, so a captured request cannot be sent again, not even after the issuer restarts.
  */
 export function createFederationAuthenticator(services: GatewayServices): FederationAuthenticator {
-  const nonces = new WeakMap<DepartmentRuntime, SeenNonces>();
+  const nonces = new WeakMap<DepartmentRuntime, Promise<SeenNonces>>();
   const nonceStore = (department: DepartmentRuntime) => {
     let found = nonces.get(department);
     if (!found) {
       found = seenNonces(department.store, REPLAY_WINDOW_MS);
       nonces.set(department, found);
+      // A read that failed is tried again by the next request.
+      found.catch(() => nonces.delete(department));
     }
     return found;
   };
@@ -86,15 +87,11 @@ export function createFederationAuthenticator(services: GatewayServices): Federa
     if (standing.departmentId !== consumerId) throw invalid(`the signing key does not sign for ${code}`);
     // Kept until no request with this nonce could be fresh again: its creation, plus the window, plus a margin.
     const until = claims.created * 1000 + 2 * REPLAY_WINDOW_MS;
-    if (!(await nonceStore(department).rememberOnce(code, claims.nonce, until, now))) {
+    if (!(await (await nonceStore(department)).rememberOnce(code, claims.nonce, until, now))) {
       throw new GatewayError("FEDERATION_REPLAYED");
     }
-    if (standing.suspended) {
-      // The sender is proved, so the refused attempt belongs in the issuer's log; an unproved sender's would not.
-      const query = federationQuerySchema.safeParse(req.body);
-      if (query.success) await logDenied(department, code, query.data);
-      throw new GatewayError("DEPARTMENT_SUSPENDED", { detail: `${code} is suspended` });
-    }
+    // The sender is proved, so a refused attempt belongs in the issuer's log; an unproved sender's would not.
+    await refuseIfSuspended(department, code, standing.suspended, req.body);
     return { keyId: `federation:${signer}`, role: "consumer", department: code };
   };
 }

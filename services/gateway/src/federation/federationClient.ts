@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { type SubjectAccessesAnswer, subjectAccessesSchema } from "../audit/subjectAccesses.ts";
 import type { ChainIndex } from "../chain/chainIndex.ts";
 import type { DepartmentRuntime } from "../department.ts";
+import type { InProcessPeers } from "./inProcessPeers.ts";
 import {
   type AccessLogQuery,
   type FederationAnswer,
@@ -29,8 +30,7 @@ export type PeerAccessesResult =
   | PeerUnavailable;
 
 export interface FederationClient {
-  /** Where this process itself listens: used for departments it hosts that have no endpoint on chain. */
-  setLocalUrl(url: string): void;
+  /** Asks `issuer` for its newest valid record of a type about a subject (in this process when it hosts the issuer). */
   query(consumer: DepartmentRuntime, issuer: { code: string; id: number }, query: FederationQuery): Promise<PeerResult>;
   /** Asks `department` for its access-log entries about a subject, each with its proof, for a citizen's view. */
   accessesAbout(
@@ -42,9 +42,8 @@ export interface FederationClient {
 
 export interface FederationClientDeps {
   index: ChainIndex;
-  /** Codes of the departments this process hosts. */
-  hosted: () => Iterable<string>;
-  publicUrl: string;
+  /** The departments this process hosts, asked without a request over HTTP. */
+  inProcess: InProcessPeers;
   timeoutMs: number;
   now: () => number;
 }
@@ -113,15 +112,11 @@ export function departmentUrl(endpoint: string, code: string): string {
 }
 
 export function createFederationClient(deps: FederationClientDeps): FederationClient {
-  let localUrl: string | undefined;
   const agents = peerAgents();
 
   function endpointOf(issuer: { code: string; id: number }): string | undefined {
     const onChain = deps.index.endpoint(issuer.id);
-    if (onChain) return departmentUrl(onChain, issuer.code);
-    // Calling ourselves over loopback is always right; the public URL may sit behind a proxy or omit the port.
-    if ([...deps.hosted()].includes(issuer.code)) return departmentUrl(localUrl ?? deps.publicUrl, issuer.code);
-    return undefined;
+    return onChain ? departmentUrl(onChain, issuer.code) : undefined;
   }
 
   /** Sends `body` to `route` of `peer`'s gateway, signed as `consumer`'s; the answer parsed with `schema` when 200. */
@@ -170,13 +165,17 @@ export function createFederationClient(deps: FederationClientDeps): FederationCl
     return { kind: "answer", answer: parsed.data };
   }
 
+  const { inProcess } = deps;
   return {
-    setLocalUrl(url) {
-      localUrl = url;
+    query(consumer, issuer, query) {
+      const hosted = inProcess.hosted(issuer.code);
+      if (hosted) return inProcess.query(consumer, hosted, query);
+      return post(consumer, issuer, "/federation/records/query", query, federationAnswerSchema);
     },
-    query: (consumer, issuer, query) =>
-      post(consumer, issuer, "/federation/records/query", query, federationAnswerSchema),
-    accessesAbout: (consumer, department, query) =>
-      post(consumer, department, "/federation/access-log/query", query, subjectAccessesSchema),
+    accessesAbout(consumer, department, query) {
+      const hosted = inProcess.hosted(department.code);
+      if (hosted) return inProcess.accessesAbout(consumer, hosted, query);
+      return post(consumer, department, "/federation/access-log/query", query, subjectAccessesSchema);
+    },
   };
 }
