@@ -96,7 +96,9 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
   const idempotency = db.sublevel<string, Uint8Array>("idempotency", { valueEncoding: "view" }) as Sub<Uint8Array>;
   const counters = new Map<string, number>();
   const sequences = new Map<string, Sequence>();
-  const lookupSecret = createSecretKey(Buffer.from(hkdfSync("sha256", dataKey, new Uint8Array(0), "oncechain lookup keys", 32)));
+  const lookupSecret = createSecretKey(
+    Buffer.from(hkdfSync("sha256", dataKey, new Uint8Array(0), "oncechain lookup keys", 32)),
+  );
   const lookupKey = (identifier: string) => createHmac("sha256", lookupSecret).update(identifier, "utf8").digest("hex");
 
   /** Writes the waiting appends of a sequence, all that have arrived, one synced batch at a time. */
