@@ -6,9 +6,11 @@
 // and gateway processes started as `npm run gateway -- --department <codes>` starts them (bench/support/gatewayServer.ts):
 // five for the setup across processes, one for the setup in one process, on copies of the same data. Both setups are
 // up throughout; the chain's endpoints name the one being measured, and the runs alternate between them rate by rate
-// (A B, B A, ...) so that what else the machine runs weighs on both alike.
+// (A B, B A, ...) so that what else the machine runs weighs on both alike. Last, the transport floor at the same rates:
+// the same five processes' shape with handlers that do nothing (bench/support/transportFloor.ts), as a baseline.
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
+import { Agent } from "node:http";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -25,11 +27,12 @@ import {
   measuredRun,
   settle,
 } from "./support/applicationRuns.ts";
-import { markdown, type Results, type RunReport, type SetupReport } from "./support/federationReport.ts";
+import { type FloorRun, markdown, type Results, type RunReport, type SetupReport } from "./support/federationReport.ts";
 import { deployAndSeed, issueRecords, waitAnchored } from "./support/federationSetup.ts";
 import { devApiTokens, type GatewayServer, startGatewayServer } from "./support/gatewayServer.ts";
 import { openLoop } from "./support/openLoop.ts";
-import { freePort, pidsWithCommandLine } from "./support/processes.ts";
+import { cpuSecondsOf, freePort, pidsWithCommandLine } from "./support/processes.ts";
+import { postLocal, startTransportFloor } from "./support/transportFloor.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, "results");
@@ -45,6 +48,12 @@ const ENDPOINTS_SEEN_MS = 1_500;
 /** Raised from the default (120 per key and hour) so that one consumer key may open every application of the run. */
 const APPLICATIONS_PER_HOUR = 1_000_000;
 
+/** The body the transport floor's consumer gets: about an application's size. */
+const FLOOR_APPLICATION = JSON.stringify({
+  scenario: "open-convenience-store",
+  subject: { idType: "resident-id", idNumber: "x".repeat(18) },
+  organisation: { idType: "unified-social-credit-code", idNumber: "y".repeat(18) },
+});
 const SCENARIO = "open-convenience-store";
 const CONSUMER = "market-regulation";
 const TARGET = { rate: 100, p99Ms: 100 };
@@ -74,6 +83,50 @@ const sustainedRate = (runs: RunReport[]) =>
       .filter((r) => r.ok === r.sent && r.achievedRate >= SUSTAINED_SHARE * r.offeredRate)
       .map((r) => r.offeredRate),
   );
+
+/** The transport floor at every rate (after a warm-up as the setups get), with its processes' CPU per application. */
+async function floorRuns(): Promise<FloorRun[]> {
+  const floor = await startTransportFloor();
+  const agent = new Agent({ keepAlive: true });
+  const send = () =>
+    postLocal(agent, floor.port, "/applications", { "content-type": "application/json" }, FLOOR_APPLICATION).then(
+      () => "ok",
+      () => "failed",
+    );
+  try {
+    await openLoop(WARMUP_RATE, WARMUP_S, send);
+    const runs: FloorRun[] = [];
+    for (const rate of RATES) {
+      const before = [floor.consumerPid, ...floor.issuerPids].map(cpuSecondsOf);
+      const own = process.cpuUsage();
+      const result = await openLoop(rate, RUN_S, send);
+      const used = [floor.consumerPid, ...floor.issuerPids].map((pid, i) => cpuSecondsOf(pid) - (before[i] as number));
+      const ownUsed = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(own));
+      const perApplication = (seconds: number) => round((seconds * 1000) / result.sent, 2);
+      const issuersUsed = used.slice(1).reduce((sum, u) => sum + u, 0);
+      runs.push({
+        offeredRate: rate,
+        achievedRate: round(result.achievedRate),
+        p50Ms: round(result.p50Ms),
+        p99Ms: round(result.p99Ms),
+        errors: result.sent - result.ok,
+        cpuMsPerApplication: {
+          consumer: perApplication(used[0] ?? 0),
+          "issuers (sum)": perApplication(issuersUsed),
+          "load generator": perApplication(ownUsed),
+          total: perApplication((used[0] ?? 0) + issuersUsed + ownUsed),
+        },
+      });
+      log(
+        `transport floor ${rate}/s: p50 ${round(result.p50Ms)} ms, p99 ${round(result.p99Ms)} ms, ${runs.at(-1)?.cpuMsPerApplication.total} ms CPU per application`,
+      );
+    }
+    return runs;
+  } finally {
+    agent.destroy();
+    floor.stop();
+  }
+}
 
 async function main() {
   const started = Date.now();
@@ -212,6 +265,8 @@ async function main() {
     for (const setup of setups) setup.driver.close();
     await stopAll();
     chainSetup.close();
+    log("transport floor: the same shape, handlers that do nothing");
+    const transportFloor = await floorRuns();
 
     // --- results ----------------------------------------------------------------------------------------------
     const report = (setup: Setup): SetupReport => ({
@@ -244,6 +299,7 @@ async function main() {
         };
       }),
       setups: { acrossProcesses: acrossReport, oneProcess: oneReport },
+      transportFloor,
       details: {
         setup: {
           applicants,

@@ -34,6 +34,17 @@ export interface Target {
   pass: boolean;
 }
 
+/** One open-loop run of the transport floor (bench/support/transportFloor.ts). */
+export interface FloorRun {
+  offeredRate: number;
+  achievedRate: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  /** consumer, issuers (sum), load generator, total: CPU ms per application, as for the setups. */
+  cpuMsPerApplication: Record<string, number>;
+}
+
 export interface Results {
   scenario: string;
   consumer: string;
@@ -43,6 +54,8 @@ export interface Results {
   /** Across processes ÷ one process, per rate. */
   ratios: { rate: number; p99: number; p50: number; achievedRate: number; cpuPerApplication: number }[];
   setups: { acrossProcesses: SetupReport; oneProcess: SetupReport };
+  /** The same shape across processes with handlers that do nothing: what processes and HTTP alone cost here. */
+  transportFloor?: FloorRun[];
   targets?: Target[];
   details: {
     setup: Record<string, unknown> & {
@@ -89,6 +102,28 @@ function errorLines(setup: SetupReport): string[] {
     ...Object.entries(r.notWaived).map(([what, n]) => `- ${r.offeredRate}/s: ${n} × not waived: ${what}`),
   ]);
   return lines.length > 0 ? lines : ["- none"];
+}
+
+function floorLines(r: Results): string[] {
+  const runs = r.transportFloor ?? [];
+  if (runs.length === 0) return [];
+  const labels = Object.keys(runs[0]?.cpuMsPerApplication ?? {});
+  return [
+    "## Transport floor: the same processes and HTTP, handlers that do nothing",
+    "",
+    "A consumer process asking four issuer processes at once over keep-alive HTTP on loopback, answered by handlers that",
+    "only parse and write JSON of the real sizes (`bench/support/transportFloor.ts`), at the same rates in the same run:",
+    "what the shape alone costs on this machine. Across processes an application costs at least this plus what the one",
+    "process setup spends on the application itself, before any signature, nonce or access-log entry of a peer query.",
+    "",
+    `| offered /s | achieved /s | p50 ms | p99 ms | errors | ${labels.map((l) => `CPU ms/app: ${l}`).join(" | ")} |`,
+    `| ---: | ---: | ---: | ---: | ---: | ${labels.map(() => "---:").join(" | ")} |`,
+    ...runs.map(
+      (x) =>
+        `| ${x.offeredRate} | ${fmt(x.achievedRate)} | ${fmt(x.p50Ms)} | ${fmt(x.p99Ms)} | ${x.errors} | ${labels.map((l) => fmt(x.cpuMsPerApplication[l] ?? Number.NaN, 2)).join(" | ")} |`,
+    ),
+    "",
+  ];
 }
 
 export function markdown(r: Results): string {
@@ -145,6 +180,7 @@ export function markdown(r: Results): string {
     "Errors:",
     ...errorLines(b),
     "",
+    ...floorLines(r),
     "## Ratios per rate (across processes / one process)",
     "",
     "| offered /s | p50 | p99 | achieved /s | CPU per application |",
