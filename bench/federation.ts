@@ -91,7 +91,7 @@ async function floorRuns(): Promise<FloorRun[]> {
   const send = () =>
     postLocal(agent, floor.port, "/applications", { "content-type": "application/json" }, FLOOR_APPLICATION).then(
       () => "ok",
-      () => "failed",
+      (error: Error) => (error.message === "timeout" ? "timeout" : "failed"),
     );
   try {
     await openLoop(WARMUP_RATE, WARMUP_S, send);

@@ -37,7 +37,10 @@ function answer(res: ServerResponse, body: string): void {
   res.end(body);
 }
 
-/** POSTs `body` to `port` on loopback with `headers`; resolves with the answer's text. */
+/** A request not answered within this is given up (and counted as an error): a run always ends. */
+const TIMEOUT_MS = 5_000;
+
+/** POSTs `body` to `port` on loopback with `headers`; resolves with the answer's text, rejects after TIMEOUT_MS. */
 export function postLocal(agent: Agent, port: number, path: string, headers: Record<string, string>, body: string) {
   return new Promise<string>((resolve, reject) => {
     const req = request(
@@ -51,6 +54,8 @@ export function postLocal(agent: Agent, port: number, path: string, headers: Rec
       },
       (res) => readBody(res).then(resolve, reject),
     );
+    const timer = setTimeout(() => req.destroy(new Error("timeout")), TIMEOUT_MS);
+    req.once("close", () => clearTimeout(timer));
     req.once("error", reject);
     req.end(body);
   });
