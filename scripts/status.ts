@@ -1,9 +1,11 @@
 // npm run status -- [--json] [--network ...]: what is live on the chain, for operators and scripts.
 
+import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { recordedDeployment } from "../lib/chain/deploymentStore.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { formatChainStatus, readChainStatus } from "./lib/chainStatus.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
+import { seedsDir } from "./lib/paths.ts";
 import { localSystem } from "./lib/runningSystem.ts";
 
 runCli(async () => {
@@ -16,7 +18,7 @@ runCli(async () => {
   const provider = await connectProvider(target.rpcUrl);
   try {
     const record = await recordedDeployment(provider, system.dataDir);
-    const status = await readChainStatus(provider, record, target.rpcUrl);
+    const status = await readChainStatus(provider, record, target.rpcUrl, await loadCatalogue(seedsDir));
     console.log(flags.json ? JSON.stringify(status) : formatChainStatus(status));
   } finally {
     provider.destroy();

@@ -98,6 +98,20 @@ function checkScenario(
         at(`${field}.materials[${i}]`, `duplicate material "${material}"`);
       }
     });
+    if (matter.commitment !== undefined) {
+      const { commitment } = matter;
+      commitment.materials.forEach((material, i) => {
+        const path = `${field}.commitment.materials[${i}]`;
+        if (!matter.materials.includes(material)) {
+          at(path, `"${material}" is not a material of the matter, so it cannot be committed to`);
+        } else if (commitment.materials.indexOf(material) !== i) {
+          at(path, `duplicate material "${material}"`);
+        }
+      });
+      if (!exists(departments, commitment.checkedBy)) {
+        at(`${field}.commitment.checkedBy`, `unknown department "${commitment.checkedBy}"`);
+      }
+    }
     if (matter.produces !== undefined) {
       const produced = types.byCode.get(matter.produces)?.value;
       if (!exists(types, matter.produces)) {

@@ -47,6 +47,22 @@ export const SCENARIO_KINDS = [
   "film-item",
 ] as const;
 
+/** The most days a commitment's limits may name: ten years, beyond any statutory time limit or check window. */
+export const MAX_COMMITMENT_DAYS = 3_650;
+const days = z.int().positive().max(MAX_COMMITMENT_DAYS);
+
+/**
+ * 告知承诺: the materials of a matter an applicant may commit to instead of submitting them, when no department has
+ * shared them; the statutory time limit (days) the matter is decided within otherwise, which a decision on commitment
+ * replaces; and the department that checks the commitment afterwards, within how many days of the decision.
+ */
+export const commitmentSchema = z.strictObject({
+  materials: z.array(code).min(1),
+  replacesDays: days,
+  checkedBy: code,
+  checkWithinDays: days,
+});
+
 export const matterSchema = z.strictObject({
   code,
   nameZh: name,
@@ -54,6 +70,7 @@ export const matterSchema = z.strictObject({
   department: code,
   materials: z.array(code),
   produces: code.optional(),
+  commitment: commitmentSchema.optional(),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -70,6 +87,10 @@ export type Department = z.infer<typeof departmentSchema>;
 export type CredentialType = z.infer<typeof credentialTypeSchema>;
 export type SubjectKind = CredentialType["subjectKind"];
 export type Matter = z.infer<typeof matterSchema>;
+export type Commitment = z.infer<typeof commitmentSchema>;
+/** How a matter is decided: on the materials (standard) or on the applicant's commitment for some of them. */
+export type Procedure = "standard" | "commitment";
+export const procedureOf = (matter: Matter): Procedure => (matter.commitment ? "commitment" : "standard");
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioKind = Scenario["kind"];
 

@@ -1,6 +1,7 @@
 // What is live on a chain: its head, the recorded contracts, and the catalogue counts read from the registries.
 import type { Provider } from "ethers";
-import { SCENARIO_KINDS } from "../../lib/catalogue/schemas.ts";
+import { scenarioOnChain } from "../../lib/catalogue/onChain.ts";
+import { type Catalogue, type Procedure, procedureOf, SCENARIO_KINDS } from "../../lib/catalogue/schemas.ts";
 import type { DeploymentRecord } from "../../lib/chain/deploymentStore.ts";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 
@@ -22,7 +23,25 @@ export interface ChainStatus {
     filmCategories: number;
     filmItems: number;
     grants: number;
+    /**
+     * The catalogue's matters by how they are decided (standard, or on the applicant's commitment, 告知承诺), in the
+     * scenarios whose definition hash on chain is the catalogue's; `unverified` counts the matters of the others. The
+     * chain holds a scenario's hash, not its matters, so these come from the seeds, checked against it.
+     */
+    mattersByProcedure?: Record<Procedure, number> & { unverified: number };
   };
+}
+
+/** Counts `catalogue`'s matters by procedure, in the scenarios whose latest definition on chain is the catalogue's. */
+async function mattersByProcedure(catalogue: Catalogue, registries: ReturnType<typeof connectRegistries>) {
+  const counts = { standard: 0, commitment: 0, unverified: 0 };
+  for (const scenario of catalogue.scenarios) {
+    const projected = scenarioOnChain(scenario);
+    const onChain = await registries.scenarios.scenario(projected.codeKey).catch(() => undefined);
+    const verified = onChain?.latest.definitionHash === projected.definitionHash;
+    for (const matter of scenario.matters) counts[verified ? procedureOf(matter) : "unverified"]++;
+  }
+  return counts;
 }
 
 const APPLICATION_KINDS = SCENARIO_KINDS.filter((kind) => !kind.startsWith("film-"));
@@ -31,6 +50,7 @@ export async function readChainStatus(
   provider: Provider,
   record: DeploymentRecord,
   rpcUrl: string,
+  catalogue?: Catalogue,
 ): Promise<ChainStatus> {
   const registries = connectRegistries(record, provider);
   const block = await provider.getBlock("latest");
@@ -57,6 +77,7 @@ export async function readChainStatus(
       filmCategories: byKind["film-category"] ?? 0,
       filmItems: byKind["film-item"] ?? 0,
       grants: Number(await registries.grants.activeGrantCount()),
+      ...(catalogue ? { mattersByProcedure: await mattersByProcedure(catalogue, registries) } : {}),
     },
   };
 }
@@ -77,5 +98,13 @@ export function formatChainStatus(status: ChainStatus): string {
     `  scenarios                ${c.scenarios} (${kinds})`,
     `  film platform            ${c.filmGroups} group, ${c.filmCategories} categories, ${c.filmItems} items`,
     `  sharing grants           ${c.grants} active`,
+    ...(c.mattersByProcedure
+      ? [
+          `  matters by procedure     ${c.mattersByProcedure.standard} standard, ${c.mattersByProcedure.commitment} on commitment (告知承诺)` +
+            (c.mattersByProcedure.unverified > 0
+              ? `; ${c.mattersByProcedure.unverified} in scenarios whose definition on chain is not the seeds'`
+              : ""),
+        ]
+      : []),
   ].join("\n");
 }

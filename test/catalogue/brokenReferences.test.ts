@@ -97,6 +97,56 @@ describe("loadCatalogue on broken references between seeds", () => {
     expect(await loadProblems(seeds)).toContainEqual(expect.objectContaining({ field: "matters" }));
   });
 
+  it("names the field of a commitment to a material the matter does not ask for, twice over, or checked by no department", async () => {
+    const seeds = await copySeeds();
+    await editSeedJson(seeds, "scenarios/theme.json", (scenarios) => {
+      const commitment = scenarios[1].matters[0].commitment;
+      commitment.materials = ["house-safety-appraisal", "health-certificate", "house-safety-appraisal"];
+      commitment.checkedBy = "housing-safety-office";
+    });
+    const problems = await loadProblems(seeds);
+    const at = (field: string, message: string) => ({
+      file: "seeds/scenarios/theme.json",
+      entry: 'scenario "open-homestay"',
+      field,
+      message,
+    });
+    expect(problems).toContainEqual(
+      at(
+        "matters[0].commitment.materials[1]",
+        '"health-certificate" is not a material of the matter, so it cannot be committed to',
+      ),
+    );
+    expect(problems).toContainEqual(
+      at("matters[0].commitment.materials[2]", 'duplicate material "house-safety-appraisal"'),
+    );
+    expect(problems).toContainEqual(
+      at("matters[0].commitment.checkedBy", 'unknown department "housing-safety-office"'),
+    );
+  });
+
+  it("rejects a commitment without materials, with a limit of 0 or over ten years, or with a member it does not know", async () => {
+    for (const change of [
+      { materials: [] },
+      { replacesDays: 0 },
+      { checkWithinDays: 3651 },
+      { replacesDays: 2.5 },
+      { waivedBy: "psb" },
+    ]) {
+      const seeds = await copySeeds();
+      await editSeedJson(seeds, "scenarios/theme.json", (scenarios) => {
+        Object.assign(scenarios[1].matters[0].commitment, change);
+      });
+      const problems = await loadProblems(seeds);
+      expect(problems, JSON.stringify(change)).toContainEqual(
+        expect.objectContaining({
+          file: "seeds/scenarios/theme.json",
+          field: expect.stringMatching(/^(\[1\]\.)?matters\[0\]\.commitment/),
+        }),
+      );
+    }
+  });
+
   it("rejects a matter that produces a type its department does not issue", async () => {
     const seeds = await copySeeds();
     await editSeedJson(seeds, "scenarios/theme.json", (scenarios) => {

@@ -1,12 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { loadCatalogue } from "../../lib/catalogue/loadCatalogue.ts";
-import type { ScenarioKind } from "../../lib/catalogue/schemas.ts";
+import { procedureOf, type ScenarioKind } from "../../lib/catalogue/schemas.ts";
 import { SEEDS_DIR } from "./seedCopies.ts";
 
 const catalogue = await loadCatalogue(SEEDS_DIR);
 const count = (kind: ScenarioKind) => catalogue.scenarios.filter((scenario) => scenario.kind === kind).length;
 
 describe("the seeded catalogue", () => {
+  it("accepts a commitment (告知承诺) in at least 20 matters, in both theme scenarios and on the film platform", () => {
+    const committed = catalogue.scenarios.flatMap((s) =>
+      s.matters.filter((m) => procedureOf(m) === "commitment").map((m) => ({ scenario: s, matter: m })),
+    );
+    expect(committed.length).toBeGreaterThanOrEqual(20);
+    const scenarios = new Set(committed.map((c) => c.scenario.code));
+    expect(scenarios).toContain("open-convenience-store");
+    expect(scenarios).toContain("open-homestay");
+    expect(committed.some((c) => c.scenario.kind === "film-item")).toBe(true);
+    for (const { matter } of committed) {
+      for (const material of matter.commitment?.materials ?? []) expect(matter.materials).toContain(material);
+    }
+    // The homestay's house-safety appraisal, which no department shares yet, may be committed to.
+    const homestay = catalogue.scenarios.find((s) => s.code === "open-homestay");
+    expect(homestay?.matters.find((m) => m.code === "business-licence")?.commitment?.materials).toEqual([
+      "house-safety-appraisal",
+    ]);
+  });
+
   it("has the 45 kinds of material the district shares on chain", () => {
     expect(catalogue.credentialTypes).toHaveLength(45);
   });

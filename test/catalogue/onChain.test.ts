@@ -41,6 +41,27 @@ describe("scenarioOnChain", () => {
     expect(scenarioOnChain(edited).definitionHash).not.toBe(scenarioOnChain(store).definitionHash);
   });
 
+  it("changes the definition hash when a matter's commitment changes in any member", () => {
+    const homestay = scenario("open-homestay");
+    const index = homestay.matters.findIndex((m) => m.commitment);
+    const base = homestay.matters[index]?.commitment;
+    expect(base).toBeDefined();
+    const hashes = new Set([scenarioOnChain(homestay).definitionHash]);
+    for (const change of [
+      { replacesDays: (base?.replacesDays ?? 0) + 1 },
+      { checkWithinDays: (base?.checkWithinDays ?? 0) + 1 },
+      { checkedBy: "culture-tourism" },
+      { materials: [...(base?.materials ?? []), "real-estate-title"] },
+    ]) {
+      const matters = homestay.matters.map((m, i) => (i === index ? { ...m, commitment: { ...base, ...change } } : m));
+      hashes.add(scenarioOnChain({ ...homestay, matters } as typeof homestay).definitionHash);
+    }
+    const { commitment: _dropped, ...plain } = homestay.matters[index] as (typeof homestay.matters)[number];
+    const without = homestay.matters.map((m, i) => (i === index ? plain : m));
+    hashes.add(scenarioOnChain({ ...homestay, matters: without }).definitionHash);
+    expect(hashes.size).toBe(6);
+  });
+
   it("lists each required type and department once, in order of first appearance", () => {
     const store = scenario("open-convenience-store");
     const projected = scenarioOnChain(store);

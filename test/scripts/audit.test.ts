@@ -189,6 +189,11 @@ describe("npm run audit, against the chain alone", () => {
     await editSeedJson(seeds, "scenarios/film-items.json", (items) => {
       items.pop();
     });
+    // A commitment's statutory limit is part of the scenario's definition on chain.
+    await editSeedJson(seeds, "scenarios/theme.json", (scenarios) => {
+      const homestay = scenarios.find((s: { code: string }) => s.code === "open-homestay");
+      homestay.matters[0].commitment.replacesDays = 5;
+    });
     const deployment = `${dataDir}/deployments/31337.json`;
     const [seeded, edited] = await Promise.all([
       audit("verify-catalogue", ...chain),
@@ -203,7 +208,10 @@ describe("npm run audit, against the chain alone", () => {
     );
     expect(edited.stdout).toMatch(/^ {4}department psb: nameEn: chain "[^"]+", seed "Renamed"$/m);
     expect(edited.stdout).toMatch(/^ {4}scenario [a-z-]+: on chain \(film-item\), not in the seeds$/m);
-    expect(edited.stdout).toMatch(/^✔ scenarios: 105 as seeded$/m);
+    expect(edited.stdout).toMatch(
+      /^ {4}scenario open-homestay: definitionHash: chain 0x[0-9a-f]{64}, seed 0x[0-9a-f]{64}$/m,
+    );
+    expect(edited.stdout).toMatch(/^✘ scenarios: 1 not as seeded \(of 105 seeded\)$/m);
   }, 120_000);
 
   it("passes verify-scenario for a seeded code, and fails an edited definition file naming both hashes", async () => {

@@ -39,7 +39,14 @@ describe("seeding the district's catalogue", () => {
     expect(report.present).toBe(0);
     expect(report.drift).toEqual([]);
     expect(report.registered).toBe(report.transactions);
-    const status = await readChainStatus(connection.ethers.provider, record, "in-process");
+    const status = await readChainStatus(connection.ethers.provider, record, "in-process", catalogue);
+    const matters = catalogue.scenarios.flatMap((s) => s.matters);
+    expect(status.counts.mattersByProcedure).toEqual({
+      standard: matters.filter((m) => !m.commitment).length,
+      commitment: matters.filter((m) => m.commitment).length,
+      unverified: 0,
+    });
+    expect(status.counts.mattersByProcedure?.commitment).toBeGreaterThanOrEqual(20);
     expect(status.counts).toMatchObject({
       departments: catalogue.departments.length,
       activeCredentialTypes: 45,
