@@ -92,6 +92,30 @@ describe("scenario applications in one gateway hosting the district's department
     expect(response.body.counts.materials).toBe(9);
   });
 
+  it("answers a material a matter accepts the applicant's commitment for as may-be-committed, not as to be submitted", async () => {
+    const body = { scenario: "open-homestay", subject: person, organisation, applicationId: ids.homestay };
+    const response = await apply("market-regulation", body, clerk);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const matter = (code: string) => response.body.matters.find((m: { code: string }) => m.code === code);
+    // The homestay's business licence accepts a commitment for the house-safety appraisal, which no one has shared.
+    expect(matter("business-licence")).toMatchObject({
+      procedure: "commitment",
+      commitment: { materials: ["house-safety-appraisal"], replacesDays: 3, checkedBy: "market-regulation" },
+      mayCommit: ["house-safety-appraisal"],
+      required: ["resident-id-card", "household-registration", "real-estate-title"],
+      waived: [],
+    });
+    // A matter without a commitment still asks for everything not shared.
+    expect(matter("special-trade-licence-hotel")).toMatchObject({ procedure: "standard", mayCommit: [] });
+    expect(matter("special-trade-licence-hotel").commitment).toBeUndefined();
+    expect(matter("special-trade-licence-hotel").required).toEqual(matter("special-trade-licence-hotel").materials);
+    // Each material stays in exactly one of the four lists of its matter.
+    for (const m of response.body.matters) {
+      const listed = [...m.waived, ...m.mayCommit, ...m.required, ...m.unavailable].sort();
+      expect(listed).toEqual([...m.materials].sort());
+    }
+  });
+
   it("waives the materials once the public security bureau, housing, real estate, health and market regulation have anchored them", async () => {
     for (const type of STORE_MATERIALS.filter((t) => t !== "business-licence"))
       recordHashes[type] = (await issue(gw, type, person)).recordHash;

@@ -787,8 +787,21 @@ export interface components {
                 department: string;
                 materials: string[];
                 waived: string[];
+                /** @description Materials neither waived nor on hand that the matter accepts the applicant's commitment for (告知承诺): the applicant may commit to them instead of submitting them; they are in neither required nor unavailable */
+                mayCommit: string[];
+                /** @description Materials to be submitted */
                 required: string[];
+                /** @description Materials whose issuer could not be asked now */
                 unavailable: string[];
+                /** @enum {string} */
+                procedure: "standard" | "commitment";
+                /** @description The matter's commitment terms from the catalogue, fixed by the scenario's hash on chain */
+                commitment?: {
+                    materials: string[];
+                    replacesDays: number;
+                    checkedBy: string;
+                    checkWithinDays: number;
+                };
             }[];
             counts: {
                 materials: number;

@@ -1,4 +1,5 @@
 // Applications a department has evaluated, and the running totals of materials no longer collected, in its LevelDB.
+import type { Commitment, Procedure } from "../../../../lib/catalogue/schemas.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { type BatchOp, type DepartmentStore, DURABLE } from "../store/departmentStore.ts";
@@ -18,8 +19,19 @@ export interface MatterResult {
   department: string;
   materials: string[];
   waived: string[];
+  /**
+   * Materials neither waived nor on hand that the matter accepts the applicant's commitment for (告知承诺): the
+   * applicant may commit to them instead of submitting them. They are in neither `required` nor `unavailable`.
+   */
+  mayCommit: string[];
+  /** Materials to be submitted: not waived, and not accepted on commitment. */
   required: string[];
+  /** Materials whose issuer could not be asked now, and not accepted on commitment. */
   unavailable: string[];
+  /** How the matter is decided: on its materials, or on the applicant's commitment for some of them. */
+  procedure: Procedure;
+  /** The matter's commitment terms, when it accepts one: the catalogue's, which the scenario's hash on chain fixes. */
+  commitment?: Commitment;
 }
 
 export interface Counts {

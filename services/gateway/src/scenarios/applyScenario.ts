@@ -1,5 +1,6 @@
 // A scenario application: every material its matters ask for, checked with the issuers, waived where the data travels.
 import { randomBytes } from "node:crypto";
+import { type Matter, procedureOf } from "../../../../lib/catalogue/schemas.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { admitKey, type KeyBound } from "../auth/keyRate.ts";
 import type { DepartmentRuntime } from "../department.ts";
@@ -12,6 +13,7 @@ import {
   applicationStore,
   type Counts,
   type MaterialResult,
+  type MatterResult,
   refuseUnlessLive,
 } from "./applicationStore.ts";
 import { applicationView } from "./applicationView.ts";
@@ -61,6 +63,29 @@ function subjectRefs(input: ApplicationInput, secret: Uint8Array) {
     }
   }
   return refs;
+}
+
+/**
+ * What a matter needs of the applicant, by material: waived by shared data; accepted on the applicant's commitment (a
+ * material neither waived nor on hand that the matter's commitment names); to be submitted; or not checkable now.
+ */
+export function matterResult(matter: Matter, statusOf: ReadonlyMap<string, string>): MatterResult {
+  const committable = new Set(matter.commitment?.materials ?? []);
+  const notWaived = (t: string) => statusOf.get(t) !== "waived";
+  const mayCommit = (t: string) => committable.has(t) && notWaived(t);
+  return {
+    code: matter.code,
+    nameZh: matter.nameZh,
+    nameEn: matter.nameEn,
+    department: matter.department,
+    materials: matter.materials,
+    waived: matter.materials.filter((t) => statusOf.get(t) === "waived"),
+    mayCommit: matter.materials.filter(mayCommit),
+    required: matter.materials.filter((t) => statusOf.get(t) === "required" && !mayCommit(t)),
+    unavailable: matter.materials.filter((t) => statusOf.get(t) === "unavailable" && !mayCommit(t)),
+    procedure: procedureOf(matter),
+    ...(matter.commitment ? { commitment: matter.commitment } : {}),
+  };
 }
 
 function countsOf(materials: MaterialResult[]): Counts {
@@ -151,16 +176,7 @@ export async function applyScenario(
     evaluatedAt: now,
     evaluations: 1,
     materials,
-    matters: entry.scenario.matters.map((m) => ({
-      code: m.code,
-      nameZh: m.nameZh,
-      nameEn: m.nameEn,
-      department: m.department,
-      materials: m.materials,
-      waived: m.materials.filter((t) => statusOf.get(t) === "waived"),
-      required: m.materials.filter((t) => statusOf.get(t) === "required"),
-      unavailable: m.materials.filter((t) => statusOf.get(t) === "unavailable"),
-    })),
+    matters: entry.scenario.matters.map((m) => matterResult(m, statusOf)),
     counts: countsOf(materials),
   };
   const created = previous === undefined;

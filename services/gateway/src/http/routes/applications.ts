@@ -82,8 +82,24 @@ const applicationSchema = z
         department: z.string(),
         materials: z.array(z.string()),
         waived: z.array(z.string()),
-        required: z.array(z.string()),
-        unavailable: z.array(z.string()),
+        mayCommit: z
+          .array(z.string())
+          .describe(
+            "Materials neither waived nor on hand that the matter accepts the applicant's commitment for (告知承诺): " +
+              "the applicant may commit to them instead of submitting them; they are in neither required nor unavailable",
+          ),
+        required: z.array(z.string()).describe("Materials to be submitted"),
+        unavailable: z.array(z.string()).describe("Materials whose issuer could not be asked now"),
+        procedure: z.enum(["standard", "commitment"]),
+        commitment: z
+          .object({
+            materials: z.array(z.string()),
+            replacesDays: z.number(),
+            checkedBy: z.string(),
+            checkWithinDays: z.number(),
+          })
+          .optional()
+          .describe("The matter's commitment terms from the catalogue, fixed by the scenario's hash on chain"),
       }),
     ),
     counts: countsSchema,
