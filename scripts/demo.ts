@@ -155,6 +155,9 @@ async function printMatter(
   console.log(`    ${matter.nameZh} (${matter.nameEn}), at ${at}:`);
   console.log(`      waived: ${named(matter.waived)}`);
   console.log(`      ${stillLabel}: ${named(matter.required)}`);
+  if (matter.mayCommit?.length > 0) {
+    console.log(`      may be committed to instead (告知承诺): ${named(matter.mayCommit)}`);
+  }
 }
 
 runCli(async () => {
