@@ -30,9 +30,10 @@ import {
 import { type FloorRun, markdown, type Results, type RunReport, type SetupReport } from "./support/federationReport.ts";
 import { deployAndSeed, issueRecords, waitAnchored } from "./support/federationSetup.ts";
 import { devApiTokens, type GatewayServer, startGatewayServer } from "./support/gatewayServer.ts";
+import { post } from "./support/http.ts";
 import { openLoop } from "./support/openLoop.ts";
 import { cpuSecondsOf, freePort, pidsWithCommandLine } from "./support/processes.ts";
-import { postLocal, startTransportFloor } from "./support/transportFloor.ts";
+import { FLOOR_TIMEOUT_MS, startTransportFloor } from "./support/transportFloor.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, "results");
@@ -88,8 +89,9 @@ const sustainedRate = (runs: RunReport[]) =>
 async function floorRuns(): Promise<FloorRun[]> {
   const floor = await startTransportFloor();
   const agent = new Agent({ keepAlive: true });
+  const floorUrl = `http://127.0.0.1:${floor.port}/applications`;
   const send = () =>
-    postLocal(agent, floor.port, "/applications", { "content-type": "application/json" }, FLOOR_APPLICATION).then(
+    post(agent, floorUrl, { "content-type": "application/json" }, FLOOR_APPLICATION, FLOOR_TIMEOUT_MS).then(
       () => "ok",
       (error: Error) => (error.message === "timeout" ? "timeout" : "failed"),
     );

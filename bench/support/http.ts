@@ -11,15 +11,22 @@ export const keepAliveAgent = () => new Agent({ keepAlive: true, maxSockets: Num
 
 /** POSTs `body` as JSON with a bearer token; rejects on a network error or after `timeoutMs` without a full answer. */
 export function postJson(agent: Agent, url: string, token: string, body: string, timeoutMs: number): Promise<Answer> {
+  return post(agent, url, { "content-type": "application/json", authorization: `Bearer ${token}` }, body, timeoutMs);
+}
+
+/** POSTs `body` with `headers`; rejects on a network error, or with "timeout" after `timeoutMs` without a full answer. */
+export function post(
+  agent: Agent,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: "POST",
       agent,
-      headers: {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(body),
-        authorization: `Bearer ${token}`,
-      },
+      headers: { ...headers, "content-length": Buffer.byteLength(body) },
     });
     const timer = setTimeout(() => req.destroy(new Error("timeout")), timeoutMs);
     req.once("error", (error) => {

@@ -3,8 +3,9 @@
 // JSON of the real sizes: what the processes and HTTP alone cost on this machine, before any signature, nonce, access
 // log, record or chain. Run as a module by bench/federation.ts, and as a child with a role ("issuer", "consumer").
 import { type ChildProcess, fork } from "node:child_process";
-import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
+import { post } from "./http.ts";
 
 /** About what a peer query and its answer carry (headers of a signed request, a record with a batch proof). */
 const QUERY_HEADERS = {
@@ -38,28 +39,7 @@ function answer(res: ServerResponse, body: string): void {
 }
 
 /** A request not answered within this is given up (and counted as an error): a run always ends. */
-const TIMEOUT_MS = 5_000;
-
-/** POSTs `body` to `port` on loopback with `headers`; resolves with the answer's text, rejects after TIMEOUT_MS. */
-export function postLocal(agent: Agent, port: number, path: string, headers: Record<string, string>, body: string) {
-  return new Promise<string>((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        method: "POST",
-        path,
-        agent,
-        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
-      },
-      (res) => readBody(res).then(resolve, reject),
-    );
-    const timer = setTimeout(() => req.destroy(new Error("timeout")), TIMEOUT_MS);
-    req.once("close", () => clearTimeout(timer));
-    req.once("error", reject);
-    req.end(body);
-  });
-}
+export const FLOOR_TIMEOUT_MS = 5_000;
 
 function serve(handler: (body: string) => Promise<string> | string): void {
   const server = createServer((req, res) => {
@@ -122,8 +102,10 @@ if (role === "issuer") {
       application,
     });
     const answers = await Promise.all(
-      issuerPorts.map((port) => postLocal(agent, port, "/federation/records/query", QUERY_HEADERS, query)),
+      issuerPorts.map((port) =>
+        post(agent, `http://127.0.0.1:${port}/federation/records/query`, QUERY_HEADERS, query, FLOOR_TIMEOUT_MS),
+      ),
     );
-    return JSON.stringify({ materials: answers.map((a) => JSON.parse(a)) });
+    return JSON.stringify({ materials: answers.map((a) => JSON.parse(a.text)) });
   });
 }
