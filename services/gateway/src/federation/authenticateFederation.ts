@@ -53,6 +53,26 @@ function targetUri(req: Request, services: GatewayServices, department: Departme
 }
 
 /**
+ * The standing on chain of `signer`, a key that must sign for `sender`: FEDERATION_SIGNATURE_INVALID when the chain
+ * lists it for no department or for another one, CHAIN_UNAVAILABLE when the chain cannot be read. A request over HTTP
+ * and a question between two departments of one process (inProcessPeers.ts) are held to this one rule.
+ */
+export async function senderStanding(
+  services: Pick<GatewayServices, "chainReads">,
+  signer: string,
+  sender: { code: string; id: number },
+): Promise<SignerStanding> {
+  let standing: SignerStanding;
+  try {
+    standing = await services.chainReads.signerStanding(signer);
+  } catch (cause) {
+    throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
+  }
+  if (standing.departmentId !== sender.id) throw invalid(`the signing key does not sign for ${sender.code}`);
+  return standing;
+}
+
+/**
  * Builds `authenticateFederation(req, department)`. Each signed request carries a nonce, and the issuing department
  * answers each nonce of a sender once: the nonces it has seen are kept in its own database for as long as a request
  * with them could still be fresh, so a captured request cannot be sent again, not even after the issuer restarts.
@@ -77,14 +97,8 @@ export function createFederationAuthenticator(services: GatewayServices): Federa
       { method: req.method, url: targetUri(req, services, department), headers: req.headers, body: rawBodyOf(req) },
       claims,
     );
-    let standing: SignerStanding;
-    try {
-      standing = await services.chainReads.signerStanding(signer);
-    } catch (cause) {
-      throw new GatewayError("CHAIN_UNAVAILABLE", { cause });
-    }
     // A signature over other content, or by a key of another department, recovers to a key that is not the sender's.
-    if (standing.departmentId !== consumerId) throw invalid(`the signing key does not sign for ${code}`);
+    const standing = await senderStanding(services, signer, { code, id: consumerId });
     // Kept until no request with this nonce could be fresh again: its creation, plus the window, plus a margin.
     const until = claims.created * 1000 + 2 * REPLAY_WINDOW_MS;
     if (!(await (await nonceStore(department)).rememberOnce(code, claims.nonce, until, now))) {

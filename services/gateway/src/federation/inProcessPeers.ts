@@ -7,6 +7,7 @@ import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import type { GatewayServices } from "../services.ts";
 import { answerQuery, refuseIfSuspended } from "./answerQuery.ts";
+import { senderStanding } from "./authenticateFederation.ts";
 import type { PeerAccessesResult, PeerResult } from "./federationClient.ts";
 import type { AccessLogQuery, FederationQuery } from "./protocol.ts";
 
@@ -33,12 +34,7 @@ export function inProcessPeers(services: () => GatewayServices): InProcessPeers 
     answer: () => Promise<T>,
   ): Promise<{ kind: "answer"; answer: T } | { kind: "refused"; status: number; code: string }> {
     try {
-      const standing = await services().chainReads.signerStanding(consumer.wallet.address);
-      if (standing.departmentId !== consumer.id) {
-        throw new GatewayError("FEDERATION_SIGNATURE_INVALID", {
-          detail: `the signing key does not sign for ${consumer.code}`,
-        });
-      }
+      const standing = await senderStanding(services(), consumer.wallet.address, consumer);
       await refuseIfSuspended(peer, consumer.code, standing.suspended, body);
       return { kind: "answer", answer: await answer() };
     } catch (error) {
