@@ -9,8 +9,10 @@ import {IVersioned} from "./interfaces/IVersioned.sol";
 /// @title CredentialTypeRegistry
 /// @notice The credential-type catalogue and who is authoritative for each type version, over time.
 contract CredentialTypeRegistry is ICredentialTypeRegistry, AccessManaged {
-    /// @notice The most authoritative issuers one type version may have.
-    uint256 public constant MAX_ISSUERS = 8;
+    /// @notice The most authoritative issuers one type version may have. A type every deciding department issues
+    ///         (the applicant's commitment, 告知承诺书) needs more than the one or two of a material; the bound keeps
+    ///         a deprecation's loop over them far below a transaction's gas limit.
+    uint256 public constant MAX_ISSUERS = 32;
 
     IDepartmentRegistry private immutable _departments;
 

@@ -5,8 +5,9 @@ import { ZeroHash } from "ethers";
 import { contentHash, type Hex32 } from "../encoding/canonical.ts";
 
 /**
- * What came of a peer's query (the first four), of a peer request refused before it was read, of an own-API read, and
- * of a read of the subject's access history (for a citizen's view of it, which names who asked for it).
+ * What came of a peer's query (the first four), of a peer request refused before it was read, of an own-API read, of
+ * a read of the subject's access history (for a citizen's view of it, which names who asked for it), and what became
+ * of an applicant's commitment (告知承诺) the department holds: recorded, fulfilled by evidence, overdue, breached.
  */
 export const ACCESS_OUTCOMES = [
   "shared",
@@ -16,7 +17,12 @@ export const ACCESS_OUTCOMES = [
   "refused",
   "read",
   "history",
+  "committed",
+  "fulfilled",
+  "overdue",
+  "breached",
 ] as const;
+export type CommitmentOutcome = "committed" | "fulfilled" | "overdue" | "breached";
 export type AccessOutcome = (typeof ACCESS_OUTCOMES)[number];
 
 /** `peer`: another department's gateway (signed request); `api`: one of the department's own systems (API key). */
@@ -83,8 +89,28 @@ export interface HistoryReadAccess {
   role?: string;
 }
 
+/**
+ * A step of an applicant's commitment the department holds, by one of its own systems (`committed`, `breached`: the
+ * key's id and role) or by its gateway following the commitment (`fulfilled`, `overdue`: no key). `recordHash` is the
+ * commitment's record; `purpose` the scenario; `reason` a breach's reason code.
+ */
+export interface CommitmentAccess {
+  channel: "api";
+  outcome: CommitmentOutcome;
+  /** The department itself. */
+  consumer: string;
+  subjectRef: Hex32;
+  credentialType: string;
+  purpose: string;
+  applicationId: string;
+  recordHash: Hex32;
+  reason?: string;
+  keyId?: string;
+  role?: string;
+}
+
 /** What a department records of one access to its records. Never an ID number, a name or a record's content. */
-export type AccessLogInput = PeerQueryAccess | RefusedPeerAccess | ApiReadAccess | HistoryReadAccess;
+export type AccessLogInput = PeerQueryAccess | RefusedPeerAccess | ApiReadAccess | HistoryReadAccess | CommitmentAccess;
 
 /**
  * An entry as it is stored and exported. Entries written before channels, refusals and own-API reads were logged have

@@ -2,7 +2,7 @@
 import path from "node:path";
 import type { CatalogueProblem } from "./errors.ts";
 import type { Located } from "./parseEntries.ts";
-import type { CredentialType, Department, Scenario, ScenarioKind } from "./schemas.ts";
+import { COMMITMENT_TYPE, type CredentialType, type Department, type Scenario, type ScenarioKind } from "./schemas.ts";
 
 export interface LocatedCatalogue {
   /** Where the departments come from, for problems about the list as a whole. */
@@ -110,6 +110,16 @@ function checkScenario(
       });
       if (!exists(departments, commitment.checkedBy)) {
         at(`${field}.commitment.checkedBy`, `unknown department "${commitment.checkedBy}"`);
+      }
+      // The deciding department records the applicant's commitment as a record of the commitment type.
+      const commitmentType = types.byCode.get(COMMITMENT_TYPE)?.value;
+      if (commitmentType === undefined && !types.rejected.has(COMMITMENT_TYPE)) {
+        at(`${field}.commitment`, `no credential type "${COMMITMENT_TYPE}" is seeded to record the commitment as`);
+      } else if (commitmentType !== undefined && !commitmentType.issuers.includes(matter.department)) {
+        at(
+          `${field}.commitment`,
+          `department "${matter.department}" is not an issuer of "${COMMITMENT_TYPE}", so it cannot record the commitment`,
+        );
       }
     }
     if (matter.produces !== undefined) {

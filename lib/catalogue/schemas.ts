@@ -24,13 +24,16 @@ export const recordSchemaDocument = z.looseObject({
   properties: z.record(z.string(), z.record(z.string(), z.unknown())),
 });
 
+/** `CredentialTypeRegistry.MAX_ISSUERS`: checked here so that a seed with more fails naming its file, not on chain. */
+export const MAX_ISSUERS_PER_TYPE = 32;
+
 export const credentialTypeSchema = z.strictObject({
   code,
   nameZh: name,
   nameEn: name,
   version,
   subjectKind: z.enum(SUBJECT_KINDS),
-  issuers: z.array(code).min(1),
+  issuers: z.array(code).min(1).max(MAX_ISSUERS_PER_TYPE),
   defaultValidityDays: z.int().positive().nullable(),
   schema: recordSchemaDocument,
 });
@@ -62,6 +65,15 @@ export const commitmentSchema = z.strictObject({
   checkedBy: code,
   checkWithinDays: days,
 });
+
+/**
+ * The credential type of a commitment as recorded (告知承诺书): issued by the department deciding the matter, about the
+ * applicant, anchored like any record. It is not one of the materials an applicant brings; `materialTypes` leaves it out.
+ */
+export const COMMITMENT_TYPE = "applicant-commitment";
+
+/** The kinds of material the district shares: every credential type but the commitment. */
+export const materialTypes = (types: readonly CredentialType[]) => types.filter((t) => t.code !== COMMITMENT_TYPE);
 
 export const matterSchema = z.strictObject({
   code,

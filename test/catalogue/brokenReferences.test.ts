@@ -125,6 +125,28 @@ describe("loadCatalogue on broken references between seeds", () => {
     );
   });
 
+  it("names a matter whose department may not record the commitment, and a type with more issuers than the chain takes", async () => {
+    const seeds = await copySeeds();
+    await editSeedJson(seeds, "credential-types/applicant-commitment.json", (type) => {
+      type.issuers = type.issuers.filter((code: string) => code !== "fire-rescue");
+    });
+    await editSeedJson(seeds, "credential-types/health-certificate.json", (type) => {
+      const departments = ["psb", "exit-entry", "traffic-police", "civil-affairs", "hrss", "social-insurance"];
+      type.issuers = Array.from({ length: 33 }, (_, i) => departments[i % departments.length]);
+    });
+    const problems = await loadProblems(seeds);
+    expect(problems).toContainEqual({
+      file: "seeds/scenarios/theme.json",
+      entry: 'scenario "open-homestay"',
+      field: "matters[1].commitment",
+      message:
+        'department "fire-rescue" is not an issuer of "applicant-commitment", so it cannot record the commitment',
+    });
+    expect(problems).toContainEqual(
+      expect.objectContaining({ file: "seeds/credential-types/health-certificate.json", field: "issuers" }),
+    );
+  });
+
   it("rejects a commitment without materials, with a limit of 0 or over ten years, or with a member it does not know", async () => {
     for (const change of [
       { materials: [] },

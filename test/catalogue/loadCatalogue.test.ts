@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadCatalogue } from "../../lib/catalogue/loadCatalogue.ts";
-import { procedureOf, type ScenarioKind } from "../../lib/catalogue/schemas.ts";
+import { COMMITMENT_TYPE, materialTypes, procedureOf, type ScenarioKind } from "../../lib/catalogue/schemas.ts";
 import { SEEDS_DIR } from "./seedCopies.ts";
 
 const catalogue = await loadCatalogue(SEEDS_DIR);
@@ -26,8 +26,17 @@ describe("the seeded catalogue", () => {
     ]);
   });
 
-  it("has the 45 kinds of material the district shares on chain", () => {
-    expect(catalogue.credentialTypes).toHaveLength(45);
+  it("has the 45 kinds of material the district shares on chain, and the commitment type beside them", () => {
+    expect(materialTypes(catalogue.credentialTypes)).toHaveLength(45);
+    expect(catalogue.credentialTypes.map((t) => t.code)).toContain(COMMITMENT_TYPE);
+    expect(catalogue.credentialTypes).toHaveLength(46);
+  });
+
+  it("lets every department deciding a matter on commitment record it, and no matter ask for a commitment as a material", () => {
+    const commitment = catalogue.credentialTypes.find((t) => t.code === COMMITMENT_TYPE);
+    const deciding = catalogue.scenarios.flatMap((s) => s.matters.filter((m) => m.commitment).map((m) => m.department));
+    expect([...new Set(deciding)].sort()).toEqual(commitment?.issuers);
+    expect(catalogue.scenarios.flatMap((s) => s.matters.flatMap((m) => m.materials))).not.toContain(COMMITMENT_TYPE);
   });
 
   it("has one operator and at least 20 approval units", () => {
@@ -76,10 +85,12 @@ describe("the seeded catalogue", () => {
     expect(codes).toContain("unemployment-insurance-benefit");
   });
 
-  it("uses every credential type as a material or product of some matter", () => {
+  it("uses every kind of material as a material or product of some matter", () => {
     const matters = catalogue.scenarios.flatMap((scenario) => scenario.matters);
     const used = new Set(matters.flatMap((matter) => [...matter.materials, matter.produces ?? []].flat()));
-    const unused = catalogue.credentialTypes.map((type) => type.code).filter((code) => !used.has(code));
+    const unused = materialTypes(catalogue.credentialTypes)
+      .map((type) => type.code)
+      .filter((code) => !used.has(code));
     expect(unused).toEqual([]);
   });
 

@@ -200,7 +200,7 @@ describe("npm run audit, against the chain alone", () => {
       audit("verify-catalogue", seeds, "--rpc", rpcUrl, "--deployment", deployment),
     ]);
     expect(seeded.code, seeded.output).toBe(0);
-    expect(seeded.stdout).toContain("✔ credential types: 45 as seeded");
+    expect(seeded.stdout).toContain("✔ credential types: 46 as seeded");
     expect(seeded.stdout).toContain("✔ grants: 332 as seeded");
     expect(edited.code, edited.output).toBe(1);
     expect(edited.stdout).toMatch(

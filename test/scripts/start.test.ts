@@ -38,7 +38,7 @@ describe("npm start, the embedded default", () => {
     await first.waitFor(/ready in [\d.]+ s/, 180_000);
     const live = await status(env);
     expect(live.counts).toMatchObject({
-      activeCredentialTypes: 45,
+      activeCredentialTypes: 46,
       themeScenarios: 2,
       filmCategories: 6,
       filmItems: 59,

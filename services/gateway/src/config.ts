@@ -3,6 +3,7 @@ import { getBytes, hexlify } from "ethers";
 import { LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../../lib/chain/devKeys.ts";
 import { DEFAULT_SELF_SERVICE_MINUTES } from "./auth/selfServiceTokens.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
+import { DEFAULT_COMMITMENT_CHECK_MS } from "./commitments/followCommitments.ts";
 import {
   type ApplicationLimits,
   DEFAULT_ACCESS_LOG_COMMIT_MS,
@@ -21,6 +22,8 @@ export interface ProcessSettings {
   peerTimeoutMs: number;
   /** How often each department commits its access log to the chain; 0 = only on POST /access-log/commit. */
   accessLogCommitMs: number;
+  /** How often each department checks its open commitments with the issuers; 0 = only on POST …/check. */
+  commitmentCheckMs: number;
 }
 
 export interface Secrets {
@@ -40,7 +43,7 @@ function int(name: string, fallback: number): number {
 /**
  * GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT,
  * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_ACCESS_LOG_COMMIT_MS, GATEWAY_SELF_SERVICE_MINUTES,
- * GATEWAY_PEER_TIMEOUT_MS.
+ * GATEWAY_PEER_TIMEOUT_MS, GATEWAY_COMMITMENT_CHECK_MS.
  */
 export function processSettings(): ProcessSettings {
   const port = int("GATEWAY_PORT", 8080);
@@ -61,6 +64,7 @@ export function processSettings(): ProcessSettings {
     },
     peerTimeoutMs,
     accessLogCommitMs: int("GATEWAY_ACCESS_LOG_COMMIT_MS", DEFAULT_ACCESS_LOG_COMMIT_MS),
+    commitmentCheckMs: int("GATEWAY_COMMITMENT_CHECK_MS", DEFAULT_COMMITMENT_CHECK_MS),
   };
 }
 

@@ -9,6 +9,7 @@ import type { AnchoringOptions } from "./chain/anchorWorker.ts";
 import { blockCachedReads } from "./chain/blockCachedReads.ts";
 import { createChainIndex } from "./chain/chainIndex.ts";
 import { liveRegistries } from "./chain/liveRegistries.ts";
+import { createCommitmentFollower, DEFAULT_COMMITMENT_CHECK_MS } from "./commitments/followCommitments.ts";
 import {
   type ApplicationLimits,
   type DepartmentRuntime,
@@ -51,6 +52,8 @@ export interface GatewayOptions {
   accessLogCommitMs?: number;
   /** New applications per API key and hour, and how long an application stays live. */
   applications?: ApplicationLimits;
+  /** How often each department checks its open commitments with the issuers; 0 = only when asked. */
+  commitmentCheckMs?: number;
 }
 
 export interface Gateway {
@@ -154,7 +157,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     limits: { bodyBytes: options.bodyLimitBytes ?? 64 * 1024 },
     publicUrl: options.publicUrl,
     now: options.now ?? Date.now,
+    commitmentFollowers: new Map(),
   };
+  for (const department of departments.values()) {
+    const follower = createCommitmentFollower(
+      { services, department },
+      options.commitmentCheckMs ?? DEFAULT_COMMITMENT_CHECK_MS,
+      (error) =>
+        logger.warn(
+          { department: department.code, err: { message: (error as Error).message } },
+          "a commitment could not be checked; will retry",
+        ),
+    );
+    services.commitmentFollowers.set(department.code, follower);
+  }
   const app = createApp(services, [...ROUTES, ...(options.extraRoutes ?? [])], {
     authenticateFederation: options.authenticateFederation ?? createFederationAuthenticator(services),
     onPeerRefused: (req, department, error, proved) => logRefusedPeer(services, department, req, error, proved),
@@ -171,6 +187,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   for (const department of departments.values()) {
     department.worker.start();
     department.accessLogCommitter.start();
+    services.commitmentFollowers.get(department.code)?.start();
   }
   let server: Server | undefined;
   return {
@@ -191,6 +208,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     async close() {
       closing = true;
+      for (const follower of services.commitmentFollowers.values()) await follower.stop();
       await index.stop();
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
       for (const department of departments.values()) await department.close();

@@ -52,6 +52,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
     applications: settings.applications,
     federationTimeoutMs: settings.peerTimeoutMs,
     accessLogCommitMs: settings.accessLogCommitMs,
+    commitmentCheckMs: settings.commitmentCheckMs,
     logger: options.logger,
   });
   let url: string;

@@ -2,11 +2,11 @@
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
-
 import type { CatalogueService } from "./catalogue/catalogueService.ts";
 import type { BlockCachedReads } from "./chain/blockCachedReads.ts";
 import type { ChainIndex } from "./chain/chainIndex.ts";
 import type { LiveRegistries } from "./chain/liveRegistries.ts";
+import type { CommitmentFollower } from "./commitments/followCommitments.ts";
 import type { DepartmentRuntime } from "./department.ts";
 import type { FederationClient } from "./federation/federationClient.ts";
 import type { Metrics } from "./http/metrics.ts";
@@ -31,4 +31,6 @@ export interface GatewayServices {
   /** The base URL this process serves departments under: `${publicUrl}/departments/<code>`. */
   publicUrl: string;
   now(): number;
+  /** Each hosted department's follower of its open commitments (告知承诺). */
+  commitmentFollowers: Map<string, CommitmentFollower>;
 }

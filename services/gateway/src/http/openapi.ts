@@ -29,6 +29,12 @@ const TAGS = [
     name: "applications",
     description: "Scenario applications: which materials can be waived, which must be submitted.",
   },
+  {
+    name: "commitments",
+    description:
+      "Applicants' commitments (告知承诺) in place of materials no department has shared: recorded, followed until " +
+      "the promised records are found, breached with the licence revoked; and the department's figures.",
+  },
   { name: "federation", description: "Record queries between department gateways, signed by department keys." },
   { name: "access log", description: "Who accessed this department's records; committed to the chain." },
   { name: "operations", description: "Health, readiness, metrics and this description, outside any department." },

@@ -1,5 +1,6 @@
 // Issuing: validate against the catalogue, build the canonical record, and store it with its outbox entry atomically.
 
+import type { SubjectKind } from "../../../../lib/catalogue/schemas.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { SubjectIdType } from "../../../../lib/encoding/subjectRef.ts";
 import { subjectRef } from "../../../../lib/encoding/subjectRef.ts";
@@ -62,7 +63,15 @@ export async function issueRecord(
   input: IssueInput,
   alsoWrite?: (issued: IssuedRecord) => BatchOp[],
 ): Promise<IssuedRecord> {
-  const entry = ctx.catalogue.type(input.credentialType);
+  const { subject, ...rest } = input;
+  const kind: SubjectKind = PERSON_IDS.includes(subject.idType) ? "person" : "organisation";
+  issuableType(ctx, input.credentialType, kind);
+  return issueRecordAbout(ctx, { ref: subjectRefOf(subject, ctx.districtSecret), kind }, rest, alsoWrite);
+}
+
+/** The catalogue entry of a type this department may issue now, about a subject of this kind. */
+function issuableType(ctx: IssueContext, credentialType: string, kind: SubjectKind) {
+  const entry = ctx.catalogue.type(credentialType);
   if (!entry.type.issuers.includes(ctx.department.code) || entry.typeId === 0) {
     throw new GatewayError("NOT_ISSUER", { field: "credentialType" });
   }
@@ -72,14 +81,27 @@ export async function issueRecord(
       detail: "the seeded schema of this type does not match its on-chain hash; records are not issued against it",
     });
   }
-  const personSubject = PERSON_IDS.includes(input.subject.idType);
-  if (personSubject !== (entry.type.subjectKind === "person")) {
+  if (kind !== entry.type.subjectKind) {
     throw new GatewayError("VALIDATION_FAILED", {
       field: "subject.idType",
-      detail: `a ${input.credentialType} is about ${entry.type.subjectKind === "person" ? "a person" : "an organisation"}`,
+      detail: `a ${credentialType} is about ${entry.type.subjectKind === "person" ? "a person" : "an organisation"}`,
     });
   }
-  const ref = subjectRefOf(input.subject, ctx.districtSecret);
+  return entry;
+}
+
+/**
+ * Issues a record about a subject known by its reference (e.g. the applicant of an application this department
+ * holds), as `issueRecord` does for one named by identifier.
+ */
+export async function issueRecordAbout(
+  ctx: IssueContext,
+  subject: { ref: Hex32; kind: SubjectKind },
+  input: Omit<IssueInput, "subject">,
+  alsoWrite?: (issued: IssuedRecord) => BatchOp[],
+): Promise<IssuedRecord> {
+  const entry = issuableType(ctx, input.credentialType, subject.kind);
+  const ref = subject.ref;
   if (!entry.validate(input.fields)) {
     const first = entry.validate.errors?.[0];
     const field = `fields${first?.instancePath.replaceAll("/", ".") ?? ""}`;

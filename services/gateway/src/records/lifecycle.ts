@@ -21,6 +21,23 @@ export interface LifecycleContext {
   changing: Set<string>;
 }
 
+/** The lifecycle context of a hosted department: its store, its signer's registries, the shared index. */
+export const lifecycleOf = (department: {
+  id: number;
+  store: DepartmentStore;
+  registries: LiveRegistries;
+  signer: NonceManager;
+  index: ChainIndex;
+  changing: Set<string>;
+}): LifecycleContext => ({
+  departmentId: department.id,
+  store: department.store,
+  registries: department.registries,
+  signer: department.signer,
+  index: department.index,
+  changing: department.changing,
+});
+
 /** The chain's refusals a department can meet here, as catalogue errors; anything else stays unexpected. */
 const REFUSALS: Record<string, () => GatewayError> = {
   CredentialRegistryDepartmentSuspended: () => new GatewayError("DEPARTMENT_SUSPENDED"),

@@ -61,6 +61,19 @@ export interface Application {
   materials: MaterialResult[];
   matters: MatterResult[];
   counts: Counts;
+  /**
+   * Commitments the applicant broke at this department (as the application was last evaluated): while there are any,
+   * no matter here accepts their commitment, and the materials it would have are to be submitted.
+   */
+  breachedCommitments?: BreachedCommitment[];
+}
+
+export interface BreachedCommitment {
+  commitmentId: string;
+  scenario: string;
+  matter: string;
+  breachedAt: string;
+  reason: string;
 }
 
 export interface ScenarioTotals {
@@ -189,5 +202,9 @@ export function applicationStore(store: DepartmentStore) {
     },
     get: (applicationId: string) => applications.get(applicationId),
     totals: readTotals,
+    /** Every application kept, in id order (ids are random: no order of time). */
+    async *all(): AsyncGenerator<Application> {
+      for await (const value of applications.values()) yield value;
+    },
   };
 }

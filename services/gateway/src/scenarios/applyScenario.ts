@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { type Matter, procedureOf } from "../../../../lib/catalogue/schemas.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { admitKey, type KeyBound } from "../auth/keyRate.ts";
+import { breachesOf } from "../commitments/recordCommitment.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { type SubjectInput, subjectRefOf } from "../records/issueRecord.ts";
@@ -67,10 +68,11 @@ function subjectRefs(input: ApplicationInput, secret: Uint8Array) {
 
 /**
  * What a matter needs of the applicant, by material: waived by shared data; accepted on the applicant's commitment (a
- * material neither waived nor on hand that the matter's commitment names); to be submitted; or not checkable now.
+ * material neither waived nor on hand that the matter's commitment names, unless the applicant is barred from
+ * committing); to be submitted; or not checkable now.
  */
-export function matterResult(matter: Matter, statusOf: ReadonlyMap<string, string>): MatterResult {
-  const committable = new Set(matter.commitment?.materials ?? []);
+export function matterResult(matter: Matter, statusOf: ReadonlyMap<string, string>, barred = false): MatterResult {
+  const committable = new Set(barred ? [] : (matter.commitment?.materials ?? []));
   const notWaived = (t: string) => statusOf.get(t) !== "waived";
   const mayCommit = (t: string) => committable.has(t) && notWaived(t);
   return {
@@ -157,6 +159,14 @@ export async function applyScenario(
     }),
   );
   const statusOf = new Map(materials.map((m) => [m.credentialType, m.outcome.status]));
+  // 虚假承诺者不再适用告知承诺: an applicant who broke a commitment to this department decides on materials here.
+  const breaches = (await breachesOf(department, subjectRef)).map((c) => ({
+    commitmentId: c.commitmentId,
+    scenario: c.scenario.code,
+    matter: c.matter.code,
+    breachedAt: c.breach?.at ?? "",
+    reason: c.breach?.reason ?? "",
+  }));
   const now = new Date(services.now()).toISOString();
   const application: Application = {
     applicationId,
@@ -176,7 +186,8 @@ export async function applyScenario(
     evaluatedAt: now,
     evaluations: 1,
     materials,
-    matters: entry.scenario.matters.map((m) => matterResult(m, statusOf)),
+    matters: entry.scenario.matters.map((m) => matterResult(m, statusOf, breaches.length > 0)),
+    ...(breaches.length > 0 ? { breachedCommitments: breaches } : {}),
     counts: countsOf(materials),
   };
   const created = previous === undefined;

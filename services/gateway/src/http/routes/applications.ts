@@ -103,6 +103,21 @@ const applicationSchema = z
       }),
     ),
     counts: countsSchema,
+    breachedCommitments: z
+      .array(
+        z.object({
+          commitmentId: z.string(),
+          scenario: z.string(),
+          matter: z.string(),
+          breachedAt: z.string(),
+          reason: z.string(),
+        }),
+      )
+      .optional()
+      .describe(
+        "Commitments the applicant broke at this department: while there are any, no matter here accepts their " +
+          "commitment (mayCommit is empty), and the materials it would have are to be submitted",
+      ),
   })
   .meta({
     id: "Application",

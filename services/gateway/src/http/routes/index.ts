@@ -4,6 +4,14 @@ import { auditAccessLogRoute, commitAccessLogRoute, listAccessLogRoute, myAccess
 import { exportAccessLogRoute } from "./accessLogExport.ts";
 import { applicationTotalsRoute, applyRoute, closeApplicationRoute, getApplicationRoute } from "./applications.ts";
 import { getScenarioRoute, getTypeRoute, listScenariosRoute, listTypesRoute } from "./catalogue.ts";
+import {
+  breachRoute,
+  checkCommitmentRoute,
+  figuresRoute,
+  getCommitmentRoute,
+  producedRoute,
+  recordCommitmentRoute,
+} from "./commitments.ts";
 import { federationAccessLogRoute, federationQueryRoute } from "./federation.ts";
 import { getRecordRoute, issueRoute, revokeRoute, supersedeRoute } from "./records.ts";
 import { issueSelfServiceTokenRoute, selfServiceAccessesRoute } from "./selfService.ts";
@@ -24,6 +32,12 @@ export const ROUTES: readonly RouteSpec<any, any, any>[] = [
   getApplicationRoute,
   closeApplicationRoute,
   applicationTotalsRoute,
+  recordCommitmentRoute,
+  getCommitmentRoute,
+  checkCommitmentRoute,
+  producedRoute,
+  breachRoute,
+  figuresRoute,
   federationQueryRoute,
   listAccessLogRoute,
   auditAccessLogRoute,

@@ -1,22 +1,12 @@
 // Routes of a department's own records: issue, read, revoke, supersede.
 import { z } from "zod";
-import type { DepartmentRuntime } from "../../department.ts";
 import { GatewayError } from "../../errors/GatewayError.ts";
 import { issueRecord } from "../../records/issueRecord.ts";
-import { revokeRecord, supersedeRecord, withChainFacts } from "../../records/lifecycle.ts";
+import { lifecycleOf, revokeRecord, supersedeRecord, withChainFacts } from "../../records/lifecycle.ts";
 import { defineRoute } from "../route.ts";
 import { anchorStateSchema, hex32, issueBodySchema, issuedSchema } from "../schemas.ts";
 
 const recordHashParam = z.object({ recordHash: hex32 });
-
-const lifecycle = (department: DepartmentRuntime) => ({
-  departmentId: department.id,
-  store: department.store,
-  registries: department.registries,
-  signer: department.signer,
-  index: department.index,
-  changing: department.changing,
-});
 
 export const issueRoute = defineRoute({
   method: "post",
@@ -122,7 +112,7 @@ export const revokeRoute = defineRoute({
     "CHAIN_UNAVAILABLE",
   ],
   async handler({ department, params, body }) {
-    const anchor = await revokeRecord(lifecycle(department), params.recordHash, body.reason);
+    const anchor = await revokeRecord(lifecycleOf(department), params.recordHash, body.reason);
     return { status: 200, body: anchor };
   },
 });
@@ -151,7 +141,7 @@ export const supersedeRoute = defineRoute({
     "CHAIN_UNAVAILABLE",
   ],
   async handler({ department, params, body }) {
-    const anchor = await supersedeRecord(lifecycle(department), params.recordHash, body.newRecordHash);
+    const anchor = await supersedeRecord(lifecycleOf(department), params.recordHash, body.newRecordHash);
     return { status: 200, body: anchor };
   },
 });

@@ -1,0 +1,128 @@
+// The applicants' commitments (告知承诺) a department has recorded, and what became of each, in its LevelDB.
+import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import type { MaterialEvidence } from "../scenarios/materialOutcome.ts";
+import { type BatchOp, type DepartmentStore, DURABLE } from "../store/departmentStore.ts";
+
+/**
+ * open: waiting for the promised records; fulfilled: each was found anchored and valid for its subject; overdue: the
+ * check window ended first (it can still turn fulfilled, late); breached: the department found the promise broken.
+ */
+export type CommitmentStatus = "open" | "fulfilled" | "overdue" | "breached";
+
+export interface CommittedMaterial {
+  credentialType: string;
+  /** Who the promised record is about: the applicant or the organisation of the application, by the type's kind. */
+  subjectRef: Hex32;
+  /** When the authoritative issuer's record was found anchored and valid, with what was verified of it. */
+  fulfilledAt?: string;
+  evidence?: Pick<MaterialEvidence, "issuer" | "issuerId" | "status" | "asOfBlock">;
+}
+
+/** A commitment as kept: subject references only; what was promised is in its sealed record, anchored on chain. */
+export interface StoredCommitment {
+  commitmentId: string;
+  applicationId: string;
+  /** The department that decided on it and keeps it. */
+  department: string;
+  scenario: { code: string; version: number; definitionHash: Hex32 };
+  matter: { code: string; nameZh: string; nameEn: string; produces?: string };
+  /** The applicant who committed. */
+  subjectRef: Hex32;
+  /** The subjects a record the matter produces may be about: the applicant, and the organisation if any. */
+  subjects: Hex32[];
+  materials: CommittedMaterial[];
+  /** The commitment's own record (the applicant-commitment type), anchored like any record. */
+  recordHash: Hex32;
+  committedAt: string;
+  /** The application's submission: a decision the same day saves the statutory time limit the commitment replaces. */
+  applicationSubmittedAt: string;
+  replacesDays: number;
+  checkedBy: string;
+  /** The end of the check window: after it, an open commitment is overdue. */
+  dueAt: string;
+  status: CommitmentStatus;
+  fulfilledAt?: string;
+  overdueAt?: string;
+  /** The record the approval produced (the licence issued on the commitment), once the department names it. */
+  produced?: { recordHash: Hex32; credentialType: string; at: string };
+  breach?: { at: string; reason: string; revokedRecord?: Hex32 };
+}
+
+const queues = new WeakMap<DepartmentStore, Promise<unknown>>();
+
+export function commitmentStore(store: DepartmentStore) {
+  const commitments = store.sublevel<StoredCommitment>("commitments");
+  /** `<applicationId>!<matter>!<material>` → commitmentId: one commitment per material of a matter. */
+  const byMaterial = store.sublevel<string>("commitments-by-material");
+  /** `<subjectRef>!<commitmentId>` → commitmentId. */
+  const bySubject = store.sublevel<string>("commitments-by-subject");
+  /** The commitments still followed (open or overdue), by id. */
+  const followed = store.sublevel<string>("commitments-followed");
+
+  const materialKey = (applicationId: string, matter: string, material: string) =>
+    `${applicationId}!${matter}!${material}`;
+
+  function putOps(commitment: StoredCommitment): BatchOp[] {
+    const stillFollowed = commitment.status === "open" || commitment.status === "overdue";
+    return [
+      { type: "put", sublevel: commitments, key: commitment.commitmentId, value: commitment },
+      stillFollowed
+        ? { type: "put", sublevel: followed, key: commitment.commitmentId, value: commitment.commitmentId }
+        : { type: "del", sublevel: followed, key: commitment.commitmentId },
+    ];
+  }
+
+  return {
+    /**
+     * Runs `change` while no other change of this department's commitments runs: a check and the write it leads to
+     * never interleave with another's (two clerks confirming the same material at once).
+     */
+    exclusively<T>(change: () => Promise<T>): Promise<T> {
+      const next = (queues.get(store) ?? Promise.resolve()).catch(() => undefined).then(change);
+      queues.set(store, next);
+      return next;
+    },
+    get: (commitmentId: string) => commitments.get(commitmentId),
+    /** The commitment already recorded for this material of this matter of the application, if any. */
+    forMaterial: (applicationId: string, matter: string, material: string) =>
+      byMaterial.get(materialKey(applicationId, matter, material)),
+    /** The operations that record a new commitment, for the batch that also issues its record. */
+    createOps(commitment: StoredCommitment): BatchOp[] {
+      return [
+        ...putOps(commitment),
+        { type: "put", sublevel: bySubject, key: `${commitment.subjectRef}!${commitment.commitmentId}`, value: "" },
+        ...commitment.materials.map(
+          (m): BatchOp => ({
+            type: "put",
+            sublevel: byMaterial,
+            key: materialKey(commitment.applicationId, commitment.matter.code, m.credentialType),
+            value: commitment.commitmentId,
+          }),
+        ),
+      ];
+    },
+    /** Saves a changed commitment, with what `alsoWrite` adds (its access-log entry is written apart, after). */
+    async update(commitment: StoredCommitment): Promise<void> {
+      await store.db.batch(putOps(commitment) as never, DURABLE);
+    },
+    async followedIds(): Promise<string[]> {
+      const ids: string[] = [];
+      for await (const id of followed.keys()) ids.push(id);
+      return ids;
+    },
+    /** Every commitment the applicant made to this department, oldest id first. */
+    async about(subjectRef: Hex32): Promise<StoredCommitment[]> {
+      const ids: string[] = [];
+      for await (const key of bySubject.keys({ gte: `${subjectRef}!`, lt: `${subjectRef}!~` })) {
+        ids.push(key.slice(subjectRef.length + 1));
+      }
+      const found = await commitments.getMany(ids);
+      return found.filter((c): c is StoredCommitment => c !== undefined);
+    },
+    async *all(): AsyncGenerator<StoredCommitment> {
+      for await (const value of commitments.values()) yield value;
+    },
+  };
+}
+
+export type CommitmentStore = ReturnType<typeof commitmentStore>;

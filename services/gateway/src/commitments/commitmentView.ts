@@ -1,0 +1,11 @@
+// What an answer about a commitment gives back: the commitment without the subject references it is kept under.
+import type { StoredCommitment } from "./commitmentStore.ts";
+
+/**
+ * The commitment as the deciding department's systems see it. Its record hash stays in: the record is the
+ * department's own, as a record it issues is, and it is what proves later what was promised and when.
+ */
+export function commitmentView(commitment: StoredCommitment) {
+  const { subjectRef: _subject, subjects: _subjects, materials, ...view } = commitment;
+  return { ...view, materials: materials.map(({ subjectRef: _ref, ...material }) => material) };
+}
