@@ -160,7 +160,133 @@ async function printMatter(
   }
 }
 
+const STATEMENT =
+  "本人承诺：所申请经营场所的房屋安全鉴定报告将在核查期限内由区住房和城乡建设委员会出具并共享；如承诺不实，" +
+  "愿承担撤销许可等相应法律责任。(I commit that the house-safety appraisal of the premises will be issued and " +
+  "shared by the district housing commission within the check window; if not, the licence may be revoked.)";
+
+/** A record of this department, as its issuer reads it back: the canonical record, for anyone to verify. */
+async function recordOf(tokens: Tokens, department: string, recordHash: string): Promise<Json> {
+  return request("GET", department, `/records/${recordHash}`, tokens[department]?.issuer as string);
+}
+
+/** Waits until the department's record is anchored; returns its anchor. */
+async function anchored(tokens: Tokens, department: string, recordHash: string): Promise<Json> {
+  for (let i = 0; i < 100; i++) {
+    const { anchor } = await recordOf(tokens, department, recordHash);
+    if (anchor.state === "anchored") return anchor;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`record ${recordHash.slice(0, 12)}… was not anchored within 20 s; is the chain running?`);
+}
+
+/**
+ * 告知承诺: a homestay applicant whose house-safety appraisal no department has shared yet commits to it at market
+ * regulation and gets the business licence the same day. Returns the commitment as recorded and the licence.
+ */
+async function commitAndLicense(tokens: Tokens, person: Subject, business: Subject, label: string) {
+  const at = "market-regulation";
+  const consumer = tokens[at]?.consumer as string;
+  const body = { scenario: "open-homestay", subject: person, organisation: business };
+  const application = await apply(at, consumer, body);
+  const matter = application.matters.find((m: Json) => m.code === "business-licence");
+  console.log(
+    `    ${label} applies at ${at}: the business registration may take a commitment for ${matter.mayCommit.join(", ")} (${matter.commitment.replacesDays} days' statutory limit; checked by ${matter.commitment.checkedBy} within ${matter.commitment.checkWithinDays} days)`,
+  );
+  const commitment = await request("POST", at, `/applications/${application.applicationId}/commitments`, consumer, {
+    subject: person,
+    matter: "business-licence",
+    materials: matter.mayCommit,
+    statement: STATEMENT,
+    confirmation: "handwritten-signature",
+    confirmedAt: new Date().toISOString(),
+  });
+  const anchor = await anchored(tokens, at, commitment.recordHash);
+  console.log(
+    `    the commitment is recorded (${commitment.commitmentId}) as an applicant-commitment record ${commitment.recordHash.slice(0, 12)}…, anchored in block ${anchor.blockNumber}; due by ${commitment.dueAt.slice(0, 10)}`,
+  );
+  const licence = await request("POST", at, "/records", tokens[at]?.issuer as string, {
+    credentialType: "business-licence",
+    subject: business,
+    fields: FIELDS["business-licence"],
+  });
+  await anchored(tokens, at, licence.recordHash);
+  await request("POST", at, `/commitments/${commitment.commitmentId}/produced`, tokens[at]?.issuer as string, {
+    recordHash: licence.recordHash,
+  });
+  console.log(
+    `    即来即办: the business licence is issued the same day (record ${licence.recordHash.slice(0, 12)}…) instead of in ${matter.commitment.replacesDays} days`,
+  );
+  return { commitment, licence };
+}
+
+async function commitments(tokens: Tokens, run: number, since: string) {
+  console.log("\n告知承诺 (approval on the applicant's commitment), checked afterwards on chain");
+  const first = { person: applicant(500 + ((2 * run) % 500)), business: shop(5000 + ((2 * run) % 5000)) };
+  const second = { person: applicant(500 + ((2 * run + 1) % 500)), business: shop(5000 + ((2 * run + 1) % 5000)) };
+  const at = "market-regulation";
+  console.log("\n  1. An applicant whose house-safety appraisal is not shared yet commits to it:");
+  const kept = await commitAndLicense(tokens, first.person, first.business, "The first applicant");
+  console.log("\n  2. The housing commission issues the appraisal a little later; the commitment is checked on chain:");
+  await issueAndAnchor(tokens, "house-safety-appraisal", first.person);
+  const checked = await request(
+    "POST",
+    at,
+    `/commitments/${kept.commitment.commitmentId}/check`,
+    tokens[at]?.consumer as string,
+    {},
+  );
+  const evidence = checked.materials[0]?.evidence;
+  console.log(
+    `    commitment ${checked.status}${evidence ? `: ${checked.materials[0].credentialType} found at ${evidence.issuer}, ${evidence.status} as of block ${evidence.asOfBlock}` : ""} (no person involved: the evidence is the issuer's anchored record)`,
+  );
+
+  console.log("\n  3. A second applicant commits the same way, and the appraisal never comes:");
+  const broken = await commitAndLicense(tokens, second.person, second.business, "The second applicant");
+  const breached = await request(
+    "POST",
+    at,
+    `/commitments/${broken.commitment.commitmentId}/breach`,
+    tokens[at]?.issuer as string,
+    { reason: "material-not-provided" },
+  );
+  const { record, recordHash } = await recordOf(tokens, at, broken.licence.recordHash);
+  const verdict = await request("POST", "psb", "/verify", tokens.psb?.consumer as string, { record, recordHash });
+  console.log(
+    `    market regulation marks it ${breached.status} (${breached.breach.reason}): the licence is revoked on chain, reason code ${verdict.evidence?.revocationReason ?? "?"}; verified at psb it reads ${verdict.status}`,
+  );
+  const next = await apply(at, tokens[at]?.consumer as string, {
+    scenario: "open-homestay",
+    subject: second.person,
+    organisation: second.business,
+  });
+  const matter = next.matters.find((m: Json) => m.code === "business-licence");
+  console.log(
+    `    the second applicant applies again: ${next.breachedCommitments?.length ?? 0} broken commitment shown to ${at}; may commit to: ${matter.mayCommit.join(", ") || "nothing (the materials are to be submitted)"}`,
+  );
+
+  console.log(`\n  4. The district's figures since this run began (${since}), from every department's gateway:`);
+  const sum: Record<string, number> = {};
+  // Under npm run cluster only the departments it started have a gateway to ask.
+  const running = system.running?.departments;
+  for (const [department, roles] of Object.entries(tokens)) {
+    if (!roles.auditor || (running && !running[department])) continue;
+    const figures = await request("GET", department, `/figures?from=${encodeURIComponent(since)}`, roles.auditor);
+    if (figures.applications === 0 && figures.commitments === 0) continue;
+    for (const [key, value] of Object.entries(figures)) {
+      if (typeof value === "number") sum[key] = (sum[key] ?? 0) + value;
+    }
+    console.log(
+      `    ${department}: ${figures.applications} applications, ${figures.materialsWaived} materials waived by shared data, ${figures.materialsCommitted} accepted on commitment; commitments ${figures.fulfilled} fulfilled, ${figures.open} open, ${figures.overdue} overdue, ${figures.breached} breached; ${figures.daysSaved} days of waiting saved`,
+    );
+  }
+  console.log(
+    `    district: ${sum.applications ?? 0} applications, ${sum.materialsWaived ?? 0} of ${sum.materialsRequested ?? 0} materials no longer collected, ${sum.materialsCommitted ?? 0} accepted on commitment, ${sum.fulfilled ?? 0} fulfilled, ${sum.breached ?? 0} breached, ${sum.daysSaved ?? 0} days of waiting saved`,
+  );
+}
+
 runCli(async () => {
+  const since = new Date().toISOString();
   const tokens = readDevApiKeys(dataDir);
   const cluster = system.running?.departments;
   const run = nextRun();
@@ -236,5 +362,6 @@ runCli(async () => {
       `    ${e.at} ${e.department}: ${e.consumer ?? "an unnamed sender"} asked for${what}${why}: ${e.outcome} (${e.check})`,
     );
   }
+  await commitments(tokens, run, since);
   console.log("\nLet data travel so people don't have to.");
 });

@@ -2,6 +2,7 @@
 // project's own (lib/encoding, lib/records, the registries' views), none written again here.
 import type { Hex32 } from "../../../lib/encoding/canonical.ts";
 import { type RecordAnchor, verifyRecordProof } from "../../../lib/encoding/recordLeaf.ts";
+import { describeRevocationReason } from "../../../lib/records/revocationReasons.ts";
 import { batchLeafFits } from "../../../lib/records/statusRules.ts";
 import type { IndexedBatch } from "../../../services/gateway/src/chain/chainIndex.ts";
 import type { Evidence, Verdict } from "../../../services/gateway/src/records/verifyRecord.ts";
@@ -88,7 +89,7 @@ function describe(status: string, e: Evidence | undefined): string {
   if (!e) return status;
   switch (status) {
     case "revoked":
-      return `revoked at ${isoTime(e.revokedAt)} (reason ${e.revocationReason})`;
+      return `revoked at ${isoTime(e.revokedAt)} (${describeRevocationReason(e.revocationReason)})`;
     case "superseded":
       return `superseded by ${e.supersededBy}`;
     case "expired":

@@ -3,6 +3,7 @@
 // registry's combined check) and judged again from that registry's events under the project's status rules; the
 // evidence of its anchoring comes from the events.
 import { CanonicalFormError, type Hex32 } from "../../../lib/encoding/canonical.ts";
+import { describeRevocationReason } from "../../../lib/records/revocationReasons.ts";
 import { anchorOf, type CanonicalRecord, recordHashOf } from "../../../services/gateway/src/records/canonicalRecord.ts";
 import type { Evidence } from "../../../services/gateway/src/records/verifyRecord.ts";
 import { verifyRecord as verdictOf } from "../../../services/gateway/src/records/verifyRecord.ts";
@@ -70,7 +71,7 @@ function evidenceLines(e: Evidence, names: Awaited<ReturnType<typeof namesOf>>, 
     `anchored    ${anchoring}at ${isoTime(e.anchoredAt)}`,
     ...(e.batchRoot ? [`batch root  ${e.batchRoot}`] : []),
     `validity    from ${e.validFrom ? isoTime(e.validFrom) : "its anchoring"}${e.validUntil ? ` until ${isoTime(e.validUntil)}` : ", no expiry"}`,
-    `revoked     ${e.revokedAt ? `at ${isoTime(e.revokedAt)}, reason ${e.revocationReason}` : "no"}`,
+    `revoked     ${e.revokedAt ? `at ${isoTime(e.revokedAt)}, ${describeRevocationReason(e.revocationReason)}` : "no"}`,
     `superseded  ${e.supersededBy ? `by ${e.supersededBy}` : "no"}${e.supersedes ? `; it supersedes ${e.supersedes}` : ""}`,
   ];
 }

@@ -391,6 +391,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/departments/{department}/applications/{applicationId}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an applicant's commitment (告知承诺)
+         * @description For a matter of a live application that this department decides: the materials the applicant commits to instead of submitting them (each one the matter accepts a commitment for, and not waived), the text shown to the applicant (its sha256 is checked when given) and how and when they confirmed it. The applicant is named again and must be the application's. Issued as a record of the type applicant-commitment (sealed at rest, anchored on chain), and followed from then on: fulfilled once the authoritative issuer's record is found for the subject, overdue when the check window ends first. An applicant who broke a commitment to this department may not commit again (409 COMMITMENT_BARRED).
+         *
+         *     For API keys of the roles: consumer.
+         */
+        post: operations["recordCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/commitments/{commitmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a commitment
+         * @description A commitment this department holds, as it stands: its materials, what fulfilled them, its status.
+         *
+         *     For API keys of the roles: consumer, issuer, auditor.
+         */
+        get: operations["getCommitment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/commitments/{commitmentId}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a commitment now
+         * @description Asks the authoritative issuers for the materials still awaited now, as the gateway does on its own every commitment-check interval (each query is in the issuer's access log), and answers the commitment as it then stands. A fulfilled or breached commitment is answered as it is.
+         *
+         *     For API keys of the roles: consumer, issuer.
+         */
+        post: operations["checkCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/commitments/{commitmentId}/produced": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Name the record the approval produced
+         * @description The record this department issued on the commitment (the licence): of the type the matter produces, about the applicant or the application's organisation. A breach revokes it. Naming the same record again changes nothing.
+         *
+         *     For API keys of the roles: issuer.
+         */
+        post: operations["nameProducedRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/commitments/{commitmentId}/breach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a commitment breached
+         * @description The department found the commitment broken: the record its approval produced is revoked on chain with reason code 16 (approved on a commitment that was breached), the breach is kept with its reason code and logged, and the applicant's later applications here show it. Final.
+         *
+         *     For API keys of the roles: issuer.
+         */
+        post: operations["breachCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The department's figures
+         * @description Applications submitted and commitments recorded in [from, to): applications, materials requested, waived by shared data and accepted on commitment; commitments open, fulfilled, overdue and breached (as they stand now); days of waiting saved. Overall and per scenario; counts only, no subject.
+         *
+         *     For API keys of the roles: auditor, operator.
+         */
+        get: operations["departmentFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/departments/{department}/federation/records/query": {
         parameters: {
             query?: never;
@@ -646,7 +778,7 @@ export interface components {
              * @description The stable code from the gateway's error catalogue
              * @enum {string}
              */
-            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
+            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
             /** @description What was wrong with this request; never personal data */
             detail?: string;
             /** @description The offending request field, e.g. `subject.idNumber` */
@@ -809,6 +941,71 @@ export interface components {
                 required: number;
                 unavailable: number;
             };
+            /** @description Commitments the applicant broke at this department: while there are any, no matter here accepts their commitment (mayCommit is empty), and the materials it would have are to be submitted */
+            breachedCommitments?: {
+                commitmentId: string;
+                scenario: string;
+                matter: string;
+                breachedAt: string;
+                reason: string;
+            }[];
+        };
+        /** @description A commitment, without its subject's references */
+        Commitment: {
+            commitmentId: string;
+            applicationId: string;
+            /** @description The department that decided on the commitment and keeps it */
+            department: string;
+            scenario: {
+                code: string;
+                version: number;
+                definitionHash: string;
+            };
+            matter: {
+                code: string;
+                nameZh: string;
+                nameEn: string;
+                produces?: string;
+            };
+            materials: {
+                credentialType: string;
+                fulfilledAt?: string;
+                /** @description What was verified on chain of the issuer's record that fulfilled the commitment */
+                evidence?: {
+                    issuer: string;
+                    issuerId: number;
+                    status: string;
+                    asOfBlock: number;
+                };
+            }[];
+            /** @description The commitment's own record (type applicant-commitment, issued by this department, anchored like any record): what was promised, the text shown and its hash, the confirmation, the check window */
+            recordHash: string;
+            committedAt: string;
+            applicationSubmittedAt: string;
+            /** @description The statutory time limit (days) the decision on commitment replaces */
+            replacesDays: number;
+            checkedBy: string;
+            /** @description The end of the check window: after it an open commitment is overdue */
+            dueAt: string;
+            /**
+             * @description open: the promised records are awaited; fulfilled: each was found anchored and valid for its subject; overdue: the window ended first (it still turns fulfilled if they come); breached: found broken (final)
+             * @enum {string}
+             */
+            status: "open" | "fulfilled" | "overdue" | "breached";
+            fulfilledAt?: string;
+            overdueAt?: string;
+            /** @description The record the approval produced (the licence issued on the commitment) */
+            produced?: {
+                recordHash: string;
+                credentialType: string;
+                at: string;
+            };
+            breach?: {
+                at: string;
+                /** @enum {string} */
+                reason: "material-not-provided" | "material-contradicts-commitment" | "false-statement" | "conditions-not-met";
+                revokedRecord?: string;
+            };
         };
         FederationAnswer: {
             /** @constant */
@@ -861,7 +1058,7 @@ export interface components {
             purpose?: string;
             applicationId?: string;
             /** @enum {string} */
-            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history";
+            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
             recordHash?: string;
             /** @description For a refused peer request: the problem code that refused it */
             reason?: string;
@@ -959,7 +1156,7 @@ export interface components {
             /** @description The scenario asked under; absent for an own-API read */
             purpose?: string;
             /** @enum {string} */
-            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history";
+            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
             /**
              * @description How the entry stands against the chain: proved (its proof leads to a commitment there), uncommitted (none covers it yet), not-proved (the department's log disagrees with what it committed: it was altered)
              * @enum {string}
@@ -1019,7 +1216,7 @@ export interface components {
                     purpose?: string;
                     applicationId?: string;
                     /** @enum {string} */
-                    outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history";
+                    outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
                     /** @description A 32-byte hash, 0x-prefixed hex */
                     recordHash?: string;
                     reason?: string;
@@ -1046,7 +1243,7 @@ export interface components {
                     purpose?: string;
                     applicationId?: string;
                     /** @enum {string} */
-                    outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history";
+                    outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
                     /** @description A 32-byte hash, 0x-prefixed hex */
                     recordHash?: string;
                     reason?: string;
@@ -2892,6 +3089,729 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordCommitment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same body gets the first answer again (with `Idempotent-Replayed: true`), the same key with another body 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+                /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The subject's identifier; used only to compute its keyed hash, never stored or logged */
+                    subject: {
+                        /** @enum {string} */
+                        idType: "resident-id" | "unified-social-credit-code" | "passport" | "foreign-permanent-id";
+                        idNumber: string;
+                    };
+                    /** @description A code of the catalogue, e.g. open-convenience-store */
+                    matter: string;
+                    materials: string[];
+                    /** @description The text shown to the applicant */
+                    statement: string;
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    statementHash?: string;
+                    /** @enum {string} */
+                    confirmation: "handwritten-signature" | "electronic-signature" | "sms-code" | "face-recognition";
+                    /** Format: date-time */
+                    confirmedAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The commitment, recorded and queued for anchoring */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `MALFORMED_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request does not match the operation's schema; `INVALID_SUBJECT_ID`: The subject identifier is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: No valid API key was presented; `API_KEY_REVOKED`: The API key has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FORBIDDEN_ROLE`: The API key's role does not allow this operation; `FORBIDDEN_DEPARTMENT`: The API key belongs to another department */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `APPLICATION_NOT_FOUND`: No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `APPLICATION_CONFLICT`: The application id is already used for another scenario or subject; `APPLICATION_CLOSED`: The application is closed or its time has run out: data is released for a live application only; `MATERIAL_WAIVED`: The material is waived by shared data: there is nothing to commit to; `COMMITMENT_EXISTS`: The applicant has already committed to this material for this matter; `COMMITMENT_BARRED`: The applicant broke an earlier commitment to this department: the matter is decided on its materials; `CATALOGUE_MISMATCH`: The catalogue entry does not match its on-chain hash */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `MATERIAL_NOT_COMMITTABLE`: The matter accepts no commitment for this material: it is to be submitted; `IDEMPOTENCY_KEY_REUSED`: The Idempotency-Key was used with another request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+                /** @description A commitment id minted by the gateway: cmt- and 22 base64url characters (16 random bytes) */
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The commitment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: No valid API key was presented; `API_KEY_REVOKED`: The API key has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FORBIDDEN_ROLE`: The API key's role does not allow this operation; `FORBIDDEN_DEPARTMENT`: The API key belongs to another department */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `COMMITMENT_NOT_FOUND`: No such commitment is held here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+                /** @description A commitment id minted by the gateway: cmt- and 22 base64url characters (16 random bytes) */
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The commitment, checked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `MALFORMED_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: No valid API key was presented; `API_KEY_REVOKED`: The API key has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FORBIDDEN_ROLE`: The API key's role does not allow this operation; `FORBIDDEN_DEPARTMENT`: The API key belongs to another department */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `COMMITMENT_NOT_FOUND`: No such commitment is held here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    nameProducedRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+                /** @description A commitment id minted by the gateway: cmt- and 22 base64url characters (16 random bytes) */
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    recordHash: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The commitment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `MALFORMED_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: No valid API key was presented; `API_KEY_REVOKED`: The API key has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FORBIDDEN_ROLE`: The API key's role does not allow this operation; `FORBIDDEN_DEPARTMENT`: The API key belongs to another department */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `RECORD_NOT_FOUND`: No such record is held here; `COMMITMENT_NOT_FOUND`: No such commitment is held here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `COMMITMENT_BREACHED`: The commitment is already marked breached; `COMMITMENT_DECIDED`: Another record is already named as what the approval produced */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    breachCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+                /** @description A commitment id minted by the gateway: cmt- and 22 base64url characters (16 random bytes) */
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    reason: "material-not-provided" | "material-contradicts-commitment" | "false-statement" | "conditions-not-met";
+                };
+            };
+        };
+        responses: {
+            /** @description The commitment, breached */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `MALFORMED_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: No valid API key was presented; `API_KEY_REVOKED`: The API key has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FORBIDDEN_ROLE`: The API key's role does not allow this operation; `FORBIDDEN_DEPARTMENT`: The API key belongs to another department; `DEPARTMENT_SUSPENDED`: The department is suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `COMMITMENT_NOT_FOUND`: No such commitment is held here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `COMMITMENT_BREACHED`: The commitment is already marked breached; `RECORD_NOT_ANCHORED`: The record is not anchored yet; `RECORD_CHANGE_IN_PROGRESS`: Another request is revoking or superseding this record right now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `REGISTRY_CLOSED`: The registry is closed by the district's emergency stop */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    departmentFigures: {
+        parameters: {
+            query?: {
+                /** @description Inclusive (ISO 8601); default: the beginning */
+                from?: string;
+                /** @description Exclusive (ISO 8601); default: no end */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        applications: number;
+                        materialsRequested: number;
+                        /** @description Materials no longer collected: the data travelled instead */
+                        materialsWaived: number;
+                        /** @description Materials accepted on the applicant's commitment */
+                        materialsCommitted: number;
+                        commitments: number;
+                        open: number;
+                        fulfilled: number;
+                        overdue: number;
+                        breached: number;
+                        /** @description Statutory time limits (days) replaced by decisions on commitment made the day the application came in */
+                        daysSaved: number;
+                        department: string;
+                        byScenario: {
+                            [key: string]: {
+                                applications: number;
+                                materialsRequested: number;
+                                /** @description Materials no longer collected: the data travelled instead */
+                                materialsWaived: number;
+                                /** @description Materials accepted on the applicant's commitment */
+                                materialsCommitted: number;
+                                commitments: number;
+                                open: number;
+                                fulfilled: number;
+                                overdue: number;
+                                breached: number;
+                                /** @description Statutory time limits (days) replaced by decisions on commitment made the day the application came in */
+                                daysSaved: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: No valid API key was presented; `API_KEY_REVOKED`: The API key has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FORBIDDEN_ROLE`: The API key's role does not allow this operation; `FORBIDDEN_DEPARTMENT`: The API key belongs to another department */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,16 +1,11 @@
 // What a department decides about a commitment it holds: the record its approval produced (the licence issued on the
 // commitment), and a breach, which revokes that record on chain with the reason code that says why.
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import { COMMITMENT_BREACHED } from "../../../../lib/records/revocationReasons.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { lifecycleOf, revokeRecord } from "../records/lifecycle.ts";
 import { commitmentStore, type StoredCommitment } from "./commitmentStore.ts";
 import { type CommitmentCtx, logCommitmentStep } from "./recordCommitment.ts";
-
-/**
- * The revocation reason code of a record whose approval rested on a commitment the applicant broke (SPEC §6.6). Codes
- * below it are each department's own.
- */
-export const COMMITMENT_BREACHED_REASON = 16;
 
 /** Why a department found a commitment broken: codes, never free text (which could carry personal data). */
 export const BREACH_REASONS = [
@@ -79,7 +74,7 @@ export async function breachCommitment(ctx: CommitmentCtx, commitmentId: string,
     if (commitment.status === "breached") throw new GatewayError("COMMITMENT_BREACHED", { field: "commitmentId" });
     const produced = commitment.produced?.recordHash;
     if (produced && !department.index.record(department.id, produced)?.revokedAt) {
-      await revokeRecord(lifecycleOf(department), produced, COMMITMENT_BREACHED_REASON);
+      await revokeRecord(lifecycleOf(department), produced, COMMITMENT_BREACHED);
     }
     const next: StoredCommitment = {
       ...commitment,
