@@ -148,7 +148,7 @@ contract CredentialTypeRegistry is ICredentialTypeRegistry, AccessManaged {
 
     /// @inheritdoc IVersioned
     function version() external pure returns (string memory) {
-        return "2.0.0";
+        return "2.1.0";
     }
 
     function _register(

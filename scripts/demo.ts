@@ -251,7 +251,10 @@ async function commitments(tokens: Tokens, run: number, since: string) {
     { reason: "material-not-provided" },
   );
   const { record, recordHash } = await recordOf(tokens, at, broken.licence.recordHash);
-  const verdict = await request("POST", "psb", "/verify", tokens.psb?.consumer as string, { record, recordHash });
+  const verdict = await request("POST", "psb", "/verify?fresh=true", tokens.psb?.consumer as string, {
+    record,
+    recordHash,
+  });
   console.log(
     `    market regulation marks it ${breached.status} (${breached.breach.reason}): the licence is revoked on chain, reason code ${verdict.evidence?.revocationReason ?? "?"}; verified at psb it reads ${verdict.status}`,
   );

@@ -110,6 +110,12 @@ function checkScenario(
       });
       if (!exists(departments, commitment.checkedBy)) {
         at(`${field}.commitment.checkedBy`, `unknown department "${commitment.checkedBy}"`);
+      } else if (commitment.checkedBy !== matter.department) {
+        // The deciding department keeps the commitment and follows it; nothing sends it to another one to check yet.
+        at(
+          `${field}.commitment.checkedBy`,
+          `must be "${matter.department}", the department deciding the matter: a commitment is checked where it is kept`,
+        );
       }
       // The deciding department records the applicant's commitment as a record of the commitment type.
       const commitmentType = types.byCode.get(COMMITMENT_TYPE)?.value;

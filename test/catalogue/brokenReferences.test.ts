@@ -125,10 +125,13 @@ describe("loadCatalogue on broken references between seeds", () => {
     );
   });
 
-  it("names a matter whose department may not record the commitment, and a type with more issuers than the chain takes", async () => {
+  it("names a matter whose department may not record the commitment or check it, and a type with more issuers than the chain takes", async () => {
     const seeds = await copySeeds();
     await editSeedJson(seeds, "credential-types/applicant-commitment.json", (type) => {
       type.issuers = type.issuers.filter((code: string) => code !== "fire-rescue");
+    });
+    await editSeedJson(seeds, "scenarios/theme.json", (scenarios) => {
+      scenarios[1].matters[3].commitment.checkedBy = "housing";
     });
     await editSeedJson(seeds, "credential-types/health-certificate.json", (type) => {
       const departments = ["psb", "exit-entry", "traffic-police", "civil-affairs", "hrss", "social-insurance"];
@@ -145,6 +148,12 @@ describe("loadCatalogue on broken references between seeds", () => {
     expect(problems).toContainEqual(
       expect.objectContaining({ file: "seeds/credential-types/health-certificate.json", field: "issuers" }),
     );
+    expect(problems).toContainEqual({
+      file: "seeds/scenarios/theme.json",
+      entry: 'scenario "open-homestay"',
+      field: "matters[3].commitment.checkedBy",
+      message: 'must be "health", the department deciding the matter: a commitment is checked where it is kept',
+    });
   });
 
   it("rejects a commitment without materials, with a limit of 0 or over ten years, or with a member it does not know", async () => {

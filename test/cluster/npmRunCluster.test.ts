@@ -14,6 +14,7 @@ import { seedsDir } from "../../scripts/lib/paths.ts";
 import { processAlive } from "../../scripts/lib/processAlive.ts";
 import type { RunningRecord } from "../../scripts/lib/runningSystem.ts";
 import { copyCheckout, removeCheckoutCopy } from "../scripts/checkoutCopy.ts";
+import { expectCommitmentStory } from "../scripts/demoOutput.ts";
 import { freePort, runNpm, type Started } from "../scripts/processes.ts";
 
 const canListen = (port: number) =>
@@ -105,6 +106,7 @@ describe("npm run cluster, then npm run demo from another terminal", () => {
       /This run's 4 applications \(market-regulation 2, tobacco 1, culture-tourism 1\), as last evaluated: \d+ of their \d+ materials no longer collected, \d+ still to submit, 0 could not be checked now\./,
     );
     expect(output).toContain("✔ waived    居民身份证 Resident identity card: from psb, data shared");
+    expectCommitmentStory(output);
 
     // A gateway that dies is reported, and the cluster keeps the others running.
     const psb = departments.psb?.pid ?? 0;

@@ -1,6 +1,7 @@
 // CredentialTypeRegistry: the credential-type catalogue, its versions and who is authoritative for each version.
 import { ZeroHash } from "ethers";
 import { describe, expect, it } from "vitest";
+import { MAX_ISSUERS_PER_TYPE } from "../../lib/catalogue/schemas.ts";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
 import { mineBlockAt, nextBlockIn, type RegistryFixture, registryFixture, SCHEMA_HASH } from "../support/chain.ts";
 import { expectEvent, expectEvents } from "../support/events.ts";
@@ -9,8 +10,8 @@ import { expectRevert } from "../support/reverts.ts";
 const RESIDENT_ID = codeKey("resident-id-card");
 const SCHEMA_V2 = codeKey("schema of version 2");
 const YEAR = 365n * 86_400n;
-/** The bound the contract states, and the catalogue checks before a seed reaches the chain (MAX_ISSUERS_PER_TYPE). */
-const MAX_ISSUERS = 32;
+/** The bound the contract states: the catalogue checks the same one before a seed reaches the chain. */
+const MAX_ISSUERS = MAX_ISSUERS_PER_TYPE;
 
 /** Registers departments 4..(3 + count) without keys. */
 async function addDepartments(f: RegistryFixture, count: number): Promise<void> {
@@ -25,9 +26,9 @@ async function counts(f: RegistryFixture): Promise<[bigint, bigint, bigint]> {
 }
 
 describe("CredentialTypeRegistry", () => {
-  it("reports version 2.0.0, at most 32 issuers per type version, and the fixture's two types", async () => {
+  it("reports version 2.1.0, at most 32 issuers per type version, and the fixture's two types", async () => {
     const f = await registryFixture();
-    expect(await f.registries.types.version()).toBe("2.0.0");
+    expect(await f.registries.types.version()).toBe("2.1.0");
     expect(await f.registries.types.MAX_ISSUERS()).toBe(BigInt(MAX_ISSUERS));
     expect(await counts(f)).toEqual([2n, 2n, 2n]);
   });

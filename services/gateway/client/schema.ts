@@ -468,7 +468,7 @@ export interface paths {
         put?: never;
         /**
          * Name the record the approval produced
-         * @description The record this department issued on the commitment (the licence): of the type the matter produces, about the applicant or the application's organisation. A breach revokes it. Naming the same record again changes nothing.
+         * @description The record this department issued on the commitment (the licence): of the type the matter produces, about the applicant or the application's organisation, issued on or after the commitment, neither revoked nor superseded. A breach revokes it (or what superseded it since). Naming the same record again changes nothing.
          *
          *     For API keys of the roles: issuer.
          */
@@ -490,7 +490,7 @@ export interface paths {
         put?: never;
         /**
          * Mark a commitment breached
-         * @description The department found the commitment broken: the record its approval produced is revoked on chain with reason code 16 (approved on a commitment that was breached), the breach is kept with its reason code and logged, and the applicant's later applications here show it. Final.
+         * @description The department found the commitment broken: the record its approval produced (or the record that superseded it since) is revoked on chain with reason code 16 (approved on a commitment that was breached), the breach is kept with its reason code and logged, and the applicant's later applications here show it. Where the matter produces a record, it must be named first (409 COMMITMENT_NOT_DECIDED). Final.
          *
          *     For API keys of the roles: issuer.
          */
@@ -761,6 +761,11 @@ export interface components {
             purpose: string;
             /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
             applicationId: string;
+            /**
+             * @description Only proof that the record exists is wanted (a commitment's check): the issuer answers without the record even where a grant would share it
+             * @constant
+             */
+            evidenceOnly?: true;
         };
         AccessLogQuery: {
             /** @description A 32-byte hash, 0x-prefixed hex */
@@ -778,7 +783,7 @@ export interface components {
              * @description The stable code from the gateway's error catalogue
              * @enum {string}
              */
-            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
+            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "COMMITMENT_NOT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
             /** @description What was wrong with this request; never personal data */
             detail?: string;
             /** @description The offending request field, e.g. `subject.idNumber` */
@@ -985,8 +990,13 @@ export interface components {
             /** @description The statutory time limit (days) the decision on commitment replaces */
             replacesDays: number;
             checkedBy: string;
-            /** @description The end of the check window: after it an open commitment is overdue */
+            /** @description The last day of the check window in Beijing (YYYY-MM-DD) */
+            checkBy: string;
+            /** @description The end of that day in Beijing (UTC+8): from then on an open commitment is overdue */
             dueAt: string;
+            /** @description Until when the gateway asks the issuers by itself; a check on request still asks after it */
+            followedUntil: string;
+            stoppedFollowingAt?: string;
             /**
              * @description open: the promised records are awaited; fulfilled: each was found anchored and valid for its subject; overdue: the window ended first (it still turns fulfilled if they come); breached: found broken (final)
              * @enum {string}
@@ -1877,7 +1887,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Reason code (1-255) */
+                    /** @description Reason code, 1 to 15: the department's own. 16 and up have a meaning every department shares (docs/SPEC.md §6.7) and are set by the gateway itself (16: a breached commitment's licence) */
                     reason: number;
                 };
             };
@@ -3143,7 +3153,7 @@ export interface operations {
                     /** @description A code of the catalogue, e.g. open-convenience-store */
                     matter: string;
                     materials: string[];
-                    /** @description The text shown to the applicant */
+                    /** @description The text shown to the applicant, exactly as shown: it is kept and hashed as sent */
                     statement: string;
                     /** @description A 32-byte hash, 0x-prefixed hex */
                     statementHash?: string;
@@ -3538,7 +3548,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `COMMITMENT_BREACHED`: The commitment is already marked breached; `COMMITMENT_DECIDED`: Another record is already named as what the approval produced */
+            /** @description `COMMITMENT_BREACHED`: The commitment is already marked breached; `COMMITMENT_DECIDED`: Another record is already named as what the approval produced; `RECORD_ALREADY_REVOKED`: The record is already revoked; `RECORD_ALREADY_SUPERSEDED`: The record is already superseded */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3660,7 +3670,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `COMMITMENT_BREACHED`: The commitment is already marked breached; `RECORD_NOT_ANCHORED`: The record is not anchored yet; `RECORD_CHANGE_IN_PROGRESS`: Another request is revoking or superseding this record right now */
+            /** @description `COMMITMENT_BREACHED`: The commitment is already marked breached; `COMMITMENT_NOT_DECIDED`: No record is named as what the approval produced: a breach would revoke nothing; `RECORD_NOT_ANCHORED`: The record is not anchored yet; `RECORD_CHANGE_IN_PROGRESS`: Another request is revoking or superseding this record right now */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -8,13 +8,16 @@ import {
   GENESIS_HASH,
 } from "../../../../lib/audit/accessLogEntry.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
-import { type DepartmentStore, seqKey } from "../store/departmentStore.ts";
+import { type BatchOp, type DepartmentStore, seqKey } from "../store/departmentStore.ts";
 
 const SEQUENCE = "access-log";
 
 export interface AccessLog {
-  /** Appends an entry after the last one; resolves once it is durable. */
-  append(input: AccessLogInput): Promise<AccessLogEntry>;
+  /**
+   * Appends an entry after the last one; resolves once it is durable. `alsoWrite` adds operations to the same atomic
+   * write: a change whose entry must exist exactly when the change does (a step of a commitment).
+   */
+  append(input: AccessLogInput, alsoWrite?: BatchOp[]): Promise<AccessLogEntry>;
   /** The last sequence number written (0 when the log is empty). */
   lastSeq(): Promise<number>;
   /** Entries from `from` on, in order. */
@@ -45,7 +48,7 @@ export function createAccessLog(store: DepartmentStore, now: () => number = Date
     return seq === 0 ? GENESIS_HASH : ((await entries.get(seqKey(seq)))?.entryHash ?? GENESIS_HASH);
   }
 
-  async function write(input: AccessLogInput): Promise<AccessLogEntry> {
+  async function write(input: AccessLogInput, alsoWrite: BatchOp[]): Promise<AccessLogEntry> {
     const prevHash = await previousHash();
     const entry = await store.appendWithSeq(SEQUENCE, (seq) => {
       // Only the fields the access has: an absent field is left out, never written as null, so old entries hash as before.
@@ -61,6 +64,7 @@ export function createAccessLog(store: DepartmentStore, now: () => number = Date
           ...(input.subjectRef
             ? [{ type: "put" as const, sublevel: bySubject, key: `${input.subjectRef}!${seqKey(seq)}`, value: seq }]
             : []),
+          ...alsoWrite,
         ],
         result,
       };
@@ -70,9 +74,9 @@ export function createAccessLog(store: DepartmentStore, now: () => number = Date
   }
 
   return {
-    append(input) {
+    append(input, alsoWrite = []) {
       const next = queue.then(() =>
-        write(input).catch((error) => {
+        write(input, alsoWrite).catch((error) => {
           // A failed write may have left the cached hash behind the database; read it again next time.
           lastHash = undefined;
           throw error;

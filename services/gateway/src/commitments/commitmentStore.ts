@@ -1,5 +1,7 @@
 // The applicants' commitments (告知承诺) a department has recorded, and what became of each, in its LevelDB.
+import type { CommitmentOutcome } from "../../../../lib/audit/accessLogEntry.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
+import { GatewayError } from "../errors/GatewayError.ts";
 import type { MaterialEvidence } from "../scenarios/materialOutcome.ts";
 import { type BatchOp, type DepartmentStore, DURABLE } from "../store/departmentStore.ts";
 
@@ -38,37 +40,51 @@ export interface StoredCommitment {
   applicationSubmittedAt: string;
   replacesDays: number;
   checkedBy: string;
-  /** The end of the check window: after it, an open commitment is overdue. */
+  /** The last day of the check window, in Beijing (YYYY-MM-DD), as its record states it. */
+  checkBy: string;
+  /** The end of that day in Beijing: from then on, an open commitment is overdue. */
   dueAt: string;
   status: CommitmentStatus;
   fulfilledAt?: string;
   overdueAt?: string;
+  /** When the issuers are next asked for what is still awaited, and how often they were asked so far. */
+  nextCheckAt: string;
+  checks: number;
+  /** Until when the gateway asks by itself: long after the window ended it stops; a check on request still asks. */
+  followedUntil: string;
+  /** When the gateway stopped asking by itself (the commitment stays overdue). */
+  stoppedFollowingAt?: string;
   /** The record the approval produced (the licence issued on the commitment), once the department names it. */
   produced?: { recordHash: Hex32; credentialType: string; at: string };
   breach?: { at: string; reason: string; revokedRecord?: Hex32 };
+  /** A step whose access-log entry is still to be written (its write failed after the commitment's did). */
+  unlogged?: CommitmentOutcome;
 }
 
 const queues = new WeakMap<DepartmentStore, Promise<unknown>>();
+
+/** Still followed by the gateway: not fulfilled or breached and not given up on, or a step still to log. */
+const followed = (c: StoredCommitment) =>
+  ((c.status === "open" || c.status === "overdue") && c.stoppedFollowingAt === undefined) || c.unlogged !== undefined;
 
 export function commitmentStore(store: DepartmentStore) {
   const commitments = store.sublevel<StoredCommitment>("commitments");
   /** `<applicationId>!<matter>!<material>` → commitmentId: one commitment per material of a matter. */
   const byMaterial = store.sublevel<string>("commitments-by-material");
-  /** `<subjectRef>!<commitmentId>` → commitmentId. */
+  /** `<subjectRef>!<commitmentId>` → "". */
   const bySubject = store.sublevel<string>("commitments-by-subject");
-  /** The commitments still followed (open or overdue), by id. */
-  const followed = store.sublevel<string>("commitments-followed");
+  /** The commitments the gateway follows, by id. */
+  const following = store.sublevel<string>("commitments-followed");
 
   const materialKey = (applicationId: string, matter: string, material: string) =>
     `${applicationId}!${matter}!${material}`;
 
   function putOps(commitment: StoredCommitment): BatchOp[] {
-    const stillFollowed = commitment.status === "open" || commitment.status === "overdue";
     return [
       { type: "put", sublevel: commitments, key: commitment.commitmentId, value: commitment },
-      stillFollowed
-        ? { type: "put", sublevel: followed, key: commitment.commitmentId, value: commitment.commitmentId }
-        : { type: "del", sublevel: followed, key: commitment.commitmentId },
+      followed(commitment)
+        ? { type: "put", sublevel: following, key: commitment.commitmentId, value: commitment.commitmentId }
+        : { type: "del", sublevel: following, key: commitment.commitmentId },
     ];
   }
 
@@ -83,6 +99,12 @@ export function commitmentStore(store: DepartmentStore) {
       return next;
     },
     get: (commitmentId: string) => commitments.get(commitmentId),
+    /** The commitment, or 404 COMMITMENT_NOT_FOUND naming the path's id. */
+    async held(commitmentId: string): Promise<StoredCommitment> {
+      const commitment = await commitments.get(commitmentId);
+      if (!commitment) throw new GatewayError("COMMITMENT_NOT_FOUND", { field: "commitmentId" });
+      return commitment;
+    },
     /** The commitment already recorded for this material of this matter of the application, if any. */
     forMaterial: (applicationId: string, matter: string, material: string) =>
       byMaterial.get(materialKey(applicationId, matter, material)),
@@ -101,13 +123,14 @@ export function commitmentStore(store: DepartmentStore) {
         ),
       ];
     },
-    /** Saves a changed commitment, with what `alsoWrite` adds (its access-log entry is written apart, after). */
+    /** The operations that save a changed commitment, for a batch with its access-log entry. */
+    updateOps: putOps,
     async update(commitment: StoredCommitment): Promise<void> {
       await store.db.batch(putOps(commitment) as never, DURABLE);
     },
     async followedIds(): Promise<string[]> {
       const ids: string[] = [];
-      for await (const id of followed.keys()) ids.push(id);
+      for await (const id of following.keys()) ids.push(id);
       return ids;
     },
     /** Every commitment the applicant made to this department, oldest id first. */

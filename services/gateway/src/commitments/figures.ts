@@ -55,7 +55,10 @@ export function decidedAt(commitment: StoredCommitment): string | undefined {
   return commitment.matter.produces === undefined ? commitment.committedAt : undefined;
 }
 
-/** Days saved: the time limit replaced, when the matter was decided the day (in Beijing) the application came in. */
+/**
+ * Days saved by one commitment: the time limit replaced, when its matter was decided the day (in Beijing) the
+ * application came in. A matter counts once in the figures, however many commitments it took.
+ */
 export function daysSavedBy(commitment: StoredCommitment): number {
   const decided = decidedAt(commitment);
   if (!decided) return 0;
@@ -82,14 +85,22 @@ export async function figuresOf(department: DepartmentRuntime, range: FiguresRan
       figures.materialsWaived += application.counts.waived;
     }
   }
+  // A matter decided on commitment saves its time limit once, however many commitments (one per material) it took.
+  const saved = new Map<string, { scenario: string; days: number }>();
   for await (const commitment of commitmentStore(department.store).all()) {
     if (!within(range, commitment.committedAt)) continue;
     for (const figures of [total, of(commitment.scenario.code)]) {
       figures.commitments += 1;
       figures[commitment.status] += 1;
       figures.materialsCommitted += commitment.materials.length;
-      figures.daysSaved += daysSavedBy(commitment);
     }
+    const matter = `${commitment.applicationId}!${commitment.matter.code}`;
+    const days = daysSavedBy(commitment);
+    if (days > (saved.get(matter)?.days ?? 0)) saved.set(matter, { scenario: commitment.scenario.code, days });
+  }
+  for (const { scenario, days } of saved.values()) {
+    total.daysSaved += days;
+    of(scenario).daysSaved += days;
   }
   const sorted = Object.fromEntries(Object.entries(byScenario).sort(([a], [b]) => a.localeCompare(b)));
   return { department: department.code, ...total, byScenario: sorted };

@@ -1,6 +1,7 @@
 // Recording an applicant's commitment (告知承诺): checked against the application as evaluated and the matter's terms,
 // then issued as a record of the commitment type (sealed, anchored) together with the commitment it opens.
 import { createHash, randomBytes } from "node:crypto";
+import type { CommitmentOutcome } from "../../../../lib/audit/accessLogEntry.ts";
 import { COMMITMENT_TYPE } from "../../../../lib/catalogue/schemas.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { Caller } from "../auth/apiKeys.ts";
@@ -44,8 +45,14 @@ export const newCommitmentId = () => `cmt-${randomBytes(16).toString("base64url"
 export const statementHashOf = (statement: string) =>
   `0x${createHash("sha256").update(statement, "utf8").digest("hex")}` as Hex32;
 
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
 /** The calendar day in Beijing (UTC+8, no daylight saving) an instant falls on, as YYYY-MM-DD. */
-export const beijingDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+export const beijingDay = (ms: number) => new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+/** The instant a Beijing calendar day (YYYY-MM-DD) ends: midnight in Beijing at the start of the next day. */
+export const endOfBeijingDay = (day: string) => Date.parse(`${day}T00:00:00+08:00`) + DAY_MS;
+
+/** How long after its window a commitment is still followed by the gateway by itself: a late record still counts. */
+export const FOLLOW_AFTER_DUE_MS = 30 * DAY_MS;
 
 /** An applicant who broke a commitment to this department may not commit again (信用: 虚假承诺者不再适用告知承诺). */
 export async function breachesOf(department: DepartmentRuntime, subjectRef: Hex32) {
@@ -81,12 +88,18 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
     });
   }
   const terms = matter.commitment;
+  if (!terms) {
+    throw new GatewayError("MATERIAL_NOT_COMMITTABLE", {
+      field: "matter",
+      detail: "the matter accepts no commitment: its materials are to be submitted",
+    });
+  }
   const seen = new Set<string>();
   input.materials.forEach((material, i) => {
-    const field = `materials[${i}]`;
+    const field = `materials.${i}`;
     if (seen.has(material)) throw new GatewayError("VALIDATION_FAILED", { field, detail: "a material named twice" });
     seen.add(material);
-    if (!terms?.materials.includes(material)) {
+    if (!terms.materials.includes(material)) {
       throw new GatewayError("MATERIAL_NOT_COMMITTABLE", {
         field,
         detail: matter.materials.includes(material)
@@ -101,7 +114,6 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
       });
     }
   });
-  if (!terms) throw new GatewayError("MATERIAL_NOT_COMMITTABLE", { field: "materials[0]" });
   if (input.statementHash !== undefined && input.statementHash !== statementHashOf(input.statement)) {
     throw new GatewayError("VALIDATION_FAILED", {
       field: "statementHash",
@@ -121,7 +133,7 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
     const ref = kind === "person" ? refs.person : refs.organisation;
     if (!ref) {
       throw new GatewayError("VALIDATION_FAILED", {
-        field: `materials[${i}]`,
+        field: `materials.${i}`,
         detail: "the material is about an organisation the application does not name, so it could not be checked",
       });
     }
@@ -132,7 +144,7 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
     for (const [i, material] of input.materials.entries()) {
       if (await commitments.forMaterial(applicationId, matter.code, material)) {
         throw new GatewayError("COMMITMENT_EXISTS", {
-          field: `materials[${i}]`,
+          field: `materials.${i}`,
           detail: "the applicant has already committed to this material for this matter of the application",
         });
       }
@@ -141,8 +153,11 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
       throw new GatewayError("COMMITMENT_BARRED", { field: "subject" });
     }
     const committedAt = new Date(now).toISOString();
-    const dueAt = now + terms.checkWithinDays * DAY_MS;
+    // The window ends with the last day its record names, in Beijing: the day checkWithinDays after the decision.
+    const checkBy = beijingDay(now + terms.checkWithinDays * DAY_MS);
+    const dueAt = endOfBeijingDay(checkBy);
     const commitmentId = newCommitmentId();
+    const { code: scenario, version: scenarioVersion, definitionHash } = application.scenario;
     let stored: StoredCommitment | undefined;
     const issued = await issueRecordAbout(
       {
@@ -158,9 +173,9 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
         credentialType: COMMITMENT_TYPE,
         fields: {
           applicationId,
-          scenario: application.scenario.code,
-          scenarioVersion: application.scenario.version,
-          definitionHash: application.scenario.definitionHash,
+          scenario,
+          scenarioVersion,
+          definitionHash,
           matter: matter.code,
           materials: input.materials,
           statement: input.statement,
@@ -169,7 +184,7 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
           confirmedAt: new Date(confirmedAt).toISOString(),
           decidedBy: department.code,
           checkedBy: terms.checkedBy,
-          checkBy: beijingDay(dueAt),
+          checkBy,
           replacesDays: terms.replacesDays,
         },
       },
@@ -178,16 +193,12 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
           commitmentId,
           applicationId,
           department: department.code,
-          scenario: {
-            code: application.scenario.code,
-            version: application.scenario.version,
-            definitionHash: application.scenario.definitionHash,
-          },
+          scenario: { code: scenario, version: scenarioVersion, definitionHash },
           matter: {
             code: matter.code,
             nameZh: matter.nameZh,
             nameEn: matter.nameEn,
-            ...producesOf(ctx, application.scenario.code, matter.code),
+            ...producesOf(ctx, scenario, matter.code),
           },
           subjectRef,
           subjects: [refs.person, refs.organisation].filter((r): r is Hex32 => r !== undefined),
@@ -197,8 +208,14 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
           applicationSubmittedAt: application.submittedAt,
           replacesDays: terms.replacesDays,
           checkedBy: terms.checkedBy,
+          checkBy,
           dueAt: new Date(dueAt).toISOString(),
           status: "open",
+          nextCheckAt: committedAt,
+          checks: 0,
+          followedUntil: new Date(dueAt + FOLLOW_AFTER_DUE_MS).toISOString(),
+          // Written with its access-log entry just after; if that fails, the follower writes it.
+          unlogged: "committed",
         };
         return [
           ...commitments.createOps(stored),
@@ -206,7 +223,7 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
         ];
       },
     );
-    const commitment = stored as StoredCommitment;
+    const { unlogged: _unlogged, ...commitment } = stored as StoredCommitment;
     await logCommitmentStep(ctx, commitment, "committed");
     return { commitment, record: issued };
   });
@@ -220,23 +237,31 @@ function producesOf(ctx: CommitmentCtx, scenario: string, matterCode: string): {
   return produces ? { produces } : {};
 }
 
-/** A step of a commitment in the department's access log: who (a key, or the gateway following it) did what. */
+/**
+ * Saves the commitment as it now stands together with the access-log entry of the step that made it so, in one
+ * atomic write: who (a key, or the gateway following it) did what. The entry is the step: neither is kept without
+ * the other.
+ */
 export function logCommitmentStep(
   ctx: { department: DepartmentRuntime; caller?: Caller },
   commitment: StoredCommitment,
-  outcome: "committed" | "fulfilled" | "overdue" | "breached",
+  outcome: CommitmentOutcome,
   reason?: string,
 ) {
-  return ctx.department.accessLog.append({
-    channel: "api",
-    outcome,
-    consumer: ctx.department.code,
-    subjectRef: commitment.subjectRef,
-    credentialType: COMMITMENT_TYPE,
-    purpose: commitment.scenario.code,
-    applicationId: commitment.applicationId,
-    recordHash: commitment.recordHash,
-    ...(reason ? { reason } : {}),
-    ...(ctx.caller ? { keyId: ctx.caller.keyId, role: ctx.caller.role } : {}),
-  });
+  const saved = commitmentStore(ctx.department.store).updateOps(commitment);
+  return ctx.department.accessLog.append(
+    {
+      channel: "api",
+      outcome,
+      consumer: ctx.department.code,
+      subjectRef: commitment.subjectRef,
+      credentialType: COMMITMENT_TYPE,
+      purpose: commitment.scenario.code,
+      applicationId: commitment.applicationId,
+      recordHash: commitment.recordHash,
+      ...(reason ? { reason } : {}),
+      ...(ctx.caller ? { keyId: ctx.caller.keyId, role: ctx.caller.role } : {}),
+    },
+    saved,
+  );
 }

@@ -56,6 +56,10 @@ export const ERROR_CODES = {
   COMMITMENT_NOT_FOUND: { status: 404, title: "No such commitment is held here" },
   COMMITMENT_BREACHED: { status: 409, title: "The commitment is already marked breached" },
   COMMITMENT_DECIDED: { status: 409, title: "Another record is already named as what the approval produced" },
+  COMMITMENT_NOT_DECIDED: {
+    status: 409,
+    title: "No record is named as what the approval produced: a breach would revoke nothing",
+  },
   NOT_FOUND: { status: 404, title: "No such resource" },
   METHOD_NOT_ALLOWED: { status: 405, title: "The method is not allowed on this resource" },
   NOT_ISSUER: { status: 403, title: "This department is not an authoritative issuer of the credential type" },

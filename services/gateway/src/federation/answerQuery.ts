@@ -63,8 +63,11 @@ async function mayRead(
 
 /** Logs a refused query; the refusal is part of who-asked-for-what as much as an answer is. */
 export function logDenied(department: DepartmentRuntime, consumer: string, query: FederationQuery) {
-  return department.accessLog.append({ channel: "peer", consumer, ...query, outcome: "denied" });
+  return department.accessLog.append({ channel: "peer", consumer, ...askedFor(query), outcome: "denied" });
 }
+
+/** What the log keeps of a query: who it is about, what for; whether only evidence was wanted shows in the outcome. */
+const askedFor = ({ evidenceOnly: _evidenceOnly, ...asked }: FederationQuery) => asked;
 
 /**
  * Refuses a sender whose department is suspended (DEPARTMENT_SUSPENDED), logging the attempt as denied when it was a
@@ -105,15 +108,16 @@ export async function answerQuery(
   const consumerId = services.catalogue.departmentIds.get(consumer) ?? 0;
   // A department reading its own records needs no grant: it holds them already.
   const granted = consumerId === department.id || (await mayRead(services, department.id, consumerId, query));
+  const shares = granted && query.evidenceOnly !== true;
   const latest = await latestRecord(department, query.subjectRef, query.credentialType);
-  const outcome: PeerQueryAccess["outcome"] = !latest.recordHash ? "not-found" : granted ? "shared" : "evidence-only";
+  const outcome: PeerQueryAccess["outcome"] = !latest.recordHash ? "not-found" : shares ? "shared" : "evidence-only";
   const record = latest.recordHash ? await department.store.getRecord(latest.recordHash) : undefined;
   const state = latest.anchor;
   // The log entry is durable before anything leaves: an answer that was never logged is never given.
   await department.accessLog.append({
     channel: "peer",
     consumer,
-    ...query,
+    ...askedFor(query),
     outcome,
     ...(latest.recordHash ? { recordHash: latest.recordHash } : {}),
   });
@@ -136,6 +140,6 @@ export async function answerQuery(
       ...(state.txHash ? { txHash: state.txHash } : {}),
       ...(state.blockNumber !== undefined ? { blockNumber: state.blockNumber } : {}),
     },
-    ...(granted ? { record } : {}),
+    ...(shares ? { record } : {}),
   };
 }

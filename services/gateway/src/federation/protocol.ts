@@ -49,6 +49,14 @@ export const federationQuerySchema = z
     credentialType: catalogueCode,
     purpose: catalogueCode.meta({ description: "The scenario code the record is asked for, from the catalogue" }),
     applicationId: applicationIdSchema,
+    evidenceOnly: z
+      .literal(true)
+      .optional()
+      .meta({
+        description:
+          "Only proof that the record exists is wanted (a commitment's check): the issuer answers without the record " +
+          "even where a grant would share it",
+      }),
   })
   .meta({ id: "FederationQuery" });
 export type FederationQuery = z.infer<typeof federationQuerySchema>;

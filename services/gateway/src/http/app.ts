@@ -206,7 +206,9 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
           ? await idempotent(
               department,
               department.store.lookupKey(`${caller.keyId}:${idempotencyKey}`),
-              canonicalize(req.body),
+              // What the key stands for: this body sent to this operation on this resource. The same key and body
+              // sent to another path (a commitment for another application, say) is a reuse, not a retry.
+              `${req.method} ${req.baseUrl}${req.path}\n${canonicalize(req.body)}`,
               (rememberAnswer) => route.handler({ ...context, rememberAnswer }),
             )
           : await route.handler(context);
@@ -250,10 +252,10 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
   async function idempotent(
     department: DepartmentRuntime,
     key: string,
-    canonicalBody: string,
+    request: string,
     run: (rememberAnswer: NonNullable<RouteContext<unknown, unknown>["rememberAnswer"]>) => Promise<RouteResult>,
   ) {
-    const bodyHash = hash("sha256", canonicalBody);
+    const bodyHash = hash("sha256", request);
     const slot = `${department.code}:${key}`;
     while (inFlight.has(slot)) await inFlight.get(slot)?.catch(() => undefined);
     // Claimed in the same tick as the check above, and released before waiters wake, so that they find the answer stored.

@@ -13,6 +13,8 @@ export interface MaterialRequest {
   subjectRef?: Hex32;
   purpose: string;
   applicationId: string;
+  /** Only proof that the record exists is wanted (a commitment's check): the issuers share no data. */
+  evidenceOnly?: true;
 }
 
 interface Ctx {
@@ -119,6 +121,7 @@ async function askIssuer(ctx: Ctx, request: MaterialRequest, issuer: string): Pr
       credentialType: request.credentialType,
       purpose: request.purpose,
       applicationId: request.applicationId,
+      ...(request.evidenceOnly ? { evidenceOnly: true as const } : {}),
     },
   );
   if (result.kind === "unavailable") return { status: "unavailable", reason: result.reason, issuer };

@@ -7,7 +7,7 @@ import { commitmentView } from "../../commitments/commitmentView.ts";
 import { figuresOf } from "../../commitments/figures.ts";
 import { checkCommitment } from "../../commitments/followCommitments.ts";
 import { CONFIRMATIONS, recordCommitment } from "../../commitments/recordCommitment.ts";
-import { GatewayError } from "../../errors/GatewayError.ts";
+import type { DepartmentRuntime } from "../../department.ts";
 import { applicationIdSchema } from "../../federation/protocol.ts";
 import { defineRoute } from "../route.ts";
 import { catalogueCode, hex32, subjectSchema } from "../schemas.ts";
@@ -47,7 +47,14 @@ const commitmentSchema = z
       .number()
       .meta({ description: "The statutory time limit (days) the decision on commitment replaces" }),
     checkedBy: z.string(),
-    dueAt: z.string().meta({ description: "The end of the check window: after it an open commitment is overdue" }),
+    checkBy: z.string().meta({ description: "The last day of the check window in Beijing (YYYY-MM-DD)" }),
+    dueAt: z.string().meta({
+      description: "The end of that day in Beijing (UTC+8): from then on an open commitment is overdue",
+    }),
+    followedUntil: z.string().meta({
+      description: "Until when the gateway asks the issuers by itself; a check on request still asks after it",
+    }),
+    stoppedFollowingAt: z.string().optional(),
     status: z.enum(["open", "fulfilled", "overdue", "breached"]).meta({
       description:
         "open: the promised records are awaited; fulfilled: each was found anchored and valid for its subject; " +
@@ -67,11 +74,8 @@ const commitmentSchema = z
 
 const commitmentParams = z.object({ commitmentId: commitmentIdSchema });
 
-const held = async (department: Parameters<typeof commitmentStore>[0], commitmentId: string) => {
-  const commitment = await commitmentStore(department).get(commitmentId);
-  if (!commitment) throw new GatewayError("COMMITMENT_NOT_FOUND", { field: "commitmentId" });
-  return commitment;
-};
+const held = (department: DepartmentRuntime, commitmentId: string) =>
+  commitmentStore(department.store).held(commitmentId);
 
 export const recordCommitmentRoute = defineRoute({
   method: "post",
@@ -93,7 +97,11 @@ export const recordCommitmentRoute = defineRoute({
     subject: subjectSchema,
     matter: catalogueCode,
     materials: z.array(catalogueCode).min(1).max(64),
-    statement: z.string().trim().min(1).max(4_000).meta({ description: "The text shown to the applicant" }),
+    statement: z
+      .string()
+      .max(4_000)
+      .refine((text) => text.trim().length > 0, "must not be blank")
+      .meta({ description: "The text shown to the applicant, exactly as shown: it is kept and hashed as sent" }),
     statementHash: hex32.optional(),
     confirmation: z.enum(CONFIRMATIONS),
     confirmedAt: isoInstant,
@@ -119,7 +127,8 @@ export const recordCommitmentRoute = defineRoute({
     return {
       status: 201,
       body: commitmentView(commitment),
-      headers: { Location: `commitments/${commitment.commitmentId}` },
+      // Relative to …/applications/{id}/commitments: the commitment is …/commitments/{id} of the department.
+      headers: { Location: `../../commitments/${commitment.commitmentId}` },
     };
   },
 });
@@ -136,7 +145,7 @@ export const getCommitmentRoute = defineRoute({
   responses: { 200: { description: "The commitment", schema: commitmentSchema } },
   errors: ["COMMITMENT_NOT_FOUND"],
   async handler({ department, params }) {
-    return { status: 200, body: commitmentView(await held(department.store, params.commitmentId)) };
+    return { status: 200, body: commitmentView(await held(department, params.commitmentId)) };
   },
 });
 
@@ -156,9 +165,9 @@ export const checkCommitmentRoute = defineRoute({
   responses: { 200: { description: "The commitment, checked", schema: commitmentSchema } },
   errors: ["COMMITMENT_NOT_FOUND"],
   async handler({ department, services, params }) {
-    await held(department.store, params.commitmentId);
-    const checked = await checkCommitment({ services, department }, params.commitmentId);
-    return { status: 200, body: commitmentView(checked ?? (await held(department.store, params.commitmentId))) };
+    await held(department, params.commitmentId);
+    const checked = await checkCommitment({ services, department }, params.commitmentId, { askNow: true });
+    return { status: 200, body: commitmentView(checked ?? (await held(department, params.commitmentId))) };
   },
 });
 
@@ -169,13 +178,21 @@ export const producedRoute = defineRoute({
   summary: "Name the record the approval produced",
   description:
     "The record this department issued on the commitment (the licence): of the type the matter produces, about the " +
-    "applicant or the application's organisation. A breach revokes it. Naming the same record again changes nothing.",
+    "applicant or the application's organisation, issued on or after the commitment, neither revoked nor superseded. " +
+    "A breach revokes it (or what superseded it since). Naming the same record again changes nothing.",
   tags: ["commitments"],
   auth: ["issuer"],
   params: commitmentParams,
   body: z.strictObject({ recordHash: hex32 }),
   responses: { 200: { description: "The commitment", schema: commitmentSchema } },
-  errors: ["COMMITMENT_NOT_FOUND", "COMMITMENT_BREACHED", "COMMITMENT_DECIDED", "RECORD_NOT_FOUND"],
+  errors: [
+    "COMMITMENT_NOT_FOUND",
+    "COMMITMENT_BREACHED",
+    "COMMITMENT_DECIDED",
+    "RECORD_NOT_FOUND",
+    "RECORD_ALREADY_REVOKED",
+    "RECORD_ALREADY_SUPERSEDED",
+  ],
   async handler({ department, services, caller, params, body }) {
     const commitment = await recordProduced({ services, department, caller }, params.commitmentId, body.recordHash);
     return { status: 200, body: commitmentView(commitment) };
@@ -188,9 +205,10 @@ export const breachRoute = defineRoute({
   operationId: "breachCommitment",
   summary: "Mark a commitment breached",
   description:
-    "The department found the commitment broken: the record its approval produced is revoked on chain with reason " +
-    "code 16 (approved on a commitment that was breached), the breach is kept with its reason code and logged, and " +
-    "the applicant's later applications here show it. Final.",
+    "The department found the commitment broken: the record its approval produced (or the record that superseded it " +
+    "since) is revoked on chain with reason code 16 (approved on a commitment that was breached), the breach is kept " +
+    "with its reason code and logged, and the applicant's later applications here show it. Where the matter produces " +
+    "a record, it must be named first (409 COMMITMENT_NOT_DECIDED). Final.",
   tags: ["commitments"],
   auth: ["issuer"],
   params: commitmentParams,
@@ -199,6 +217,7 @@ export const breachRoute = defineRoute({
   errors: [
     "COMMITMENT_NOT_FOUND",
     "COMMITMENT_BREACHED",
+    "COMMITMENT_NOT_DECIDED",
     "RECORD_NOT_ANCHORED",
     "RECORD_CHANGE_IN_PROGRESS",
     "DEPARTMENT_SUSPENDED",

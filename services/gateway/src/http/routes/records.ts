@@ -100,7 +100,17 @@ export const revokeRoute = defineRoute({
   tags: ["records"],
   auth: ["issuer"],
   params: recordHashParam,
-  body: z.strictObject({ reason: z.int().min(1).max(255).meta({ description: "Reason code (1-255)" }) }),
+  body: z.strictObject({
+    reason: z
+      .int()
+      .min(1)
+      .max(15)
+      .meta({
+        description:
+          "Reason code, 1 to 15: the department's own. 16 and up have a meaning every department shares (docs/SPEC.md " +
+          "§6.7) and are set by the gateway itself (16: a breached commitment's licence)",
+      }),
+  }),
   responses: { 200: { description: "Revoked on chain", schema: anchorStateSchema } },
   errors: [
     "RECORD_NOT_FOUND",
