@@ -6,11 +6,10 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDeployment } from "../../lib/chain/deploymentStore.ts";
-import { FIELDS } from "../../scripts/lib/demo/samples.ts";
 import { call } from "../gateway/gatewayFixture.ts";
 import { applicant, shop } from "../gateway/scenarioSupport.ts";
 import { runScript } from "../scripts/processes.ts";
-import { type ProcessSystem, processSystem } from "./processSystem.ts";
+import { issueAnchored, type ProcessSystem, processSystem, untilAnchored } from "./processSystem.ts";
 
 /**
  * Debian's libfaketime (apt-get install faketime), preloaded into the market regulator's process only: its clock reads
@@ -24,25 +23,6 @@ const STATEMENT = "本人承诺：经营场所的房屋安全鉴定报告将于�
 describe("commitments (告知承诺) across processes: the chain, market regulation and housing, each its own process", () => {
   let system: ProcessSystem;
   const at = () => system.base("market-regulation");
-
-  async function untilAnchored(code: string, recordHash: string) {
-    for (let i = 0; i < 150; i++) {
-      const read = await call("GET", `${system.base(code)}/records/${recordHash}`, system.key(code, "issuer"));
-      if (read.body.anchor?.state === "anchored") return read.body;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`record ${recordHash} was not anchored at ${code}`);
-  }
-
-  async function issueAnchored(code: string, type: string, subject: { idType: string; idNumber: string }) {
-    const issued = await call("POST", `${system.base(code)}/records`, system.key(code, "issuer"), {
-      credentialType: type,
-      subject,
-      fields: FIELDS[type],
-    });
-    expect(issued.status, JSON.stringify(issued.body)).toBe(202);
-    return untilAnchored(code, issued.body.recordHash);
-  }
 
   /** Applies for the homestay, commits to the appraisal, and gets the business licence on the commitment. */
   async function commitAndLicense(n: number) {
@@ -69,8 +49,8 @@ describe("commitments (告知承诺) across processes: the chain, market regulat
       },
     );
     expect(committed.status, JSON.stringify(committed.body)).toBe(201);
-    const commitmentRecord = await untilAnchored("market-regulation", committed.body.recordHash);
-    const licence = await issueAnchored("market-regulation", "business-licence", organisation);
+    const commitmentRecord = await untilAnchored(system, "market-regulation", committed.body.recordHash);
+    const licence = await issueAnchored(system, "market-regulation", "business-licence", organisation);
     const named = await call(
       "POST",
       `${at()}/commitments/${committed.body.commitmentId}/produced`,
@@ -117,7 +97,7 @@ describe("commitments (告知承诺) across processes: the chain, market regulat
     // Nothing arrived yet: the follower in the market regulator's process keeps it open.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect((await readCommitment(commitment.commitmentId)).status).toBe("open");
-    await issueAnchored("housing", "house-safety-appraisal", person);
+    await issueAnchored(system, "housing", "house-safety-appraisal", person);
     let status = "open";
     for (let i = 0; i < 100 && status === "open"; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));

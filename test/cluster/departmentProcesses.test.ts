@@ -11,7 +11,7 @@ import { FIELDS } from "../../scripts/lib/demo/samples.ts";
 import { call } from "../gateway/gatewayFixture.ts";
 import { applicant, applicationIdFor, outcomeOf, shop } from "../gateway/scenarioSupport.ts";
 import { expectProblem, peerQueryHeaders } from "../gateway/support.ts";
-import { type ProcessSystem, processSystem, untilIndexed } from "./processSystem.ts";
+import { issueAnchored, type ProcessSystem, processSystem, untilIndexed } from "./processSystem.ts";
 
 /**
  * Above the built-in 3000 ms, so that a wait of at least this long shows the process took GATEWAY_PEER_TIMEOUT_MS
@@ -33,25 +33,6 @@ describe("departments as separate OS processes: the chain and three department g
       ...parties,
     });
 
-  async function issueAnchored(code: string, type: string, subject: { idType: string; idNumber: string }) {
-    const issued = await call("POST", `${system.base(code)}/records`, system.key(code, "issuer"), {
-      credentialType: type,
-      subject,
-      fields: FIELDS[type],
-    });
-    expect(issued.status, JSON.stringify(issued.body)).toBe(202);
-    for (let i = 0; i < 150; i++) {
-      const read = await call(
-        "GET",
-        `${system.base(code)}/records/${issued.body.recordHash}`,
-        system.key(code, "issuer"),
-      );
-      if (read.body.anchor?.state === "anchored") return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`${type} was not anchored at ${code}`);
-  }
-
   async function accessLog(code: string) {
     const response = await call("GET", `${system.base(code)}/access-log?limit=100`, system.key(code, "auditor"));
     expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -66,9 +47,9 @@ describe("departments as separate OS processes: the chain and three department g
       system.start("psb", fastBatches),
       system.start("housing", fastBatches),
     ]);
-    await issueAnchored("psb", "resident-id-card", person);
-    await issueAnchored("housing", "house-lease-registration", person);
-    await issueAnchored("market-regulation", "business-licence", organisation);
+    await issueAnchored(system, "psb", "resident-id-card", person);
+    await issueAnchored(system, "housing", "house-lease-registration", person);
+    await issueAnchored(system, "market-regulation", "business-licence", organisation);
     await untilIndexed(system, "market-regulation");
   }, 300_000);
   afterAll(async () => {

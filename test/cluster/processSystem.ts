@@ -6,8 +6,10 @@ import { tmpdir } from "node:os";
 import { expect } from "vitest";
 import type { DevKeys } from "../../lib/chain/devKeys.ts";
 import { type GatewayProcess, startGatewayProcess } from "../../scripts/lib/cluster/gatewayProcess.ts";
+import { FIELDS } from "../../scripts/lib/demo/samples.ts";
 import { readDevApiKeys } from "../../scripts/lib/devApiKeys.ts";
 import { type LocalChain, startLocalChain } from "../../scripts/lib/localChain.ts";
+import { call } from "../gateway/gatewayFixture.ts";
 import { freePort, runScript } from "../scripts/processes.ts";
 
 export interface ProcessSystem {
@@ -90,4 +92,30 @@ export async function untilIndexed(system: ProcessSystem, code: string, timeoutM
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`the gateway of ${code} did not index block ${head} within ${timeoutMs} ms`);
+}
+
+/** Waits until a record of the department is anchored, read through its own gateway; its answer (record and anchor). */
+export async function untilAnchored(system: ProcessSystem, code: string, recordHash: string) {
+  for (let i = 0; i < 150; i++) {
+    const read = await call("GET", `${system.base(code)}/records/${recordHash}`, system.key(code, "issuer"));
+    if (read.body.anchor?.state === "anchored") return read.body;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`record ${recordHash} was not anchored at ${code}`);
+}
+
+/** Issues a record of `type` with the demo's sample fields at its issuer's gateway process and waits until anchored. */
+export async function issueAnchored(
+  system: ProcessSystem,
+  code: string,
+  type: string,
+  subject: { idType: string; idNumber: string },
+) {
+  const issued = await call("POST", `${system.base(code)}/records`, system.key(code, "issuer"), {
+    credentialType: type,
+    subject,
+    fields: FIELDS[type],
+  });
+  expect(issued.status, JSON.stringify(issued.body)).toBe(202);
+  return untilAnchored(system, code, issued.body.recordHash);
 }
