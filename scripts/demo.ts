@@ -203,7 +203,7 @@ async function commitAndLicense(tokens: Tokens, person: Subject, business: Subje
   });
   const anchor = await anchored(tokens, at, commitment.recordHash);
   console.log(
-    `    the commitment is recorded (${commitment.commitmentId}) as an applicant-commitment record ${commitment.recordHash.slice(0, 12)}…, anchored in block ${anchor.blockNumber}; due by ${commitment.dueAt.slice(0, 10)}`,
+    `    the commitment is recorded (${commitment.commitmentId}) as an applicant-commitment record ${commitment.recordHash.slice(0, 12)}…, anchored in block ${anchor.blockNumber}; to be checked by the end of ${commitment.checkBy} (Beijing time)`,
   );
   const licence = await request("POST", at, "/records", tokens[at]?.issuer as string, {
     credentialType: "business-licence",
@@ -280,7 +280,7 @@ async function commitments(tokens: Tokens, run: number, since: string) {
       if (typeof value === "number") sum[key] = (sum[key] ?? 0) + value;
     }
     console.log(
-      `    ${department}: ${figures.applications} applications, ${figures.materialsWaived} materials waived by shared data, ${figures.materialsCommitted} accepted on commitment; commitments ${figures.fulfilled} fulfilled, ${figures.open} open, ${figures.overdue} overdue, ${figures.breached} breached; ${figures.daysSaved} days of waiting saved`,
+      `    ${department}: ${figures.applications} application${figures.applications === 1 ? "" : "s"}, ${figures.materialsWaived} materials waived by shared data, ${figures.materialsCommitted} accepted on commitment; commitments ${figures.fulfilled} fulfilled, ${figures.open} open, ${figures.overdue} overdue, ${figures.breached} breached; ${figures.daysSaved} days of waiting saved`,
     );
   }
   console.log(
