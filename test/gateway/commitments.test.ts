@@ -294,7 +294,7 @@ describe("applicants' commitments (告知承诺) in one gateway", () => {
     expectProblem(await produced(commitment.recordHash), "VALIDATION_FAILED", "recordHash");
   });
 
-  it("refuses a commitment for a material not accepted, already waived, an unknown or closed application, or confirmed twice, writing nothing", async () => {
+  it("refuses a commitment for a material not accepted, already waived, an unknown or closed application, an organisation's, or confirmed twice, writing nothing", async () => {
     const person = applicant(107);
     const organisation = shop(107);
     // The applicant's real-estate title is shared, so it is waived.
@@ -304,6 +304,12 @@ describe("applicants' commitments (告知承诺) in one gateway", () => {
     const id = application.body.applicationId;
     expect(application.body.matters[0].waived).toEqual(["real-estate-title"]);
     const closed = await t.apply(person, organisation);
+    // An organisation applying alone: its commitment would be no person's promise.
+    const byShop = await call("POST", `${t.base()}/applications`, t.keys.clerk, {
+      scenario: "open-homestay",
+      subject: organisation,
+    });
+    expect(byShop.status, JSON.stringify(byShop.body)).toBe(201);
     await call("POST", `${t.base()}/applications/${closed.body.applicationId}/close`, t.keys.clerk, {});
     const store = market().store;
     const before = await rawEntries(store);
@@ -330,6 +336,7 @@ describe("applicants' commitments (告知承诺) in one gateway", () => {
       ],
       [t.commit("app-AAAAAAAAAAAAAAAAAAAAAA", t.commitBody(person)), "APPLICATION_NOT_FOUND", "applicationId"],
       [t.commit(closed.body.applicationId, t.commitBody(person)), "APPLICATION_CLOSED", "applicationId"],
+      [t.commit(byShop.body.applicationId, t.commitBody(organisation)), "VALIDATION_FAILED", "subject.idType"],
       [t.commit(id, t.commitBody(applicant(108))), "APPLICATION_CONFLICT", "subject"],
       [
         t.commit(id, t.commitBody(person, { statementHash: statementHashOf("another text") })),

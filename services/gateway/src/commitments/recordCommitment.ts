@@ -74,6 +74,13 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
     });
   }
   refuseUnlessLive(application, application.scenario.code, subjectRef, now);
+  // The commitment is the applicant's own written promise, and its record is about them: a person.
+  if (input.subject.idType === "unified-social-credit-code") {
+    throw new GatewayError("VALIDATION_FAILED", {
+      field: "subject.idType",
+      detail: "a commitment is made by a person: apply with the person as applicant and the organisation beside them",
+    });
+  }
   const matter = application.matters.find((m) => m.code === input.matter);
   if (!matter) {
     throw new GatewayError("VALIDATION_FAILED", {
@@ -127,6 +134,7 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
       detail: "must lie between the application's submission and now",
     });
   }
+  // The applicant is a person (above), so the application's subject reference is theirs.
   const refs = { person: application.subjectRef, organisation: application.organisationRef };
   const materials: CommittedMaterial[] = input.materials.map((credentialType, i) => {
     const kind = services.catalogue.type(credentialType).type.subjectKind;
@@ -134,7 +142,7 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
     if (!ref) {
       throw new GatewayError("VALIDATION_FAILED", {
         field: `materials.${i}`,
-        detail: "the material is about an organisation the application does not name, so it could not be checked",
+        detail: "the material is about the organisation, which the application does not name: it could not be checked",
       });
     }
     return { credentialType, subjectRef: ref };
