@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiKeyFile, KEY_FILE_RECHECK_MS } from "../../services/gateway/src/auth/apiKeys.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
@@ -289,6 +290,33 @@ describe("request bodies", () => {
       "VALIDATION_FAILED",
       "body",
     );
+  });
+
+  it("answers 400 VALIDATION_FAILED naming a member written twice, which JSON.parse would keep the last of", async () => {
+    const request = JSON.stringify(idCardRequest(residentId(1)));
+    const twice = `{"credentialType":"business-licence",${request.slice(1)}`;
+    expectProblem(
+      await rawPost(psb("/records"), twice, { "content-type": "application/json" }),
+      "VALIDATION_FAILED",
+      "credentialType",
+    );
+    // Compressed, the general reader takes it: the same refusal.
+    expectProblem(
+      await rawPost(psb("/records"), gzipSync(twice), {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+      }),
+      "VALIDATION_FAILED",
+      "credentialType",
+    );
+  });
+
+  it("answers 400 VALIDATION_FAILED naming only the body when the member written twice is not shaped like a field", async () => {
+    const number = residentId(2);
+    const body = `{"credentialType":"resident-id-card","fields":{"${number}":1,"${number}":2}}`;
+    const response = await rawPost(psb("/records"), body, { "content-type": "application/json" });
+    expectProblem(response, "VALIDATION_FAILED", "body");
+    expect(JSON.stringify(response.body)).not.toContain(number);
   });
 
   it("answers 400 MALFORMED_JSON to a gzip-encoded body that does not inflate", async () => {

@@ -2,6 +2,8 @@
 // `charset=utf-8`), is read here directly, which costs a few microseconds less per request than body-parser's general
 // path; anything else (compressed, another charset or parameter) goes to express.json, whose answers it keeps.
 import express, { type Request, type Response } from "express";
+import { firstDuplicateMember } from "../../../../lib/encoding/duplicateMembers.ts";
+import { echoable } from "../errors/echo.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 
 /** The content types read here: JSON, at most declared UTF-8. Any other parameter or spelling goes to express.json. */
@@ -25,11 +27,29 @@ function parseJsonText(text: string): unknown {
     throw new GatewayError("VALIDATION_FAILED", { field: "body", detail: "body: a JSON body is required" });
   }
   if (first !== "{" && first !== "[") throw malformed();
+  let parsed: unknown;
   try {
-    return JSON.parse(body);
+    parsed = JSON.parse(body);
   } catch {
     throw malformed();
   }
+  refuseDuplicateMembers(body);
+  return parsed;
+}
+
+/**
+ * A member named twice in one object is refused: JSON.parse keeps the last silently, and a body whose meaning depends
+ * on the reader (a signed peer request, a hashed record) must have one meaning. The path is named where every name
+ * on it is shaped like a field name.
+ */
+function refuseDuplicateMembers(text: string): void {
+  const path = firstDuplicateMember(text);
+  if (!path) return;
+  const named = path.every((part) => typeof part === "number" || echoable(part));
+  throw new GatewayError("VALIDATION_FAILED", {
+    field: named ? path.join(".") : "body",
+    detail: `${named ? path.join(".") : "a member"} is named twice in one object: which one counts would depend on the reader`,
+  });
 }
 
 /**
@@ -55,7 +75,17 @@ export function jsonBodyReader(limit: number): (req: Request, res: Response) => 
     const encoding = req.headers["content-encoding"]?.toLowerCase();
     if ((encoding !== undefined && encoding !== "identity") || !PLAIN_JSON.test(req.headers["content-type"] ?? "")) {
       return new Promise((resolve, reject) => {
-        general(req, res, (error?: unknown) => (error ? reject(error) : resolve(req.body)));
+        general(req, res, (error?: unknown) => {
+          if (error) return reject(error);
+          try {
+            // The bytes as received, decompressed: body-parser reads JSON as UTF-8 only.
+            const text = Buffer.from(rawBodyOf(req)).toString("utf8");
+            refuseDuplicateMembers(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+            resolve(req.body);
+          } catch (refused) {
+            reject(refused);
+          }
+        });
       });
     }
     if (Number(req.headers["content-length"]) > limit) return Promise.reject(tooLarge(limit));

@@ -1,0 +1,64 @@
+// The first member named twice in one object of a JSON text. JSON.parse keeps the last of them silently, while
+// another reader may keep the first: a signed or hashed body whose meaning depends on the reader is refused instead.
+// Hand-written because no maintained library does only this: the ones that do parse the whole text again into a tree.
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Where the member named twice is: the path of names to it (array positions as numbers), its own name last. */
+export type MemberPath = (string | number)[];
+
+interface Frame {
+  /** The names met in this object; undefined for an array. */
+  names?: Set<string>;
+  /** The name of the member being read (in an object) or the position (in an array), for the path. */
+  at: string | number;
+  /** In an object: whether the next string is a member name. */
+  expectName: boolean;
+}
+
+/** The end (exclusive) of the string token starting at `start` (its opening quote). */
+function stringEnd(text: string, start: number): number {
+  let i = start + 1;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) return i + 1;
+    i += c === BACKSLASH ? 2 : 1;
+  }
+}
+
+/**
+ * The path of the first member that repeats a name already used in the same object, or undefined when there is none.
+ * `text` must be valid JSON (JSON.parse accepted it): the scan relies on that and checks nothing else. Names are
+ * compared as decoded, so "a" and "\u0061" are the same name.
+ */
+export function firstDuplicateMember(text: string): MemberPath | undefined {
+  const stack: Frame[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const top = stack[stack.length - 1];
+    if (c === "{") {
+      stack.push({ names: new Set(), at: "", expectName: true });
+    } else if (c === "[") {
+      stack.push({ at: 0, expectName: false });
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+    } else if (c === ",") {
+      if (top?.names) top.expectName = true;
+      else if (top) top.at = (top.at as number) + 1;
+    } else if (c === '"') {
+      const end = stringEnd(text, i);
+      if (top?.names && top.expectName) {
+        const raw = text.slice(i, end);
+        const name = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        // Each enclosing container's `at` is where this object stands in it.
+        if (top.names.has(name)) return [...stack.slice(0, -1).map((f) => f.at), name];
+        top.names.add(name);
+        top.at = name;
+        top.expectName = false;
+      }
+      i = end - 1;
+    }
+  }
+  return undefined;
+}

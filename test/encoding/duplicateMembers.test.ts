@@ -1,0 +1,54 @@
+// The first member named twice in one object of a JSON text, checked against texts built here and against a count
+// made from fast-check's JSON objects with names repeated at random.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { firstDuplicateMember } from "../../lib/encoding/duplicateMembers.ts";
+
+describe("firstDuplicateMember", () => {
+  it("finds nothing in JSON without a repeated name, however nested, spaced or escaped", () => {
+    for (const text of [
+      "{}",
+      "[]",
+      '{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}',
+      '{ "a" : "\\"a\\":1" , "b" : [ "a", "a" ] }',
+      '[{"x":1},{"x":2}]',
+      '{"\\u0061b":1,"ab2":2}',
+    ]) {
+      expect(firstDuplicateMember(text), text).toBeUndefined();
+    }
+  });
+
+  it("names the path of the second occurrence: in the body, nested, in an array, spaced, or escaped", () => {
+    expect(firstDuplicateMember('{"statement":"x","statement":"y"}')).toEqual(["statement"]);
+    expect(firstDuplicateMember('{"fields":{"name":"a","n":1,"name":"b"}}')).toEqual(["fields", "name"]);
+    expect(firstDuplicateMember('{"materials":[1,{"a":1,"a":2}]}')).toEqual(["materials", 1, "a"]);
+    expect(firstDuplicateMember('{ "a" : 1 ,\n "a" : 2 }')).toEqual(["a"]);
+    expect(firstDuplicateMember('{"a":1,"\\u0061":2}')).toEqual(["a"]);
+    expect(firstDuplicateMember('[{"ok":1},{"x":[],"x":{}}]')).toEqual([1, "x"]);
+  });
+
+  it("finds a name written again at the end of 2,000 generated objects, and nothing in their plain serialisation", () => {
+    // An object serialised with one member written twice (or not): the scan must say so, and where.
+    const member = fc.string({ maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.dictionary(member, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
+        fc.boolean(),
+        (object, twice) => {
+          const names = Object.keys(object);
+          const base = JSON.stringify(object);
+          if (!twice || names.length === 0) {
+            // JSON.stringify never repeats a name; nested values come from jsonValue, which does not either.
+            expect(firstDuplicateMember(base)).toBeUndefined();
+            return;
+          }
+          const repeated = names[0] as string;
+          const text = `${base.slice(0, -1)},${JSON.stringify(repeated)}:0}`;
+          expect(JSON.parse(text)[repeated]).toBe(0);
+          expect(firstDuplicateMember(text)).toEqual([repeated]);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+});
