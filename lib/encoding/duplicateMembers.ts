@@ -17,20 +17,30 @@ interface Frame {
   expectName: boolean;
 }
 
-/** The end (exclusive) of the string token starting at `start` (its opening quote). */
+/** The end (exclusive) of the string token starting at `start` (its opening quote); the text's end if unclosed. */
 function stringEnd(text: string, start: number): number {
   let i = start + 1;
-  for (;;) {
+  while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) return i + 1;
     i += c === BACKSLASH ? 2 : 1;
+  }
+  return text.length;
+}
+
+/** A name with escapes, decoded; as written when it does not decode (the text was not valid JSON after all). */
+function decodedName(raw: string): string {
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    return raw;
   }
 }
 
 /**
  * The path of the first member that repeats a name already used in the same object, or undefined when there is none.
- * `text` must be valid JSON (JSON.parse accepted it): the scan relies on that and checks nothing else. Names are
- * compared as decoded, so "a" and "\u0061" are the same name.
+ * `text` should be valid JSON (JSON.parse accepted it): the scan relies on that and checks nothing else, though it
+ * ends on any text. Names are compared as decoded, so "a" and "\u0061" are the same name.
  */
 export function firstDuplicateMember(text: string): MemberPath | undefined {
   const stack: Frame[] = [];
@@ -50,7 +60,7 @@ export function firstDuplicateMember(text: string): MemberPath | undefined {
       const end = stringEnd(text, i);
       if (top?.names && top.expectName) {
         const raw = text.slice(i, end);
-        const name = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        const name = raw.includes("\\") ? decodedName(raw) : raw.slice(1, -1);
         // Each enclosing container's `at` is where this object stands in it.
         if (top.names.has(name)) return [...stack.slice(0, -1).map((f) => f.at), name];
         top.names.add(name);

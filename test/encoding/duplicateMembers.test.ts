@@ -27,6 +27,13 @@ describe("firstDuplicateMember", () => {
     expect(firstDuplicateMember('[{"ok":1},{"x":[],"x":{}}]')).toEqual([1, "x"]);
   });
 
+  it("ends on text that is not JSON: an unclosed string, UTF-16 bytes read as UTF-8", () => {
+    expect(firstDuplicateMember('{"a":"unclosed')).toBeUndefined();
+    // Whatever it finds in such text, it ends: the gateway once looped here on a UTF-16 body.
+    expect(firstDuplicateMember(Buffer.from('{"a":1,"b":"c\\"}', "utf16le").toString("utf8"))).not.toBe("hang");
+    expect(firstDuplicateMember('{"a\\')).toBeUndefined();
+  });
+
   it("finds a name written again at the end of 2,000 generated objects, and nothing in their plain serialisation", () => {
     // An object serialised with one member written twice (or not): the scan must say so, and where.
     const member = fc.string({ maxLength: 6 });

@@ -300,6 +300,14 @@ describe("request bodies", () => {
       "VALIDATION_FAILED",
       "credentialType",
     );
+    // In UTF-16, which the general reader takes: the same refusal (read in its charset, not as UTF-8).
+    expectProblem(
+      await rawPost(psb("/records"), Buffer.from(twice, "utf16le"), {
+        "content-type": "application/json; charset=utf-16le",
+      }),
+      "VALIDATION_FAILED",
+      "credentialType",
+    );
     // Compressed, the general reader takes it: the same refusal.
     expectProblem(
       await rawPost(psb("/records"), gzipSync(twice), {

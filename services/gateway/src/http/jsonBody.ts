@@ -37,6 +37,24 @@ function parseJsonText(text: string): unknown {
   return parsed;
 }
 
+/** CHARSET in a content type, as body-parser finds it (a quoted value unquoted); UTF-8 when there is none. */
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+
+/**
+ * The body's text in its declared charset. body-parser reads JSON only in a `utf-` charset; one WHATWG's decoder
+ * lacks (UTF-32) is refused here rather than read wrongly.
+ */
+function textOf(bytes: Uint8Array, contentType = ""): string {
+  const charset = CHARSET.exec(contentType)?.[1]?.toLowerCase() ?? "utf-8";
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(charset);
+  } catch {
+    throw new GatewayError("UNSUPPORTED_MEDIA_TYPE", { detail: `the charset ${charset} is not read here; send UTF-8` });
+  }
+  return decoder.decode(bytes);
+}
+
 /**
  * A member named twice in one object is refused: JSON.parse keeps the last silently, and a body whose meaning depends
  * on the reader (a signed peer request, a hashed record) must have one meaning. The path is named where every name
@@ -78,8 +96,8 @@ export function jsonBodyReader(limit: number): (req: Request, res: Response) => 
         general(req, res, (error?: unknown) => {
           if (error) return reject(error);
           try {
-            // The bytes as received, decompressed: body-parser reads JSON as UTF-8 only.
-            const text = Buffer.from(rawBodyOf(req)).toString("utf8");
+            // The bytes as received (decompressed), read in the charset body-parser read them in.
+            const text = textOf(rawBodyOf(req), req.headers["content-type"]);
             refuseDuplicateMembers(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
             resolve(req.body);
           } catch (refused) {
