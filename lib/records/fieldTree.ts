@@ -2,7 +2,7 @@
 // OpenZeppelin StandardMerkleTree over them, so that a holder can disclose some fields with their proofs and withhold
 // the others, and anyone can check the disclosed ones against the anchored record hash.
 import { createHmac } from "node:crypto";
-import { AbiCoder, ZeroHash } from "ethers";
+import { ZeroHash } from "ethers";
 import { contentHash, type Hex32 } from "../encoding/canonical.ts";
 import { keccak256Bytes } from "../encoding/keccak.ts";
 
@@ -11,7 +11,6 @@ export const FIELD_LEAF_TYPES = ["string", "bytes32", "bytes32"] as const;
 export type FieldLeafValues = [string, Hex32, Hex32];
 
 const hex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}` as Hex32;
-const coder = AbiCoder.defaultAbiCoder();
 
 /**
  * A field's own salt: HMAC-SHA256 keyed with the record's 32-byte salt over the field's name (UTF-8). Disclosing it
@@ -34,9 +33,27 @@ export const fieldLeafValues = (name: string, salt: Hex32, value: unknown): Fiel
   fieldValueHash(value),
 ];
 
+/**
+ * `abi.encode(string name, bytes32 salt, bytes32 valueHash)`, written directly (ethers' general coder costs more than
+ * the hashes): the string's offset (3 words), the two words, then the string's byte length and its UTF-8 bytes,
+ * zero-padded to a whole word.
+ */
+function encodeFieldLeaf([name, salt, valueHash]: FieldLeafValues): Buffer {
+  const bytes = Buffer.from(name, "utf8");
+  const padded = Math.ceil(bytes.length / 32) * 32;
+  const out = Buffer.alloc(128 + padded);
+  out.writeUInt32BE(96, 28);
+  if (out.write(salt.slice(2), 32, 32, "hex") !== 32 || out.write(valueHash.slice(2), 64, 32, "hex") !== 32) {
+    throw new TypeError("a field's salt and value hash are 0x followed by 64 hex digits");
+  }
+  out.writeUInt32BE(bytes.length, 124);
+  bytes.copy(out, 128);
+  return out;
+}
+
 /** keccak256(keccak256(abi.encode(leaf values))): StandardMerkleTree's leaf hash. */
 export function fieldLeafHash(values: FieldLeafValues): Buffer {
-  return keccak256Bytes(keccak256Bytes(Buffer.from(coder.encode([...FIELD_LEAF_TYPES], values).slice(2), "hex")));
+  return keccak256Bytes(keccak256Bytes(encodeFieldLeaf(values)));
 }
 
 /** StandardMerkleTree's inner node: keccak256 of the two children, the smaller first. */
