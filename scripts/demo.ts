@@ -225,8 +225,10 @@ async function commitments(tokens: Tokens, run: number, since: string) {
   const first = { person: applicant(500 + ((2 * run) % 500)), business: shop(5000 + ((2 * run) % 5000)) };
   const second = { person: applicant(500 + ((2 * run + 1) % 500)), business: shop(5000 + ((2 * run + 1) % 5000)) };
   const at = "market-regulation";
-  console.log("\n  1. An applicant whose house-safety appraisal is not shared yet commits to it:");
-  const kept = await commitAndLicense(tokens, first.person, first.business, "The first applicant");
+  console.log(
+    "\n  1. Homestay applicant A (a new one, not the applicants above), whose house-safety appraisal is not shared yet, commits to it:",
+  );
+  const kept = await commitAndLicense(tokens, first.person, first.business, "Homestay applicant A");
   console.log("\n  2. The housing commission issues the appraisal a little later; the commitment is checked on chain:");
   await issueAndAnchor(tokens, "house-safety-appraisal", first.person);
   const checked = await request(
@@ -241,8 +243,8 @@ async function commitments(tokens: Tokens, run: number, since: string) {
     `    commitment ${checked.status}${evidence ? `: ${checked.materials[0].credentialType} found at ${evidence.issuer}, ${evidence.status} as of block ${evidence.asOfBlock}` : ""} (no person involved: the evidence is the issuer's anchored record)`,
   );
 
-  console.log("\n  3. A second applicant commits the same way, and the appraisal never comes:");
-  const broken = await commitAndLicense(tokens, second.person, second.business, "The second applicant");
+  console.log("\n  3. Applicant B commits the same way, and the appraisal never comes:");
+  const broken = await commitAndLicense(tokens, second.person, second.business, "Homestay applicant B");
   const breached = await request(
     "POST",
     at,
@@ -265,7 +267,7 @@ async function commitments(tokens: Tokens, run: number, since: string) {
   });
   const matter = next.matters.find((m: Json) => m.code === "business-licence");
   console.log(
-    `    the second applicant applies again: ${next.breachedCommitments?.length ?? 0} broken commitment shown to ${at}; may commit to: ${matter.mayCommit.join(", ") || "nothing (the materials are to be submitted)"}`,
+    `    applicant B applies again: ${next.breachedCommitments?.length ?? 0} broken commitment shown to ${at}; may commit to: ${matter.mayCommit.join(", ") || "nothing (the materials are to be submitted)"}`,
   );
 
   console.log(`\n  4. The district's figures since this run began (${since}), from every department's gateway:`);
@@ -356,7 +358,7 @@ runCli(async () => {
   // The lookup itself is an entry (history) in every department's log; the accesses are the rest.
   const accesses = log.entries.filter((e: Json) => e.outcome !== "history");
   console.log(
-    `Asked at the public security bureau's counter, the departments' logs show ${accesses.length} accesses to the first applicant's records, each checked against the chain:`,
+    `Asked at the public security bureau's counter, the departments' logs show ${accesses.length} accesses to the convenience-store applicant's records, each checked against the chain (the first ${Math.min(6, accesses.length)} shown):`,
   );
   for (const e of accesses.slice(0, 6)) {
     const what = e.credentialType ? ` ${e.credentialType}` : "";

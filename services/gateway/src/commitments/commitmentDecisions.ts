@@ -35,7 +35,7 @@ export async function recordProduced(ctx: CommitmentCtx, commitmentId: string, r
     const refuse = (detail: string) => new GatewayError("VALIDATION_FAILED", { field: "recordHash", detail });
     const expected = commitment.matter.produces;
     if (expected !== undefined && record.credentialType !== expected) {
-      throw refuse(`the matter produces a ${expected}, the record is a ${record.credentialType}`);
+      throw refuse(`the matter produces records of type ${expected}; this one is of type ${record.credentialType}`);
     }
     if (!commitment.subjects.includes(record.subjectRef)) {
       throw refuse("the record is about neither the applicant nor the organisation of the application");

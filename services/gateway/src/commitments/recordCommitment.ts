@@ -85,7 +85,8 @@ export async function recordCommitment(ctx: CommitmentCtx, applicationId: string
   if (!matter) {
     throw new GatewayError("VALIDATION_FAILED", {
       field: "matter",
-      detail: "the application's scenario has no such matter",
+      // Matter codes are the catalogue's, never the client's text: they may be listed.
+      detail: `the application's scenario has no such matter; its matters are ${application.matters.map((m) => m.code).join(", ")}`,
     });
   }
   if (matter.department !== department.code) {
