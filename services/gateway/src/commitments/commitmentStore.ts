@@ -148,4 +148,3 @@ export function commitmentStore(store: DepartmentStore) {
   };
 }
 
-export type CommitmentStore = ReturnType<typeof commitmentStore>;
