@@ -82,10 +82,10 @@ describe("commitments (告知承诺) across processes: the chain, market regulat
           FAKETIME_DONT_FAKE_MONOTONIC: "1",
         }
       : {};
-    // One after the other: each gateway process writes its dev API keys into one shared file, and two writing at
-    // once can leave one department's keys out (a 401 in CI). The race itself is left to fix in the key file.
-    await system.start("market-regulation", { ...fast, ...clock, GATEWAY_COMMITMENT_CHECK_MS: "300" });
-    await system.start("housing", fast);
+    await Promise.all([
+      system.start("market-regulation", { ...fast, ...clock, GATEWAY_COMMITMENT_CHECK_MS: "300" }),
+      system.start("housing", fast),
+    ]);
   }, 300_000);
   afterAll(async () => {
     await system?.cleanup();

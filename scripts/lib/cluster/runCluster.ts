@@ -82,7 +82,7 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
     // Added after the chain's, so stopped before it: the chain outlives the gateways that write to it.
     stops.add(() => Promise.all(gateways.map((g) => g.stop())).then(() => undefined));
     // Made here, before the processes start, so that they find their keys and none writes the shared file at once.
-    ensureDevApiKeys(
+    await ensureDevApiKeys(
       codes.map((code) => ({ code, apiKeys: new ApiKeyFile(`${dataDir()}/gateway/${code}/api-keys.json`, code) })),
       devApiKeysFile(dataDir()),
     );

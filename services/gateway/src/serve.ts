@@ -74,6 +74,6 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
     gateway.services.logger,
   );
   const devKeysFile = secrets.source === "dev" ? `${dataDir}/dev-api-keys.json` : undefined;
-  if (devKeysFile) ensureDevApiKeys(gateway.services.departments.values(), devKeysFile);
+  if (devKeysFile) await ensureDevApiKeys(gateway.services.departments.values(), devKeysFile);
   return { gateway, url, devKeysFile, close: () => gateway.close() };
 }
