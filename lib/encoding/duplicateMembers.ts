@@ -1,12 +1,20 @@
-// The first member named twice in one object of a JSON text. JSON.parse keeps the last of them silently, while
-// another reader may keep the first: a signed or hashed body whose meaning depends on the reader is refused instead.
-// Hand-written because no maintained library does only this: the ones that do parse the whole text again into a tree.
+// The first member of a JSON text whose meaning depends on the reader: one named twice in one object (JSON.parse keeps
+// the last of them silently, another reader may keep the first), or one named __proto__ (JSON.parse keeps it as a
+// member, while an object built by assignment, as schema validators build their output, takes it as its prototype
+// and loses it). A signed or hashed body must mean one thing, so such a body is refused instead. Hand-written because
+// no maintained library does only this: the ones that do parse the whole text again into a tree.
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** Where the member named twice is: the path of names to it (array positions as numbers), its own name last. */
+/** Where the member is: the path of names to it (array positions as numbers), its own name last. */
 export type MemberPath = (string | number)[];
+
+/** A member a body may not have, where it is, and why. */
+export interface RefusedMember {
+  path: MemberPath;
+  why: "named twice" | "named __proto__";
+}
 
 interface Frame {
   /** The names met in this object; undefined for an array. */
@@ -38,11 +46,11 @@ function decodedName(raw: string): string {
 }
 
 /**
- * The path of the first member that repeats a name already used in the same object, or undefined when there is none.
- * `text` should be valid JSON (JSON.parse accepted it): the scan relies on that and checks nothing else, though it
- * ends on any text. Names are compared as decoded, so "a" and "\u0061" are the same name.
+ * The first member that repeats a name already used in the same object, or is named __proto__; undefined when there
+ * is none. `text` should be valid JSON (JSON.parse accepted it): the scan relies on that and checks nothing else,
+ * though it ends on any text. Names are compared as decoded, so "a" and "\u0061" are the same name.
  */
-export function firstDuplicateMember(text: string): MemberPath | undefined {
+export function firstRefusedMember(text: string): RefusedMember | undefined {
   const stack: Frame[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -62,7 +70,9 @@ export function firstDuplicateMember(text: string): MemberPath | undefined {
         const raw = text.slice(i, end);
         const name = raw.includes("\\") ? decodedName(raw) : raw.slice(1, -1);
         // Each enclosing container's `at` is where this object stands in it.
-        if (top.names.has(name)) return [...stack.slice(0, -1).map((f) => f.at), name];
+        const path = () => [...stack.slice(0, -1).map((f) => f.at), name];
+        if (top.names.has(name)) return { path: path(), why: "named twice" };
+        if (name === "__proto__") return { path: path(), why: "named __proto__" };
         top.names.add(name);
         top.at = name;
         top.expectName = false;

@@ -2,9 +2,23 @@
 // made from fast-check's JSON objects with names repeated at random.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { firstDuplicateMember } from "../../lib/encoding/duplicateMembers.ts";
+import { firstRefusedMember } from "../../lib/encoding/duplicateMembers.ts";
 
-describe("firstDuplicateMember", () => {
+const firstDuplicateMember = (text: string) => {
+  const found = firstRefusedMember(text);
+  return found?.why === "named twice" ? found.path : undefined;
+};
+
+describe("firstRefusedMember", () => {
+  it("finds a member named __proto__ at any depth, however its name is escaped", () => {
+    expect(firstRefusedMember('{"__proto__":{"x":1}}')).toEqual({ path: ["__proto__"], why: "named __proto__" });
+    expect(firstRefusedMember('{"record":{"fields":{"a":1,"\\u005f_proto__":2}}}')).toEqual({
+      path: ["record", "fields", "__proto__"],
+      why: "named __proto__",
+    });
+    expect(firstRefusedMember('[{"a":"__proto__"},["__proto__"]]')).toBeUndefined();
+  });
+
   it("finds nothing in JSON without a repeated name, however nested, spaced or escaped", () => {
     for (const text of [
       "{}",

@@ -319,6 +319,26 @@ describe("request bodies", () => {
     );
   });
 
+  it("answers 400 VALIDATION_FAILED naming a member called __proto__, which the schemas would drop without a word", async () => {
+    const record = { ...unissuedRecord(), fields: JSON.parse('{"name":"张三","__proto__":{"x":1}}') };
+    const text = JSON.stringify({ record });
+    expect(text).toContain("__proto__");
+    expectProblem(
+      await rawPost(psb("/verify"), text, { "content-type": "application/json" }),
+      "VALIDATION_FAILED",
+      "record.fields.__proto__",
+    );
+    const request = { ...idCardRequest(residentId(3)), fields: JSON.parse('{"__proto__":{"name":"x"}}') };
+    expectProblem(
+      await rawPost(psb("/records"), gzipSync(JSON.stringify(request)), {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+      }),
+      "VALIDATION_FAILED",
+      "fields.__proto__",
+    );
+  });
+
   it("answers 400 VALIDATION_FAILED naming only the body when the member written twice is not shaped like a field", async () => {
     const number = residentId(2);
     const body = `{"credentialType":"resident-id-card","fields":{"${number}":1,"${number}":2}}`;

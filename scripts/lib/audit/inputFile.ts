@@ -1,8 +1,10 @@
 // Reading a file an auditor names: a missing or unreadable file, or one that is not JSON, is bad input (exit 2), said
 // with the file and, for JSON, the line and column. V8's own message is left out: it quotes the text around the error,
 // and a record file's text is personal data.
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { readJsonFile } from "../../../lib/catalogue/readJsonFile.ts";
+import { firstRefusedMember } from "../../../lib/encoding/duplicateMembers.ts";
 import { AuditInputError } from "./command.ts";
 
 /** A path as the auditor typed it: `npm run` moves to the project's root, and says in INIT_CWD where it was typed. */
@@ -12,7 +14,12 @@ export function inputPath(file: string): string {
 
 export async function readInputJson(file: string): Promise<unknown> {
   const read = await readJsonFile(inputPath(file), file);
-  if (read.ok) return read.value;
+  if (read.ok) {
+    // As a gateway refuses such a body: what the file means must not depend on the reader.
+    const refused = firstRefusedMember(await readFile(inputPath(file), "utf8"));
+    if (refused) throw new AuditInputError(`${file}: the member at ${refused.path.join(".")} is ${refused.why}`);
+    return read.value;
+  }
   const { line, column, message } = read.problem;
   if (line === undefined)
     throw new AuditInputError(`${file}: ${message.replace(/^cannot read file: /, "cannot read: ")}`);

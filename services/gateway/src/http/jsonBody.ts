@@ -2,7 +2,7 @@
 // `charset=utf-8`), is read here directly, which costs a few microseconds less per request than body-parser's general
 // path; anything else (compressed, another charset or parameter) goes to express.json, whose answers it keeps.
 import express, { type Request, type Response } from "express";
-import { firstDuplicateMember } from "../../../../lib/encoding/duplicateMembers.ts";
+import { firstRefusedMember } from "../../../../lib/encoding/duplicateMembers.ts";
 import { echoable } from "../errors/echo.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 
@@ -33,7 +33,7 @@ function parseJsonText(text: string): unknown {
   } catch {
     throw malformed();
   }
-  refuseDuplicateMembers(body);
+  refuseMembers(body);
   return parsed;
 }
 
@@ -55,18 +55,25 @@ function textOf(bytes: Uint8Array, contentType = ""): string {
   return decoder.decode(bytes);
 }
 
+const MEMBER_REFUSALS = {
+  "named twice": "is named twice in one object: which one counts would depend on the reader",
+  "named __proto__":
+    "is named __proto__, which readers take either as a member or as the object's prototype: send another name",
+} as const;
+
 /**
- * A member named twice in one object is refused: JSON.parse keeps the last silently, and a body whose meaning depends
- * on the reader (a signed peer request, a hashed record) must have one meaning. The path is named where every name
- * on it is shaped like a field name.
+ * A member named twice in one object, or named __proto__, is refused: JSON.parse keeps the last of two silently, and
+ * keeps __proto__ as a member that the schemas' copies then lose; a body whose meaning depends on the reader (a
+ * signed peer request, a hashed record) must have one meaning. The path is named where every name on it is shaped
+ * like a field name.
  */
-function refuseDuplicateMembers(text: string): void {
-  const path = firstDuplicateMember(text);
-  if (!path) return;
-  const named = path.every((part) => typeof part === "number" || echoable(part));
+function refuseMembers(text: string): void {
+  const found = firstRefusedMember(text);
+  if (!found) return;
+  const named = found.path.every((part) => typeof part === "number" || echoable(part));
   throw new GatewayError("VALIDATION_FAILED", {
-    field: named ? path.join(".") : "body",
-    detail: `${named ? path.join(".") : "a member"} is named twice in one object: which one counts would depend on the reader`,
+    field: named ? found.path.join(".") : "body",
+    detail: `${named ? found.path.join(".") : "a member"} ${MEMBER_REFUSALS[found.why]}`,
   });
 }
 
@@ -98,7 +105,7 @@ export function jsonBodyReader(limit: number): (req: Request, res: Response) => 
           try {
             // The bytes as received (decompressed), read in the charset body-parser read them in.
             const text = textOf(rawBodyOf(req), req.headers["content-type"]);
-            refuseDuplicateMembers(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+            refuseMembers(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
             resolve(req.body);
           } catch (refused) {
             reject(refused);
