@@ -6,6 +6,7 @@ import { type AuditCommand, AuditInputError } from "./lib/audit/command.ts";
 import { connectChain, directoryAddress, directoryRegistries } from "./lib/audit/connect.ts";
 import { type Invocation, parseInvocation, printReport, progressOn } from "./lib/audit/invocation.ts";
 import { VERIFY_CATALOGUE_HELP, verifyCatalogue } from "./lib/audit/verifyCatalogue.ts";
+import { VERIFY_DISCLOSURE_HELP, verifyDisclosure } from "./lib/audit/verifyDisclosure.ts";
 import { VERIFY_LOG_HELP, verifyLog } from "./lib/audit/verifyLog.ts";
 import { VERIFY_RECORD_HELP, verifyRecord } from "./lib/audit/verifyRecord.ts";
 import { VERIFY_SCENARIO_HELP, verifyScenario } from "./lib/audit/verifyScenario.ts";
@@ -24,6 +25,12 @@ const COMMANDS: Record<string, CommandEntry> = {
     synopsis: "verify-record <file>",
     summary: "a record a gateway gave out: its hash, its batch proof, its status and evidence on chain",
     help: VERIFY_RECORD_HELP,
+  },
+  "verify-disclosure": {
+    run: verifyDisclosure,
+    synopsis: "verify-disclosure <file>",
+    summary: "some fields of a record, disclosed without the others: their proofs, and the record on chain",
+    help: VERIFY_DISCLOSURE_HELP,
   },
   "verify-log": {
     run: verifyLog,

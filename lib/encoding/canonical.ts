@@ -102,3 +102,13 @@ export function canonicalize(value: unknown): string {
 export function contentHash(value: unknown): Hex32 {
   return `0x${hash("sha256", canonicalize(value))}`;
 }
+
+/**
+ * The content hash of a value that sits `depth` levels inside a document (a record's field value at depth 2), so that
+ * the nesting bound counts from the document's outermost value: a value hashes here only where the document could.
+ */
+export function contentHashAtDepth(value: unknown, depth: number): Hex32 {
+  const text = write(value, depth);
+  if (text === undefined) throw noForm(`${typeof value} is not a JSON value`);
+  return `0x${hash("sha256", text)}`;
+}

@@ -3,7 +3,7 @@
 // the others, and anyone can check the disclosed ones against the anchored record hash.
 import { createHmac } from "node:crypto";
 import { ZeroHash } from "ethers";
-import { contentHash, type Hex32 } from "../encoding/canonical.ts";
+import { CanonicalFormError, contentHashAtDepth, type Hex32 } from "../encoding/canonical.ts";
 import { keccak256Bytes } from "../encoding/keccak.ts";
 
 /** A field's leaf: `abi.encode(string name, bytes32 salt, bytes32 valueHash)`, hashed as StandardMerkleTree does. */
@@ -11,6 +11,26 @@ export const FIELD_LEAF_TYPES = ["string", "bytes32", "bytes32"] as const;
 export type FieldLeafValues = [string, Hex32, Hex32];
 
 const hex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}` as Hex32;
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+
+/** The 32 bytes of a hash given as 0x and 64 hex digits in either case; anything else is refused, never cut short. */
+function bytes32(value: string, what: string): Buffer {
+  if (typeof value !== "string" || !HASH.test(value))
+    throw new TypeError(`${what} is not 0x followed by 64 hex digits`);
+  return Buffer.from(value.slice(2), "hex");
+}
+
+/**
+ * A field's name as UTF-8, refused (as canonical JSON refuses it, SPEC §2.1) when it holds a lone surrogate: UTF-8
+ * cannot carry one, and an encoder that replaced it would give two names one leaf.
+ */
+function nameBytes(name: string): Buffer {
+  if (typeof name !== "string") throw new TypeError("a field's name is a string");
+  if (!(name as string & { isWellFormed(): boolean }).isWellFormed()) {
+    throw new CanonicalFormError("a field's name has a lone surrogate");
+  }
+  return Buffer.from(name, "utf8");
+}
 
 /**
  * A field's own salt: HMAC-SHA256 keyed with the record's 32-byte salt over the field's name (UTF-8). Disclosing it
@@ -19,13 +39,19 @@ const hex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}` as 
 export function fieldSalt(recordSalt: Hex32, name: string): Hex32 {
   return hex(
     createHmac("sha256", Buffer.from(recordSalt.slice(2), "hex"))
-      .update(name, "utf8")
+      .update(nameBytes(name))
       .digest(),
   );
 }
 
-/** sha256 of the value's canonical JSON (SPEC §2.1): what the leaf commits to of the value. */
-export const fieldValueHash = (value: unknown): Hex32 => contentHash(value);
+/** Where a field's value sits in its record: the record at depth 0, its `fields` at 1, the value at 2 (SPEC §3.2). */
+const FIELD_VALUE_DEPTH = 2;
+
+/**
+ * sha256 of the value's canonical JSON (SPEC §2.1), written as it is inside the record (so nesting is bounded as the
+ * record's is): what the leaf commits to of the value.
+ */
+export const fieldValueHash = (value: unknown): Hex32 => contentHashAtDepth(value, FIELD_VALUE_DEPTH);
 
 export const fieldLeafValues = (name: string, salt: Hex32, value: unknown): FieldLeafValues => [
   name,
@@ -38,14 +64,13 @@ export const fieldLeafValues = (name: string, salt: Hex32, value: unknown): Fiel
  * the hashes): the string's offset (3 words), the two words, then the string's byte length and its UTF-8 bytes,
  * zero-padded to a whole word.
  */
-function encodeFieldLeaf([name, salt, valueHash]: FieldLeafValues): Buffer {
-  const bytes = Buffer.from(name, "utf8");
+export function encodeFieldLeaf([name, salt, valueHash]: FieldLeafValues): Buffer {
+  const bytes = nameBytes(name);
   const padded = Math.ceil(bytes.length / 32) * 32;
   const out = Buffer.alloc(128 + padded);
   out.writeUInt32BE(96, 28);
-  if (out.write(salt.slice(2), 32, 32, "hex") !== 32 || out.write(valueHash.slice(2), 64, 32, "hex") !== 32) {
-    throw new TypeError("a field's salt and value hash are 0x followed by 64 hex digits");
-  }
+  bytes32(salt, "the field's salt").copy(out, 32);
+  bytes32(valueHash, "the field's value hash").copy(out, 64);
   out.writeUInt32BE(bytes.length, 124);
   bytes.copy(out, 128);
   return out;
@@ -105,9 +130,14 @@ export function buildFieldTree(fields: Record<string, unknown>, recordSalt: Hex3
   };
 }
 
-/** Whether a disclosed field (its name, salt and value) and its proof lead to `root`. */
+/**
+ * Whether a disclosed field (its name, salt and value) and its proof lead to `root` (SPEC §3.3). A salt, proof node
+ * or root that is not a hash, or a value without canonical JSON, is refused (thrown), not judged.
+ */
 export function fieldLeadsTo(root: Hex32, name: string, salt: Hex32, value: unknown, proof: readonly Hex32[]): boolean {
+  const expected = bytes32(root, "the fields root");
+  const siblings = proof.map((sibling, i) => bytes32(sibling, `proof node ${i}`));
   let node = fieldLeafHash(fieldLeafValues(name, salt, value));
-  for (const sibling of proof) node = nodeHash(node, Buffer.from(sibling.slice(2), "hex"));
-  return hex(node) === root.toLowerCase();
+  for (const sibling of siblings) node = nodeHash(node, sibling);
+  return node.equals(expected);
 }

@@ -4,7 +4,13 @@ import { anchorRequestCases, batchLeafCases, batchProofCases, batchTreeCases } f
 import type { Vectors } from "./vectors/cases.ts";
 import { codeKeyCases, credentialTypeCases, grantIdCases, scenarioCases } from "./vectors/catalogue.ts";
 import { peerSignatureCases } from "./vectors/peer.ts";
-import { canonicalJsonCases, canonicalRecordCases, recordHashCases } from "./vectors/records.ts";
+import {
+  canonicalJsonCases,
+  canonicalRecordCases,
+  fieldProofCases,
+  fieldTreeCases,
+  recordHashCases,
+} from "./vectors/records.ts";
 import { identifierCases, subjectRefCases } from "./vectors/subjects.ts";
 
 /** Every rule's cases under its key, in the order SPEC.md states the rules. */
@@ -13,6 +19,8 @@ export function buildVectors(): Vectors {
     canonicalJson: canonicalJsonCases(),
     canonicalRecord: canonicalRecordCases(),
     recordHash: recordHashCases(),
+    fieldTree: fieldTreeCases(),
+    fieldProof: fieldProofCases(),
     identifierNormalisation: identifierCases(),
     subjectRef: subjectRefCases(),
     batchLeaf: batchLeafCases(),

@@ -29,6 +29,7 @@ const anchor = (n = 10) => ({ batchRoot: hex(), proof: Array.from({ length: n },
 /** Valid bodies of every shape the schema allows. */
 const validBodies = (): Record<string, unknown>[] => [
   { record: record() },
+  { record: record({ format: "oncechain-record/2" }) },
   { record: record(), anchor: anchor() },
   { record: record({ supersedes: hex() }), anchor: anchor(0) },
   { record: record({ subjectRef: HEX_UPPER, salt: HEX_UPPER }), recordHash: HEX_UPPER, anchor: anchor(64) },
@@ -66,6 +67,7 @@ const BAD_VALUES: unknown[] = [
   `0X${"a".repeat(64)}`,
   HEX_UPPER,
   "oncechain-record/2",
+  "oncechain-record/3",
   JSON.parse('{"__proto__": {"x": 1}}'),
 ];
 

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import type { Signer } from "ethers";
+import { type Signer, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { open } from "../../lib/crypto/sealedBox.ts";
@@ -55,10 +55,20 @@ describe("records anchored singly", () => {
     expect(response.status).toBe(202);
     const { recordHash, record, anchor } = response.body;
     expect(recordHash).toMatch(HEX32);
-    expect(recordHash).toBe(contentHash(record));
+    // SPEC §3.2, with OpenZeppelin's tree over the salted field leaves and the envelope in place of the record.
+    const { fields, salt, ...envelope } = record as Record<string, unknown> & { fields: object; salt: string };
+    const fieldSalt = (name: string) =>
+      `0x${createHmac("sha256", Buffer.from(salt.slice(2), "hex"))
+        .update(name)
+        .digest("hex")}`;
+    const tree = StandardMerkleTree.of(
+      Object.entries(fields).map(([name, value]) => [name, fieldSalt(name), contentHash(value)]),
+      ["string", "bytes32", "bytes32"],
+    );
+    expect(recordHash).toBe(contentHash({ ...envelope, fieldsRoot: tree.root }));
     expect(response.headers.get("location")).toBe(`records/${recordHash}`);
     expect(record).toMatchObject({
-      format: "oncechain-record/1",
+      format: "oncechain-record/2",
       credentialType: "resident-id-card",
       typeVersion: 1,
       typeId: expect.any(Number),
@@ -326,6 +336,53 @@ describe("records anchored in Merkle batches", () => {
       anchor: { batchRoot: sibling.anchor.batchRoot, proof: sibling.anchor.proof },
     };
     expect((await verify(siblingPresented)).body.status).toBe("valid");
+  });
+
+  it("verifies format-1 records anchored before format 2, in a batch and singly, as before: valid, then revoked", async () => {
+    // What a gateway before format 2 issued: the same members, hashed whole (SPEC §3.1), anchored with the department's key.
+    const [template] = await issueAndAwaitAnchoring(1, 600);
+    const formatOne = (n: number) => ({
+      ...template.record,
+      format: "oncechain-record/1",
+      fields: { ...template.record.fields, name: `旧格式${n}` },
+      salt: `0x${createHash("sha256").update(`format one ${n}`).digest("hex")}`,
+    });
+    const records = [formatOne(1), formatOne(2), formatOne(3)];
+    const leaves = records.map((r) => recordLeafValues(anchorOf(r, contentHash(r))));
+    const batch = StandardMerkleTree.of(leaves.slice(0, 2), [...RECORD_LEAF_TYPES]);
+    const signer = new Wallet(chain.signerKeys.psb ?? "", chain.connection.ethers.provider);
+    const registry = connectRegistries(chain.deployment, signer as unknown as Signer).records;
+    await (await registry.anchorBatch(batch.root, 2)).wait();
+    const single = anchorOf(records[2], contentHash(records[2]));
+    await (
+      await registry.anchor(
+        single.recordHash,
+        single.subjectRef,
+        single.credentialType,
+        single.validFrom,
+        single.validUntil,
+      )
+    ).wait();
+    await gw.gateway.services.index.syncNow();
+    const presented = [0, 1].map((i) => ({
+      record: records[i],
+      anchor: { batchRoot: batch.root, proof: batch.getProof(i) },
+    }));
+    for (const body of [...presented, { record: records[2] }]) {
+      expect((await verify(body)).body.status).toBe("valid");
+      expect((await verify(body, true)).body.status).toBe("valid");
+    }
+    // The same record read as format 2 is another hash, which nothing anchored.
+    expect(
+      (await verify({ ...presented[0], record: { ...records[0], format: "oncechain-record/2" } })).body.status,
+    ).toBe("unknown");
+    const first = anchorOf(records[0], contentHash(records[0]));
+    await (await registry.revokeBatchRecord(batch.root, first, batch.getProof(0), 2)).wait();
+    await (await registry.revokeRecord(single.recordHash, 2)).wait();
+    await gw.gateway.services.index.syncNow();
+    expect((await verify(presented[0])).body.status).toBe("revoked");
+    expect((await verify(presented[1])).body.status).toBe("valid");
+    expect((await verify({ record: records[2] }, true)).body.status).toBe("revoked");
   });
 
   it("supersedes a batched record by a newer batched one: old superseded, new valid", async () => {

@@ -50,6 +50,12 @@ const ENDPOINTS: Endpoint[] = [
     request: async () => ({ method: "GET", path: `/records/${shared.recordHash}` }),
   },
   {
+    name: "GET /records/{recordHash}/disclosure",
+    allowed: ["issuer"],
+    success: 200,
+    request: async () => ({ method: "GET", path: `/records/${shared.recordHash}/disclosure?fields=name` }),
+  },
+  {
     name: "POST /records/{recordHash}/revoke",
     allowed: ["issuer"],
     success: 200,

@@ -60,7 +60,7 @@ export function licenceRequest(code: string = creditCode(1), fields: Record<stri
 /** A well-formed record that no one issued, with `fields` as given. */
 export function unissuedRecord(fields: Record<string, unknown> = {}) {
   return {
-    format: "oncechain-record/1",
+    format: "oncechain-record/2",
     credentialType: "resident-id-card",
     typeVersion: 1,
     typeId: 1,

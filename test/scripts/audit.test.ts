@@ -91,6 +91,20 @@ describe("npm run audit, against the chain alone", () => {
     });
     file("wrong-proof.json", { ...valid, anchor: { ...valid.anchor, proof: [`0x${"11".repeat(32)}`] } });
     file("not-json.json", `{\n  "recordHash": "${kept}",\n  "record": { "issuer": psb }\n}\n`);
+    type Field = { value: unknown; proof: string[] };
+    type Disclosed = { fields: { name: Field; issuingAuthority: Field } };
+    const disclosed = await fetch(`${base}/records/${kept}/disclosure?fields=name,issuingAuthority`, { headers });
+    const disclosure = (await disclosed.json()) as Disclosed;
+    file("disclosure.json", disclosure);
+    const edited = structuredClone(disclosure);
+    edited.fields.issuingAuthority.value = "北京市公安局朝阳分局";
+    file("disclosure-edited.json", edited);
+    const swapped = structuredClone(disclosure);
+    swapped.fields.name.proof = disclosure.fields.issuingAuthority.proof;
+    file("disclosure-swapped-proof.json", swapped);
+    const text = JSON.stringify(valid);
+    file("named-twice.json", `{"recordHash":"${kept}",${text.slice(1)}`);
+    file("proto.json", text.replace('"fields":{', '"fields":{"__proto__":{"x":1},'));
     // Each start may take its 240 s on a cold machine, and the records their minute to be anchored.
   }, 330_000);
 
@@ -147,6 +161,38 @@ describe("npm run audit, against the chain alone", () => {
     expect(revoked.stdout).toMatch(/^verify-record: FAIL \(\d+ passed, 1 failed\)$/m);
   }, 120_000);
 
+  it("passes verify-disclosure on a disclosure of two fields, showing them and none of the others", async () => {
+    const run = await audit("verify-disclosure", `${files}/disclosure.json`, ...chain);
+    expect(run.code, run.output).toBe(0);
+    expect(run.stdout).toMatch(
+      /^✔ disclosure: the envelope hashes to the record hash, and name, issuingAuthority belong/m,
+    );
+    expect(run.stdout).toMatch(/^✔ batch proof: leads from the record's leaf to root 0x[0-9a-f]{64}, a batch of 2/m);
+    expect(run.stdout).toMatch(/^✔ status: valid, as registry 0x[0-9a-f]{40} answers at block \d+$/m);
+    expect(run.stdout).toMatch(/^ {2}disclosed {3}name, issuingAuthority$/m);
+    expect(run.stdout).toMatch(/^verify-disclosure: pass \(\d+ passed, 0 failed\)$/m);
+    const disclosed = JSON.parse(readFileSync(`${files}/disclosure.json`, "utf8"));
+    expect(Object.keys(disclosed.fields)).toEqual(["name", "issuingAuthority"]);
+    // The fields withheld are nowhere in the disclosure, nor in what the audit prints.
+    const withheld = JSON.parse(readFileSync(`${files}/valid.json`, "utf8")).record.fields;
+    for (const name of ["address", "birthDate", "ethnicity"]) {
+      expect(JSON.stringify(disclosed)).not.toContain(withheld[name]);
+      expect(run.output).not.toContain(withheld[name]);
+    }
+  }, 120_000);
+
+  it("fails verify-disclosure on an edited value or a swapped proof, naming the field", async () => {
+    const [edited, swapped] = await Promise.all([
+      audit("verify-disclosure", `${files}/disclosure-edited.json`, ...chain),
+      audit("verify-disclosure", `${files}/disclosure-swapped-proof.json`, ...chain),
+    ]);
+    expect(edited.code, edited.output).toBe(1);
+    expect(edited.stdout).toMatch(/^✘ disclosure: fields\.issuingAuthority: does not belong to the record/m);
+    expect(edited.stdout).toMatch(/^verify-disclosure: FAIL \(0 passed, 1 failed\)$/m);
+    expect(swapped.code, swapped.output).toBe(1);
+    expect(swapped.stdout).toMatch(/^✘ disclosure: fields\.name: does not belong to the record/m);
+  }, 120_000);
+
   it("gives the same verdict as one JSON document under --json", async () => {
     const [valid, revoked] = await Promise.all([
       audit("verify-record", `${files}/valid.json`, ...chain, "--json"),
@@ -162,9 +208,11 @@ describe("npm run audit, against the chain alone", () => {
 
   it("exits 2 on a missing file, a file that is not JSON, an unknown command and a URL where no chain answers", async () => {
     const nowhere = `http://127.0.0.1:${await freePort()}`;
-    const [missing, notJson, unknown, unreachable] = await Promise.all([
+    const [missing, notJson, twice, proto, unknown, unreachable] = await Promise.all([
       audit("verify-record", `${files}/absent.json`, ...chain),
       audit("verify-record", `${files}/not-json.json`, ...chain),
+      audit("verify-record", `${files}/named-twice.json`, ...chain),
+      audit("verify-record", `${files}/proto.json`, ...chain),
       audit("verify-everything", ...chain),
       audit("verify-record", `${files}/valid.json`, "--rpc", nowhere, "--directory", chain[3] ?? ""),
     ]);
@@ -172,6 +220,11 @@ describe("npm run audit, against the chain alone", () => {
     expect(missing.output).toContain(`${files}/absent.json: cannot read`);
     expect(notJson).toMatchObject({ code: 2, stdout: "" });
     expect(notJson.output).toContain(`${files}/not-json.json: line 3, column 25: not valid JSON`);
+    // What they mean would depend on the reader (JSON.parse keeps the last of two, and __proto__ as a member).
+    expect(twice).toMatchObject({ code: 2, stdout: "" });
+    expect(twice.output).toContain(`${files}/named-twice.json: the member at recordHash is named twice`);
+    expect(proto).toMatchObject({ code: 2, stdout: "" });
+    expect(proto.output).toContain(`${files}/proto.json: the member at record.fields.__proto__ is named __proto__`);
     expect(unknown.code).toBe(2);
     expect(unknown.output).toContain('unknown command "verify-everything"');
     expect(unreachable.code).toBe(2);

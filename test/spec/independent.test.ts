@@ -16,7 +16,7 @@ import {
   batchTree,
 } from "./independent/merkle.ts";
 import { type PeerInput, peerSignature } from "./independent/peer.ts";
-import { canonicalRecord, recordHash } from "./independent/records.ts";
+import { canonicalRecord, fieldBelongs, fieldTree, recordHash } from "./independent/records.ts";
 import { type Case, casesOf, holds } from "./vectors.ts";
 
 const each = <I>(rule: string, check: (c: Case<I>) => void) =>
@@ -51,6 +51,19 @@ describe("the canonical record (§2.2)", () => {
 
 describe("the record hash (§3)", () => {
   each<{ record: unknown }>("recordHash", (c) => holds(c, () => recordHash(c.input.record)));
+});
+
+describe("the field tree of a format-2 record (§3.2)", () => {
+  each<{ salt: string; fields: Record<string, unknown> }>("fieldTree", (c) => {
+    holds(c, () => fieldTree(c.input.salt, c.input.fields));
+  });
+});
+
+describe("a disclosed field (§3.3)", () => {
+  each<{ fieldsRoot: string; name: string; value: unknown; fieldSalt: string; proof: string[] }>("fieldProof", (c) => {
+    const { fieldsRoot, name, value, fieldSalt, proof } = c.input;
+    holds(c, () => ({ belongs: fieldBelongs(fieldsRoot, name, value, fieldSalt, proof) }));
+  });
 });
 
 interface IdInput {

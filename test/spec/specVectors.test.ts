@@ -23,8 +23,10 @@ import {
 import type { SubjectIdType } from "../../lib/encoding/subjectRef.ts";
 import { validateResidentId } from "../../lib/identifiers/residentId.ts";
 import { validateSubjectId } from "../../lib/identifiers/subjectId.ts";
+import { fieldLeadsTo } from "../../lib/records/fieldTree.ts";
 import { batchLeafFits } from "../../lib/records/statusRules.ts";
 import { buildVectors } from "../../scripts/spec/buildVectors.ts";
+import { fieldTreeOf } from "../../scripts/spec/vectors/records.ts";
 import { createAccessLog } from "../../services/gateway/src/audit/accessLog.ts";
 import { peerSignatureClaims, verifyPeerSignature } from "../../services/gateway/src/federation/peerSignature.ts";
 import { type PeerRequest, peerSignatureBase, signPeerRequest } from "../../services/gateway/src/federation/signing.ts";
@@ -84,6 +86,19 @@ describe("the record hash (§3)", () => {
       },
       true,
     );
+  });
+});
+
+describe("the field tree of format 2 (§3.2)", () => {
+  each<{ salt: Hex32; fields: Record<string, unknown> }>("fieldTree", (c) => {
+    holds(c, () => fieldTreeOf(c.input.fields, c.input.salt), true);
+  });
+});
+
+describe("a disclosed field (§3.3)", () => {
+  each<{ fieldsRoot: Hex32; name: string; value: unknown; fieldSalt: Hex32; proof: Hex32[] }>("fieldProof", (c) => {
+    const { fieldsRoot, name, value, fieldSalt: salt, proof } = c.input;
+    holds(c, () => ({ belongs: fieldLeadsTo(fieldsRoot, name, salt, value, proof) }), true);
   });
 });
 

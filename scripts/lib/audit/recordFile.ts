@@ -40,10 +40,10 @@ export interface PresentedRecord {
 export const RECORD_FILE_SHAPES = [
   "a gateway's answer for a record (POST /records, GET /records/{hash}): {recordHash, record, anchor}",
   "the body of POST /verify: {record, anchor: {batchRoot, proof}}",
-  'a bare canonical record ({"format": "oncechain-record/1", …}) with, for a batched record, "anchor": {batchRoot, proof}',
+  'a bare canonical record ({"format": "oncechain-record/2", …}, or /1) with, for a batched record, "anchor": {batchRoot, proof}',
 ];
 
-function problems(file: string, error: z.ZodError): AuditInputError {
+export function problems(file: string, error: z.ZodError): AuditInputError {
   const at = (path: readonly PropertyKey[]) => (path.length > 0 ? `field "${formatFieldPath(path)}": ` : "");
   const lines = error.issues.flatMap((issue) =>
     issue.code === "unrecognized_keys"

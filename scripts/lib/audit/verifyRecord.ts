@@ -10,16 +10,16 @@ import { verifyRecord as verdictOf } from "../../../services/gateway/src/records
 import { type ChainView, readChainView } from "./chainView.ts";
 import { type AuditCommand, AuditInputError } from "./command.ts";
 import { agreementCheck, anchoredCheck, fileAnchorCheck, hashCheck, proofCheck, statusCheck } from "./recordChecks.ts";
-import { RECORD_FILE_SHAPES, readRecordFile } from "./recordFile.ts";
+import { type FileAnchor, RECORD_FILE_SHAPES, readRecordFile } from "./recordFile.ts";
 import { type Check, isoTime, reportOf } from "./report.ts";
 
 export const VERIFY_RECORD_HELP = [
   "usage: npm run audit -- verify-record <file>",
   "",
-  "Recomputes the record's hash from its canonical form (RFC 8785, sha256), checks its batch proof (OpenZeppelin's",
-  "double-hashed leaf), reads its combined status from the record registry that holds it, judges it again from that",
-  "registry's events, and reports the evidence: issuer, type, registry, block and transaction, batch root, revocation,",
-  "expiry, supersession. It passes only for a valid record. The file may be:",
+  "Recomputes the record's hash by its format (SPEC §3: RFC 8785 and sha256, over the salted field tree in format 2),",
+  "checks its batch proof (OpenZeppelin's double-hashed leaf), reads its combined status from the record registry that",
+  "holds it, judges it again from that registry's events, and reports the evidence: issuer, type, registry, block and",
+  "transaction, batch root, revocation, expiry, supersession. It passes only for a valid record. The file may be:",
   ...RECORD_FILE_SHAPES.map((shape) => `  - ${shape}`),
 ].join("\n");
 
@@ -42,7 +42,10 @@ async function namesOf(view: ChainView, e: Evidence) {
   return { issuer: department.code, credentialType: type.code, typeVersion: Number(type.version), typeRegistry };
 }
 
-function namesCheck(record: CanonicalRecord, e: Evidence, names: Awaited<ReturnType<typeof namesOf>>): Check {
+/** What the chain part of a verification reads of a record: everything but its fields and salt (a disclosure's envelope). */
+export type RecordFacts = Omit<CanonicalRecord, "fields" | "salt">;
+
+function namesCheck(record: RecordFacts, e: Evidence, names: Awaited<ReturnType<typeof namesOf>>): Check {
   const differences: string[] = [];
   if (record.issuerId !== e.issuer) differences.push(`issuer id ${record.issuerId}, anchored by ${e.issuer}`);
   if (record.issuer !== names.issuer)
@@ -104,11 +107,37 @@ export const verifyRecord: AuditCommand = async (context, args) => {
   const details: Record<string, unknown> = { file, recordHash: hash, ...(claimedHash ? { claimedHash } : {}) };
   // An altered record is another record: what the chain says of it would answer a question nobody asked.
   if (!checks[0]?.ok) return reportOf("verify-record", checks, [], details);
+  return verifyOnChain(context, "verify-record", { facts: record, hash, anchor, checks, details, lines: [] });
+};
 
+interface OnChainInput {
+  facts: RecordFacts;
+  hash: Hex32;
+  anchor?: FileAnchor;
+  /** The checks and lines so far (of the file itself), which the chain's are added to. */
+  checks: Check[];
+  lines: string[];
+  details: Record<string, unknown>;
+}
+
+/**
+ * The chain's part of verify-record and verify-disclosure, once the file holds together: the batch proof, the anchoring,
+ * the status read from the registry and judged again from its events, the names, and the evidence.
+ */
+export async function verifyOnChain(
+  context: Parameters<AuditCommand>[0],
+  command: string,
+  { facts: record, hash, anchor, checks, lines, details }: OnChainInput,
+) {
   const view = await readChainView(context.provider, context.directory);
   const root = anchor?.batchRoot;
   const proof = anchor?.proof ?? [];
-  const input = { record, ...(root ? { anchor: { batchRoot: root, proof } } : {}) };
+  const input = {
+    recordHash: hash,
+    issuerId: record.issuerId,
+    leaf: anchorOf(record, hash),
+    ...(root ? { anchor: { batchRoot: root, proof } } : {}),
+  };
   const ctx = { index: view.index, registries: view.registries, now: () => view.head.timestamp * 1000 };
   const chain = await verdictOf(ctx, input, true).catch((error: { cause?: unknown }) => {
     throw error.cause ?? error;
@@ -120,7 +149,6 @@ export const verifyRecord: AuditCommand = async (context, args) => {
   checks.push(statusCheck(chain), agreementCheck(chain, events));
   const fileAnchor = fileAnchorCheck(anchor, events.evidence);
   if (fileAnchor) checks.push(fileAnchor);
-  const lines: string[] = [];
   if (evidence) {
     const names = await namesOf(view, evidence);
     checks.push(namesCheck(record, evidence, names));
@@ -129,11 +157,11 @@ export const verifyRecord: AuditCommand = async (context, args) => {
     details.names = names;
   }
   lines.push(`as of block ${view.head.number}`);
-  return reportOf("verify-record", checks, lines, {
+  return reportOf(command, checks, lines, {
     ...details,
     status: chain.status,
     statusFromEvents: events.status,
     asOfBlock: view.head.number,
     ...(evidence ? { evidence: evidenceDetails(evidence) } : {}),
   });
-};
+}

@@ -165,6 +165,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/departments/{department}/records/{recordHash}/disclosure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Disclose some fields of a record
+         * @description A disclosure (SPEC §3.4) of the named fields of a format-2 record this department issued: the record's envelope, each named field with its salt and Merkle proof, and the batch anchor. Whoever holds it can prove the fields shown are the record's, and the record anchored, without seeing the others (npm run audit -- verify-disclosure). The read is an entry in the department's access log, as a read of the record is.
+         *
+         *     For API keys of the roles: issuer.
+         */
+        get: operations["discloseRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/departments/{department}/records/{recordHash}/revoke": {
         parameters: {
             query?: never;
@@ -220,7 +242,7 @@ export interface paths {
         put?: never;
         /**
          * Verify a record
-         * @description The combined status of a presented record (or of a bare record hash with its issuer): anchored, issuer authorised for the type when it anchored, issuer not suspended, not revoked, not expired, not superseded. Answered from the local index that follows the chain, or from the chain itself with `fresh=true`.
+         * @description The combined status of a presented record (or of a bare record hash with its issuer): anchored, issuer authorised for the type when it anchored, issuer not suspended, not revoked, not expired, not superseded. Answered from the local index that follows the chain, or from the chain itself with `fresh=true`. A disclosure (SPEC §3.4) is verified the same way once each field it shows is proved a field of the record; the verdict then lists them.
          *
          *     For API keys of the roles: issuer, consumer, auditor, operator.
          */
@@ -725,10 +747,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description A record as its issuer signed it off; its sha256 (RFC 8785) is its hash */
+        /** @description A record as its issuer signed it off; its hash is sha256 (RFC 8785) of the record (format 1) or of its envelope, the record with the root of its field tree in place of its fields and salt (format 2) */
         CanonicalRecord: {
-            /** @constant */
-            format: "oncechain-record/1";
+            /**
+             * @description oncechain-record/2 (what a gateway issues): the hash covers the fields through a tree of salted field leaves; oncechain-record/1: the hash covers the whole record
+             * @enum {string}
+             */
+            format: "oncechain-record/1" | "oncechain-record/2";
             credentialType: string;
             /** @description A type's version: 1 to 65,535 (uint16) */
             typeVersion: number;
@@ -751,6 +776,53 @@ export interface components {
             salt: string;
             /** @description A 32-byte hash, 0x-prefixed hex */
             supersedes?: string;
+        };
+        /** @description Some fields of a format-2 record, each with its salt and proof, beside the record's envelope (SPEC §3.4): the fields shown can be proved the record's, and the record anchored, without the fields withheld */
+        Disclosure: {
+            /** @constant */
+            format: "oncechain-disclosure/1";
+            /** @description A 32-byte hash, 0x-prefixed hex */
+            recordHash: string;
+            envelope: components["schemas"]["RecordEnvelope"];
+            fields: {
+                [key: string]: {
+                    /** @description The field's value, as in the record */
+                    value: unknown;
+                    /** @description The field's own salt (SPEC §3.2), not the record's */
+                    salt: string;
+                    /** @description From the field's leaf up to the envelope's fieldsRoot */
+                    proof: string[];
+                };
+            };
+            anchor?: {
+                /** @description A 32-byte hash, 0x-prefixed hex */
+                batchRoot: string;
+                proof: string[];
+            };
+        };
+        /** @description A format-2 record without its fields and salt, with the root of its field tree; its hash is the record's */
+        RecordEnvelope: {
+            /** @constant */
+            format: "oncechain-record/2";
+            credentialType: string;
+            /** @description A type's version: 1 to 65,535 (uint16) */
+            typeVersion: number;
+            /** @description An on-chain id: 1 to 4,294,967,295 */
+            typeId: number;
+            issuer: string;
+            /** @description An on-chain id: 1 to 4,294,967,295 */
+            issuerId: number;
+            /** @description A 32-byte hash, 0x-prefixed hex */
+            subjectRef: string;
+            issuedAt: string;
+            /** @description Unix seconds, at most 2^40 - 1 (what the registry stores) */
+            validFrom: number;
+            /** @description Unix seconds, at most 2^40 - 1 (what the registry stores) */
+            validUntil: number;
+            /** @description A 32-byte hash, 0x-prefixed hex */
+            supersedes?: string;
+            /** @description The root of the record's tree of salted field leaves (SPEC §3.2) */
+            fieldsRoot: string;
         };
         FederationQuery: {
             /** @description A 32-byte hash, 0x-prefixed hex */
@@ -783,7 +855,7 @@ export interface components {
              * @description The stable code from the gateway's error catalogue
              * @enum {string}
              */
-            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "COMMITMENT_NOT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
+            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "COMMITMENT_NOT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "DISCLOSURE_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
             /** @description What was wrong with this request; never personal data */
             detail?: string;
             /** @description The offending request field, e.g. `subject.idNumber` */
@@ -849,6 +921,8 @@ export interface components {
             source: "index" | "chain";
             /** @description Why an unknown verdict may not be the last word: what was not presented */
             note?: string;
+            /** @description For a disclosure: the fields it shows, each proved a field of the record */
+            disclosed?: string[];
         };
         /** @description An application, without its subject's references: those never leave the gateway in an answer to a request that names a person */
         Application: {
@@ -1872,6 +1946,97 @@ export interface operations {
             };
         };
     };
+    discloseRecord: {
+        parameters: {
+            query?: {
+                /** @description The names of the fields to disclose, separated by commas; none for a proof of existence */
+                fields?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+                /** @description A 32-byte hash, 0x-prefixed hex */
+                recordHash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The disclosure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: No valid API key was presented; `API_KEY_REVOKED`: The API key has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `FORBIDDEN_ROLE`: The API key's role does not allow this operation; `FORBIDDEN_DEPARTMENT`: The API key belongs to another department */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `RECORD_NOT_FOUND`: No such record is held here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     revokeRecord: {
         parameters: {
             query?: never;
@@ -2160,6 +2325,8 @@ export interface operations {
                         batchRoot: string;
                         proof: string[];
                     };
+                    /** @description Instead of a record: a disclosure of some of its fields (it carries its own hash and anchor) */
+                    disclosure?: components["schemas"]["Disclosure"];
                 };
             };
         };
@@ -2236,7 +2403,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `RECORD_TAMPERED`: The record does not hash to the record hash presented with it */
+            /** @description `RECORD_TAMPERED`: The record does not hash to the record hash presented with it; `DISCLOSURE_TAMPERED`: The disclosure does not hold: a disclosed field, or its envelope, is not what its record hash commits to */
             422: {
                 headers: {
                     [name: string]: unknown;

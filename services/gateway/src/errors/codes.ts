@@ -64,6 +64,10 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: { status: 405, title: "The method is not allowed on this resource" },
   NOT_ISSUER: { status: 403, title: "This department is not an authoritative issuer of the credential type" },
   RECORD_TAMPERED: { status: 422, title: "The record does not hash to the record hash presented with it" },
+  DISCLOSURE_TAMPERED: {
+    status: 422,
+    title: "The disclosure does not hold: a disclosed field, or its envelope, is not what its record hash commits to",
+  },
   RECORD_NOT_ANCHORED: { status: 409, title: "The record is not anchored yet" },
   RECORD_ALREADY_REVOKED: { status: 409, title: "The record is already revoked" },
   RECORD_ALREADY_SUPERSEDED: { status: 409, title: "The record is already superseded" },

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { STATUS_NAMES } from "../../../../lib/records/statusRules.ts";
 import { ERROR_CODES, type ErrorCode } from "../errors/codes.ts";
+import { RECORD_FORMATS, type RecordFormat } from "../records/canonicalRecord.ts";
 
 /** Lower-cased in place (overwrite, not transform), so that its JSON Schema holds for what answers carry too. */
 export const hex32 = z
@@ -41,7 +42,11 @@ const typeVersion = z.int().min(1).max(MAX_UINT16).meta({ description: "A type's
 
 export const canonicalRecordSchema = z
   .strictObject({
-    format: z.literal("oncechain-record/1"),
+    format: z.enum(RECORD_FORMATS).meta({
+      description:
+        "oncechain-record/2 (what a gateway issues): the hash covers the fields through a tree of salted field leaves; " +
+        "oncechain-record/1: the hash covers the whole record",
+    }),
     credentialType: z.string().min(1),
     typeVersion,
     typeId: uint32Id,
@@ -57,7 +62,49 @@ export const canonicalRecordSchema = z
   })
   .meta({
     id: "CanonicalRecord",
-    description: "A record as its issuer signed it off; its sha256 (RFC 8785) is its hash",
+    description:
+      "A record as its issuer signed it off; its hash is sha256 (RFC 8785) of the record (format 1) or of its envelope, " +
+      "the record with the root of its field tree in place of its fields and salt (format 2)",
+  });
+
+export const recordEnvelopeSchema = canonicalRecordSchema
+  .omit({ fields: true, salt: true })
+  .extend({
+    format: z.literal("oncechain-record/2"),
+    fieldsRoot: hex32.meta({ description: "The root of the record's tree of salted field leaves (SPEC §3.2)" }),
+  })
+  .meta({
+    id: "RecordEnvelope",
+    description:
+      "A format-2 record without its fields and salt, with the root of its field tree; its hash is the record's",
+  });
+
+const disclosedFieldSchema = z
+  .strictObject({
+    value: z.unknown().meta({ description: "The field's value, as in the record" }),
+    salt: hex32.meta({ description: "The field's own salt (SPEC §3.2), not the record's" }),
+    proof: z.array(hex32).max(64).meta({ description: "From the field's leaf up to the envelope's fieldsRoot" }),
+  })
+  .refine((field) => Object.hasOwn(field, "value") && field.value !== undefined, {
+    message: "a disclosed field has a value",
+    path: ["value"],
+  });
+
+export const batchAnchorSchema = z.strictObject({ batchRoot: hex32, proof: z.array(hex32).max(64) });
+
+export const disclosureSchema = z
+  .strictObject({
+    format: z.literal("oncechain-disclosure/1"),
+    recordHash: hex32,
+    envelope: recordEnvelopeSchema,
+    fields: z.record(z.string(), disclosedFieldSchema),
+    anchor: batchAnchorSchema.optional(),
+  })
+  .meta({
+    id: "Disclosure",
+    description:
+      "Some fields of a format-2 record, each with its salt and proof, beside the record's envelope (SPEC §3.4): " +
+      "the fields shown can be proved the record's, and the record anchored, without the fields withheld",
   });
 
 export const anchorStateSchema = z
@@ -119,11 +166,22 @@ export const verifyBodySchema = z
     record: canonicalRecordSchema.optional(),
     recordHash: hex32.optional(),
     issuerId: uint32Id.optional(),
-    anchor: z.strictObject({ batchRoot: hex32, proof: z.array(hex32).max(64) }).optional(),
+    anchor: batchAnchorSchema.optional(),
+    disclosure: disclosureSchema.optional().meta({
+      description: "Instead of a record: a disclosure of some of its fields (it carries its own hash and anchor)",
+    }),
   })
-  .refine((b) => b.record !== undefined || (b.recordHash !== undefined && b.issuerId !== undefined), {
-    message: "present a record, or a recordHash with its issuerId",
-    path: ["record"],
+  .refine(
+    (b) =>
+      b.record !== undefined || b.disclosure !== undefined || (b.recordHash !== undefined && b.issuerId !== undefined),
+    {
+      message: "present a record, a disclosure, or a recordHash with its issuerId",
+      path: ["record"],
+    },
+  )
+  .refine((b) => b.disclosure === undefined || Object.keys(b).length === 1, {
+    message: "a disclosure is presented alone: it carries its record hash, issuer and anchor",
+    path: ["disclosure"],
   });
 
 export type VerifyBody = z.output<typeof verifyBodySchema>;
@@ -171,7 +229,7 @@ export function verifyBodyFastPath(value: unknown): VerifyBody | undefined {
     if (!plainWith(record, RECORD_KEYS)) return undefined;
     const r = record;
     if (
-      r.format !== "oncechain-record/1" ||
+      !RECORD_FORMATS.includes(r.format as RecordFormat) ||
       typeof r.credentialType !== "string" ||
       r.credentialType.length === 0 ||
       !isInRange(r.typeVersion, MAX_UINT16) ||
@@ -233,6 +291,10 @@ export const verdictSchema = z
       .string()
       .optional()
       .meta({ description: "Why an unknown verdict may not be the last word: what was not presented" }),
+    disclosed: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "For a disclosure: the fields it shows, each proved a field of the record" }),
   })
   .meta({ id: "Verdict" });
 

@@ -2,14 +2,24 @@
 import { randomBytes } from "node:crypto";
 import { contentHash, type Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { RecordAnchor } from "../../../../lib/encoding/recordLeaf.ts";
+import { buildFieldTree } from "../../../../lib/records/fieldTree.ts";
+
+/**
+ * Format 1 hashes the whole record; format 2 (what a gateway issues) hashes its envelope, in which the fields are only
+ * the root of a tree of salted field leaves, so that some fields can be disclosed and the others withheld (SPEC §3).
+ */
+export const RECORD_FORMATS = ["oncechain-record/1", "oncechain-record/2"] as const;
+export type RecordFormat = (typeof RECORD_FORMATS)[number];
+export const ISSUED_RECORD_FORMAT: RecordFormat = "oncechain-record/2";
 
 /**
  * Everything the record hash covers. The subject appears only as its keyed hash: the ID number never enters a
  * record, so a record can travel between departments and be hashed anywhere without carrying it. The 256-bit salt
- * keeps the hash of a low-entropy record (a yes/no certificate) from being guessed.
+ * keeps the hash of a low-entropy record (a yes/no certificate) from being guessed; in format 2 each field has its own
+ * salt derived from it.
  */
 export interface CanonicalRecord {
-  format: "oncechain-record/1";
+  format: RecordFormat;
   credentialType: string;
   typeVersion: number;
   typeId: number;
@@ -55,12 +65,24 @@ export function newSalt(): Hex32 {
   return `0x${randomBytes(32).toString("hex")}`;
 }
 
+/** Format 2's envelope: the record without its fields and salt, with the root of its field tree in their place. */
+export type RecordEnvelope = Omit<CanonicalRecord, "fields" | "salt"> & { fieldsRoot: Hex32 };
+
+export function envelopeOf(record: CanonicalRecord): RecordEnvelope {
+  const { fields, salt, ...rest } = record;
+  return { ...rest, fieldsRoot: buildFieldTree(fields, salt).root };
+}
+
+/** SPEC §3: sha256 of the canonical JSON of the record (format 1) or of its envelope (format 2). */
 export function recordHashOf(record: CanonicalRecord): Hex32 {
-  return contentHash(record);
+  return record.format === "oncechain-record/1" ? contentHash(record) : contentHash(envelopeOf(record));
 }
 
 /** The public facts the chain holds of a record (its leaf in a batch). */
-export function anchorOf(record: CanonicalRecord, recordHash: Hex32): RecordAnchor {
+export function anchorOf(
+  record: Pick<CanonicalRecord, "subjectRef" | "typeId" | "validFrom" | "validUntil">,
+  recordHash: Hex32,
+): RecordAnchor {
   return {
     recordHash,
     subjectRef: record.subjectRef,

@@ -11,7 +11,13 @@ import { echoable, UNNAMED_MEMBER } from "../errors/echo.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import type { BatchOp, DepartmentStore } from "../store/departmentStore.ts";
 import { seqKey } from "../store/departmentStore.ts";
-import { type AnchorState, type CanonicalRecord, newSalt, recordHashOf } from "./canonicalRecord.ts";
+import {
+  type AnchorState,
+  type CanonicalRecord,
+  ISSUED_RECORD_FORMAT,
+  newSalt,
+  recordHashOf,
+} from "./canonicalRecord.ts";
 
 export interface SubjectInput {
   idType: SubjectIdType;
@@ -138,7 +144,7 @@ export async function issueRecordAbout(
     if (onChain?.supersededBy) throw new GatewayError("RECORD_ALREADY_SUPERSEDED", { field: "supersedes" });
   }
   const record: CanonicalRecord = {
-    format: "oncechain-record/1",
+    format: ISSUED_RECORD_FORMAT,
     credentialType: entry.type.code,
     typeVersion: entry.type.version,
     typeId: entry.typeId,

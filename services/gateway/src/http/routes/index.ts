@@ -13,7 +13,7 @@ import {
   recordCommitmentRoute,
 } from "./commitments.ts";
 import { federationAccessLogRoute, federationQueryRoute } from "./federation.ts";
-import { getRecordRoute, issueRoute, revokeRoute, supersedeRoute } from "./records.ts";
+import { disclosureRoute, getRecordRoute, issueRoute, revokeRoute, supersedeRoute } from "./records.ts";
 import { issueSelfServiceTokenRoute, selfServiceAccessesRoute } from "./selfService.ts";
 import { verifyRoute } from "./verify.ts";
 
@@ -21,6 +21,7 @@ import { verifyRoute } from "./verify.ts";
 export const ROUTES: readonly RouteSpec<any, any, any>[] = [
   issueRoute,
   getRecordRoute,
+  disclosureRoute,
   revokeRoute,
   supersedeRoute,
   verifyRoute,

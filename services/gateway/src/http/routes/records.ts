@@ -1,10 +1,15 @@
 // Routes of a department's own records: issue, read, revoke, supersede.
 import { z } from "zod";
+import type { Hex32 } from "../../../../../lib/encoding/canonical.ts";
+import type { Caller } from "../../auth/apiKeys.ts";
+import type { DepartmentRuntime } from "../../department.ts";
 import { GatewayError } from "../../errors/GatewayError.ts";
+import type { CanonicalRecord } from "../../records/canonicalRecord.ts";
+import { DisclosureError, discloseFields } from "../../records/disclosure.ts";
 import { issueRecord } from "../../records/issueRecord.ts";
 import { lifecycleOf, revokeRecord, supersedeRecord, withChainFacts } from "../../records/lifecycle.ts";
 import { defineRoute } from "../route.ts";
-import { anchorStateSchema, hex32, issueBodySchema, issuedSchema } from "../schemas.ts";
+import { anchorStateSchema, disclosureSchema, hex32, issueBodySchema, issuedSchema } from "../schemas.ts";
 
 const recordHashParam = z.object({ recordHash: hex32 });
 
@@ -53,6 +58,35 @@ export const issueRoute = defineRoute({
   },
 });
 
+/** A record this department issued, with its anchor state; 404 naming recordHash when it issued none of that hash. */
+async function ownRecord(department: DepartmentRuntime, recordHash: Hex32) {
+  const [record, anchor] = await Promise.all([
+    department.store.getRecord(recordHash),
+    department.store.anchors.get(recordHash),
+  ]);
+  if (!record || !anchor) throw new GatewayError("RECORD_NOT_FOUND", { field: "recordHash" });
+  return { record, anchor };
+}
+
+/** The access-log entry of a read of the department's own record, durable before the record (or any of it) leaves. */
+function logRead(
+  department: DepartmentRuntime,
+  caller: Caller | undefined,
+  record: CanonicalRecord,
+  recordHash: Hex32,
+) {
+  return department.accessLog.append({
+    channel: "api",
+    outcome: "read",
+    consumer: department.code,
+    keyId: caller?.keyId ?? "",
+    role: caller?.role ?? "",
+    subjectRef: record.subjectRef,
+    credentialType: record.credentialType,
+    recordHash,
+  });
+}
+
 export const getRecordRoute = defineRoute({
   method: "get",
   path: "/records/:recordHash",
@@ -69,24 +103,52 @@ export const getRecordRoute = defineRoute({
   errors: ["RECORD_NOT_FOUND"],
   async handler({ department, params, caller }) {
     const { recordHash } = params;
-    const [record, anchor] = await Promise.all([
-      department.store.getRecord(recordHash),
-      department.store.anchors.get(recordHash),
-    ]);
-    if (!record || !anchor) throw new GatewayError("RECORD_NOT_FOUND", { field: "recordHash" });
-    // Durable before the record leaves, as a peer's query is: a read that was never logged is never answered.
-    await department.accessLog.append({
-      channel: "api",
-      outcome: "read",
-      consumer: department.code,
-      keyId: caller?.keyId ?? "",
-      role: caller?.role ?? "",
-      subjectRef: record.subjectRef,
-      credentialType: record.credentialType,
-      recordHash,
-    });
+    const { record, anchor } = await ownRecord(department, recordHash);
+    await logRead(department, caller, record, recordHash);
     const onChain = department.index.record(department.id, recordHash);
     return { status: 200, body: { recordHash, record, anchor: withChainFacts(anchor, onChain) } };
+  },
+});
+
+const FIELD_NAMES = z
+  .string()
+  .max(2048)
+  .transform((list) => (list === "" ? [] : list.split(",")))
+  .optional()
+  .meta({ description: "The names of the fields to disclose, separated by commas; none for a proof of existence" });
+
+export const disclosureRoute = defineRoute({
+  method: "get",
+  path: "/records/:recordHash/disclosure",
+  operationId: "discloseRecord",
+  summary: "Disclose some fields of a record",
+  description:
+    "A disclosure (SPEC §3.4) of the named fields of a format-2 record this department issued: the record's envelope, " +
+    "each named field with its salt and Merkle proof, and the batch anchor. Whoever holds it can prove the fields " +
+    "shown are the record's, and the record anchored, without seeing the others (npm run audit -- verify-disclosure). " +
+    "The read is an entry in the department's access log, as a read of the record is.",
+  tags: ["records"],
+  auth: ["issuer"],
+  params: recordHashParam,
+  query: z.object({ fields: FIELD_NAMES }),
+  responses: { 200: { description: "The disclosure", schema: disclosureSchema } },
+  errors: ["RECORD_NOT_FOUND", "VALIDATION_FAILED"],
+  async handler({ department, params, query, caller }) {
+    const { recordHash } = params;
+    const { record, anchor } = await ownRecord(department, recordHash);
+    let disclosure: ReturnType<typeof discloseFields>;
+    try {
+      const batch = anchor.batchRoot && anchor.proof ? { batchRoot: anchor.batchRoot, proof: anchor.proof } : undefined;
+      disclosure = discloseFields(record, query.fields ?? [], batch);
+    } catch (error) {
+      if (!(error instanceof DisclosureError)) throw error;
+      throw new GatewayError("VALIDATION_FAILED", {
+        field: error.path === "fields" ? "query.fields" : "recordHash",
+        detail: error.path === "fields" ? `query.fields: ${error.message}` : error.message,
+      });
+    }
+    await logRead(department, caller, record, recordHash);
+    return { status: 200, body: disclosure };
   },
 });
 

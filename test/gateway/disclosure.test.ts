@@ -1,0 +1,158 @@
+// Disclosures of some fields of a record (SPEC §3.4): made by the issuer, checked here with OpenZeppelin's own tree and
+// an independent canonical JSON, verified by the gateway against the chain, and refused, naming the field, when edited.
+import { createHash } from "node:crypto";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import canonicalize from "canonicalize";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
+import { anchorQueued, expectProblem, idCardRequest, PERSON, rawEntries, residentId, runtimeOf } from "./support.ts";
+
+interface Field {
+  value: unknown;
+  salt: string;
+  proof: string[];
+}
+interface Disclosure {
+  format: string;
+  recordHash: string;
+  envelope: Record<string, unknown> & { fieldsRoot: string };
+  fields: Record<string, Field>;
+  anchor?: { batchRoot: string; proof: string[] };
+}
+
+const sha256 = (value: unknown) =>
+  `0x${createHash("sha256")
+    .update(canonicalize(value) ?? "")
+    .digest("hex")}`;
+
+describe("disclosures of some fields of a record", () => {
+  let chain: SeededChain;
+  let gw: RunningGateway;
+  let issuer: string;
+  let consumer: string;
+  const hashes: string[] = [];
+  beforeAll(async () => {
+    chain = await seededChain();
+    gw = await startGateway(chain, ["psb"], { anchoring: { batchSize: 4, maxWaitMs: 3_600_000, pollMs: 10 } });
+    issuer = gw.key("psb", "issuer");
+    consumer = gw.key("psb", "consumer");
+    for (const n of [41, 42, 43, 44]) {
+      const issued = await call("POST", `${gw.base("psb")}/records`, issuer, idCardRequest(residentId(n)));
+      expect(issued.status, JSON.stringify(issued.body)).toBe(202);
+      hashes.push(issued.body.recordHash);
+    }
+    await anchorQueued(gw, "psb");
+  });
+  afterAll(async () => {
+    await gw?.close();
+    chain?.cleanup();
+  });
+
+  const disclose = (recordHash: string, fields: string) =>
+    call("GET", `${gw.base("psb")}/records/${recordHash}/disclosure?fields=${encodeURIComponent(fields)}`, issuer);
+  const verify = (body: unknown, fresh = false) =>
+    call("POST", `${gw.base("psb")}/verify${fresh ? "?fresh=true" : ""}`, consumer, body);
+  async function disclosed(recordHash: string, fields: string): Promise<Disclosure> {
+    const response = await disclose(recordHash, fields);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body as Disclosure;
+  }
+
+  it("gives the named fields with salts and proofs that OpenZeppelin's tree verifies, and none of the others", async () => {
+    const d = await disclosed(hashes[0] ?? "", "name,issuingAuthority");
+    expect(d.format).toBe("oncechain-disclosure/1");
+    expect(Object.keys(d.fields)).toEqual(["name", "issuingAuthority"]);
+    expect(d.fields.name?.value).toBe(PERSON.name);
+    // SPEC §3.2 and §3.4, with libraries of their own: the envelope hashes to the record hash, each field is a leaf.
+    expect(sha256(d.envelope)).toBe(d.recordHash);
+    expect(d.recordHash).toBe(hashes[0]);
+    for (const [name, field] of Object.entries(d.fields)) {
+      const leaf = [name, field.salt, sha256(field.value)];
+      expect(
+        StandardMerkleTree.verify(d.envelope.fieldsRoot, ["string", "bytes32", "bytes32"], leaf, field.proof),
+      ).toBe(true);
+    }
+    expect(d.anchor?.proof).toHaveLength(2);
+    const text = JSON.stringify(d);
+    for (const withheld of [PERSON.address, "1949-12-31", "汉", "2020-01-01", residentId(41)]) {
+      expect(text).not.toContain(withheld);
+    }
+    expect(Object.keys(d.envelope).sort()).toEqual(
+      [
+        "credentialType",
+        "fieldsRoot",
+        "format",
+        "issuedAt",
+        "issuer",
+        "issuerId",
+        "subjectRef",
+        "typeId",
+        "typeVersion",
+        "validFrom",
+        "validUntil",
+      ].sort(),
+    );
+  });
+
+  it("verifies a disclosure as its record: valid from the index and from the chain, listing the fields it shows", async () => {
+    const d = await disclosed(hashes[1] ?? "", "name,sex");
+    for (const fresh of [false, true]) {
+      const response = await verify({ disclosure: d }, fresh);
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      expect(response.body).toMatchObject({ status: "valid", recordHash: hashes[1], disclosed: ["name", "sex"] });
+    }
+    // No field at all: a proof that the record exists, with its type, issuer and validity.
+    const bare = await disclosed(hashes[1] ?? "", "");
+    expect(bare.fields).toEqual({});
+    expect((await verify({ disclosure: bare })).body).toMatchObject({ status: "valid", disclosed: [] });
+  });
+
+  it("refuses with 422 DISCLOSURE_TAMPERED, naming the field, an edited value, a foreign proof or salt, an invented field", async () => {
+    const d = await disclosed(hashes[2] ?? "", "name,address");
+    const other = await disclosed(hashes[3] ?? "", "name,address");
+    const edited = (change: (copy: Disclosure) => void) => {
+      const copy = structuredClone(d);
+      change(copy);
+      return verify({ disclosure: copy });
+    };
+    const address = d.fields.address as Field;
+    const cases: [ReturnType<typeof verify>, string][] = [
+      [
+        edited((c) => Object.assign(c.fields.address as Field, { value: "北京市朝阳区另一条街" })),
+        "disclosure.fields.address",
+      ],
+      [
+        edited((c) => Object.assign(c.fields.name as Field, { proof: other.fields.name?.proof })),
+        "disclosure.fields.name",
+      ],
+      [edited((c) => Object.assign(c.fields.name as Field, { salt: address.salt })), "disclosure.fields.name"],
+      [
+        edited((c) => Object.assign(c.fields, { birthDate: { ...address, value: "1990-01-01" } })),
+        "disclosure.fields.birthDate",
+      ],
+      // The other record's field, genuine there, does not belong to this envelope.
+      [edited((c) => Object.assign(c.fields, { name: other.fields.name })), "disclosure.fields.name"],
+      [edited((c) => Object.assign(c.envelope, { validUntil: 0 })), "disclosure.envelope"],
+    ];
+    for (const [pending, field] of cases) expectProblem(await pending, "DISCLOSURE_TAMPERED", field);
+  });
+
+  it("answers 400 naming query.fields for a field the record does not have or one named twice, and writes nothing", async () => {
+    const before = (await rawEntries(runtimeOf(gw, "psb").store)).length;
+    expectProblem(await disclose(hashes[0] ?? "", "name,nickname"), "VALIDATION_FAILED", "query.fields");
+    expectProblem(await disclose(hashes[0] ?? "", "name,name"), "VALIDATION_FAILED", "query.fields");
+    expectProblem(await disclose(`0x${"ab".repeat(32)}`, "name"), "RECORD_NOT_FOUND", "recordHash");
+    expect((await rawEntries(runtimeOf(gw, "psb").store)).length).toBe(before);
+    await disclosed(hashes[0] ?? "", "name");
+    expect((await rawEntries(runtimeOf(gw, "psb").store)).length).toBeGreaterThan(before);
+  });
+
+  it("verifies the disclosure of a revoked record as revoked", async () => {
+    const d = await disclosed(hashes[3] ?? "", "name");
+    const revoked = await call("POST", `${gw.base("psb")}/records/${hashes[3]}/revoke`, issuer, { reason: 2 });
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    await gw.gateway.services.index.syncNow();
+    expect((await verify({ disclosure: d })).body.status).toBe("revoked");
+    expect((await verify({ disclosure: d }, true)).body.status).toBe("revoked");
+  });
+});
