@@ -85,7 +85,7 @@ function printApplication(application: Json): void {
   );
 }
 
-async function issueAndAnchor(tokens: Tokens, type: string, subject: Subject): Promise<void> {
+async function issueAndAnchor(tokens: Tokens, type: string, subject: Subject): Promise<string> {
   const department = ISSUER[type] as string;
   const token = tokens[department]?.issuer as string;
   const issued = await request("POST", department, "/records", token, {
@@ -99,7 +99,7 @@ async function issueAndAnchor(tokens: Tokens, type: string, subject: Subject): P
       console.log(
         `    ${department} issued ${type}: record ${issued.recordHash.slice(0, 12)}… anchored in block ${anchor.blockNumber}`,
       );
-      return;
+      return issued.recordHash;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -158,6 +158,52 @@ async function printMatter(
   if (matter.mayCommit?.length > 0) {
     console.log(`      may be committed to instead (告知承诺): ${named(matter.mayCommit)}`);
   }
+  return answer;
+}
+
+/**
+ * Minimal disclosure: which fields of one material the issuer disclosed to the department (those its matters in the
+ * scenario name) and which it withheld, never sent: the type's other fields.
+ */
+async function printDisclosed(tokens: Tokens, at: string, application: Json, type: string) {
+  const material = application.materials.find((m: Json) => m.credentialType === type);
+  const outcome = material?.outcome;
+  if (outcome?.status !== "waived" || !outcome.shared) return;
+  const token = tokens[at]?.consumer as string;
+  const [definition, scenario] = await Promise.all([
+    request("GET", at, `/catalogue/types/${type}`, token),
+    request("GET", at, `/catalogue/scenarios/${application.scenario.code}`, token),
+  ]);
+  const all = Object.keys(definition.schema.properties ?? {});
+  const needed = new Set<string>(
+    scenario.matters
+      .filter((m: Json) => m.department === at && m.materials.includes(type))
+      .flatMap((m: Json) => m.fields[type] ?? []),
+  );
+  const disclosed: string[] = outcome.disclosed ?? [];
+  const lacking = [...needed].filter((f) => !disclosed.includes(f));
+  console.log(`    ${material.nameZh} (${material.nameEn}) as ${outcome.evidence.issuer} disclosed it to ${at}:`);
+  console.log(`      fields disclosed: ${disclosed.join(", ")} (each proved a field of the anchored record)`);
+  if (lacking.length > 0) console.log(`      asked for, not in this record: ${lacking.join(", ")}`);
+  console.log(
+    `      fields withheld:  ${all.filter((f) => !needed.has(f)).join(", ")} (not needed by ${at}'s matters; never sent)`,
+  );
+}
+
+/** A disclosure a holder can carry: the licence's name and address, for anyone to check with the audit CLI. */
+async function writeDisclosure(tokens: Tokens, recordHash: string) {
+  const token = tokens["market-regulation"]?.issuer as string;
+  const disclosure = await request(
+    "GET",
+    "market-regulation",
+    `/records/${recordHash}/disclosure?fields=name,domicile`,
+    token,
+  );
+  mkdirSync(`${dataDir}/demo`, { recursive: true });
+  const file = `${dataDir}/demo/business-licence-name-and-address.json`;
+  writeFileSync(file, `${JSON.stringify(disclosure, null, 2)}\n`);
+  console.log(`    the licence's name and address as a disclosure the shop can carry: ${file}`);
+  console.log(`      anyone checks it against the chain alone: npm run audit -- verify-disclosure ${file}`);
 }
 
 const STATEMENT =
@@ -312,9 +358,9 @@ runCli(async () => {
     "health-certificate",
   ]);
   console.log("\n  4. Market regulation issues the business licence; the tobacco bureau's step now finds it shared:");
-  await issueAndAnchor(tokens, "business-licence", store.business);
+  const licence = await issueAndAnchor(tokens, "business-licence", store.business);
   const storeParties = { subject: store.person, organisation: store.business };
-  await printMatter(
+  const atTobacco = await printMatter(
     "tobacco",
     tokens,
     "open-convenience-store",
@@ -322,6 +368,8 @@ runCli(async () => {
     storeParties,
     "still to submit",
   );
+  await printDisclosed(tokens, "tobacco", atTobacco, "business-licence");
+  await writeDisclosure(tokens, licence);
 
   await scenario(tokens, "open-homestay", "market-regulation", homestay.person, homestay.business, [
     "resident-id-card",

@@ -41,6 +41,8 @@ export interface PeerQueryAccess {
   applicationId: string;
   outcome: "shared" | "evidence-only" | "not-found" | "denied";
   recordHash?: Hex32;
+  /** `shared`: the names of the fields disclosed (the rest of the record was withheld). */
+  fields?: string[];
 }
 
 /**

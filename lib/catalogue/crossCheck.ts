@@ -97,7 +97,27 @@ function checkScenario(
       } else if (matter.materials.indexOf(material) !== i) {
         at(`${field}.materials[${i}]`, `duplicate material "${material}"`);
       }
+      if (!Object.hasOwn(matter.fields, material)) {
+        at(
+          `${field}.fields`,
+          `names no fields of "${material}": list those the matter needs ([] for none but proof the record exists)`,
+        );
+      }
     });
+    for (const [material, names] of Object.entries(matter.fields)) {
+      const path = `${field}.fields.${material}`;
+      if (!matter.materials.includes(material)) {
+        at(path, `"${material}" is not a material of the matter`);
+        continue;
+      }
+      const schema = types.byCode.get(material)?.value.schema as { properties?: Record<string, unknown> } | undefined;
+      names.forEach((name, i) => {
+        if (names.indexOf(name) !== i) at(`${path}[${i}]`, `duplicate field "${name}"`);
+        else if (schema && !Object.hasOwn(schema.properties ?? {}, name)) {
+          at(`${path}[${i}]`, `"${material}" has no field "${name}"`);
+        }
+      });
+    }
     if (matter.commitment !== undefined) {
       const { commitment } = matter;
       commitment.materials.forEach((material, i) => {

@@ -75,15 +75,41 @@ export const COMMITMENT_TYPE = "applicant-commitment";
 /** The kinds of material the district shares: every credential type but the commitment. */
 export const materialTypes = (types: readonly CredentialType[]) => types.filter((t) => t.code !== COMMITMENT_TYPE);
 
+/** A field of a credential type's record: a property its JSON Schema names. */
+const fieldName = z.string().min(1).max(64);
+
 export const matterSchema = z.strictObject({
   code,
   nameZh: name,
   nameEn: name,
   department: code,
   materials: z.array(code),
+  /**
+   * Which fields of each material the matter needs (minimal disclosure, PIPL art. 6): an issuer discloses those and
+   * withholds the rest. Every material is named; an empty list needs only proof that the record exists.
+   */
+  fields: z.record(code, z.array(fieldName)),
   produces: code.optional(),
   commitment: commitmentSchema.optional(),
 });
+
+/**
+ * The fields of a material a department's matters in a scenario need: the union, in order of first mention, of what
+ * each matter it decides there names for that material (SPEC §6.5). An issuer discloses no other field for the
+ * scenario, and the department asks for no other.
+ */
+export function neededFields(
+  scenario: { matters: readonly Pick<Matter, "department" | "materials" | "fields">[] },
+  department: string,
+  material: string,
+): string[] {
+  const needed = new Set<string>();
+  for (const matter of scenario.matters) {
+    if (matter.department !== department || !matter.materials.includes(material)) continue;
+    for (const name of matter.fields[material] ?? []) needed.add(name);
+  }
+  return [...needed];
+}
 
 export const scenarioSchema = z.strictObject({
   code,

@@ -125,6 +125,36 @@ describe("loadCatalogue on broken references between seeds", () => {
     );
   });
 
+  it("names a matter's field list that leaves out a material, names a field its type lacks or twice, or a material it has not", async () => {
+    const seeds = await copySeeds();
+    await editSeedJson(seeds, "scenarios/theme.json", (scenarios) => {
+      const tobacco = scenarios[0].matters[4];
+      delete tobacco.fields["resident-id-card"];
+      tobacco.fields["business-licence"] = ["name", "registrationNumber", "name"];
+      tobacco.fields["health-certificate"] = ["conclusion"];
+    });
+    const problems = await loadProblems(seeds);
+    const at = (field: string, message: string) => ({
+      file: "seeds/scenarios/theme.json",
+      entry: 'scenario "open-convenience-store"',
+      field,
+      message,
+    });
+    expect(problems).toContainEqual(
+      at(
+        "matters[4].fields",
+        'names no fields of "resident-id-card": list those the matter needs ([] for none but proof the record exists)',
+      ),
+    );
+    expect(problems).toContainEqual(
+      at("matters[4].fields.business-licence[1]", '"business-licence" has no field "registrationNumber"'),
+    );
+    expect(problems).toContainEqual(at("matters[4].fields.business-licence[2]", 'duplicate field "name"'));
+    expect(problems).toContainEqual(
+      at("matters[4].fields.health-certificate", '"health-certificate" is not a material of the matter'),
+    );
+  });
+
   it("names a matter whose department may not record the commitment or check it, and a type with more issuers than the chain takes", async () => {
     const seeds = await copySeeds();
     await editSeedJson(seeds, "credential-types/applicant-commitment.json", (type) => {

@@ -64,8 +64,22 @@ describe("deriveGrants", () => {
           nameEn: "s",
           version: 1,
           matters: [
-            { code: "a", nameZh: "a", nameEn: "a", department: "tax", materials: ["resident-id-card"] },
-            { code: "b", nameZh: "b", nameEn: "b", department: "tax", materials: ["resident-id-card"] },
+            {
+              code: "a",
+              nameZh: "a",
+              nameEn: "a",
+              department: "tax",
+              materials: ["resident-id-card"],
+              fields: { "resident-id-card": ["validUntil"] },
+            },
+            {
+              code: "b",
+              nameZh: "b",
+              nameEn: "b",
+              department: "tax",
+              materials: ["resident-id-card"],
+              fields: { "resident-id-card": ["validUntil"] },
+            },
           ],
         },
       ],
@@ -88,7 +102,16 @@ describe("deriveGrants", () => {
           nameZh: "s",
           nameEn: "s",
           version: 1,
-          matters: [{ code: "a", nameZh: "a", nameEn: "a", department: "tax", materials: ["resident-id-card"] }],
+          matters: [
+            {
+              code: "a",
+              nameZh: "a",
+              nameEn: "a",
+              department: "tax",
+              materials: ["resident-id-card"],
+              fields: { "resident-id-card": ["validUntil"] },
+            },
+          ],
         },
       ],
     };

@@ -14,7 +14,7 @@ import { seedsDir } from "../../scripts/lib/paths.ts";
 import { processAlive } from "../../scripts/lib/processAlive.ts";
 import type { RunningRecord } from "../../scripts/lib/runningSystem.ts";
 import { copyCheckout, removeCheckoutCopy } from "../scripts/checkoutCopy.ts";
-import { expectCommitmentStory } from "../scripts/demoOutput.ts";
+import { expectCommitmentStory, expectDisclosure } from "../scripts/demoOutput.ts";
 import { freePort, runNpm, type Started } from "../scripts/processes.ts";
 
 const canListen = (port: number) =>
@@ -107,6 +107,7 @@ describe("npm run cluster, then npm run demo from another terminal", () => {
     );
     expect(output).toContain("✔ waived    居民身份证 Resident identity card: from psb, data shared");
     expectCommitmentStory(output);
+    expectDisclosure(output);
 
     // A gateway that dies is reported, and the cluster keeps the others running.
     const psb = departments.psb?.pid ?? 0;

@@ -1,9 +1,20 @@
 // Scenario applications: materials waived once the issuing departments have anchored the records, required before.
+import { readFileSync } from "node:fs";
 import type { Signer } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { applicationStore } from "../../services/gateway/src/scenarios/applicationStore.ts";
+
+type SeedScenario = {
+  code: string;
+  matters: { department: string; materials: string[]; fields: Record<string, string[]> }[];
+};
+const THEME = JSON.parse(
+  readFileSync(new URL("../../seeds/scenarios/theme.json", import.meta.url), "utf8"),
+) as SeedScenario[];
+const PERSON_FIELDS = { birthDate: "1980-05-01" };
+
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import {
   anchorAll,
@@ -130,8 +141,26 @@ describe("scenario applications in one gateway hosting the district's department
     expect(response.body.evaluations).toBe(2);
     expect(new Set(Object.values(statuses(response.body)))).toEqual(new Set(["waived"]));
     expect(response.body.counts).toEqual({ materials: 5, waived: 5, required: 0, unavailable: 0 });
+    // Each material's issuer disclosed exactly the fields market regulation's matters in the scenario name for it,
+    // read here from the seed file, and withheld the rest of the record.
+    const scenario = THEME.find((s) => s.code === "open-convenience-store");
+    for (const material of STORE_MATERIALS) {
+      const named = new Set(
+        (scenario?.matters ?? [])
+          .filter((m) => m.department === "market-regulation" && m.materials.includes(material))
+          .flatMap((m) => m.fields[material] ?? []),
+      );
+      const sample = FIELDS[material] as Record<string, unknown>;
+      const expected = Object.fromEntries(Object.entries(sample).filter(([name]) => named.has(name)));
+      expect(Object.keys(expected).length, material).toBeGreaterThan(0);
+      expect(Object.keys(expected).length, material).toBeLessThan(Object.keys(sample).length);
+      const outcome = outcomeOf(response.body, material);
+      expect(outcome, material).toMatchObject({ shared: true });
+      expect([...outcome.disclosed].sort(), material).toEqual(Object.keys(expected).sort());
+      expect(outcome.data, material).toEqual(expected);
+    }
     const id = outcomeOf(response.body, "resident-id-card");
-    expect(id).toMatchObject({ shared: true, data: FIELDS["resident-id-card"] });
+    expect(JSON.stringify(id)).not.toContain(PERSON_FIELDS.birthDate);
     expect(id.evidence).toMatchObject({ issuer: "psb", status: "valid" });
     expect((await keptOutcome("market-regulation", ids.store, "resident-id-card")).evidence).toMatchObject({
       recordHash: recordHashes["resident-id-card"],

@@ -78,8 +78,15 @@ describe("scenario applications across two gateways on their own ports that find
     const genuine = await issue(other, "house-safety-appraisal", person);
     await anchorAll(other, ["housing"]);
     await window.gateway.services.index.syncNow();
-    const record = genuine.record as { fields: Record<string, unknown> };
-    const forged = { ...record, fields: { ...record.fields, grade: "D" } };
+    // The issuer's own disclosure of the fields the homestay registration needs, its grade then forged.
+    const disclosed = await call(
+      "GET",
+      `${other.base("housing")}/records/${genuine.recordHash}/disclosure?fields=reportNumber,grade`,
+      other.key("housing", "issuer"),
+    );
+    expect(disclosed.status, JSON.stringify(disclosed.body)).toBe(200);
+    const forged = structuredClone(disclosed.body);
+    forged.fields.grade.value = "D";
     const forger = createServer((_req, res) => {
       res.setHeader("content-type", "application/json");
       res.end(
@@ -90,8 +97,8 @@ describe("scenario applications across two gateways on their own ports that find
           issuerId: runtime(other, "housing").id,
           recordHash: genuine.recordHash,
           leaf: { recordHash: genuine.recordHash, ...leafOf(genuine.record) },
-          anchor: { proof: [] },
-          record: forged,
+          anchor: { proof: [], ...disclosed.body.anchor },
+          disclosure: forged,
         }),
       );
     });

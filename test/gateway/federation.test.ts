@@ -62,11 +62,21 @@ describe("federation between department gateways", () => {
     chain?.cleanup();
   });
 
-  it("shares the record with a department granted it for the purpose, and logs the access as shared", async () => {
+  it("discloses to a department granted it for the purpose the fields its matters name, no other, and logs them", async () => {
     const response = await ask();
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body).toMatchObject({ found: true, granted: true, issuer: "psb", record: { subjectRef: ref } });
-    expect(response.body.record.fields).toEqual(FIELDS["resident-id-card"]);
+    expect(response.body).toMatchObject({ found: true, granted: true, issuer: "psb" });
+    expect(response.body.record).toBeUndefined();
+    const { disclosure } = response.body;
+    expect(disclosure).toMatchObject({ recordHash: response.body.recordHash, envelope: { subjectRef: ref } });
+    // Market regulation's matters in the scenario name issuingAuthority, validFrom and validUntil of the ID card; the
+    // sample record has no validUntil, and its name, sex, ethnicity, birth date and address are withheld.
+    const sample = FIELDS["resident-id-card"] as Record<string, unknown>;
+    expect(Object.keys(disclosure.fields)).toEqual(["issuingAuthority", "validFrom"]);
+    expect(disclosure.fields.issuingAuthority.value).toBe(sample.issuingAuthority);
+    for (const withheld of ["name", "birthDate", "address"]) {
+      expect(JSON.stringify(response.body)).not.toContain(String(sample[withheld]));
+    }
     expect(response.body.anchor.txHash).toMatch(/^0x/);
     const [entry] = await runtime(gw, "psb").accessLog.entries(1, 1);
     expect(entry).toMatchObject({
@@ -78,7 +88,22 @@ describe("federation between department gateways", () => {
       applicationId: applicationIdFor("app-fed-1"),
       outcome: "shared",
       recordHash: response.body.recordHash,
+      fields: ["issuingAuthority", "validFrom"],
     });
+  });
+
+  it("discloses only the granted fields asked for, and refuses one no matter of the consumer needs, logging it denied", async () => {
+    const some = await ask({ body: query({ fields: ["validFrom"] }) });
+    expect(some.status, JSON.stringify(some.body)).toBe(200);
+    expect(Object.keys(some.body.disclosure.fields)).toEqual(["validFrom"]);
+    const beyond = await ask({ body: query({ fields: ["validFrom", "birthDate"] }) });
+    expectProblem(beyond, "FIELDS_NOT_GRANTED", "fields.1");
+    const entries = await runtime(gw, "psb").accessLog.entries(1, 100);
+    expect(entries.slice(-2)).toMatchObject([
+      { outcome: "shared", fields: ["validFrom"] },
+      { outcome: "denied", consumer: "market-regulation", credentialType: "resident-id-card" },
+    ]);
+    expect(entries.at(-1)).not.toHaveProperty("fields");
   });
 
   it("gives existence evidence but no record to a department without a grant, and logs it as evidence-only", async () => {
@@ -241,7 +266,7 @@ describe("federation replays across a restart of the issuing gateway", () => {
       const headers = await peerQueryHeaders(chain, url(), body);
       const first = await call("POST", url(), undefined, body, headers);
       expect(first.status, JSON.stringify(first.body)).toBe(200);
-      expect(first.body.record).toBeDefined();
+      expect(first.body.disclosure).toBeDefined();
       await issuer.close();
       // The same address: the signature covers the target URI, so a request sent elsewhere is not this one.
       issuer = await startGateway(chain, ["psb"], { ...options, port: Number(new URL(issuer.url).port) });

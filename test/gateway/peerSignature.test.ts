@@ -75,12 +75,12 @@ describe("peer requests signed with RFC 9421 HTTP Message Signatures", () => {
     chain?.cleanup();
   });
 
-  it("answers a request signed by hand from the specification alone, with the record the grant covers", async () => {
+  it("answers a request signed by hand from the specification alone, with a disclosure of the fields the grant covers", async () => {
     const sent = body();
     const response = await sendBySpec(sent);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect(response.body).toMatchObject({ found: true, granted: true });
-    expect(response.body.record.credentialType).toBe("resident-id-card");
+    expect(response.body.disclosure.envelope.credentialType).toBe("resident-id-card");
   });
 
   it("answers a body serialised with other whitespace and member order, as its digest covers the bytes as sent", async () => {

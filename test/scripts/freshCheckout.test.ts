@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync,
 import { tmpdir } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyCheckout, removeCheckoutCopy } from "./checkoutCopy.ts";
-import { expectCommitmentStory } from "./demoOutput.ts";
+import { expectCommitmentStory, expectDisclosure } from "./demoOutput.ts";
 import { freePort, runNpm, type Started } from "./processes.ts";
 
 /** Where npm start records itself for other terminals (scripts/lib/runningSystem.ts), as the README says. */
@@ -125,6 +125,7 @@ describe("a fresh checkout, as a newcomer finds it", () => {
     );
     demoTotals.push(TOTALS.exec(output)?.[0] ?? "no totals line");
     expectCommitmentStory(output);
+    expectDisclosure(output);
   }, 120_000);
 
   it("the demo's totals count only its own run's applications: every run prints the same totals", async () => {

@@ -47,7 +47,9 @@ export const verifyDisclosure: AuditCommand = async (context, args) => {
   }
   // A disclosure that does not hold shows nothing of a record: what the chain says would answer no question.
   if (!check.ok) return reportOf("verify-disclosure", [check], [], details);
-  const withheld = Math.max(...names.map((name) => disclosure.fields[name]?.proof.length ?? 0), 0);
+  // A record of n fields has proofs of floor(log2 n) or ceil(log2 n) nodes: a proof of k bounds n on both sides.
+  const k = Math.max(...names.map((name) => disclosure.fields[name]?.proof.length ?? 0), 0);
+  const fieldCount = k === 0 ? "1 field" : `${2 ** (k - 1) + 1} to ${2 ** (k + 1) - 1} fields`;
   return verifyOnChain(context, "verify-disclosure", {
     facts: disclosure.envelope,
     hash: disclosure.recordHash,
@@ -55,9 +57,7 @@ export const verifyDisclosure: AuditCommand = async (context, args) => {
     checks: [check],
     lines: [
       `disclosed   ${names.length === 0 ? "no field" : names.join(", ")}`,
-      ...(names.length > 0
-        ? [`withheld    the other fields (a proof of ${withheld} nodes: up to ${2 ** withheld} fields in all)`]
-        : []),
+      ...(names.length > 0 ? [`withheld    the other fields (a proof of ${k} nodes: ${fieldCount} in all)`] : []),
     ],
     details,
   });

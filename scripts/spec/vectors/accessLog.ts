@@ -31,6 +31,7 @@ const ACCESSES: (AccessLogInput & { at: string })[] = [
     applicationId: application(1),
     outcome: "shared",
     recordHash: fixed32("record business licence"),
+    fields: ["name", "domicile", "businessTermUntil"],
   },
   {
     at: new Date((ISSUED_AT_SECONDS + 1860) * 1000).toISOString(),

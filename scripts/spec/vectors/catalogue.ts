@@ -91,12 +91,21 @@ export function credentialTypeCases(): Case[] {
   ];
 }
 
+/** What the vectors' matters need of each material (SPEC §6.5): the document's own facts, none of the holder's. */
+const NEEDED: Record<string, string[]> = {
+  "resident-id-card": ["issuingAuthority", "validUntil"],
+  "house-lease-registration": ["filingNumber", "premisesAddress", "leaseEnd"],
+  "business-licence": ["name", "domicile", "businessTermUntil"],
+  "health-certificate": [],
+};
+
 const matter = (code: string, department: string, materials: string[], produces?: string) => ({
   code,
   nameZh: `事项 ${code}`,
   nameEn: `Matter ${code}`,
   department,
   materials,
+  fields: Object.fromEntries(materials.map((m) => [m, NEEDED[m] ?? []])),
   ...(produces ? { produces } : {}),
 });
 

@@ -838,6 +838,8 @@ export interface components {
              * @constant
              */
             evidenceOnly?: true;
+            /** @description The fields of the record wanted, each among those the consumer's matters in the purpose scenario name for the type (SPEC §6.5); without it, all of those. The issuer discloses these and withholds the rest */
+            fields?: string[];
         };
         AccessLogQuery: {
             /** @description A 32-byte hash, 0x-prefixed hex */
@@ -855,7 +857,7 @@ export interface components {
              * @description The stable code from the gateway's error catalogue
              * @enum {string}
              */
-            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "COMMITMENT_NOT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "DISCLOSURE_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
+            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "FIELDS_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "COMMITMENT_NOT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "DISCLOSURE_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
             /** @description What was wrong with this request; never personal data */
             detail?: string;
             /** @description The offending request field, e.g. `subject.idNumber` */
@@ -1120,7 +1122,7 @@ export interface components {
                 txHash?: string;
                 blockNumber?: number;
             };
-            record?: components["schemas"]["CanonicalRecord"];
+            disclosure?: components["schemas"]["Disclosure"];
         } | {
             /** @constant */
             found: false;

@@ -75,7 +75,11 @@ export function scenarioOnChain(entry: unknown) {
   const kindValue = KINDS.indexOf(e.kind as string);
   if (kindValue < 0) throw new Error("not a kind of §6.5");
   const matters = (e.matters as unknown[]).map((m): Entry => {
-    const matter = exactly(m, ["code", "nameZh", "nameEn", "department", "materials"], ["produces"]);
+    const matter = exactly(
+      m,
+      ["code", "nameZh", "nameEn", "department", "materials", "fields"],
+      ["produces", "commitment"],
+    );
     return { ...matter, nameZh: trimName(matter.nameZh), nameEn: trimName(matter.nameEn) };
   });
   const asRead = { ...e, nameZh: trimName(e.nameZh), nameEn: trimName(e.nameEn), matters };

@@ -25,6 +25,10 @@ export const ERROR_CODES = {
   DEPARTMENT_SUSPENDED: { status: 403, title: "The department is suspended" },
   PURPOSE_NOT_COVERED: { status: 403, title: "The purpose scenario does not ask for this credential type" },
   SHARING_NOT_GRANTED: { status: 403, title: "The consumer department holds no sharing grant for this purpose" },
+  FIELDS_NOT_GRANTED: {
+    status: 403,
+    title: "A field asked for is not one the consumer's matters in the purpose scenario need",
+  },
   UNKNOWN_DEPARTMENT: { status: 404, title: "No such department is hosted here" },
   UNKNOWN_CREDENTIAL_TYPE: { status: 404, title: "No such credential type in the catalogue" },
   UNKNOWN_SCENARIO: { status: 404, title: "No such scenario in the catalogue" },

@@ -1,10 +1,12 @@
 // The issuer side of a record query: purpose and grant checked on chain, the access logged, then the answer.
 
 import type { PeerQueryAccess } from "../../../../lib/audit/accessLogEntry.ts";
+import { neededFields } from "../../../../lib/catalogue/schemas.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
-import { type AnchorState, anchorOf } from "../records/canonicalRecord.ts";
+import { type AnchorState, anchorOf, type CanonicalRecord } from "../records/canonicalRecord.ts";
+import { type Disclosure, discloseFields } from "../records/disclosure.ts";
 import type { GatewayServices } from "../services.ts";
 import { type FederationAnswer, type FederationQuery, federationQuerySchema } from "./protocol.ts";
 
@@ -66,8 +68,40 @@ export function logDenied(department: DepartmentRuntime, consumer: string, query
   return department.accessLog.append({ channel: "peer", consumer, ...askedFor(query), outcome: "denied" });
 }
 
-/** What the log keeps of a query: who it is about, what for; whether only evidence was wanted shows in the outcome. */
-const askedFor = ({ evidenceOnly: _evidenceOnly, ...asked }: FederationQuery) => asked;
+/**
+ * What the log keeps of a query: who it is about, what for; whether only evidence was wanted shows in the outcome, and
+ * the fields disclosed in the entry of an answer (not the fields asked for).
+ */
+const askedFor = ({ evidenceOnly: _evidenceOnly, fields: _fields, ...asked }: FederationQuery) => asked;
+
+/**
+ * The fields to disclose to the consumer: those it asked for (else all) of what its matters in the purpose scenario
+ * name for the type, the grant's scope (SPEC §6.5); asking for any other is refused, naming it.
+ */
+function fieldsToDisclose(services: GatewayServices, consumer: string, query: FederationQuery): string[] {
+  const scenario = services.catalogue.scenario(query.purpose).scenario;
+  const granted = neededFields(scenario, consumer, query.credentialType);
+  if (query.fields === undefined) return granted;
+  const beyond = query.fields.findIndex((name) => !granted.includes(name));
+  if (beyond >= 0) {
+    throw new GatewayError("FIELDS_NOT_GRANTED", {
+      field: `fields.${beyond}`,
+      detail: `no matter of ${consumer} in ${query.purpose} needs that field of ${query.credentialType}`,
+    });
+  }
+  return [...new Set(query.fields)];
+}
+
+/**
+ * The disclosure of the fields the record has among `names` (a field its type makes optional may be absent), with its
+ * batch anchor; none for a record of format 1, which is hashed whole and so cannot show some fields without the rest.
+ */
+function disclosureOf(record: CanonicalRecord, state: AnchorState, names: string[]): Disclosure | undefined {
+  if (record.format !== "oncechain-record/2") return undefined;
+  const present = names.filter((name) => Object.hasOwn(record.fields, name));
+  const batch = state.batchRoot ? { batchRoot: state.batchRoot, proof: state.proof ?? [] } : undefined;
+  return discloseFields(record, present, batch);
+}
 
 /**
  * Refuses a sender whose department is suspended (DEPARTMENT_SUSPENDED), logging the attempt as denied when it was a
@@ -108,18 +142,34 @@ export async function answerQuery(
   const consumerId = services.catalogue.departmentIds.get(consumer) ?? 0;
   // A department reading its own records needs no grant: it holds them already.
   const granted = consumerId === department.id || (await mayRead(services, department.id, consumerId, query));
-  const shares = granted && query.evidenceOnly !== true;
+  let names: string[] = [];
+  if (granted && query.evidenceOnly !== true) {
+    try {
+      names = fieldsToDisclose(services, consumer, query);
+    } catch (error) {
+      await logDenied(department, consumer, query);
+      throw error;
+    }
+  }
   const latest = await latestRecord(department, query.subjectRef, query.credentialType);
-  const outcome: PeerQueryAccess["outcome"] = !latest.recordHash ? "not-found" : shares ? "shared" : "evidence-only";
   const record = latest.recordHash ? await department.store.getRecord(latest.recordHash) : undefined;
   const state = latest.anchor;
-  // The log entry is durable before anything leaves: an answer that was never logged is never given.
+  const disclosure =
+    granted && query.evidenceOnly !== true && record && state ? disclosureOf(record, state, names) : undefined;
+  const outcome: PeerQueryAccess["outcome"] = !latest.recordHash
+    ? "not-found"
+    : disclosure
+      ? "shared"
+      : "evidence-only";
+  // The log entry is durable before anything leaves: an answer that was never logged is never given. It names the
+  // fields disclosed, so that the log proves which fields went to whom.
   await department.accessLog.append({
     channel: "peer",
     consumer,
     ...askedFor(query),
     outcome,
     ...(latest.recordHash ? { recordHash: latest.recordHash } : {}),
+    ...(disclosure ? { fields: Object.keys(disclosure.fields) } : {}),
   });
   services.metrics.inc("oncechain_federation_answers_total", "Record queries answered to other departments", {
     outcome,
@@ -140,6 +190,6 @@ export async function answerQuery(
       ...(state.txHash ? { txHash: state.txHash } : {}),
       ...(state.blockNumber !== undefined ? { blockNumber: state.blockNumber } : {}),
     },
-    ...(shares ? { record } : {}),
+    ...(disclosure ? { disclosure } : {}),
   };
 }

@@ -1,6 +1,6 @@
 // What gateways say to each other: the record query a consumer sends and the answer the issuer gives.
 import { z } from "zod";
-import { canonicalRecordSchema, catalogueCode, hex32, uint32Id, unixSeconds } from "../http/schemas.ts";
+import { catalogueCode, disclosureSchema, hex32, uint32Id, unixSeconds } from "../http/schemas.ts";
 
 /**
  * An application id, as the gateway that opened the application minted it (16 random bytes): ids travel to other
@@ -57,6 +57,15 @@ export const federationQuerySchema = z
           "Only proof that the record exists is wanted (a commitment's check): the issuer answers without the record " +
           "even where a grant would share it",
       }),
+    fields: z
+      .array(z.string().min(1).max(64))
+      .max(64)
+      .optional()
+      .meta({
+        description:
+          "The fields of the record wanted, each among those the consumer's matters in the purpose scenario name for " +
+          "the type (SPEC §6.5); without it, all of those. The issuer discloses these and withholds the rest",
+      }),
   })
   .meta({ id: "FederationQuery" });
 export type FederationQuery = z.infer<typeof federationQuerySchema>;
@@ -94,7 +103,8 @@ export const federationAnswerSchema = z
       recordHash: hex32,
       leaf: federationLeafSchema,
       anchor: federationAnchorSchema,
-      record: canonicalRecordSchema.optional(),
+      /** Where shared: the granted fields of the record, each with its salt and proof (SPEC §3.4); never the rest. */
+      disclosure: disclosureSchema.optional(),
     }),
     z.object({
       found: z.literal(false),

@@ -15,11 +15,14 @@ export interface DisclosedField {
   proof: Hex32[];
 }
 
+/** Format 2's envelope: only a record of that format has one. */
+export type DisclosedEnvelope = RecordEnvelope & { format: "oncechain-record/2" };
+
 export interface Disclosure {
   format: typeof DISCLOSURE_FORMAT;
   /** The hash of the envelope: the record's hash, which the chain holds. */
   recordHash: Hex32;
-  envelope: RecordEnvelope;
+  envelope: DisclosedEnvelope;
   fields: Record<string, DisclosedField>;
   /** For a record anchored in a batch: the batch's root and the record's proof in it. */
   anchor?: { batchRoot: Hex32; proof: Hex32[] };
@@ -61,8 +64,8 @@ export function discloseFields(
       configurable: true,
     });
   }
-  const { fields: _all, salt: _salt, ...rest } = record;
-  const envelope: RecordEnvelope = { ...rest, fieldsRoot: tree.root };
+  const { fields: _all, salt: _salt, format, ...rest } = record;
+  const envelope: DisclosedEnvelope = { format, ...rest, fieldsRoot: tree.root };
   return {
     format: DISCLOSURE_FORMAT,
     recordHash: recordHashOf(record),

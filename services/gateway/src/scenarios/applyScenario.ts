@@ -1,6 +1,6 @@
 // A scenario application: every material its matters ask for, checked with the issuers, waived where the data travels.
 import { randomBytes } from "node:crypto";
-import { type Matter, procedureOf } from "../../../../lib/catalogue/schemas.ts";
+import { type Matter, neededFields, procedureOf } from "../../../../lib/catalogue/schemas.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { admitKey, type KeyBound } from "../auth/keyRate.ts";
 import { breachesOf } from "../commitments/recordCommitment.ts";
@@ -151,6 +151,7 @@ export async function applyScenario(
         subjectRef: type.subjectKind === "person" ? refs.person : refs.organisation,
         purpose: entry.scenario.code,
         applicationId,
+        fields: neededFields(entry.scenario, department.code, code),
       });
       services.metrics.inc("oncechain_application_materials_total", "Materials of scenario applications", {
         status: outcome.status,

@@ -3,6 +3,7 @@ import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import type { FederationAnswer } from "../federation/protocol.ts";
+import { DisclosureError, provenRecordHash } from "../records/disclosure.ts";
 import { type Verdict, verifyRecord } from "../records/verifyRecord.ts";
 import type { GatewayServices } from "../services.ts";
 import { combineOutcomes, type MaterialOutcome, type RequiredReason } from "./materialOutcome.ts";
@@ -15,6 +16,8 @@ export interface MaterialRequest {
   applicationId: string;
   /** Only proof that the record exists is wanted (a commitment's check): the issuers share no data. */
   evidenceOnly?: true;
+  /** The fields of the record the department's matters need (SPEC §6.5): asked for, and nothing else. */
+  fields?: string[];
 }
 
 interface Ctx {
@@ -44,14 +47,35 @@ const REASON_BY_STATUS: Record<string, RequiredReason> = {
  * type is checked once the record is found on chain, against the types of the registry that holds it.
  */
 function aboutWhatWasAsked(request: MaterialRequest, issuer: Issuer, answer: FoundAnswer): boolean {
-  const { record, leaf } = answer;
+  const { disclosure, leaf } = answer;
+  const envelope = disclosure?.envelope;
   return (
     leaf.recordHash === answer.recordHash &&
     leaf.subjectRef === request.subjectRef &&
     answer.issuer === issuer.code &&
     answer.issuerId === issuer.id &&
-    (!record || (record.subjectRef === leaf.subjectRef && record.typeId === leaf.credentialType))
+    (!envelope ||
+      (disclosure.recordHash === answer.recordHash &&
+        envelope.subjectRef === leaf.subjectRef &&
+        envelope.typeId === leaf.credentialType &&
+        envelope.validFrom === leaf.validFrom &&
+        envelope.validUntil === leaf.validUntil &&
+        envelope.issuerId === issuer.id &&
+        Object.keys(disclosure.fields).every((name) => request.fields?.includes(name) ?? true)))
   );
+}
+
+/** The disclosed fields' values once each is proved a field of the anchored record; undefined if one is not. */
+function provedFields(answer: FoundAnswer): Record<string, unknown> | undefined {
+  const { disclosure } = answer;
+  if (!disclosure) return {};
+  try {
+    if (provenRecordHash(disclosure) !== answer.recordHash) return undefined;
+  } catch (error) {
+    if (error instanceof DisclosureError || error instanceof TypeError) return undefined;
+    throw error;
+  }
+  return Object.fromEntries(Object.entries(disclosure.fields).map(([name, field]) => [name, field.value]));
 }
 
 /** Verifies an answer from the index, first catching the index up with the anchor the issuer reports. */
@@ -61,9 +85,13 @@ async function verifyAnswer(ctx: Ctx, request: MaterialRequest, issuer: Issuer, 
   if (!aboutWhatWasAsked(request, issuer, answer)) {
     return { status: "required", reason: "mismatched", issuer: issuer.code } satisfies MaterialOutcome;
   }
-  const { record, leaf, anchor } = answer;
+  // Each disclosed field is checked against the envelope before the record hash is checked against the chain.
+  const data = provedFields(answer);
+  if (data === undefined)
+    return { status: "required", reason: "tampered", issuer: issuer.code } satisfies MaterialOutcome;
+  const { leaf, anchor } = answer;
   const input = {
-    ...(record ? { record } : { leaf }),
+    leaf,
     recordHash: answer.recordHash,
     issuerId: answer.issuerId,
     ...(anchor.batchRoot ? { anchor: { batchRoot: anchor.batchRoot, proof: anchor.proof } } : {}),
@@ -102,11 +130,12 @@ async function verifyAnswer(ctx: Ctx, request: MaterialRequest, issuer: Issuer, 
     const reason = REASON_BY_STATUS[verdict.status] ?? "not-anchored";
     return { status: "required", reason, issuer: issuer.code, evidence } satisfies MaterialOutcome;
   }
+  const shared = answer.disclosure !== undefined;
   return {
     status: "waived",
-    shared: record !== undefined,
+    shared,
     evidence,
-    ...(record ? { data: record.fields } : {}),
+    ...(shared ? { data, disclosed: Object.keys(data) } : {}),
   } satisfies MaterialOutcome;
 }
 
@@ -122,6 +151,7 @@ async function askIssuer(ctx: Ctx, request: MaterialRequest, issuer: string): Pr
       purpose: request.purpose,
       applicationId: request.applicationId,
       ...(request.evidenceOnly ? { evidenceOnly: true as const } : {}),
+      ...(request.fields && !request.evidenceOnly ? { fields: request.fields } : {}),
     },
   );
   if (result.kind === "unavailable") return { status: "unavailable", reason: result.reason, issuer };

@@ -41,10 +41,13 @@ export interface MaterialEvidence {
 export type MaterialOutcome =
   | {
       status: "waived";
-      /** true: the issuer shared the record; false: it proved the record exists but the data stays with it. */
+      /** true: the issuer disclosed fields of the record; false: it proved the record exists, the data stays with it. */
       shared: boolean;
       evidence: MaterialEvidence;
+      /** The fields disclosed (those the department's matters need), each proved a field of the anchored record. */
       data?: Record<string, unknown>;
+      /** Their names: every other field of the record was withheld by its issuer. */
+      disclosed?: string[];
     }
   | { status: "required"; reason: RequiredReason; issuer?: string; evidence?: MaterialEvidence }
   | { status: "unavailable"; reason: (typeof UNAVAILABLE_REASONS)[number]; issuer?: string };
