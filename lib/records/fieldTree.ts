@@ -1,7 +1,7 @@
 // Record format 2's fields: each field salted and hashed on its own, the record hash committing to the root of an
 // OpenZeppelin StandardMerkleTree over them, so that a holder can disclose some fields with their proofs and withhold
 // the others, and anyone can check the disclosed ones against the anchored record hash.
-import { createHmac } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { ZeroHash } from "ethers";
 import { CanonicalFormError, contentHashAtDepth, type Hex32 } from "../encoding/canonical.ts";
 import { keccak256Bytes } from "../encoding/keccak.ts";
@@ -33,15 +33,31 @@ function nameBytes(name: string): Buffer {
 }
 
 /**
+ * HMAC-SHA256 (RFC 2104) keyed with a record's 32-byte salt, for each of its fields: the key's inner and outer padded
+ * blocks are hashed once per record, and each field's HMAC continues copies of those two states. Node's createHmac
+ * sets up a key on every call, which cost ~30 µs a field here against ~6 µs this way; a test holds the two equal.
+ */
+export function saltsUnder(recordSalt: Hex32): (name: string) => Hex32 {
+  const block = Buffer.alloc(64);
+  bytes32(recordSalt, "the record's salt").copy(block);
+  const pad = (byte: number) => Buffer.from(block.map((b) => b ^ byte));
+  const inner: Hash = createHash("sha256").update(pad(0x36));
+  const outer: Hash = createHash("sha256").update(pad(0x5c));
+  return (name) =>
+    hex(
+      outer
+        .copy()
+        .update(inner.copy().update(nameBytes(name)).digest())
+        .digest(),
+    );
+}
+
+/**
  * A field's own salt: HMAC-SHA256 keyed with the record's 32-byte salt over the field's name (UTF-8). Disclosing it
  * reveals neither the record's salt nor any other field's.
  */
 export function fieldSalt(recordSalt: Hex32, name: string): Hex32 {
-  return hex(
-    createHmac("sha256", Buffer.from(recordSalt.slice(2), "hex"))
-      .update(nameBytes(name))
-      .digest(),
-  );
+  return saltsUnder(recordSalt)(name);
 }
 
 /** Where a field's value sits in its record: the record at depth 0, its `fields` at 1, the value at 2 (SPEC §3.2). */
@@ -98,11 +114,15 @@ export interface FieldTree {
  * sorted by hash, a complete binary tree in an array, the last leaf at index 1 of the array's leaf part …), with the
  * project's fast keccak. A test holds the two to the same root and proofs.
  */
-export function buildFieldTree(fields: Record<string, unknown>, recordSalt: Hex32): FieldTree {
+export function buildFieldTree(
+  fields: Record<string, unknown>,
+  recordSalt: Hex32,
+  saltOf: (name: string) => Hex32 = saltsUnder(recordSalt),
+): FieldTree {
   const names = Object.keys(fields);
   if (names.length === 0) return { root: ZeroHash as Hex32, proof: () => [] };
   const leaves = names
-    .map((name) => ({ name, hash: fieldLeafHash(fieldLeafValues(name, fieldSalt(recordSalt, name), fields[name])) }))
+    .map((name) => ({ name, hash: fieldLeafHash(fieldLeafValues(name, saltOf(name), fields[name])) }))
     .sort((a, b) => Buffer.compare(a.hash, b.hash));
   const n = leaves.length;
   const tree: Buffer[] = new Array(2 * n - 1);

@@ -1,6 +1,6 @@
 // Format 2's field tree against OpenZeppelin's StandardMerkleTree built independently from the same leaf values: the
 // same root and proofs, each proof verified by OpenZeppelin; and a changed field, salt or proof detected.
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -23,6 +23,24 @@ function openZeppelinTree(fields: Record<string, unknown>, recordSalt: Hex32) {
   );
   return { tree: StandardMerkleTree.of(values, types), values };
 }
+
+describe("a field's salt", () => {
+  it("is Node's HMAC-SHA256 keyed with the record's salt over the name, for any salt and any name", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.string({ unit: "grapheme", maxLength: 80 }),
+        (key, name) => {
+          const recordSalt = `0x${Buffer.from(key).toString("hex")}` as Hex32;
+          const expected = `0x${createHmac("sha256", key).update(name, "utf8").digest("hex")}`;
+          expect(fieldSalt(recordSalt, name)).toBe(expected);
+          expect(fieldSalt(recordSalt.toUpperCase().replace("0X", "0x") as Hex32, name)).toBe(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
 
 describe("the field tree of record format 2", () => {
   it("gives OpenZeppelin's root and proofs for every sample record, each proof verified by OpenZeppelin", () => {

@@ -2,8 +2,8 @@
 // §3.5). Whoever holds it can prove that the disclosed fields are the record's and that the record is anchored,
 // without seeing the fields withheld.
 import { contentHash, type Hex32 } from "../../../../lib/encoding/canonical.ts";
-import { buildFieldTree, fieldLeadsTo, fieldSalt } from "../../../../lib/records/fieldTree.ts";
-import { type CanonicalRecord, type RecordEnvelope, recordHashOf } from "./canonicalRecord.ts";
+import { buildFieldTree, fieldLeadsTo, saltsUnder } from "../../../../lib/records/fieldTree.ts";
+import type { CanonicalRecord, RecordEnvelope } from "./canonicalRecord.ts";
 
 export const DISCLOSURE_FORMAT = "oncechain-disclosure/1";
 
@@ -51,14 +51,16 @@ export function discloseFields(
   if (record.format !== "oncechain-record/2") {
     throw new DisclosureError("record.format", "a record of format 1 is hashed whole: it cannot disclose some fields");
   }
-  const tree = buildFieldTree(record.fields, record.salt);
+  // One tree and one keyed salt derivation serve the root, the proofs and the salts alike.
+  const saltOf = saltsUnder(record.salt);
+  const tree = buildFieldTree(record.fields, record.salt, saltOf);
   const fields: Record<string, DisclosedField> = {};
   for (const name of names) {
     if (!Object.hasOwn(record.fields, name))
       throw new DisclosureError("fields", "the record has no field of that name");
     if (Object.hasOwn(fields, name)) throw new DisclosureError("fields", "a field is named twice");
     Object.defineProperty(fields, name, {
-      value: { value: record.fields[name], salt: fieldSalt(record.salt, name), proof: tree.proof(name) },
+      value: { value: record.fields[name], salt: saltOf(name), proof: tree.proof(name) },
       enumerable: true,
       writable: true,
       configurable: true,
@@ -68,7 +70,8 @@ export function discloseFields(
   const envelope: DisclosedEnvelope = { format, ...rest, fieldsRoot: tree.root };
   return {
     format: DISCLOSURE_FORMAT,
-    recordHash: recordHashOf(record),
+    // The record's hash (SPEC §3.2) is the envelope's, whose root is the tree's just built.
+    recordHash: contentHash(envelope),
     envelope,
     fields,
     ...(anchor ? { anchor: { batchRoot: anchor.batchRoot, proof: [...anchor.proof] } } : {}),
