@@ -108,7 +108,12 @@ export function contentHash(value: unknown): Hex32 {
  * the nesting bound counts from the document's outermost value: a value hashes here only where the document could.
  */
 export function contentHashAtDepth(value: unknown, depth: number): Hex32 {
+  return `0x${contentDigestAtDepth(value, depth).toString("hex")}`;
+}
+
+/** contentHashAtDepth as its 32 bytes, for a caller that hashes it further. */
+export function contentDigestAtDepth(value: unknown, depth: number): Buffer {
   const text = write(value, depth);
   if (text === undefined) throw noForm(`${typeof value} is not a JSON value`);
-  return `0x${hash("sha256", text)}`;
+  return hash("sha256", text, "buffer");
 }

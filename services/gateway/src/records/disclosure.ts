@@ -51,9 +51,9 @@ export function discloseFields(
   if (record.format !== "oncechain-record/2") {
     throw new DisclosureError("record.format", "a record of format 1 is hashed whole: it cannot disclose some fields");
   }
-  // One tree and one keyed salt derivation serve the root, the proofs and the salts alike.
+  // One tree serves the root and the proofs; one keyed salt derivation the salts disclosed.
   const saltOf = saltsUnder(record.salt);
-  const tree = buildFieldTree(record.fields, record.salt, saltOf);
+  const tree = buildFieldTree(record.fields, record.salt);
   const fields: Record<string, DisclosedField> = {};
   for (const name of names) {
     if (!Object.hasOwn(record.fields, name))
