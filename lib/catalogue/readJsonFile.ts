@@ -1,16 +1,24 @@
 // Reading one seed file as JSON, turning syntax errors into problems that carry a line and column.
+import { isUtf8 } from "node:buffer";
 import { readFile } from "node:fs/promises";
 import type { CatalogueProblem } from "./errors.ts";
 
 export type JsonFileRead = { ok: true; value: unknown } | { ok: false; problem: CatalogueProblem };
 
 export async function readJsonFile(absolutePath: string, file: string): Promise<JsonFileRead> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(absolutePath, "utf8");
+    bytes = await readFile(absolutePath);
   } catch (error) {
     return { ok: false, problem: { file, message: `cannot read file: ${(error as Error).message}` } };
   }
+  // Read leniently, bytes that are not UTF-8 would become U+FFFD: another value than the file holds.
+  if (!isUtf8(bytes)) {
+    const line = bytes.subarray(0, firstInvalidUtf8(bytes)).toString("latin1").split("\n").length;
+    return { ok: false, problem: { file, line, column: 1, message: "invalid JSON: not UTF-8 text" } };
+  }
+  // A byte-order mark, which some editors write, is not part of the JSON (as a gateway reads a body).
+  const text = bytes.toString("utf8").replace(/^\ufeff/, "");
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
@@ -18,6 +26,22 @@ export async function readJsonFile(absolutePath: string, file: string): Promise<
     const { line, column } = locate(text, message);
     return { ok: false, problem: { file, line, column, message: `invalid JSON: ${message}` } };
   }
+}
+
+/** The offset of the first byte at which `bytes` stops being UTF-8 (the shortest prefix that fails, less one). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let low = 0;
+  let high = bytes.length;
+  // isUtf8 of a prefix can fail only by cutting a character short: search for the longest prefix that is UTF-8 text,
+  // allowing the up to 3 bytes a cut character leaves.
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    let ok = false;
+    for (let cut = 0; cut <= 3 && !ok; cut++) ok = isUtf8(bytes.subarray(0, Math.max(0, middle - cut)));
+    if (ok) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 /** V8's message for an unexpected token: the token, then the text around it, "..." where V8 cut that text short. */

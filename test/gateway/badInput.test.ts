@@ -339,6 +339,25 @@ describe("request bodies", () => {
     );
   });
 
+  it("answers 400 MALFORMED_JSON to a body whose bytes are not UTF-8, instead of reading them as U+FFFD", async () => {
+    const text = JSON.stringify(idCardRequest(residentId(4), { name: "NAME" }));
+    const [before, after] = text.split("NAME") as [string, string];
+    const bytes = Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from(after)]);
+    expectProblem(
+      await rawPost(psb("/records"), bytes, { "content-type": "application/json" }),
+      "MALFORMED_JSON",
+      "body",
+    );
+    expectProblem(
+      await rawPost(psb("/records"), gzipSync(bytes), {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+      }),
+      "MALFORMED_JSON",
+      "body",
+    );
+  });
+
   it("answers 400 VALIDATION_FAILED naming only the body when the member written twice is not shaped like a field", async () => {
     const number = residentId(2);
     const body = `{"credentialType":"resident-id-card","fields":{"${number}":1,"${number}":2}}`;

@@ -137,6 +137,20 @@ describe("disclosures of some fields of a record", () => {
     for (const [pending, field] of cases) expectProblem(await pending, "DISCLOSURE_TAMPERED", field);
   });
 
+  it("repeats neither a field name shaped like personal data nor the record hash the disclosure states", async () => {
+    const d = await disclosed(hashes[0] ?? "", "name");
+    const personal = residentId(77);
+    const named = structuredClone(d);
+    named.fields[personal] = { value: 1, salt: "bad", proof: [] };
+    const badSalt = await verify({ disclosure: named });
+    expectProblem(badSalt, "VALIDATION_FAILED", "disclosure.fields");
+    expect(JSON.stringify(badSalt.body)).not.toContain(personal);
+    const stated = `0x${personal}${"0".repeat(64 - personal.length)}`;
+    const wrongHash = await verify({ disclosure: { ...d, recordHash: stated } });
+    expectProblem(wrongHash, "DISCLOSURE_TAMPERED", "disclosure.envelope");
+    expect(JSON.stringify(wrongHash.body)).not.toContain(personal);
+  });
+
   it("answers 400 naming query.fields for a field the record does not have or one named twice, and writes nothing", async () => {
     const before = (await rawEntries(runtimeOf(gw, "psb").store)).length;
     expectProblem(await disclose(hashes[0] ?? "", "name,nickname"), "VALIDATION_FAILED", "query.fields");

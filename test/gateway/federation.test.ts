@@ -104,6 +104,20 @@ describe("federation between department gateways", () => {
       { outcome: "denied", consumer: "market-regulation", credentialType: "resident-id-card" },
     ]);
     expect(entries.at(-1)).not.toHaveProperty("fields");
+    // Asking for only evidence, or without a grant, does not make a probe for fields beyond the matters unlogged.
+    const evidence = await ask({ body: query({ evidenceOnly: true, fields: ["birthDate"] }) });
+    expectProblem(evidence, "FIELDS_NOT_GRANTED", "fields.0");
+    const ungranted = await ask({
+      issuer: "health",
+      department: "tobacco",
+      body: query({ credentialType: "health-certificate", fields: ["conclusion"] }),
+    });
+    expectProblem(ungranted, "FIELDS_NOT_GRANTED", "fields.0");
+    expect((await runtime(gw, "psb").accessLog.entries(1, 100)).at(-1)).toMatchObject({ outcome: "denied" });
+    expect((await runtime(gw, "health").accessLog.entries(1, 100)).at(-1)).toMatchObject({
+      outcome: "denied",
+      consumer: "tobacco",
+    });
   });
 
   it("gives existence evidence but no record to a department without a grant, and logs it as evidence-only", async () => {

@@ -156,6 +156,14 @@ describe("records anchored singly", () => {
     expect(fresh.body).toMatchObject({ status: "valid", recordHash, source: "chain" });
   });
 
+  it("verifies a record anchored singly as valid though presented with a batch anchor not its own, from the index and the chain", async () => {
+    const { record } = await issued(residentId(31));
+    await anchorQueued(gw, "psb");
+    const presented = { record, anchor: { batchRoot: `0x${"12".repeat(32)}`, proof: [] } };
+    expect((await verify(presented)).body.status).toBe("valid");
+    expect((await verify(presented, true)).body.status).toBe("valid");
+  });
+
   it("verifies a bare record hash with its issuer's id as valid once anchored", async () => {
     const { recordHash } = await issued(residentId(11));
     await anchorQueued(gw, "psb");

@@ -102,6 +102,16 @@ describe("npm run audit, against the chain alone", () => {
     const swapped = structuredClone(disclosure);
     swapped.fields.name.proof = disclosure.fields.issuingAuthority.proof;
     file("disclosure-swapped-proof.json", swapped);
+    // As some editors write it: a byte-order mark first, which a gateway reading a body drops too.
+    writeFileSync(`${files}/disclosure-bom.json`, `\ufeff${JSON.stringify(disclosure)}`);
+    const personal = structuredClone(disclosure) as unknown as { fields: Record<string, unknown> };
+    personal.fields[residentId(933)] = { value: 1, salt: "bad", proof: [] };
+    file("disclosure-personal-name.json", personal);
+    const invalidText = Buffer.from(JSON.stringify(disclosure));
+    writeFileSync(
+      `${files}/disclosure-not-utf8.json`,
+      Buffer.concat([invalidText.subarray(0, 40), Buffer.from([0xff, 0xfe]), invalidText.subarray(40)]),
+    );
     const text = JSON.stringify(valid);
     file("named-twice.json", `{"recordHash":"${kept}",${text.slice(1)}`);
     file("proto.json", text.replace('"fields":{', '"fields":{"__proto__":{"x":1},'));
@@ -179,6 +189,22 @@ describe("npm run audit, against the chain alone", () => {
       expect(JSON.stringify(disclosed)).not.toContain(withheld[name]);
       expect(run.output).not.toContain(withheld[name]);
     }
+  }, 120_000);
+
+  it("reads a disclosure file with a byte-order mark, and refuses one that is not UTF-8 or names a field like personal data", async () => {
+    const [bom, notUtf8, personal] = await Promise.all([
+      audit("verify-disclosure", `${files}/disclosure-bom.json`, ...chain),
+      audit("verify-disclosure", `${files}/disclosure-not-utf8.json`, ...chain),
+      audit("verify-disclosure", `${files}/disclosure-personal-name.json`, ...chain),
+    ]);
+    expect(bom.code, bom.output).toBe(0);
+    expect(notUtf8).toMatchObject({ code: 2, stdout: "" });
+    expect(notUtf8.output).toContain(
+      `${files}/disclosure-not-utf8.json: line 1, column 1: not valid JSON (its bytes are not UTF-8 text)`,
+    );
+    expect(personal).toMatchObject({ code: 2, stdout: "" });
+    expect(personal.output).toContain('field "fields": in a member whose name is not repeated');
+    expect(personal.output).not.toContain(residentId(933));
   }, 120_000);
 
   it("fails verify-disclosure on an edited value or a swapped proof, naming the field", async () => {

@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { readJsonFile } from "../../../lib/catalogue/readJsonFile.ts";
 import { firstRefusedMember } from "../../../lib/encoding/duplicateMembers.ts";
+import { echoablePath } from "../../../services/gateway/src/errors/echo.ts";
 import { AuditInputError } from "./command.ts";
 
 /** A path as the auditor typed it: `npm run` moves to the project's root, and says in INIT_CWD where it was typed. */
@@ -17,11 +18,19 @@ export async function readInputJson(file: string): Promise<unknown> {
   if (read.ok) {
     // As a gateway refuses such a body: what the file means must not depend on the reader.
     const refused = firstRefusedMember(await readFile(inputPath(file), "utf8"));
-    if (refused) throw new AuditInputError(`${file}: the member at ${refused.path.join(".")} is ${refused.why}`);
+    if (refused) {
+      const { path, cut } = echoablePath(refused.path);
+      const where = cut
+        ? `a member within ${path.join(".") || "the file"}, whose name is not printed,`
+        : `the member at ${path.join(".")}`;
+      throw new AuditInputError(`${file}: ${where} is ${refused.why}`);
+    }
     return read.value;
   }
   const { line, column, message } = read.problem;
   if (line === undefined)
     throw new AuditInputError(`${file}: ${message.replace(/^cannot read file: /, "cannot read: ")}`);
-  throw new AuditInputError(`${file}: line ${line}, column ${column ?? 1}: not valid JSON`);
+  // The reader's own message quotes the text, except the one for bytes that are not UTF-8, which quotes nothing.
+  const why = message.endsWith("not UTF-8 text") ? " (its bytes are not UTF-8 text)" : "";
+  throw new AuditInputError(`${file}: line ${line}, column ${column ?? 1}: not valid JSON${why}`);
 }

@@ -4,6 +4,12 @@
 import { z } from "zod";
 import { formatFieldPath } from "../../../lib/catalogue/errors.ts";
 import type { Hex32 } from "../../../lib/encoding/canonical.ts";
+import {
+  echoable,
+  echoablePath,
+  UNNAMED_MEMBER,
+  WITHIN_UNNAMED_MEMBER,
+} from "../../../services/gateway/src/errors/echo.ts";
 import { canonicalRecordSchema, hex32 } from "../../../services/gateway/src/http/schemas.ts";
 import type { CanonicalRecord } from "../../../services/gateway/src/records/canonicalRecord.ts";
 import { AuditInputError } from "./command.ts";
@@ -43,13 +49,21 @@ export const RECORD_FILE_SHAPES = [
   'a bare canonical record ({"format": "oncechain-record/2", …}, or /1) with, for a batched record, "anchor": {batchRoot, proof}',
 ];
 
+/**
+ * The file's problems, one a line, by field. A name the file chose that is not shaped like a field name (a key of a
+ * disclosure's fields, an unknown member) is not printed: a record file's text is personal data.
+ */
 export function problems(file: string, error: z.ZodError): AuditInputError {
   const at = (path: readonly PropertyKey[]) => (path.length > 0 ? `field "${formatFieldPath(path)}": ` : "");
-  const lines = error.issues.flatMap((issue) =>
-    issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => `${file}: ${at([...issue.path, key])}unknown field`)
-      : [`${file}: ${at(issue.path)}${issue.message}`],
-  );
+  const lines = error.issues.flatMap((issue) => {
+    const { path, cut } = echoablePath(issue.path);
+    if (cut) return [`${file}: ${at(path)}${WITHIN_UNNAMED_MEMBER}: ${issue.message}`];
+    return issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) =>
+          echoable(key) ? `${file}: ${at([...path, key])}unknown field` : `${file}: ${at(path)}${UNNAMED_MEMBER}`,
+        )
+      : [`${file}: ${at(path)}${issue.message}`];
+  });
   return new AuditInputError(lines.join("\n"));
 }
 

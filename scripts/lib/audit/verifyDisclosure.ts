@@ -2,6 +2,7 @@
 // alone. The envelope is hashed to the record hash, each disclosed field is proved a leaf of the envelope's field tree,
 // and then the record is verified on chain exactly as verify-record verifies it.
 import { CanonicalFormError } from "../../../lib/encoding/canonical.ts";
+import { echoable, echoablePath } from "../../../services/gateway/src/errors/echo.ts";
 import { disclosureSchema } from "../../../services/gateway/src/http/schemas.ts";
 import { DisclosureError, provenRecordHash } from "../../../services/gateway/src/records/disclosure.ts";
 import { type AuditCommand, AuditInputError } from "./command.ts";
@@ -27,7 +28,9 @@ export const verifyDisclosure: AuditCommand = async (context, args) => {
   if (!parsed.success) throw problems(file, parsed.error);
   const disclosure = parsed.data;
   const names = Object.keys(disclosure.fields);
-  const details: Record<string, unknown> = { file, recordHash: disclosure.recordHash, disclosed: names };
+  // The fields' names as printed: a name not shaped like a field name may be personal data, and is not printed.
+  const shown = names.map((name) => (echoable(name) ? name : "(a field whose name is not printed)"));
+  const details: Record<string, unknown> = { file, recordHash: disclosure.recordHash, disclosed: shown };
   let check: Check;
   try {
     provenRecordHash(disclosure);
@@ -37,26 +40,29 @@ export const verifyDisclosure: AuditCommand = async (context, args) => {
       detail:
         names.length === 0
           ? "the envelope hashes to the record hash; no field is disclosed"
-          : `the envelope hashes to the record hash, and ${names.join(", ")} belong to it`,
+          : `the envelope hashes to the record hash, and ${shown.join(", ")} belong to it`,
     };
   } catch (error) {
     if (error instanceof CanonicalFormError) throw new AuditInputError(`${file}: ${error.message}`);
     if (!(error instanceof DisclosureError)) throw error;
-    check = { name: "disclosure", ok: false, detail: `${error.path}: ${error.message}` };
-    details.failed = error.path;
+    const { path } = echoablePath(error.path.split("."));
+    const where = path.join(".") === error.path ? error.path : `${path.join(".")} (a field whose name is not printed)`;
+    check = { name: "disclosure", ok: false, detail: `${where}: ${error.message}` };
+    details.failed = where;
   }
   // A disclosure that does not hold shows nothing of a record: what the chain says would answer no question.
   if (!check.ok) return reportOf("verify-disclosure", [check], [], details);
   // A record of n fields has proofs of floor(log2 n) or ceil(log2 n) nodes: a proof of k bounds n on both sides.
   const k = Math.max(...names.map((name) => disclosure.fields[name]?.proof.length ?? 0), 0);
-  const fieldCount = k === 0 ? "1 field" : `${2 ** (k - 1) + 1} to ${2 ** (k + 1) - 1} fields`;
+  const fewest = Math.max(names.length, k === 0 ? 1 : 2 ** (k - 1) + 1);
+  const fieldCount = k === 0 ? "1 field" : `${fewest} to ${2 ** (k + 1) - 1} fields`;
   return verifyOnChain(context, "verify-disclosure", {
     facts: disclosure.envelope,
     hash: disclosure.recordHash,
     ...(disclosure.anchor ? { anchor: disclosure.anchor } : {}),
     checks: [check],
     lines: [
-      `disclosed   ${names.length === 0 ? "no field" : names.join(", ")}`,
+      `disclosed   ${names.length === 0 ? "no field" : shown.join(", ")}`,
       ...(names.length > 0 ? [`withheld    the other fields (a proof of ${k} nodes: ${fieldCount} in all)`] : []),
     ],
     details,

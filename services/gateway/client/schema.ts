@@ -4068,7 +4068,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `DEPARTMENT_SUSPENDED`: The department is suspended; `PURPOSE_NOT_COVERED`: The purpose scenario does not ask for this credential type; `NOT_ISSUER`: This department is not an authoritative issuer of the credential type */
+            /** @description `DEPARTMENT_SUSPENDED`: The department is suspended; `PURPOSE_NOT_COVERED`: The purpose scenario does not ask for this credential type; `FIELDS_NOT_GRANTED`: A field asked for is not one the consumer's matters in the purpose scenario need; `NOT_ISSUER`: This department is not an authoritative issuer of the credential type */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -12,5 +12,17 @@ export function echoable(name: string): boolean {
   return FIELD_NAME.test(name) && !DIGIT_RUN.test(name);
 }
 
+/**
+ * A path to where a problem is, cut before the first name the client chose that may not be repeated (a member of a
+ * record of names, such as a disclosure's fields): the problem then names the object holding it, and says so.
+ */
+export function echoablePath(path: readonly PropertyKey[]): { path: PropertyKey[]; cut: boolean } {
+  const at = path.findIndex((part) => typeof part === "string" && !echoable(part));
+  return at < 0 ? { path: [...path], cut: false } : { path: path.slice(0, at), cut: true };
+}
+
+/** What a problem says of a member whose name it does not repeat. */
+export const WITHIN_UNNAMED_MEMBER = "in a member whose name is not repeated";
+
 /** How a problem says where a member it does not repeat is. */
 export const UNNAMED_MEMBER = "has a member that is not one of its fields (the name is not repeated)";

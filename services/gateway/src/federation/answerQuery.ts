@@ -142,8 +142,10 @@ export async function answerQuery(
   const consumerId = services.catalogue.departmentIds.get(consumer) ?? 0;
   // A department reading its own records needs no grant: it holds them already.
   const granted = consumerId === department.id || (await mayRead(services, department.id, consumerId, query));
+  // Fields asked for beyond the consumer's matters are refused whether or not anything would be shared: a probe for
+  // fields it has no use for is in the log as denied.
   let names: string[] = [];
-  if (granted && query.evidenceOnly !== true) {
+  if (query.fields !== undefined || (granted && query.evidenceOnly !== true)) {
     try {
       names = fieldsToDisclose(services, consumer, query);
     } catch (error) {

@@ -3,6 +3,7 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { z } from "zod";
+import { firstRefusedMember } from "../../../../lib/encoding/duplicateMembers.ts";
 import { type SubjectAccessesAnswer, subjectAccessesSchema } from "../audit/subjectAccesses.ts";
 import type { ChainIndex } from "../chain/chainIndex.ts";
 import type { DepartmentRuntime } from "../department.ts";
@@ -160,8 +161,10 @@ export function createFederationClient(deps: FederationClientDeps): FederationCl
         code: String((parsedBody as { code?: unknown } | null)?.code ?? ""),
       };
     }
+    // An answer whose meaning depends on the reader (a member named twice, or __proto__) is no answer.
     const parsed = schema.safeParse(parsedBody);
-    if (status !== 200 || !parsed.success) return { kind: "unavailable", reason: "peer-error" };
+    if (status !== 200 || !parsed.success || firstRefusedMember(text))
+      return { kind: "unavailable", reason: "peer-error" };
     return { kind: "answer", answer: parsed.data };
   }
 

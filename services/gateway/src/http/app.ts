@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { canonicalize } from "../../../../lib/encoding/canonical.ts";
 import type { Caller, Role } from "../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../department.ts";
-import { echoable, UNNAMED_MEMBER } from "../errors/echo.ts";
+import { echoable, echoablePath, UNNAMED_MEMBER, WITHIN_UNNAMED_MEMBER } from "../errors/echo.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { federationCredentials } from "../federation/authenticateFederation.ts";
 import type { GatewayServices } from "../services.ts";
@@ -47,13 +47,16 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: Where): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
+    // A name on the path the client chose (a key of a record of names) is repeated only if it is shaped like a field.
+    const { path, cut } = echoablePath(issue.path);
+    if (cut) return { field: fieldPath(where, path), message: `${WITHIN_UNNAMED_MEMBER}: ${messageOf(issue)}` };
     // An unknown member is reported on the object that holds it; name the member itself, if its name may be repeated.
     if (issue.code === "unrecognized_keys") {
       const [name = ""] = issue.keys;
-      if (!echoable(name)) return { field: fieldPath(where, issue.path), message: UNNAMED_MEMBER };
-      return { field: fieldPath(where, [...issue.path, name]), message: messageOf(issue) };
+      if (!echoable(name)) return { field: fieldPath(where, path), message: UNNAMED_MEMBER };
+      return { field: fieldPath(where, [...path, name]), message: messageOf(issue) };
     }
-    return { field: fieldPath(where, issue.path), message: messageOf(issue) };
+    return { field: fieldPath(where, path), message: messageOf(issue) };
   });
   const first = issues[0] ?? { field: where, message: "is invalid" };
   throw new GatewayError("VALIDATION_FAILED", {

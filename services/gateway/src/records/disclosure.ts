@@ -89,7 +89,7 @@ export function provenRecordHash(disclosure: Omit<Disclosure, "recordHash"> & { 
   if (disclosure.recordHash !== undefined && disclosure.recordHash.toLowerCase() !== recordHash) {
     throw new DisclosureError(
       "envelope",
-      `the envelope hashes to ${recordHash}, not to the recordHash the disclosure states (${disclosure.recordHash})`,
+      `the envelope hashes to ${recordHash}, not to the recordHash the disclosure states`,
     );
   }
   for (const [name, field] of Object.entries(disclosure.fields)) {

@@ -135,10 +135,13 @@ async function fromChain(ctx: VerifyContext, input: VerifyInput, recordHash: Hex
   const facts = leafFacts(input, recordHash);
   for (const registry of ctx.index.history("CredentialRecordRegistry")) {
     const records = ctx.registries.recordsAt(registry);
-    const [status, e] =
+    let [status, e] =
       facts && input.anchor
         ? await records.batchRecordStatus(issuerId, input.anchor.batchRoot, facts, input.anchor.proof)
         : await records.recordStatus(issuerId, recordHash);
+    // A record anchored singly, presented with a batch anchor that is not its own: the registry knows it by its hash,
+    // as the index does (fromIndex finds it there first).
+    if (status === 0n && input.anchor) [status, e] = await records.recordStatus(issuerId, recordHash);
     if (status === 0n) continue;
     const evidence: Evidence = {
       registry,

@@ -23,7 +23,7 @@ export const federationQueryRoute = defineRoute({
   responses: {
     200: { description: "Found (with or without the record), or not found", schema: federationAnswerSchema },
   },
-  errors: ["UNKNOWN_CREDENTIAL_TYPE", "UNKNOWN_SCENARIO", "NOT_ISSUER", "PURPOSE_NOT_COVERED"],
+  errors: ["UNKNOWN_CREDENTIAL_TYPE", "UNKNOWN_SCENARIO", "NOT_ISSUER", "PURPOSE_NOT_COVERED", "FIELDS_NOT_GRANTED"],
   logsPeerRefusals: true,
   async handler({ department, services, caller, body }) {
     const answer = await answerQuery(services, department, caller?.department ?? "", body);
