@@ -128,10 +128,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
             "issued again (the operator closed their registry before they were anchored)",
         );
       },
+      // Once the gateway is closing, a chain already stopped (Ctrl-C reaches the whole process group, the chain node
+      // with it) fails what was in flight: that is no warning, and the work is taken up at the next start, as after
+      // any failure (the queue and the uncommitted entries are on disk).
       onError: (department, error) =>
-        logger.warn({ department, err: { message: (error as Error).message } }, "anchoring failed; will retry"),
+        logger[closing ? "debug" : "warn"](
+          { department, err: { message: (error as Error).message } },
+          closing ? "anchoring interrupted by the stop; resumed at the next start" : "anchoring failed; will retry",
+        ),
       onCommitError: (department, error) =>
-        logger.warn({ department, err: { message: (error as Error).message } }, "access log commit failed; will retry"),
+        logger[closing ? "debug" : "warn"](
+          { department, err: { message: (error as Error).message } },
+          closing
+            ? "access log commit interrupted by the stop; made at the next start"
+            : "access log commit failed; will retry",
+        ),
     });
     departments.set(config.code, runtime);
   }
