@@ -5,7 +5,7 @@ import { neededFields } from "../../../../lib/catalogue/schemas.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
-import { type AnchorState, anchorOf, type CanonicalRecord } from "../records/canonicalRecord.ts";
+import { type AnchorState, anchorOf, batchAnchorOf, type CanonicalRecord } from "../records/canonicalRecord.ts";
 import { type Disclosure, discloseFields } from "../records/disclosure.ts";
 import type { GatewayServices } from "../services.ts";
 import { type FederationAnswer, type FederationQuery, federationQuerySchema } from "./protocol.ts";
@@ -99,8 +99,7 @@ function fieldsToDisclose(services: GatewayServices, consumer: string, query: Fe
 function disclosureOf(record: CanonicalRecord, state: AnchorState, names: string[]): Disclosure | undefined {
   if (record.format !== "oncechain-record/2") return undefined;
   const present = names.filter((name) => Object.hasOwn(record.fields, name));
-  const batch = state.batchRoot ? { batchRoot: state.batchRoot, proof: state.proof ?? [] } : undefined;
-  return discloseFields(record, present, batch);
+  return discloseFields(record, present, batchAnchorOf(state));
 }
 
 /**

@@ -61,6 +61,11 @@ export interface AnchorState {
   supersededBy?: Hex32;
 }
 
+/** Where a batched record is in its batch (its root and proof), as a disclosure or a verification carries it. */
+export function batchAnchorOf(state: AnchorState): { batchRoot: Hex32; proof: Hex32[] } | undefined {
+  return state.batchRoot ? { batchRoot: state.batchRoot, proof: state.proof ?? [] } : undefined;
+}
+
 export function newSalt(): Hex32 {
   return `0x${randomBytes(32).toString("hex")}`;
 }

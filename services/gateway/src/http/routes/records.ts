@@ -4,7 +4,7 @@ import type { Hex32 } from "../../../../../lib/encoding/canonical.ts";
 import type { Caller } from "../../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../../department.ts";
 import { GatewayError } from "../../errors/GatewayError.ts";
-import type { CanonicalRecord } from "../../records/canonicalRecord.ts";
+import { batchAnchorOf, type CanonicalRecord } from "../../records/canonicalRecord.ts";
 import { DisclosureError, discloseFields } from "../../records/disclosure.ts";
 import { issueRecord } from "../../records/issueRecord.ts";
 import { lifecycleOf, revokeRecord, supersedeRecord, withChainFacts } from "../../records/lifecycle.ts";
@@ -138,8 +138,7 @@ export const disclosureRoute = defineRoute({
     const { record, anchor } = await ownRecord(department, recordHash);
     let disclosure: ReturnType<typeof discloseFields>;
     try {
-      const batch = anchor.batchRoot && anchor.proof ? { batchRoot: anchor.batchRoot, proof: anchor.proof } : undefined;
-      disclosure = discloseFields(record, query.fields ?? [], batch);
+      disclosure = discloseFields(record, query.fields ?? [], batchAnchorOf(anchor));
     } catch (error) {
       if (!(error instanceof DisclosureError)) throw error;
       throw new GatewayError("VALIDATION_FAILED", {

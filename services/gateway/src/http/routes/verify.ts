@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Hex32 } from "../../../../../lib/encoding/canonical.ts";
 import { echoable } from "../../errors/echo.ts";
 import { GatewayError } from "../../errors/GatewayError.ts";
-import { anchorOf } from "../../records/canonicalRecord.ts";
+import { anchorOf, batchAnchorOf } from "../../records/canonicalRecord.ts";
 import { DisclosureError, provenRecordHash } from "../../records/disclosure.ts";
 import { type VerifyInput, verifyRecord } from "../../records/verifyRecord.ts";
 import type { GatewayServices } from "../../services.ts";
@@ -46,10 +46,11 @@ function disclosedRecord(disclosure: NonNullable<VerifyBody["disclosure"]>): Ver
 async function hostedBatchOf(services: GatewayServices, issuerId: number, recordHash: Hex32) {
   const issuer = [...services.departments.values()].find((d) => d.id === issuerId);
   const state = await issuer?.store.anchors.get(recordHash);
-  if (!issuer || !state?.batchRoot) return undefined;
+  const anchor = state && batchAnchorOf(state);
+  if (!issuer || !anchor) return undefined;
   const record = await issuer.store.getRecord(recordHash);
   if (!record) return undefined;
-  return { leaf: anchorOf(record, recordHash), anchor: { batchRoot: state.batchRoot, proof: state.proof ?? [] } };
+  return { leaf: anchorOf(record, recordHash), anchor };
 }
 
 export const verifyRoute = defineRoute({
