@@ -104,16 +104,12 @@ export function contentHash(value: unknown): Hex32 {
 }
 
 /**
- * The content hash of a value that sits `depth` levels inside a document (a record's field value at depth 2), so that
- * the nesting bound counts from the document's outermost value: a value hashes here only where the document could.
+ * The canonical JSON of a value that sits `depth` levels inside a document (a record's field value at depth 2), so
+ * that the nesting bound counts from the document's outermost value: a value has a form here only where the document
+ * could. For a caller that hashes it itself.
  */
-export function contentHashAtDepth(value: unknown, depth: number): Hex32 {
-  return `0x${contentDigestAtDepth(value, depth).toString("hex")}`;
-}
-
-/** contentHashAtDepth as its 32 bytes, for a caller that hashes it further. */
-export function contentDigestAtDepth(value: unknown, depth: number): Buffer {
+export function canonicalAtDepth(value: unknown, depth: number): string {
   const text = write(value, depth);
   if (text === undefined) throw noForm(`${typeof value} is not a JSON value`);
-  return hash("sha256", text, "buffer");
+  return text;
 }

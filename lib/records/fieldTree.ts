@@ -1,10 +1,10 @@
 // Record format 2's fields: each field salted and hashed on its own, the record hash committing to the root of an
 // OpenZeppelin StandardMerkleTree over them, so that a holder can disclose some fields with their proofs and withhold
 // the others, and anyone can check the disclosed ones against the anchored record hash.
-import { createHash, type Hash } from "node:crypto";
 import { ZeroHash } from "ethers";
-import { CanonicalFormError, contentDigestAtDepth, contentHashAtDepth, type Hex32 } from "../encoding/canonical.ts";
+import { CanonicalFormError, canonicalAtDepth, type Hex32 } from "../encoding/canonical.ts";
 import { keccak256Bytes } from "../encoding/keccak.ts";
+import { sha256After, sha256Bytes } from "../encoding/sha256.ts";
 
 /** A field's leaf: `abi.encode(string name, bytes32 salt, bytes32 valueHash)`, hashed as StandardMerkleTree does. */
 export const FIELD_LEAF_TYPES = ["string", "bytes32", "bytes32"] as const;
@@ -34,16 +34,16 @@ function nameBytes(name: string): Buffer {
 
 /**
  * HMAC-SHA256 (RFC 2104) keyed with a record's 32-byte salt, for each of its fields: the key's inner and outer padded
- * blocks are hashed once per record, and each field's HMAC continues copies of those two states. Node's createHmac
- * sets up a key on every call, which cost ~30 µs a field here against ~6 µs this way; a test holds the two equal.
+ * blocks are compressed once per record, and each field's HMAC continues those two states. Node's createHmac sets up
+ * a key on every call, which cost ~30 µs a field here against ~3 µs this way; a test holds the two equal.
  */
 function saltDigestsUnder(recordSalt: Hex32): (name: Buffer) => Buffer {
   const block = Buffer.alloc(64);
   bytes32(recordSalt, "the record's salt").copy(block);
   const pad = (byte: number) => Buffer.from(block.map((b) => b ^ byte));
-  const inner: Hash = createHash("sha256").update(pad(0x36));
-  const outer: Hash = createHash("sha256").update(pad(0x5c));
-  return (name) => outer.copy().update(inner.copy().update(name).digest()).digest();
+  const inner = sha256After(pad(0x36));
+  const outer = sha256After(pad(0x5c));
+  return (name) => outer(inner(name));
 }
 
 /** Each field's salt under one record's salt, as 0x hex (what a disclosure carries). */
@@ -67,7 +67,9 @@ const FIELD_VALUE_DEPTH = 2;
  * sha256 of the value's canonical JSON (SPEC §2.1), written as it is inside the record (so nesting is bounded as the
  * record's is): what the leaf commits to of the value.
  */
-export const fieldValueHash = (value: unknown): Hex32 => contentHashAtDepth(value, FIELD_VALUE_DEPTH);
+const fieldValueDigest = (value: unknown): Buffer => sha256Bytes(canonicalAtDepth(value, FIELD_VALUE_DEPTH));
+
+export const fieldValueHash = (value: unknown): Hex32 => hex(fieldValueDigest(value));
 
 export const fieldLeafValues = (name: string, salt: Hex32, value: unknown): FieldLeafValues => [
   name,
@@ -124,7 +126,7 @@ export function buildFieldTree(fields: Record<string, unknown>, recordSalt: Hex3
   const saltOf = saltDigestsUnder(recordSalt);
   const leafOf = (name: string) => {
     const bytes = nameBytes(name);
-    const encoded = encodeLeaf(bytes, saltOf(bytes), contentDigestAtDepth(fields[name], FIELD_VALUE_DEPTH));
+    const encoded = encodeLeaf(bytes, saltOf(bytes), fieldValueDigest(fields[name]));
     return keccak256Bytes(keccak256Bytes(encoded));
   };
   const leaves = names.map((name) => ({ name, hash: leafOf(name) })).sort((a, b) => Buffer.compare(a.hash, b.hash));
