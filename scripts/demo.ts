@@ -2,6 +2,7 @@
 // step by step: an application before any department shared data, the issuers anchoring their records, the same
 // application again. Each department is called at its own gateway, wherever the running system has it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { disclosureCodePng } from "../lib/records/disclosureCode.ts";
 import { runCli } from "./lib/cli.ts";
 import { applicant, FIELDS, ISSUER, shop } from "./lib/demo/samples.ts";
 import { applicationTally } from "./lib/demo/tally.ts";
@@ -190,20 +191,33 @@ async function printDisclosed(tokens: Tokens, at: string, application: Json, typ
   );
 }
 
-/** A disclosure a holder can carry: the licence's name and address, for anyone to check with the audit CLI. */
-async function writeDisclosure(tokens: Tokens, recordHash: string) {
-  const token = tokens["market-regulation"]?.issuer as string;
-  const disclosure = await request(
+/**
+ * A disclosure the shop carries of its own licence: market regulation's counter gives its representative a
+ * self-service token for the shop, and with it the shop gets the licence's name and address, as a file and as a QR
+ * code to print on a certificate, for anyone to check against the chain alone.
+ */
+async function writeDisclosure(tokens: Tokens, business: Subject, recordHash: string) {
+  const counter = tokens["market-regulation"]?.consumer as string;
+  const { token } = await request("POST", "market-regulation", "/access-log/self-service-tokens", counter, {
+    subject: business,
+  });
+  const own = await request(
     "GET",
     "market-regulation",
-    `/records/${recordHash}/disclosure?fields=name,domicile`,
+    `/self-service/records/${recordHash}/disclosure?fields=name,domicile`,
     token,
   );
   mkdirSync(`${dataDir}/demo`, { recursive: true });
-  const file = `${dataDir}/demo/business-licence-name-and-address.json`;
-  writeFileSync(file, `${JSON.stringify(disclosure, null, 2)}\n`);
-  console.log(`    the licence's name and address as a disclosure the shop can carry: ${file}`);
-  console.log(`      anyone checks it against the chain alone: npm run audit -- verify-disclosure ${file}`);
+  const file = `${dataDir}/demo/business-licence-name-and-address`;
+  writeFileSync(`${file}.json`, `${JSON.stringify(own.disclosure, null, 2)}\n`);
+  writeFileSync(`${file}.png`, await disclosureCodePng(own.code));
+  if (own.svg) writeFileSync(`${file}.svg`, own.svg);
+  console.log(
+    `    the shop's own disclosure of its licence's name and address (self-service, with a counter's token):`,
+  );
+  console.log(`      as a file: ${file}.json`);
+  console.log(`      as a QR code to print (${own.code.length} characters): ${file}.png${own.svg ? " and .svg" : ""}`);
+  console.log(`      anyone checks either against the chain alone: npm run audit -- verify-disclosure ${file}.png`);
 }
 
 const STATEMENT =
@@ -369,7 +383,7 @@ runCli(async () => {
     "still to submit",
   );
   await printDisclosed(tokens, "tobacco", atTobacco, "business-licence");
-  await writeDisclosure(tokens, licence);
+  await writeDisclosure(tokens, store.business, licence);
 
   await scenario(tokens, "open-homestay", "market-regulation", homestay.person, homestay.business, [
     "resident-id-card",

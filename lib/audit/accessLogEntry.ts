@@ -16,6 +16,7 @@ export const ACCESS_OUTCOMES = [
   "denied",
   "refused",
   "read",
+  "disclosed",
   "history",
   "committed",
   "fulfilled",
@@ -77,6 +78,16 @@ export interface ApiReadAccess {
 }
 
 /**
+ * A disclosure of some fields of one of the department's records (SPEC §3.4) made through its own API: for one of its
+ * systems (the key's id and role) or for the record's own subject (`self-service:<token id>`, `citizen`).
+ */
+export type DisclosureAccess = Omit<ApiReadAccess, "outcome"> & {
+  outcome: "disclosed";
+  /** The names of the fields disclosed, in the order disclosed; the rest of the record was withheld. */
+  fields: string[];
+};
+
+/**
  * A read of the subject's entries in this log, for a citizen's view of who accessed their data: by another department
  * (`peer`, which asked for it) or by one of this department's own systems (`api`: the counter's key, or a citizen's
  * self-service token by its id), so that whoever looks at a person's history is in it too.
@@ -112,7 +123,13 @@ export interface CommitmentAccess {
 }
 
 /** What a department records of one access to its records. Never an ID number, a name or a record's content. */
-export type AccessLogInput = PeerQueryAccess | RefusedPeerAccess | ApiReadAccess | HistoryReadAccess | CommitmentAccess;
+export type AccessLogInput =
+  | PeerQueryAccess
+  | RefusedPeerAccess
+  | ApiReadAccess
+  | DisclosureAccess
+  | HistoryReadAccess
+  | CommitmentAccess;
 
 /**
  * An entry as it is stored and exported. Entries written before channels, refusals and own-API reads were logged have

@@ -3,7 +3,11 @@
 import { createHash } from "node:crypto";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import canonicalize from "canonicalize";
+import jsQRModule from "jsqr";
+import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disclosureCodePng, disclosureCodeText } from "../../lib/records/disclosureCode.ts";
+import { accessLogEntries } from "../../services/gateway/src/audit/accessLog.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorQueued, expectProblem, idCardRequest, PERSON, rawEntries, residentId, runtimeOf } from "./support.ts";
 
@@ -19,6 +23,8 @@ interface Disclosure {
   fields: Record<string, Field>;
   anchor?: { batchRoot: string; proof: string[] };
 }
+
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
 
 const sha256 = (value: unknown) =>
   `0x${createHash("sha256")
@@ -168,5 +174,85 @@ describe("disclosures of some fields of a record", () => {
     await gw.gateway.services.index.syncNow();
     expect((await verify({ disclosure: d })).body.status).toBe("revoked");
     expect((await verify({ disclosure: d }, true)).body.status).toBe("revoked");
+  });
+
+  const entries = async () => {
+    const all: unknown[] = [];
+    for await (const entry of accessLogEntries(runtimeOf(gw, "psb").store).values()) all.push(entry);
+    return all;
+  };
+
+  it("logs each disclosure as disclosed, naming the fields, with the key that asked", async () => {
+    await disclosed(hashes[1] ?? "", "issuingAuthority,name");
+    const last = (await entries()).at(-1);
+    expect(last).toMatchObject({
+      channel: "api",
+      outcome: "disclosed",
+      consumer: "psb",
+      role: "issuer",
+      credentialType: "resident-id-card",
+      recordHash: hashes[1],
+      fields: ["issuingAuthority", "name"],
+    });
+  });
+
+  describe("a citizen's own disclosure, with a self-service token", () => {
+    let token: string;
+    const own = (recordHash: string, fields: string, bearer = token) =>
+      call(
+        "GET",
+        `${gw.base("psb")}/self-service/records/${recordHash}/disclosure?fields=${encodeURIComponent(fields)}`,
+        bearer,
+      );
+    beforeAll(async () => {
+      const issued = await call("POST", `${gw.base("psb")}/access-log/self-service-tokens`, consumer, {
+        subject: idCardRequest(residentId(42)).subject,
+      });
+      expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+      token = issued.body.token;
+    });
+
+    it("gives the chosen fields of their own record, its QR code's text and image, which verify as the record", async () => {
+      const answer = await own(hashes[1] ?? "", "issuingAuthority,validFrom");
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      const { disclosure, code, svg } = answer.body as { disclosure: Disclosure; code: string; svg: string };
+      expect(Object.keys(disclosure.fields)).toEqual(["issuingAuthority", "validFrom"]);
+      expect(disclosure.recordHash).toBe(hashes[1]);
+      for (const withheld of [PERSON.name, PERSON.address, "1949-12-31", residentId(42)]) {
+        expect(JSON.stringify(answer.body)).not.toContain(withheld);
+      }
+      // The code's text is the disclosure (SPEC §3.6), and its image, scanned by a reader of its own, is the text.
+      expect(code).toMatch(/^OC1:[0-9A-Z $%*+\-./:]+$/);
+      expect(JSON.parse(disclosureCodeText(code))).toEqual(disclosure);
+      expect(svg).toMatch(/^<svg [^>]*viewBox="0 0 \d+ \d+"/);
+      const image = PNG.sync.read(await disclosureCodePng(code));
+      expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(code);
+      const verdict = await verify({ disclosure });
+      expect(verdict.status, JSON.stringify(verdict.body)).toBe(200);
+      expect(verdict.body).toMatchObject({ status: "valid", disclosed: ["issuingAuthority", "validFrom"] });
+      expect((await entries()).at(-1)).toMatchObject({
+        outcome: "disclosed",
+        role: "citizen",
+        keyId: expect.stringMatching(/^self-service:[0-9a-f]{12}$/),
+        recordHash: hashes[1],
+        fields: ["issuingAuthority", "validFrom"],
+      });
+    });
+
+    it("does not find another subject's record, refuses a field the record lacks, and a missing or unknown token", async () => {
+      const before = (await entries()).length;
+      expectProblem(await own(hashes[0] ?? "", "issuingAuthority"), "RECORD_NOT_FOUND", "recordHash");
+      expectProblem(await own(hashes[1] ?? "", "nickname"), "VALIDATION_FAILED", "query.fields");
+      const missing = await own(hashes[1] ?? "", "name", "");
+      expect(missing.status).toBe(401);
+      const unknown = await own(hashes[1] ?? "", "name", `ocs_${"A".repeat(32)}`);
+      expect(unknown.status).toBe(401);
+      expect(unknown.body.code).toBe("SELF_SERVICE_TOKEN_INVALID");
+      // An API key is no self-service token, whatever its role, not even the counter's that gave one out.
+      for (const role of ["issuer", "consumer", "auditor"] as const) {
+        expect((await own(hashes[1] ?? "", "name", gw.key("psb", role))).status).toBe(401);
+      }
+      expect((await entries()).length).toBe(before);
+    });
   });
 });

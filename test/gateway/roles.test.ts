@@ -169,8 +169,11 @@ for (const endpoint of ENDPOINTS) {
 }
 
 describe("the matrix above", () => {
-  it("covers every records, verification and catalogue route with the roles the route declares", () => {
-    const declared = ROUTES.filter((r) => r.tags.some((tag) => ["records", "verification", "catalogue"].includes(tag)));
+  it("covers every records, verification and catalogue route opened by API keys with the roles the route declares", () => {
+    // A self-service route opens to a citizen's token and to no key: disclosure.test.ts holds every key refused there.
+    const declared = ROUTES.filter(
+      (r) => r.auth !== "self-service" && r.tags.some((tag) => ["records", "verification", "catalogue"].includes(tag)),
+    );
     const name = (r: (typeof ROUTES)[number]) => `${r.method.toUpperCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`;
     expect(Object.fromEntries(ENDPOINTS.map((e) => [e.name, [...e.allowed]]))).toEqual(
       Object.fromEntries(declared.map((r) => [name(r), r.auth])),

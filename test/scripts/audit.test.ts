@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disclosureCode, disclosureCodePng, disclosureCodeText } from "../../lib/records/disclosureCode.ts";
 import { projectRoot } from "../../scripts/lib/paths.ts";
 import { copySeeds, editSeedJson, removeSeedCopies } from "../catalogue/seedCopies.ts";
 import { idCardRequest, residentId } from "../gateway/support.ts";
@@ -112,6 +113,29 @@ describe("npm run audit, against the chain alone", () => {
       `${files}/disclosure-not-utf8.json`,
       Buffer.concat([invalidText.subarray(0, 40), Buffer.from([0xff, 0xfe]), invalidText.subarray(40)]),
     );
+    // The citizen's own: a token from psb's counter, then the disclosure of two fields from their own device, as its
+    // QR code's text and as a PNG image of the code (as a scan of a printed certificate would be).
+    const counter = { authorization: `Bearer ${tokens.psb.consumer}`, "content-type": "application/json" };
+    const token = await fetch(`${base}/access-log/self-service-tokens`, {
+      method: "POST",
+      headers: counter,
+      body: JSON.stringify({ subject: idCardRequest(residentId(931)).subject }),
+    });
+    expect(token.status).toBe(201);
+    const citizen = { authorization: `Bearer ${((await token.json()) as { token: string }).token}` };
+    const own = await fetch(`${base}/self-service/records/${kept}/disclosure?fields=issuingAuthority,validFrom`, {
+      headers: citizen,
+    });
+    expect(own.status).toBe(200);
+    const { code } = (await own.json()) as { code: string };
+    file("own-code.txt", `${code}\n`);
+    writeFileSync(`${files}/own-code.png`, await disclosureCodePng(code));
+    const ownEdited = JSON.parse(disclosureCodeText(code));
+    ownEdited.fields.validFrom.value = "2030-01-01";
+    file("own-code-edited.txt", disclosureCode(ownEdited));
+    writeFileSync(`${files}/own-code-edited.png`, await disclosureCodePng(disclosureCode(ownEdited)));
+    file("own-code-broken.txt", `${code.slice(0, 40)}~${code.slice(41)}`);
+    writeFileSync(`${files}/not-a-code.png`, await disclosureCodePng("HC1:not ours"));
     const text = JSON.stringify(valid);
     file("named-twice.json", `{"recordHash":"${kept}",${text.slice(1)}`);
     file("proto.json", text.replace('"fields":{', '"fields":{"__proto__":{"x":1},'));
@@ -217,6 +241,39 @@ describe("npm run audit, against the chain alone", () => {
     expect(edited.stdout).toMatch(/^verify-disclosure: FAIL \(0 passed, 1 failed\)$/m);
     expect(swapped.code, swapped.output).toBe(1);
     expect(swapped.stdout).toMatch(/^✘ disclosure: fields\.name: does not belong to the record/m);
+  }, 120_000);
+
+  it("passes verify-disclosure on a citizen's own disclosure as its QR code's text and as a PNG of the code, and fails an edited code naming the field", async () => {
+    const [text, image, editedText, editedImage] = await Promise.all([
+      audit("verify-disclosure", `${files}/own-code.txt`, ...chain),
+      audit("verify-disclosure", `${files}/own-code.png`, ...chain),
+      audit("verify-disclosure", `${files}/own-code-edited.txt`, ...chain),
+      audit("verify-disclosure", `${files}/own-code-edited.png`, ...chain),
+    ]);
+    for (const run of [text, image]) {
+      expect(run.code, run.output).toBe(0);
+      expect(run.stdout).toMatch(/^ {2}disclosed {3}issuingAuthority, validFrom$/m);
+      expect(run.stdout).toMatch(/^✔ status: valid, as registry 0x[0-9a-f]{40} answers at block \d+$/m);
+    }
+    for (const run of [editedText, editedImage]) {
+      expect(run.code, run.output).toBe(1);
+      expect(run.stdout).toMatch(/^✘ disclosure: fields\.validFrom: does not belong to the record/m);
+    }
+  }, 120_000);
+
+  it("exits 2 naming the file on a code that is not Base45 and an image whose code is not a disclosure's", async () => {
+    const [broken, foreign] = await Promise.all([
+      audit("verify-disclosure", `${files}/own-code-broken.txt`, ...chain),
+      audit("verify-disclosure", `${files}/not-a-code.png`, ...chain),
+    ]);
+    expect(broken).toMatchObject({ code: 2, stdout: "" });
+    expect(broken.output).toContain(
+      `${files}/own-code-broken.txt: not a disclosure's code: the text after OC1: is no Base45: character 37 is not in the Base45 alphabet`,
+    );
+    expect(foreign).toMatchObject({ code: 2, stdout: "" });
+    expect(foreign.output).toContain(
+      `${files}/not-a-code.png: not a disclosure's code: a disclosure's code begins with OC1:`,
+    );
   }, 120_000);
 
   it("gives the same verdict as one JSON document under --json", async () => {

@@ -16,15 +16,7 @@ export function inputPath(file: string): string {
 export async function readInputJson(file: string): Promise<unknown> {
   const read = await readJsonFile(inputPath(file), file);
   if (read.ok) {
-    // As a gateway refuses such a body: what the file means must not depend on the reader.
-    const refused = firstRefusedMember(await readFile(inputPath(file), "utf8"));
-    if (refused) {
-      const { path, cut } = echoablePath(refused.path);
-      const where = cut
-        ? `a member within ${path.join(".") || "the file"}, whose name is not printed,`
-        : `the member at ${path.join(".")}`;
-      throw new AuditInputError(`${file}: ${where} is ${refused.why}`);
-    }
+    refuseAmbiguousMembers(file, await readFile(inputPath(file), "utf8"));
     return read.value;
   }
   const { line, column, message } = read.problem;
@@ -33,4 +25,15 @@ export async function readInputJson(file: string): Promise<unknown> {
   // The reader's own message quotes the text, except the one for bytes that are not UTF-8, which quotes nothing.
   const why = message.endsWith("not UTF-8 text") ? " (its bytes are not UTF-8 text)" : "";
   throw new AuditInputError(`${file}: line ${line}, column ${column ?? 1}: not valid JSON${why}`);
+}
+
+/** As a gateway refuses such a body: what a file's JSON means must not depend on the reader. */
+export function refuseAmbiguousMembers(file: string, text: string): void {
+  const refused = firstRefusedMember(text);
+  if (!refused) return;
+  const { path, cut } = echoablePath(refused.path);
+  const where = cut
+    ? `a member within ${path.join(".") || "the file"}, whose name is not printed,`
+    : `the member at ${path.join(".")}`;
+  throw new AuditInputError(`${file}: ${where} is ${refused.why}`);
 }

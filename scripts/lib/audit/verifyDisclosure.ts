@@ -6,7 +6,7 @@ import { echoable, echoablePath } from "../../../services/gateway/src/errors/ech
 import { disclosureSchema } from "../../../services/gateway/src/http/schemas.ts";
 import { DisclosureError, provenRecordHash } from "../../../services/gateway/src/records/disclosure.ts";
 import { type AuditCommand, AuditInputError } from "./command.ts";
-import { readInputJson } from "./inputFile.ts";
+import { readDisclosureInput } from "./disclosureInput.ts";
 import { problems } from "./recordFile.ts";
 import { type Check, reportOf } from "./report.ts";
 import { verifyOnChain } from "./verifyRecord.ts";
@@ -14,7 +14,8 @@ import { verifyOnChain } from "./verifyRecord.ts";
 export const VERIFY_DISCLOSURE_HELP = [
   "usage: npm run audit -- verify-disclosure <file>",
   "",
-  "Checks a disclosure (SPEC §3.4: {format, recordHash, envelope, fields, anchor}), as a gateway gives one out: the",
+  "Checks a disclosure (SPEC §3.4: {format, recordHash, envelope, fields, anchor}), as a gateway gives one out, in a",
+  "JSON file, as the text of its QR code (OC1:…, SPEC §3.6) in a file, or as a PNG image of the code: the",
   "envelope must hash to the record hash, and each disclosed field, with its salt and proof, must lead to the",
   "envelope's fields root (the first that does not is named). Then the record is verified on chain as verify-record",
   "verifies it: batch proof, status from the registry and from its events, names, evidence. The fields withheld are",
@@ -24,7 +25,7 @@ export const VERIFY_DISCLOSURE_HELP = [
 export const verifyDisclosure: AuditCommand = async (context, args) => {
   const [file, ...extra] = args;
   if (file === undefined || extra.length > 0) throw new AuditInputError("usage: verify-disclosure <file>");
-  const parsed = disclosureSchema.safeParse(await readInputJson(file));
+  const parsed = disclosureSchema.safeParse(await readDisclosureInput(file));
   if (!parsed.success) throw problems(file, parsed.error);
   const disclosure = parsed.data;
   const names = Object.keys(disclosure.fields);

@@ -174,7 +174,7 @@ export interface paths {
         };
         /**
          * Disclose some fields of a record
-         * @description A disclosure (SPEC §3.4) of the named fields of a format-2 record this department issued: the record's envelope, each named field with its salt and Merkle proof, and the batch anchor. Whoever holds it can prove the fields shown are the record's, and the record anchored, without seeing the others (npm run audit -- verify-disclosure). The read is an entry in the department's access log, as a read of the record is.
+         * @description A disclosure (SPEC §3.4) of the named fields of a format-2 record this department issued: the record's envelope, each named field with its salt and Merkle proof, and the batch anchor. Whoever holds it can prove the fields shown are the record's, and the record anchored, without seeing the others (npm run audit -- verify-disclosure). It is an entry in the department's access log (outcome disclosed, naming the fields), written before it leaves.
          *
          *     For API keys of the roles: issuer.
          */
@@ -721,6 +721,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/departments/{department}/self-service/records/{recordHash}/disclosure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Disclose some fields of my own record (citizen)
+         * @description For the record's own subject, with a self-service token this department gave them: a disclosure (SPEC §3.4) of the fields they choose of a record the department issued about them, to carry as a file or print as a QR code (SPEC §3.6). Whoever they show it to can verify the fields shown against the chain (npm run audit -- verify-disclosure) without seeing the others. A record about anyone else is not found. Each disclosure is an entry in the department's access log (outcome disclosed, the token's id, role citizen, the fields).
+         *
+         *     For a citizen, with the self-service token a counter gave them.
+         */
+        get: operations["selfServiceDisclosure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/departments/{department}/federation/access-log/query": {
         parameters: {
             query?: never;
@@ -1144,7 +1166,7 @@ export interface components {
             purpose?: string;
             applicationId?: string;
             /** @enum {string} */
-            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
+            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "disclosed" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
             recordHash?: string;
             /** @description For a refused peer request: the problem code that refused it */
             reason?: string;
@@ -1242,7 +1264,7 @@ export interface components {
             /** @description The scenario asked under; absent for an own-API read */
             purpose?: string;
             /** @enum {string} */
-            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
+            outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "disclosed" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
             /**
              * @description How the entry stands against the chain: proved (its proof leads to a commitment there), uncommitted (none covers it yet), not-proved (the department's log disagrees with what it committed: it was altered)
              * @enum {string}
@@ -1302,7 +1324,7 @@ export interface components {
                     purpose?: string;
                     applicationId?: string;
                     /** @enum {string} */
-                    outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
+                    outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "disclosed" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
                     /** @description A 32-byte hash, 0x-prefixed hex */
                     recordHash?: string;
                     reason?: string;
@@ -1329,7 +1351,7 @@ export interface components {
                     purpose?: string;
                     applicationId?: string;
                     /** @enum {string} */
-                    outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
+                    outcome: "shared" | "evidence-only" | "not-found" | "denied" | "refused" | "read" | "disclosed" | "history" | "committed" | "fulfilled" | "overdue" | "breached";
                     /** @description A 32-byte hash, 0x-prefixed hex */
                     recordHash?: string;
                     reason?: string;
@@ -4861,6 +4883,103 @@ export interface operations {
                 };
             };
             /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `TOO_MANY_LOOKUPS`: This API key has looked up as many citizens' access logs as it may in an hour */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    selfServiceDisclosure: {
+        parameters: {
+            query?: {
+                /** @description The names of the fields to disclose, separated by commas; none for a proof of existence */
+                fields?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+                /** @description A 32-byte hash, 0x-prefixed hex */
+                recordHash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The disclosure, the text of its QR code, and the code as an SVG image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        disclosure: components["schemas"]["Disclosure"];
+                        /** @description OC1: and the Base45 of the zlib-deflated disclosure (SPEC §3.6) */
+                        code: string;
+                        /** @description The QR code of `code` as an SVG document, error correction level M; absent when the disclosure is more than one code holds (about 3,390 characters of code: choose fewer fields to print one) */
+                        svg?: string;
+                    };
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `SELF_SERVICE_TOKEN_INVALID`: No live self-service token was presented: ask the counter for a new one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here; `RECORD_NOT_FOUND`: No such record is held here */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -14,7 +14,7 @@ import {
 } from "./commitments.ts";
 import { federationAccessLogRoute, federationQueryRoute } from "./federation.ts";
 import { disclosureRoute, getRecordRoute, issueRoute, revokeRoute, supersedeRoute } from "./records.ts";
-import { issueSelfServiceTokenRoute, selfServiceAccessesRoute } from "./selfService.ts";
+import { issueSelfServiceTokenRoute, selfServiceAccessesRoute, selfServiceDisclosureRoute } from "./selfService.ts";
 import { verifyRoute } from "./verify.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
@@ -47,5 +47,6 @@ export const ROUTES: readonly RouteSpec<any, any, any>[] = [
   myAccessLogRoute,
   issueSelfServiceTokenRoute,
   selfServiceAccessesRoute,
+  selfServiceDisclosureRoute,
   federationAccessLogRoute,
 ];

@@ -5,13 +5,13 @@ import type { Caller } from "../../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../../department.ts";
 import { GatewayError } from "../../errors/GatewayError.ts";
 import { batchAnchorOf, type CanonicalRecord } from "../../records/canonicalRecord.ts";
-import { DisclosureError, discloseFields } from "../../records/disclosure.ts";
+import { type Disclosure, DisclosureError, discloseFields } from "../../records/disclosure.ts";
 import { issueRecord } from "../../records/issueRecord.ts";
 import { lifecycleOf, revokeRecord, supersedeRecord, withChainFacts } from "../../records/lifecycle.ts";
 import { defineRoute } from "../route.ts";
 import { anchorStateSchema, disclosureSchema, hex32, issueBodySchema, issuedSchema } from "../schemas.ts";
 
-const recordHashParam = z.object({ recordHash: hex32 });
+export const recordHashParam = z.object({ recordHash: hex32 });
 
 export const issueRoute = defineRoute({
   method: "post",
@@ -110,7 +110,7 @@ export const getRecordRoute = defineRoute({
   },
 });
 
-const FIELD_NAMES = z
+export const FIELD_NAMES = z
   .string()
   .max(2048)
   .transform((list) => (list === "" ? [] : list.split(",")))
@@ -126,7 +126,7 @@ export const disclosureRoute = defineRoute({
     "A disclosure (SPEC §3.4) of the named fields of a format-2 record this department issued: the record's envelope, " +
     "each named field with its salt and Merkle proof, and the batch anchor. Whoever holds it can prove the fields " +
     "shown are the record's, and the record anchored, without seeing the others (npm run audit -- verify-disclosure). " +
-    "The read is an entry in the department's access log, as a read of the record is.",
+    "It is an entry in the department's access log (outcome disclosed, naming the fields), written before it leaves.",
   tags: ["records"],
   auth: ["issuer"],
   params: recordHashParam,
@@ -134,22 +134,49 @@ export const disclosureRoute = defineRoute({
   responses: { 200: { description: "The disclosure", schema: disclosureSchema } },
   errors: ["RECORD_NOT_FOUND", "VALIDATION_FAILED"],
   async handler({ department, params, query, caller }) {
-    const { recordHash } = params;
-    const { record, anchor } = await ownRecord(department, recordHash);
-    let disclosure: ReturnType<typeof discloseFields>;
-    try {
-      disclosure = discloseFields(record, query.fields ?? [], batchAnchorOf(anchor));
-    } catch (error) {
-      if (!(error instanceof DisclosureError)) throw error;
-      throw new GatewayError("VALIDATION_FAILED", {
-        field: error.path === "fields" ? "query.fields" : "recordHash",
-        detail: error.path === "fields" ? `query.fields: ${error.message}` : error.message,
-      });
-    }
-    await logRead(department, caller, record, recordHash);
-    return { status: 200, body: disclosure };
+    const reader = { keyId: caller?.keyId ?? "", role: caller?.role ?? "" };
+    return { status: 200, body: await discloseOwn(department, params.recordHash, query.fields ?? [], reader) };
   },
 });
+
+/**
+ * A disclosure of the named fields of one of the department's records, for `reader` (an API key, or a citizen's token
+ * with the subject it is bound to: another subject's record is not found), logged as `disclosed` with the fields
+ * before it leaves.
+ */
+export async function discloseOwn(
+  department: DepartmentRuntime,
+  recordHash: Hex32,
+  fields: string[],
+  reader: { keyId: string; role: string; subjectRef?: Hex32 },
+): Promise<Disclosure> {
+  const { record, anchor } = await ownRecord(department, recordHash);
+  if (reader.subjectRef !== undefined && record.subjectRef !== reader.subjectRef) {
+    throw new GatewayError("RECORD_NOT_FOUND", { field: "recordHash" });
+  }
+  let disclosure: Disclosure;
+  try {
+    disclosure = discloseFields(record, fields, batchAnchorOf(anchor));
+  } catch (error) {
+    if (!(error instanceof DisclosureError)) throw error;
+    throw new GatewayError("VALIDATION_FAILED", {
+      field: error.path === "fields" ? "query.fields" : "recordHash",
+      detail: error.path === "fields" ? `query.fields: ${error.message}` : error.message,
+    });
+  }
+  await department.accessLog.append({
+    channel: "api",
+    outcome: "disclosed",
+    consumer: department.code,
+    keyId: reader.keyId,
+    role: reader.role,
+    subjectRef: record.subjectRef,
+    credentialType: record.credentialType,
+    recordHash,
+    fields: Object.keys(disclosure.fields),
+  });
+  return disclosure;
+}
 
 export const revokeRoute = defineRoute({
   method: "post",

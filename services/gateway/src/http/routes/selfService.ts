@@ -2,13 +2,15 @@
 // checking who they are, and the token opens that one subject's accesses, each with its proof against the chain.
 import { z } from "zod";
 import { exportedCommitmentSchema } from "../../../../../lib/audit/accessLogExport.ts";
+import { disclosureCode, disclosureCodeSvg } from "../../../../../lib/records/disclosureCode.ts";
 import { accessesAcross } from "../../audit/accessesAcross.ts";
 import { admitKey } from "../../auth/keyRate.ts";
 import { GatewayError } from "../../errors/GatewayError.ts";
 import { subjectRefOf } from "../../records/issueRecord.ts";
 import { defineRoute } from "../route.ts";
-import { hex32, subjectSchema } from "../schemas.ts";
+import { disclosureSchema, hex32, subjectSchema } from "../schemas.ts";
 import { consumerNames, departmentAnswerSchema, departmentNames, LOOKUPS_BOUND } from "./citizenView.ts";
+import { discloseOwn, FIELD_NAMES, recordHashParam } from "./records.ts";
 
 export const issueSelfServiceTokenRoute = defineRoute({
   method: "post",
@@ -111,5 +113,50 @@ export const selfServiceAccessesRoute = defineRoute({
         departments: across.departments,
       },
     };
+  },
+});
+
+export const selfServiceDisclosureRoute = defineRoute({
+  method: "get",
+  path: "/self-service/records/:recordHash/disclosure",
+  operationId: "selfServiceDisclosure",
+  summary: "Disclose some fields of my own record (citizen)",
+  description:
+    "For the record's own subject, with a self-service token this department gave them: a disclosure (SPEC §3.4) of " +
+    "the fields they choose of a record the department issued about them, to carry as a file or print as a QR code " +
+    "(SPEC §3.6). Whoever they show it to can verify the fields shown against the chain (npm run audit -- " +
+    "verify-disclosure) without seeing the others. A record about anyone else is not found. Each disclosure is an " +
+    "entry in the department's access log (outcome disclosed, the token's id, role citizen, the fields).",
+  tags: ["records"],
+  auth: "self-service",
+  params: recordHashParam,
+  query: z.object({ fields: FIELD_NAMES }),
+  errors: ["RECORD_NOT_FOUND", "VALIDATION_FAILED", "TOO_MANY_LOOKUPS"],
+  responses: {
+    200: {
+      description: "The disclosure, the text of its QR code, and the code as an SVG image",
+      schema: z.object({
+        disclosure: disclosureSchema,
+        code: z.string().meta({ description: "OC1: and the Base45 of the zlib-deflated disclosure (SPEC §3.6)" }),
+        svg: z
+          .string()
+          .optional()
+          .meta({
+            description:
+              "The QR code of `code` as an SVG document, error correction level M; absent when the disclosure is more " +
+              "than one code holds (about 3,390 characters of code: choose fewer fields to print one)",
+          }),
+      }),
+    },
+  },
+  async handler({ department, services, citizen, params, query }) {
+    if (!citizen) throw new GatewayError("SELF_SERVICE_TOKEN_INVALID");
+    const keyId = `self-service:${citizen.tokenId}`;
+    admitKey({ services, department, keyId }, department.lookupRate, LOOKUPS_BOUND);
+    const reader = { keyId, role: "citizen", subjectRef: citizen.subjectRef };
+    const disclosure = await discloseOwn(department, params.recordHash, query.fields ?? [], reader);
+    const code = disclosureCode(disclosure);
+    const svg = await disclosureCodeSvg(code);
+    return { status: 200, body: { disclosure, code, ...(svg === undefined ? {} : { svg }) } };
   },
 });
