@@ -12,17 +12,23 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon, { type Result } from "autocannon";
+import { Wallet } from "ethers";
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { ensureDeployment } from "../lib/chain/deploymentStore.ts";
+import { loadOrCreateDevKeys } from "../lib/chain/devKeys.ts";
 import { connectRegistries } from "../lib/chain/registries.ts";
 import type { Hex32 } from "../lib/encoding/canonical.ts";
+import { recordTree } from "../lib/encoding/recordLeaf.ts";
 import { connectProvider } from "../scripts/lib/chainConnection.ts";
 import { devDepartmentSigners } from "../scripts/lib/devDepartments.ts";
 import { startLocalChain } from "../scripts/lib/localChain.ts";
 import { operatorSigner } from "../scripts/lib/operatorSigner.ts";
 import { seedsDir } from "../scripts/lib/paths.ts";
 import { seedCatalogue } from "../scripts/lib/seed/seedCatalogue.ts";
+import { receiptOf } from "../services/gateway/src/chain/receipt.ts";
 import { GATEWAY_NODE_FLAGS } from "../services/gateway/src/nodeFlags.ts";
+import { anchorOf, type CanonicalRecord, recordHashOf } from "../services/gateway/src/records/canonicalRecord.ts";
+import { discloseFields } from "../services/gateway/src/records/disclosure.ts";
 import { businessLicence } from "./support/businessLicences.ts";
 import type { CheckReport, ChildConfig, LagReport, MemoryReport, Ready, SeedReport } from "./support/gatewayProcess.ts";
 import { cpuSecondsOf, freePort } from "./support/processes.ts";
@@ -42,6 +48,11 @@ const VERIFY_S = env("BENCH_VERIFY_S", 20);
 const ISSUE_S = env("BENCH_ISSUE_S", 15);
 const ISSUE_WARMUP_S = 2;
 const SEED_CONCURRENCY = 64;
+
+/** The records of the format comparison: format 1, format 2 whole and format 2 disclosed, the same records each. */
+const COMPARED = env("BENCH_COMPARED_RECORDS", 4096);
+/** The fields the tobacco retail licence's matter names of the business licence (seeds), as a peer answer holds them. */
+const TOBACCO_FIELDS = ["name", "domicile", "businessTermUntil"];
 
 const ISSUER = "market-regulation";
 const VERIFIER = "tax";
@@ -223,6 +234,64 @@ async function verifyLoad(pid: number, url: string, token: string, seconds: numb
   return { result, cpu, notValid };
 }
 
+const COMPARED_RUNS = ["format 1, whole record", "format 2, whole record", "format 2, disclosure of 3 fields"] as const;
+type ComparedRun = (typeof COMPARED_RUNS)[number];
+
+const meanBytes = (buffers: readonly Buffer[]) => buffers.reduce((sum, b) => sum + b.length, 0) / buffers.length;
+
+/**
+ * The bodies of the format comparison, from the first COMPARED seeded records: each as a gateway before format 2
+ * issued it (format 1, hashed whole, SPEC §3.1), anchored here in batches of BATCH_SIZE with the issuer's own key
+ * (the seeding gateway has stopped, so nothing else sends from it); as format 2 whole, as seeded; and as a
+ * disclosure of the tobacco retail licence's fields. With the mean bytes of a peer answer's record part before (the
+ * whole record) and now (the disclosure).
+ */
+async function comparedBodies(
+  rpcUrl: string,
+  dataDir: string,
+  deployment: Parameters<typeof connectRegistries>[0],
+  seeded: readonly Buffer[],
+) {
+  type Seeded = { record: CanonicalRecord; anchor: { batchRoot: Hex32; proof: Hex32[] } };
+  const records = seeded.slice(0, COMPARED).map((line) => JSON.parse(line.toString()) as Seeded);
+  const provider = await connectProvider(rpcUrl);
+  const key = loadOrCreateDevKeys(dataDir, [ISSUER]).departments[ISSUER] as string;
+  const signer = new Wallet(key, provider);
+  const registries = connectRegistries(deployment, signer);
+  const formatOne: Buffer[] = [];
+  const roots: Hex32[] = [];
+  for (let at = 0; at < records.length; at += BATCH_SIZE) {
+    const chunk = records
+      .slice(at, at + BATCH_SIZE)
+      .map(({ record }) => ({ ...record, format: "oncechain-record/1" as const }));
+    const tree = recordTree(chunk.map((record) => anchorOf(record, recordHashOf(record))));
+    // Not tx.wait(): on a chain that mines only on demand it can wait for a block that never comes (receipt.ts).
+    await receiptOf(await registries.records.anchorBatch(tree.root, chunk.length));
+    roots.push(tree.root);
+    chunk.forEach((record, i) => {
+      formatOne.push(Buffer.from(JSON.stringify({ record, anchor: { batchRoot: tree.root, proof: tree.proof(i) } })));
+    });
+  }
+  provider.destroy();
+  const disclosures = records.map(({ record, anchor }) => discloseFields(record, TOBACCO_FIELDS, anchor));
+  const bytes = (values: readonly unknown[]) =>
+    Math.round(meanBytes(values.map((v) => Buffer.from(JSON.stringify(v)))));
+  return {
+    records: records.length,
+    batches: roots.length,
+    roots,
+    bodies: {
+      "format 1, whole record": formatOne,
+      "format 2, whole record": seeded.slice(0, COMPARED) as Buffer[],
+      "format 2, disclosure of 3 fields": disclosures.map((disclosure) => Buffer.from(JSON.stringify({ disclosure }))),
+    } satisfies Record<ComparedRun, Buffer[]>,
+    peerAnswerBytes: {
+      wholeRecord: bytes(records.map(({ record }) => record)),
+      disclosure: bytes(disclosures),
+    },
+  };
+}
+
 async function main() {
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), "oncechain-bench-gateway-"));
@@ -269,8 +338,10 @@ async function main() {
       .split("\n")
       .filter((line) => line.length > 0)
       .map((line) => Buffer.from(line));
-    const meanBodyBytes = bodies.reduce((sum, b) => sum + b.length, 0) / bodies.length;
+    const meanBodyBytes = meanBytes(bodies);
     const randomBody = () => bodies[Math.floor(Math.random() * bodies.length)] as Buffer;
+    const compared = await comparedBodies(chain.rpcUrl, dataDir, deployment, bodies);
+    log(`format comparison: ${fmt(compared.records)} format-1 records anchored in ${compared.batches} batches`);
 
     // --- baseline: bare express 5, same client, same requests ---------------------------------------------------
     const base = await startChild({ mode: "baseline" }, join(dataDir, "baseline.log"));
@@ -303,6 +374,25 @@ async function main() {
     );
     const memoryAfterVerify = await gw.call<MemoryReport>("memory", { lastResort: true });
     log(`verify: ${fmt(rpsOf(verify))} req/s, p99 ${verify.latency.p99} ms, ${notValid} not valid`);
+    // The same records three ways, one run each: as format 1 whole, as format 2 whole, as a disclosure of 3 fields.
+    const formats: Record<ComparedRun, Summary & { cpu: CpuPerRequest; notValid: number; meanBodyBytes: number }> =
+      {} as never;
+    for (const run of COMPARED_RUNS) {
+      const runBodies = compared.bodies[run];
+      const {
+        result,
+        cpu,
+        notValid: off,
+      } = await verifyLoad(
+        gw.pid,
+        `${gw.ready.url}/departments/${VERIFIER}/verify`,
+        tokens.verifier,
+        VERIFY_S,
+        () => runBodies[Math.floor(Math.random() * runBodies.length)] as Buffer,
+      );
+      formats[run] = { ...summary(result), cpu, notValid: off, meanBodyBytes: Math.round(meanBytes(runBodies)) };
+      log(`verify ${run}: ${fmt(rpsOf(result))} req/s, p99 ${result.latency.p99} ms, ${off} not valid`);
+    }
 
     // --- issue: new records over HTTP with batching on; then every accepted one anchored exactly once -----------
     const issueUrl = `${gw.ready.url}/departments/${ISSUER}/records`;
@@ -324,7 +414,11 @@ async function main() {
     const issueEnded = Date.now();
     const acceptedInRun = accepted.length - acceptedBefore;
     const memoryAfterIssue = await gw.call<MemoryReport>("memory", { lastResort: true });
-    const check = await gw.call<CheckReport>("check", { hashes: accepted, timeoutMs: 60_000 }, 240_000);
+    const check = await gw.call<CheckReport>(
+      "check",
+      { hashes: accepted, timeoutMs: 60_000, foreignRoots: compared.roots },
+      240_000,
+    );
     const lag = await gw.call<LagReport>("lags", { from: issueStarted, to: issueEnded });
     await gw.close();
     log(`issue: ${fmt(rpsOf(issue))} req/s, ${fmt(accepted.length)} accepted, lag p99 ${fmt(lag.p99Ms)} ms`);
@@ -345,6 +439,17 @@ async function main() {
     const verifyRatio = round(verifyRps / baselineRps, 3);
     const issueRps = round(rpsOf(issue));
     const rssMb = round(memoryAfterVerify.rssMb);
+    const formatOneRps = formats["format 1, whole record"].rps;
+    const formatComparison = {
+      records: compared.records,
+      batches: compared.batches,
+      fields: TOBACCO_FIELDS,
+      runs: formats,
+      ratioToFormat1: Object.fromEntries(
+        COMPARED_RUNS.map((run) => [run, round(formats[run].rps / formatOneRps, 3)]),
+      ) as Record<ComparedRun, number>,
+      peerAnswerBytes: compared.peerAnswerBytes,
+    };
     const results = {
       verifyRps,
       verifyP99Ms: verify.latency.p99,
@@ -378,6 +483,7 @@ async function main() {
           chain: `${chainClient}, automine, its own process`,
         },
         verify: { ...summary(verify), cpu: verifyCpu, notValid },
+        formatComparison,
         baseline: { ...summary(baseline), cpu: baselineCpu },
         issue: { ...summary(issue), cpu: issueCpu, acceptedInRun, acceptedWithWarmup: accepted.length, refused },
         anchorLag: lag,
@@ -413,6 +519,11 @@ async function main() {
         name: "every verification answered valid",
         value: `${fmt(notValid)} not valid, ${verify.errors} errors`,
         pass: notValid === 0 && verify.errors === 0 && verify.non2xx === 0,
+      },
+      {
+        name: "every verification of the format comparison answered valid",
+        value: COMPARED_RUNS.map((run) => `${run}: ${fmt(formats[run].notValid)} not valid`).join("; "),
+        pass: COMPARED_RUNS.every((run) => formats[run].notValid === 0 && formats[run].errors === 0),
       },
       { name: `issueRps >= ${fmt(TARGETS.issueRps)}`, value: fmt(issueRps), pass: issueRps >= TARGETS.issueRps },
       {
@@ -469,6 +580,14 @@ interface Results {
       gatewayNodeFlags: string[];
     };
     verify: Summary & { cpu: CpuPerRequest; notValid: number };
+    formatComparison: {
+      records: number;
+      batches: number;
+      fields: string[];
+      runs: Record<ComparedRun, Summary & { cpu: CpuPerRequest; notValid: number; meanBodyBytes: number }>;
+      ratioToFormat1: Record<ComparedRun, number>;
+      peerAnswerBytes: { wholeRecord: number; disclosure: number };
+    };
     baseline: Summary & { cpu: CpuPerRequest };
     issue: Summary & { cpu: CpuPerRequest; acceptedInRun: number; acceptedWithWarmup: number; refused: number };
     anchorLag: LagReport;
@@ -537,6 +656,25 @@ function markdown(r: Results, targets: { name: string; value: string; pass: bool
     `Seeding: ${fmt(d.setup.records)} records issued in-process through \`issueRecord\` in ${fmt(d.setup.seedIssueSeconds, 1)} s while the gateway's worker anchored`,
     `them in ${d.setup.batches} Merkle batches of up to ${d.setup.batchSize} (one \`anchorBatch\` transaction each); the flush after the last took ${fmt(d.setup.seedAnchorSeconds, 1)} s.`,
     "",
+    "## Format 1 beside format 2",
+    "",
+    `The same ${fmt(d.formatComparison.records)} business licences verified three ways, one run of ${d.setup.verifySeconds} s each on the gateway above`,
+    "(after the run over all records): each as format 1 (hashed whole, SPEC §3.1, anchored by the benchmark in batches",
+    `of ${d.setup.batchSize} with the issuer's key, as a gateway before format 2 anchored it), as format 2 presented whole (the`,
+    "envelope over the field tree, §3.2), and as a disclosure of the tobacco retail licence's fields",
+    `(${d.formatComparison.fields.join(", ")}, §3.4): \`POST /verify\` with \`{record, anchor}\` or \`{disclosure}\`.`,
+    "",
+    "| Run | req/s | ratio to format 1 | p50 ms | p99 ms | body bytes | server CPU µs/req | not valid |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...COMPARED_RUNS.map((name) => {
+      const x = d.formatComparison.runs[name];
+      return `| ${name} | ${fmt(x.rps)} | ${d.formatComparison.ratioToFormat1[name]} | ${x.latencyP50Ms} | ${x.latencyP99Ms} | ${fmt(x.meanBodyBytes)} | ${fmt(x.cpu.serverUs, 1)} | ${fmt(x.notValid)} |`;
+    }),
+    "",
+    `What a peer answer carries of the record (mean bytes of its JSON): before, the whole record, ${fmt(d.formatComparison.peerAnswerBytes.wholeRecord)} B;`,
+    `now, the disclosure of those fields, ${fmt(d.formatComparison.peerAnswerBytes.disclosure)} B (${round(d.formatComparison.peerAnswerBytes.disclosure / d.formatComparison.peerAnswerBytes.wholeRecord, 2)}×): the values withheld are`,
+    "gone, and each field shown brings its salt and proof. The rest of the answer (leaf, anchor) is the same either way.",
+    "",
     "## Issuance and anchoring",
     "",
     `Anchoring: batchSize ${d.setup.anchoring.batchSize}, maxWaitMs ${d.setup.anchoring.maxWaitMs}, pollMs ${d.setup.anchoring.pollMs}. Accepted (202) in the measured run:`,
@@ -547,7 +685,7 @@ function markdown(r: Results, targets: { name: string; value: string; pass: bool
     "| --- | ---: |",
     `| outbox entries left after ${fmt(e.drainSeconds, 1)} s of draining by itself (no flush) | ${fmt(e.outboxLeft)} |`,
     `| records the issuer stores / of them anchored | ${fmt(e.storedRecords)} / ${fmt(e.storedAnchored)} |`,
-    `| records on chain: Σ recordCount of ${fmt(e.chainBatches)} batches + ${fmt(e.chainSingles)} single anchors | ${fmt(e.chainRecords)} |`,
+    `| records on chain: Σ recordCount of ${fmt(e.chainBatches)} batches + ${fmt(e.chainSingles)} single anchors (not the format comparison's ${fmt(d.formatComparison.batches)} batches) | ${fmt(e.chainRecords)} |`,
     `| distinct batch roots on chain | ${fmt(e.distinctChainRoots)} |`,
     `| roots whose on-chain recordCount differs from the records stored under them | ${fmt(e.rootMismatches)} |`,
     `| accepted over HTTP / found in the store / \`valid\` via the index | ${fmt(e.acceptedChecked)} / ${fmt(e.acceptedChecked - e.acceptedMissing)} / ${fmt(e.acceptedValid)} |`,
