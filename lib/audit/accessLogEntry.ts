@@ -83,6 +83,11 @@ export interface ApiReadAccess {
  */
 export type DisclosureAccess = Omit<ApiReadAccess, "outcome"> & {
   outcome: "disclosed";
+  /**
+   * For a citizen's token: the id of the counter's API key that gave it out, which could have asked for the token
+   * itself, so that the person's history names the key behind every disclosure of their record.
+   */
+  tokenIssuedBy?: string;
   /** The names of the fields disclosed, in the order disclosed; the rest of the record was withheld. */
   fields: string[];
 };

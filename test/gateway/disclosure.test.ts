@@ -234,6 +234,8 @@ describe("disclosures of some fields of a record", () => {
         outcome: "disclosed",
         role: "citizen",
         keyId: expect.stringMatching(/^self-service:[0-9a-f]{12}$/),
+        // The counter's key that gave the token out, which could have asked for the token itself.
+        tokenIssuedBy: runtimeOf(gw, "psb").apiKeys.authenticate(consumer).keyId,
         recordHash: hashes[1],
         fields: ["issuingAuthority", "validFrom"],
       });

@@ -136,6 +136,15 @@ describe("npm run audit, against the chain alone", () => {
     writeFileSync(`${files}/own-code-edited.png`, await disclosureCodePng(disclosureCode(ownEdited)));
     file("own-code-broken.txt", `${code.slice(0, 40)}~${code.slice(41)}`);
     writeFileSync(`${files}/not-a-code.png`, await disclosureCodePng("HC1:not ours"));
+    // A PNG whose header claims 100,000 × 100,000 pixels: a few bytes that a reader trusting it would allocate 40 GB for.
+    const ihdr = Buffer.alloc(25);
+    ihdr.writeUInt32BE(13, 0);
+    ihdr.write("IHDR", 4, "latin1");
+    ihdr.writeUInt32BE(100_000, 8);
+    ihdr.writeUInt32BE(100_000, 12);
+    ihdr.set([8, 6, 0, 0, 0], 16);
+    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    writeFileSync(`${files}/huge.png`, Buffer.concat([signature, ihdr, Buffer.alloc(64)]));
     const text = JSON.stringify(valid);
     file("named-twice.json", `{"recordHash":"${kept}",${text.slice(1)}`);
     file("proto.json", text.replace('"fields":{', '"fields":{"__proto__":{"x":1},'));
@@ -261,11 +270,16 @@ describe("npm run audit, against the chain alone", () => {
     }
   }, 120_000);
 
-  it("exits 2 naming the file on a code that is not Base45 and an image whose code is not a disclosure's", async () => {
-    const [broken, foreign] = await Promise.all([
+  it("exits 2 naming the file on a code that is not Base45, an image whose code is not a disclosure's, and an image claiming 100,000 pixels a side", async () => {
+    const [broken, foreign, huge] = await Promise.all([
       audit("verify-disclosure", `${files}/own-code-broken.txt`, ...chain),
       audit("verify-disclosure", `${files}/not-a-code.png`, ...chain),
+      audit("verify-disclosure", `${files}/huge.png`, ...chain),
     ]);
+    expect(huge).toMatchObject({ code: 2, stdout: "" });
+    expect(huge.output).toContain(
+      `${files}/huge.png: an image of 100000 × 100000 pixels is larger than a code's scan (4096 a side)`,
+    );
     expect(broken).toMatchObject({ code: 2, stdout: "" });
     expect(broken.output).toContain(
       `${files}/own-code-broken.txt: not a disclosure's code: the text after OC1: is no Base45: character 37 is not in the Base45 alphabet`,

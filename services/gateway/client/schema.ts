@@ -688,7 +688,7 @@ export interface paths {
         put?: never;
         /**
          * Give a citizen a self-service token
-         * @description For the counter, once it has checked the citizen's identity: a token bound to their subject, which opens their own view of who accessed their data in every department (GET .../access-log/self-service) for GATEWAY_SELF_SERVICE_MINUTES (15) minutes, from the citizen's own device. The ID number is used only to bind the token; it is neither stored nor logged. Counted with the key's lookups of citizens (429 beyond).
+         * @description For the counter, once it has checked the citizen's identity: a token bound to their subject, which opens their own view of who accessed their data in every department (GET .../access-log/self-service), and the disclosure of their own records at this department (GET .../self-service/records/{hash}/disclosure), for GATEWAY_SELF_SERVICE_MINUTES (15) minutes, from the citizen's own device. The ID number is used only to bind the token; it is neither stored nor logged. Counted with the key's lookups of citizens (429 beyond).
          *
          *     For API keys of the roles: consumer.
          */
@@ -730,7 +730,7 @@ export interface paths {
         };
         /**
          * Disclose some fields of my own record (citizen)
-         * @description For the record's own subject, with a self-service token this department gave them: a disclosure (SPEC §3.4) of the fields they choose of a record the department issued about them, to carry as a file or print as a QR code (SPEC §3.6). Whoever they show it to can verify the fields shown against the chain (npm run audit -- verify-disclosure) without seeing the others. A record about anyone else is not found. Each disclosure is an entry in the department's access log (outcome disclosed, the token's id, role citizen, the fields).
+         * @description For the record's own subject, with a self-service token this department gave them: a disclosure (SPEC §3.4) of the fields they choose of a record the department issued about them, to carry as a file or print as a QR code (SPEC §3.6). Whoever they show it to can verify the fields shown against the chain (npm run audit -- verify-disclosure) without seeing the others. A record about anyone else is not found. Each disclosure is an entry in the department's access log (outcome disclosed, the token's id, role citizen, the fields, and the id of the counter's key that gave the token out: that key could have asked for it itself).
          *
          *     For a citizen, with the self-service token a counter gave them.
          */
@@ -4682,7 +4682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `TOO_MANY_LOOKUPS`: This API key has looked up as many citizens' access logs as it may in an hour */
+            /** @description `TOO_MANY_LOOKUPS`: This API key or self-service token has made as many lookups of citizens' data as it may in an hour */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4811,7 +4811,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `TOO_MANY_LOOKUPS`: This API key has looked up as many citizens' access logs as it may in an hour */
+            /** @description `TOO_MANY_LOOKUPS`: This API key or self-service token has made as many lookups of citizens' data as it may in an hour */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4900,7 +4900,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `TOO_MANY_LOOKUPS`: This API key has looked up as many citizens' access logs as it may in an hour */
+            /** @description `TOO_MANY_LOOKUPS`: This API key or self-service token has made as many lookups of citizens' data as it may in an hour */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4997,7 +4997,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `TOO_MANY_LOOKUPS`: This API key has looked up as many citizens' access logs as it may in an hour */
+            /** @description `TOO_MANY_LOOKUPS`: This API key or self-service token has made as many lookups of citizens' data as it may in an hour */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -22,7 +22,7 @@ export interface SelfServiceTokens {
   /** A new token for `subjectRef`, valid `minutes` from `now`. */
   issue(subjectRef: Hex32, issuedBy: string, now: number): Promise<{ token: string; expiresAt: number }>;
   /** The subject a live token is bound to; 401 SELF_SERVICE_TOKEN_INVALID for any other (unknown, expired, malformed). */
-  subjectOf(token: string | undefined, now: number): Promise<{ subjectRef: Hex32; tokenId: string }>;
+  subjectOf(token: string | undefined, now: number): Promise<{ subjectRef: Hex32; tokenId: string; issuedBy: string }>;
 }
 
 /** The token's id: the first 12 hex digits of its hash, enough to name it in a log line and useless to present. */
@@ -47,7 +47,7 @@ export function selfServiceTokens(store: DepartmentStore, minutes: number): Self
         await tokens.del(digest);
         throw refused;
       }
-      return { subjectRef: stored.subjectRef, tokenId: idOf(digest) };
+      return { subjectRef: stored.subjectRef, tokenId: idOf(digest), issuedBy: stored.issuedBy };
     },
   };
 }

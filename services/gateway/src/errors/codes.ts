@@ -45,7 +45,7 @@ export const ERROR_CODES = {
   },
   TOO_MANY_LOOKUPS: {
     status: 429,
-    title: "This API key has looked up as many citizens' access logs as it may in an hour",
+    title: "This API key or self-service token has made as many lookups of citizens' data as it may in an hour",
   },
   MATERIAL_NOT_COMMITTABLE: {
     status: 422,

@@ -13,7 +13,7 @@ export interface RouteContext<B, Q, P = Record<string, string>> {
   services: GatewayServices;
   caller?: Caller;
   /** On a self-service route: the subject the presented token is bound to (and the token's id, for the log). */
-  citizen?: { subjectRef: Hex32; tokenId: string };
+  citizen?: { subjectRef: Hex32; tokenId: string; issuedBy: string };
   body: B;
   query: Q;
   params: P;

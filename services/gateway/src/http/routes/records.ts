@@ -148,7 +148,7 @@ export async function discloseOwn(
   department: DepartmentRuntime,
   recordHash: Hex32,
   fields: string[],
-  reader: { keyId: string; role: string; subjectRef?: Hex32 },
+  reader: { keyId: string; role: string; subjectRef?: Hex32; tokenIssuedBy?: string },
 ): Promise<Disclosure> {
   const { record, anchor } = await ownRecord(department, recordHash);
   if (reader.subjectRef !== undefined && record.subjectRef !== reader.subjectRef) {
@@ -174,6 +174,7 @@ export async function discloseOwn(
     credentialType: record.credentialType,
     recordHash,
     fields: Object.keys(disclosure.fields),
+    ...(reader.tokenIssuedBy === undefined ? {} : { tokenIssuedBy: reader.tokenIssuedBy }),
   });
   return disclosure;
 }

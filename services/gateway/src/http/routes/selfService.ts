@@ -19,7 +19,8 @@ export const issueSelfServiceTokenRoute = defineRoute({
   summary: "Give a citizen a self-service token",
   description:
     "For the counter, once it has checked the citizen's identity: a token bound to their subject, which opens their " +
-    "own view of who accessed their data in every department (GET .../access-log/self-service) for " +
+    "own view of who accessed their data in every department (GET .../access-log/self-service), and the disclosure " +
+    "of their own records at this department (GET .../self-service/records/{hash}/disclosure), for " +
     "GATEWAY_SELF_SERVICE_MINUTES (15) minutes, from the citizen's own device. The ID number is used only to bind " +
     "the token; it is neither stored nor logged. Counted with the key's lookups of citizens (429 beyond).",
   tags: ["access log"],
@@ -126,7 +127,8 @@ export const selfServiceDisclosureRoute = defineRoute({
     "the fields they choose of a record the department issued about them, to carry as a file or print as a QR code " +
     "(SPEC §3.6). Whoever they show it to can verify the fields shown against the chain (npm run audit -- " +
     "verify-disclosure) without seeing the others. A record about anyone else is not found. Each disclosure is an " +
-    "entry in the department's access log (outcome disclosed, the token's id, role citizen, the fields).",
+    "entry in the department's access log (outcome disclosed, the token's id, role citizen, the fields, and the id " +
+    "of the counter's key that gave the token out: that key could have asked for it itself).",
   tags: ["records"],
   auth: "self-service",
   params: recordHashParam,
@@ -153,7 +155,7 @@ export const selfServiceDisclosureRoute = defineRoute({
     if (!citizen) throw new GatewayError("SELF_SERVICE_TOKEN_INVALID");
     const keyId = `self-service:${citizen.tokenId}`;
     admitKey({ services, department, keyId }, department.lookupRate, LOOKUPS_BOUND);
-    const reader = { keyId, role: "citizen", subjectRef: citizen.subjectRef };
+    const reader = { keyId, role: "citizen", subjectRef: citizen.subjectRef, tokenIssuedBy: citizen.issuedBy };
     const disclosure = await discloseOwn(department, params.recordHash, query.fields ?? [], reader);
     const code = disclosureCode(disclosure);
     const svg = await disclosureCodeSvg(code);
