@@ -1,5 +1,6 @@
 // Routes of a department's own records: issue, read, revoke, supersede.
 import { z } from "zod";
+import type { ApiReadAccess } from "../../../../../lib/audit/accessLogEntry.ts";
 import type { Hex32 } from "../../../../../lib/encoding/canonical.ts";
 import type { Caller } from "../../auth/apiKeys.ts";
 import type { DepartmentRuntime } from "../../department.ts";
@@ -68,24 +69,34 @@ async function ownRecord(department: DepartmentRuntime, recordHash: Hex32) {
   return { record, anchor };
 }
 
-/** The access-log entry of a read of the department's own record, durable before the record (or any of it) leaves. */
+/** The access-log entry of a read of the department's own record by `reader` (a key's id and role, or a token's). */
+const readEntry = (
+  department: DepartmentRuntime,
+  reader: { keyId: string; role: string },
+  record: CanonicalRecord,
+  recordHash: Hex32,
+): ApiReadAccess => ({
+  channel: "api",
+  outcome: "read",
+  consumer: department.code,
+  keyId: reader.keyId,
+  role: reader.role,
+  subjectRef: record.subjectRef,
+  credentialType: record.credentialType,
+  recordHash,
+});
+
+/** A key's read of the department's own record, durable before the record (or any of it) leaves. */
 function logRead(
   department: DepartmentRuntime,
   caller: Caller | undefined,
   record: CanonicalRecord,
   recordHash: Hex32,
 ) {
-  return department.accessLog.append({
-    channel: "api",
-    outcome: "read",
-    consumer: department.code,
-    keyId: caller?.keyId ?? "",
-    role: caller?.role ?? "",
-    subjectRef: record.subjectRef,
-    credentialType: record.credentialType,
-    recordHash,
-  });
+  return department.accessLog.append(readEntry(department, readerOf(caller), record, recordHash));
 }
+
+const readerOf = (caller: Caller | undefined) => ({ keyId: caller?.keyId ?? "", role: caller?.role ?? "" });
 
 export const getRecordRoute = defineRoute({
   method: "get",
@@ -134,8 +145,8 @@ export const disclosureRoute = defineRoute({
   responses: { 200: { description: "The disclosure", schema: disclosureSchema } },
   errors: ["RECORD_NOT_FOUND", "VALIDATION_FAILED"],
   async handler({ department, params, query, caller }) {
-    const reader = { keyId: caller?.keyId ?? "", role: caller?.role ?? "" };
-    return { status: 200, body: await discloseOwn(department, params.recordHash, query.fields ?? [], reader) };
+    const disclosure = await discloseOwn(department, params.recordHash, query.fields ?? [], readerOf(caller));
+    return { status: 200, body: disclosure };
   },
 });
 
@@ -165,14 +176,8 @@ export async function discloseOwn(
     });
   }
   await department.accessLog.append({
-    channel: "api",
+    ...readEntry(department, reader, record, recordHash),
     outcome: "disclosed",
-    consumer: department.code,
-    keyId: reader.keyId,
-    role: reader.role,
-    subjectRef: record.subjectRef,
-    credentialType: record.credentialType,
-    recordHash,
     fields: Object.keys(disclosure.fields),
     ...(reader.tokenIssuedBy === undefined ? {} : { tokenIssuedBy: reader.tokenIssuedBy }),
   });

@@ -5,12 +5,29 @@ import { exportedCommitmentSchema } from "../../../../../lib/audit/accessLogExpo
 import { disclosureCode, disclosureCodeSvg } from "../../../../../lib/records/disclosureCode.ts";
 import { accessesAcross } from "../../audit/accessesAcross.ts";
 import { admitKey } from "../../auth/keyRate.ts";
+import type { DepartmentRuntime } from "../../department.ts";
 import { GatewayError } from "../../errors/GatewayError.ts";
 import { subjectRefOf } from "../../records/issueRecord.ts";
-import { defineRoute } from "../route.ts";
+import type { GatewayServices } from "../../services.ts";
+import { defineRoute, type RouteContext } from "../route.ts";
 import { disclosureSchema, hex32, subjectSchema } from "../schemas.ts";
 import { consumerNames, departmentAnswerSchema, departmentNames, LOOKUPS_BOUND } from "./citizenView.ts";
 import { discloseOwn, FIELD_NAMES, recordHashParam } from "./records.ts";
+
+/**
+ * The citizen a self-service route serves, and the id their token is logged and bounded under: each use counts for
+ * the token as a lookup does for a key (429 beyond), so a token is no way around the bound.
+ */
+function admitCitizen(
+  department: DepartmentRuntime,
+  services: GatewayServices,
+  citizen: RouteContext<unknown, unknown>["citizen"],
+) {
+  if (!citizen) throw new GatewayError("SELF_SERVICE_TOKEN_INVALID");
+  const keyId = `self-service:${citizen.tokenId}`;
+  admitKey({ services, department, keyId }, department.lookupRate, LOOKUPS_BOUND);
+  return { citizen, keyId };
+}
 
 export const issueSelfServiceTokenRoute = defineRoute({
   method: "post",
@@ -92,11 +109,8 @@ export const selfServiceAccessesRoute = defineRoute({
       schema: z.object({ accesses: z.array(accessSchema), departments: z.array(departmentAnswerSchema) }),
     },
   },
-  async handler({ department, services, citizen }) {
-    if (!citizen) throw new GatewayError("SELF_SERVICE_TOKEN_INVALID");
-    // Each view counts for the token as a lookup does for a key: a token is no way around the bound.
-    const keyId = `self-service:${citizen.tokenId}`;
-    admitKey({ services, department, keyId }, department.lookupRate, LOOKUPS_BOUND);
+  async handler({ department, services, citizen: token }) {
+    const { citizen, keyId } = admitCitizen(department, services, token);
     const across = await accessesAcross(services, department, citizen.subjectRef, { keyId, role: "citizen" });
     const names = departmentNames(services);
     return {
@@ -151,10 +165,8 @@ export const selfServiceDisclosureRoute = defineRoute({
       }),
     },
   },
-  async handler({ department, services, citizen, params, query }) {
-    if (!citizen) throw new GatewayError("SELF_SERVICE_TOKEN_INVALID");
-    const keyId = `self-service:${citizen.tokenId}`;
-    admitKey({ services, department, keyId }, department.lookupRate, LOOKUPS_BOUND);
+  async handler({ department, services, citizen: token, params, query }) {
+    const { citizen, keyId } = admitCitizen(department, services, token);
     const reader = { keyId, role: "citizen", subjectRef: citizen.subjectRef, tokenIssuedBy: citizen.issuedBy };
     const disclosure = await discloseOwn(department, params.recordHash, query.fields ?? [], reader);
     const code = disclosureCode(disclosure);
