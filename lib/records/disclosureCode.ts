@@ -3,17 +3,17 @@
 // Certificate's HC1: is). Whoever scans it has the disclosure itself, to verify offline against the chain.
 import { deflateSync, inflateSync } from "node:zlib";
 import QRCode from "qrcode";
-import { Base45Error, base45Decode, base45Encode } from "../encoding/base45.ts";
+import { base45Encode } from "../encoding/base45.ts";
 import { canonicalize } from "../encoding/canonical.ts";
+import {
+  DISCLOSURE_CODE_MAX_BYTES,
+  DISCLOSURE_CODE_PREFIX,
+  DisclosureCodeError,
+  disclosureCodeBytes,
+  disclosureCodeUtf8,
+} from "./disclosureCodeForm.ts";
 
-export const DISCLOSURE_CODE_PREFIX = "OC1:";
-
-/** The most bytes a code's disclosure may inflate to: a disclosure of every field of a large record, with room. */
-export const DISCLOSURE_CODE_MAX_BYTES = 256 * 1024;
-
-export class DisclosureCodeError extends Error {
-  override name = "DisclosureCodeError";
-}
+export { DISCLOSURE_CODE_MAX_BYTES, DISCLOSURE_CODE_PREFIX, DisclosureCodeError };
 
 /** The text of the code: `OC1:` + Base45(zlib(canonical JSON)). */
 export function disclosureCode(disclosure: unknown): string {
@@ -25,18 +25,7 @@ export function disclosureCode(disclosure: unknown): string {
  * it carries none: another prefix, a character outside Base45, bytes that are not zlib, or more than the bound.
  */
 export function disclosureCodeText(code: string): string {
-  const text = code.trim();
-  if (!text.startsWith(DISCLOSURE_CODE_PREFIX)) {
-    throw new DisclosureCodeError(`a disclosure's code begins with ${DISCLOSURE_CODE_PREFIX}`);
-  }
-  let deflated: Buffer;
-  try {
-    deflated = base45Decode(text.slice(DISCLOSURE_CODE_PREFIX.length));
-  } catch (error) {
-    if (error instanceof Base45Error)
-      throw new DisclosureCodeError(`the text after ${DISCLOSURE_CODE_PREFIX} is no Base45: ${error.message}`);
-    throw error;
-  }
+  const deflated = disclosureCodeBytes(code);
   let json: Buffer;
   try {
     json = inflateSync(deflated, { maxOutputLength: DISCLOSURE_CODE_MAX_BYTES });
@@ -48,12 +37,7 @@ export function disclosureCodeText(code: string): string {
         : "its bytes are not zlib-deflated data (RFC 1950)",
     );
   }
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  try {
-    return decoder.decode(json);
-  } catch {
-    throw new DisclosureCodeError("it inflates to bytes that are not UTF-8");
-  }
+  return disclosureCodeUtf8(json);
 }
 
 /** qrcode's refusal of more than a version-40 code holds at the level chosen. */

@@ -167,3 +167,17 @@ export function fieldLeadsTo(root: Hex32, name: string, salt: Hex32, value: unkn
   for (const sibling of siblings) node = nodeHash(node, sibling);
   return node.equals(expected);
 }
+
+/**
+ * How many fields a record has, as a disclosure of `shown` of them bounds it: a record of n fields has proofs of
+ * floor(log2 n) or ceil(log2 n) nodes, so the longest proof shown, k nodes, puts n between 2^(k-1) + 1 and 2^(k+1) - 1
+ * (one field when k is 0). Nothing is known when no field is shown.
+ */
+export function fieldCountBounds(
+  proofs: readonly (readonly unknown[])[],
+): { fewest: number; most: number } | undefined {
+  if (proofs.length === 0) return undefined;
+  const k = Math.max(...proofs.map((proof) => proof.length));
+  if (k === 0) return { fewest: 1, most: 1 };
+  return { fewest: Math.max(proofs.length, 2 ** (k - 1) + 1), most: 2 ** (k + 1) - 1 };
+}

@@ -1,7 +1,9 @@
 // npm run audit -- verify-disclosure <file>: some fields of a record, disclosed without the others, against the chain
 // alone. The envelope is hashed to the record hash, each disclosed field is proved a leaf of the envelope's field tree,
 // and then the record is verified on chain exactly as verify-record verifies it.
+
 import { CanonicalFormError } from "../../../lib/encoding/canonical.ts";
+import { fieldCountBounds } from "../../../lib/records/fieldTree.ts";
 import { echoable, echoablePath } from "../../../services/gateway/src/errors/echo.ts";
 import { disclosureSchema } from "../../../services/gateway/src/http/schemas.ts";
 import { DisclosureError, provenRecordHash } from "../../../services/gateway/src/records/disclosure.ts";
@@ -53,10 +55,10 @@ export const verifyDisclosure: AuditCommand = async (context, args) => {
   }
   // A disclosure that does not hold shows nothing of a record: what the chain says would answer no question.
   if (!check.ok) return reportOf("verify-disclosure", [check], [], details);
-  // A record of n fields has proofs of floor(log2 n) or ceil(log2 n) nodes: a proof of k bounds n on both sides.
-  const k = Math.max(...names.map((name) => disclosure.fields[name]?.proof.length ?? 0), 0);
-  const fewest = Math.max(names.length, k === 0 ? 1 : 2 ** (k - 1) + 1);
-  const fieldCount = k === 0 ? "1 field" : `${fewest} to ${2 ** (k + 1) - 1} fields`;
+  const proofs = names.map((name) => disclosure.fields[name]?.proof ?? []);
+  const k = Math.max(...proofs.map((proof) => proof.length), 0);
+  const bounds = fieldCountBounds(proofs);
+  const fieldCount = !bounds || bounds.most === 1 ? "1 field" : `${bounds.fewest} to ${bounds.most} fields`;
   return verifyOnChain(context, "verify-disclosure", {
     facts: disclosure.envelope,
     hash: disclosure.recordHash,
