@@ -532,7 +532,7 @@ export interface paths {
         };
         /**
          * The department's figures
-         * @description Applications submitted and commitments recorded in [from, to): applications, materials requested, waived by shared data and accepted on commitment; commitments open, fulfilled, overdue and breached (as they stand now); days of waiting saved. Overall and per scenario; counts only, no subject.
+         * @description Applications submitted and commitments recorded in [from, to): applications, materials requested, waived by shared data and accepted on commitment; commitments open, fulfilled, overdue and breached (as they stand now); days of waiting saved. Overall, per scenario and per day (in Beijing); counts only, no subject.
          *
          *     For API keys of the roles: auditor, operator.
          */
@@ -759,6 +759,94 @@ export interface paths {
          *     Signed by another department's gateway.
          */
         post: operations["queryFederatedAccessLog"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/public/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The chain's word on a record hash (anyone)
+         * @description For a verifier that hashed a record or a disclosure itself (the web page does, in the browser): the combined status of a record hash anchored by an issuer, with the chain's evidence. A record anchored in a batch is found by its leaf's values and its batch proof. The record's content is not sent, and not accepted.
+         *
+         *     For anyone, without a key: it answers only what the chain and the catalogue say publicly.
+         */
+        post: operations["publicRecordStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/public/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The catalogue (anyone)
+         * @description The departments, the credential types with their issuers and JSON Schemas, and the scenarios with their matters, materials and commitment terms, each with its hash and whether the chain holds that hash.
+         *
+         *     For anyone, without a key: it answers only what the chain and the catalogue say publicly.
+         */
+        get: operations["publicCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/public/access-log-commitments/{of}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A department's access-log commitments on chain (anyone)
+         * @description The roots the chain holds for a department's access log, read from the registries' events: what a citizen's device checks the proofs of their access-log entries against.
+         *
+         *     For anyone, without a key: it answers only what the chain and the catalogue say publicly.
+         */
+        get: operations["publicAccessLogCommitments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/departments/{department}/public/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The figures of the departments served here (anyone)
+         * @description Counts only, no subject: per department served by this gateway process and per day (in Beijing), applications, materials no longer collected, commitments and days saved (as GET .../figures counts them), records shared with other departments per credential type, disclosures, refused requests; and the verifications this process has answered since it started (by day and by verdict; not kept across restarts).
+         *
+         *     For anyone, without a key: it answers only what the chain and the catalogue say publicly.
+         */
+        get: operations["publicFigures"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1394,6 +1482,8 @@ export interface operations {
                         service: string;
                         docs: string;
                         openapi: string;
+                        /** @description The web page: verify, catalogue, counter, access history, figures */
+                        app: string;
                         departments: {
                             code: string;
                             nameZh: string;
@@ -3972,6 +4062,24 @@ export interface operations {
                                 daysSaved: number;
                             };
                         };
+                        /** @description By the day (YYYY-MM-DD, in Beijing) an application came in or a commitment was made */
+                        byDay: {
+                            [key: string]: {
+                                applications: number;
+                                materialsRequested: number;
+                                /** @description Materials no longer collected: the data travelled instead */
+                                materialsWaived: number;
+                                /** @description Materials accepted on the applicant's commitment */
+                                materialsCommitted: number;
+                                commitments: number;
+                                open: number;
+                                fulfilled: number;
+                                overdue: number;
+                                breached: number;
+                                /** @description Statutory time limits (days) replaced by decisions on commitment made the day the application came in */
+                                daysSaved: number;
+                            };
+                        };
                     };
                 };
             };
@@ -5141,6 +5249,411 @@ export interface operations {
             };
             /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicRecordStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A 32-byte hash, 0x-prefixed hex */
+                    recordHash: string;
+                    /** @description An on-chain id: 1 to 4,294,967,295 */
+                    issuerId: number;
+                    /** @description The batch leaf's values besides the record hash (SPEC §3.5), from the record's envelope */
+                    leaf?: {
+                        /** @description A 32-byte hash, 0x-prefixed hex */
+                        subjectRef: string;
+                        /** @description The type id (the record's typeId) */
+                        credentialType: number;
+                        validFrom: number;
+                        validUntil: number;
+                    };
+                    anchor?: {
+                        /** @description A 32-byte hash, 0x-prefixed hex */
+                        batchRoot: string;
+                        proof: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The verdict, with the chain evidence and the block it is as of */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verdict"];
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `MALFORMED_JSON`: The request body is not valid JSON; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        departments: {
+                            code: string;
+                            nameZh: string;
+                            nameEn: string;
+                        }[];
+                        types: {
+                            [key: string]: unknown;
+                        }[];
+                        scenarios: ({
+                            code: string;
+                            matters: {
+                                [key: string]: unknown;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicAccessLogCommitments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+                /** @description The department whose commitments, by its code */
+                of: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The commitments in force, and the block they were read as of */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        department: string;
+                        asOfBlock: number;
+                        commitments: {
+                            registry: string;
+                            index: number;
+                            fromSeq: number;
+                            toSeq: number;
+                            root: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8; `VALIDATION_FAILED`: The request does not match the operation's schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicFigures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        departments: string[];
+                        totals: {
+                            applications: number;
+                            materialsRequested: number;
+                            /** @description Materials no longer collected: the data travelled instead */
+                            materialsWaived: number;
+                            /** @description Materials accepted on the applicant's commitment */
+                            materialsCommitted: number;
+                            commitments: number;
+                            open: number;
+                            fulfilled: number;
+                            overdue: number;
+                            breached: number;
+                            /** @description Statutory time limits (days) replaced by decisions on commitment made the day the application came in */
+                            daysSaved: number;
+                        };
+                        byDay: {
+                            [key: string]: {
+                                applications: number;
+                                materialsRequested: number;
+                                /** @description Materials no longer collected: the data travelled instead */
+                                materialsWaived: number;
+                                /** @description Materials accepted on the applicant's commitment */
+                                materialsCommitted: number;
+                                commitments: number;
+                                open: number;
+                                fulfilled: number;
+                                overdue: number;
+                                breached: number;
+                                /** @description Statutory time limits (days) replaced by decisions on commitment made the day the application came in */
+                                daysSaved: number;
+                                shared: number;
+                                disclosed: number;
+                                refused: number;
+                                /** @description Answered by this process that day, since it started */
+                                verifications: number;
+                            };
+                        };
+                        sharedByType: {
+                            [key: string]: number;
+                        };
+                        verificationsSinceStart: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description `MALFORMED_REQUEST`: The request is not valid HTTP/1.1; `MALFORMED_PATH`: The request path is not percent-encoded UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `UNKNOWN_DEPARTMENT`: No such department is hosted here */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `INTERNAL`: An unexpected error occurred */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

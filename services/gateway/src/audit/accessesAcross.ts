@@ -50,7 +50,7 @@ export interface AccessesAcross {
 /** Readers of other departments' commitments, kept per gateway process so each reads only new blocks. */
 const readers = new WeakMap<GatewayServices, Map<number, LogCommitments>>();
 
-function commitmentsOf(services: GatewayServices, departmentId: number): LogCommitments {
+export function commitmentsOf(services: GatewayServices, departmentId: number): LogCommitments {
   let byId = readers.get(services);
   if (!byId) {
     byId = new Map();

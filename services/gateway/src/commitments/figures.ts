@@ -28,7 +28,7 @@ export interface FiguresRange {
   to?: number;
 }
 
-const empty = (): Figures => ({
+export const emptyFigures = (): Figures => ({
   applications: 0,
   materialsRequested: 0,
   materialsWaived: 0,
@@ -67,41 +67,52 @@ export function daysSavedBy(commitment: StoredCommitment): number {
 }
 
 /**
- * Counts applications submitted and commitments recorded within the range. A commitment's status is as it stands now;
- * one application counts once, as last evaluated.
+ * Counts applications submitted and commitments recorded within the range, overall, per scenario and per day (in
+ * Beijing; a matter's days saved count on the day of the commitment that saved them). A commitment's status is as it
+ * stands now; one application counts once, as last evaluated.
  */
 export async function figuresOf(department: DepartmentRuntime, range: FiguresRange) {
-  const total = empty();
+  const total = emptyFigures();
   const byScenario: Record<string, Figures> = {};
+  const byDay: Record<string, Figures> = {};
   const of = (scenario: string) => {
-    byScenario[scenario] ??= empty();
+    byScenario[scenario] ??= emptyFigures();
     return byScenario[scenario];
+  };
+  /** The figures of the day (in Beijing) an application came in or a commitment was recorded. */
+  const onDay = (at: string) => {
+    const day = beijingDay(Date.parse(at));
+    byDay[day] ??= emptyFigures();
+    return byDay[day];
   };
   for await (const application of applicationStore(department.store).all()) {
     if (!within(range, application.submittedAt)) continue;
-    for (const figures of [total, of(application.scenario.code)]) {
+    for (const figures of [total, of(application.scenario.code), onDay(application.submittedAt)]) {
       figures.applications += 1;
       figures.materialsRequested += application.counts.materials;
       figures.materialsWaived += application.counts.waived;
     }
   }
   // A matter decided on commitment saves its time limit once, however many commitments (one per material) it took.
-  const saved = new Map<string, { scenario: string; days: number }>();
+  const saved = new Map<string, { scenario: string; day: Figures; days: number }>();
   for await (const commitment of commitmentStore(department.store).all()) {
     if (!within(range, commitment.committedAt)) continue;
-    for (const figures of [total, of(commitment.scenario.code)]) {
+    const day = onDay(commitment.committedAt);
+    for (const figures of [total, of(commitment.scenario.code), day]) {
       figures.commitments += 1;
       figures[commitment.status] += 1;
       figures.materialsCommitted += commitment.materials.length;
     }
     const matter = `${commitment.applicationId}!${commitment.matter.code}`;
     const days = daysSavedBy(commitment);
-    if (days > (saved.get(matter)?.days ?? 0)) saved.set(matter, { scenario: commitment.scenario.code, days });
+    if (days > (saved.get(matter)?.days ?? 0)) saved.set(matter, { scenario: commitment.scenario.code, day, days });
   }
-  for (const { scenario, days } of saved.values()) {
+  for (const { scenario, day, days } of saved.values()) {
     total.daysSaved += days;
     of(scenario).daysSaved += days;
+    day.daysSaved += days;
   }
-  const sorted = Object.fromEntries(Object.entries(byScenario).sort(([a], [b]) => a.localeCompare(b)));
-  return { department: department.code, ...total, byScenario: sorted };
+  const sorted = (by: Record<string, Figures>) =>
+    Object.fromEntries(Object.entries(by).sort(([a], [b]) => a.localeCompare(b)));
+  return { department: department.code, ...total, byScenario: sorted(byScenario), byDay: sorted(byDay) };
 }

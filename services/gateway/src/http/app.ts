@@ -17,6 +17,7 @@ import { problemHandler } from "./problem.ts";
 import { requestLog } from "./requestLog.ts";
 import type { RouteContext, RouteResult, RouteSpec } from "./route.ts";
 import { IDEMPOTENCY_KEY_RULE, idempotencyKeyHeader } from "./schemas.ts";
+import { serveWebAsset, serveWebIndex } from "./webPage.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: route declarations differ in body and query types.
 type AnyRoute = RouteSpec<any, any, any>;
@@ -154,6 +155,8 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
   }
 
   app.get("/docs/assets/:file", serveDocsAsset);
+  app.get(["/app", "/app/"], serveWebIndex);
+  app.get("/app/assets/:file", serveWebAsset);
 
   const router = Router({ mergeParams: true });
   router.use((req, res, next) => {
@@ -170,7 +173,10 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
       // Who asks is settled before the body is read: a caller without a key learns nothing from its body's fate. A
       // federation request's signature covers the body, so only the form of its headers can be checked before.
       const { auth } = route;
-      const keyHolder = auth === "federation" || auth === "self-service" ? undefined : authorise(auth, department, req);
+      const keyHolder =
+        auth === "federation" || auth === "self-service" || auth === "public"
+          ? undefined
+          : authorise(auth, department, req);
       const citizen =
         auth === "self-service" ? await department.selfService.subjectOf(bearer(req), services.now()) : undefined;
       let proved = false;

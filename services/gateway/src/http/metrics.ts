@@ -8,7 +8,7 @@ const labelText = (labels: Labels) => {
 };
 
 export class Metrics {
-  #counters = new Map<string, { help: string; values: Map<string, number> }>();
+  #counters = new Map<string, { help: string; values: Map<string, { labels: Labels; value: number }> }>();
   #histograms = new Map<
     string,
     { help: string; values: Map<string, { labels: Labels; counts: number[]; sum: number; n: number }> }
@@ -16,10 +16,20 @@ export class Metrics {
   #gauges = new Map<string, { help: string; read: () => number }>();
 
   inc(name: string, help: string, labels: Labels = {}, by = 1): void {
-    const c = this.#counters.get(name) ?? { help, values: new Map<string, number>() };
+    const c = this.#counters.get(name) ?? { help, values: new Map() };
     this.#counters.set(name, c);
     const key = labelText(labels);
-    c.values.set(key, (c.values.get(key) ?? 0) + by);
+    c.values.set(key, { labels, value: (c.values.get(key)?.value ?? 0) + by });
+  }
+
+  /** A counter's values by one label's value (a series without that label under ""); {} before it is first counted. */
+  counter(name: string, label: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const { labels, value } of this.#counters.get(name)?.values.values() ?? []) {
+      const key = labels[label] ?? "";
+      out[key] = (out[key] ?? 0) + value;
+    }
+    return out;
   }
 
   observe(name: string, help: string, seconds: number, labels: Labels = {}): void {
@@ -41,7 +51,7 @@ export class Metrics {
     const lines: string[] = [];
     for (const [name, c] of this.#counters) {
       lines.push(`# HELP ${name} ${c.help}`, `# TYPE ${name} counter`);
-      for (const [labels, value] of c.values) lines.push(`${name}${labels} ${value}`);
+      for (const [labels, { value }] of c.values) lines.push(`${name}${labels} ${value}`);
     }
     for (const [name, h] of this.#histograms) {
       lines.push(`# HELP ${name} ${h.help}`, `# TYPE ${name} histogram`);

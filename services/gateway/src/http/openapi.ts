@@ -37,6 +37,12 @@ const TAGS = [
   },
   { name: "federation", description: "Record queries between department gateways, signed by department keys." },
   { name: "access log", description: "Who accessed this department's records; committed to the chain." },
+  {
+    name: "public",
+    description:
+      "For anyone, without a key (the web page at /app/): the chain's word on a record hash, the catalogue, access-log " +
+      "commitments, the figures. No record's content, subject reference or log entry.",
+  },
   { name: "operations", description: "Health, readiness, metrics and this description, outside any department." },
 ];
 
@@ -44,7 +50,8 @@ const DESCRIPTION = `Issue, verify and share records instead of re-collecting do
 process is served under \`/departments/{department}\`; the operations endpoints are outside any department.
 
 Department systems authenticate with an API key of one role (\`Authorization: Bearer oc_<department>_<id>_<secret>\`),
-which works only at its own department; gateways sign their requests to each other with a department signer key.
+which works only at its own department; gateways sign their requests to each other with a department signer key; the
+operations tagged \`public\` need no key.
 
 Every error is an RFC 9457 problem document with a stable \`code\` from the error catalogue (\`x-error-codes\`), and
 every operation lists the ones it can answer. Besides, a path served with other methods answers
@@ -128,19 +135,24 @@ function routeOperation(route: AnyRoute): ZodOpenApiOperationObject {
       ? "Signed by another department's gateway."
       : route.auth === "self-service"
         ? "For a citizen, with the self-service token a counter gave them."
-        : `For API keys of the roles: ${route.auth.join(", ")}.`;
+        : route.auth === "public"
+          ? "For anyone, without a key: it answers only what the chain and the catalogue say publicly."
+          : `For API keys of the roles: ${route.auth.join(", ")}.`;
   return {
     operationId: route.operationId,
     summary: route.summary,
     description: `${route.description}\n\n${who}`,
     tags: route.tags,
-    security: [
-      route.auth === "federation"
-        ? { departmentSignature: [] }
-        : route.auth === "self-service"
-          ? { selfServiceToken: [] }
-          : { apiKey: [] },
-    ],
+    security:
+      route.auth === "public"
+        ? []
+        : [
+            route.auth === "federation"
+              ? { departmentSignature: [] }
+              : route.auth === "self-service"
+                ? { selfServiceToken: [] }
+                : { apiKey: [] },
+          ],
     "x-roles": route.auth,
     requestParams: requestParams(route),
     ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: route.body } } } } : {}),

@@ -50,6 +50,7 @@ export const OPERATIONS_ENDPOINTS: readonly OperationsEndpoint[] = [
           service: z.string(),
           docs: z.string(),
           openapi: z.string(),
+          app: z.string().meta({ description: "The web page: verify, catalogue, counter, access history, figures" }),
           departments: z.array(z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), url: z.string() })),
         }),
       },
@@ -59,6 +60,7 @@ export const OPERATIONS_ENDPOINTS: readonly OperationsEndpoint[] = [
         service: "oncechain department gateway",
         docs: "/docs",
         openapi: "/openapi.json",
+        app: "/app/",
         departments: [...services.departments.values()].map((d) => ({
           code: d.code,
           nameZh: d.nameZh,

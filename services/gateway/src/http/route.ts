@@ -46,9 +46,10 @@ export interface RouteSpec<B = unknown, Q = unknown, P = Record<string, string>>
   tags: string[];
   /**
    * Who may call it: API-key roles, "federation" for signed gateway-to-gateway calls, or "self-service" for a citizen
-   * with a token a counter gave them (bound to their subject).
+   * with a token a counter gave them (bound to their subject), or "public" for anyone without a key (what the chain
+   * and the catalogue say publicly: no record's content, no subject, no log entry).
    */
-  auth: readonly Role[] | "federation" | "self-service";
+  auth: readonly Role[] | "federation" | "self-service" | "public";
   body?: z.ZodType<B>;
   /**
    * For a hot route: a check that gives the body exactly as `body` would when it is certainly valid, and undefined

@@ -30,7 +30,9 @@ export function errorCodesOf(route: RouteSpec<any, any, any>): ErrorCode[] {
       ? BY_SIGNATURE
       : route.auth === "self-service"
         ? (["SELF_SERVICE_TOKEN_INVALID"] as const)
-        : BY_API_KEY),
+        : route.auth === "public"
+          ? []
+          : BY_API_KEY),
     ...(route.method === "post" ? WITH_BODY : []),
     ...(route.query || route.params ? (["VALIDATION_FAILED"] as const) : []),
     ...(route.idempotent ? (["IDEMPOTENCY_KEY_REUSED"] as const) : []),

@@ -6,7 +6,7 @@ import { defineRoute } from "../route.ts";
 
 const ANY_ROLE = ["issuer", "consumer", "auditor", "operator"] as const;
 
-const typeView = (e: TypeEntry) => ({
+export const typeView = (e: TypeEntry) => ({
   code: e.type.code,
   nameZh: e.type.nameZh,
   nameEn: e.type.nameEn,
@@ -20,7 +20,7 @@ const typeView = (e: TypeEntry) => ({
   verified: e.verified,
 });
 
-const scenarioView = (e: ScenarioEntry) => ({
+export const scenarioView = (e: ScenarioEntry) => ({
   code: e.scenario.code,
   kind: e.scenario.kind,
   nameZh: e.scenario.nameZh,

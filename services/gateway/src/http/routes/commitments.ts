@@ -230,7 +230,7 @@ export const breachRoute = defineRoute({
   },
 });
 
-const figuresSchema = z.object({
+export const figuresSchema = z.object({
   applications: z.number(),
   materialsRequested: z.number(),
   materialsWaived: z.number().meta({ description: "Materials no longer collected: the data travelled instead" }),
@@ -254,7 +254,7 @@ export const figuresRoute = defineRoute({
   description:
     "Applications submitted and commitments recorded in [from, to): applications, materials requested, waived by " +
     "shared data and accepted on commitment; commitments open, fulfilled, overdue and breached (as they stand now); " +
-    "days of waiting saved. Overall and per scenario; counts only, no subject.",
+    "days of waiting saved. Overall, per scenario and per day (in Beijing); counts only, no subject.",
   tags: ["commitments"],
   auth: ["auditor", "operator"],
   query: z
@@ -272,6 +272,9 @@ export const figuresRoute = defineRoute({
       schema: figuresSchema.extend({
         department: z.string(),
         byScenario: z.record(z.string(), figuresSchema),
+        byDay: z
+          .record(z.string(), figuresSchema)
+          .meta({ description: "By the day (YYYY-MM-DD, in Beijing) an application came in or a commitment was made" }),
       }),
     },
   },

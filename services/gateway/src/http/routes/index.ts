@@ -13,6 +13,7 @@ import {
   recordCommitmentRoute,
 } from "./commitments.ts";
 import { federationAccessLogRoute, federationQueryRoute } from "./federation.ts";
+import { publicCatalogueRoute, publicFiguresRoute, publicLogCommitmentsRoute, publicStatusRoute } from "./public.ts";
 import { disclosureRoute, getRecordRoute, issueRoute, revokeRoute, supersedeRoute } from "./records.ts";
 import { issueSelfServiceTokenRoute, selfServiceAccessesRoute, selfServiceDisclosureRoute } from "./selfService.ts";
 import { verifyRoute } from "./verify.ts";
@@ -49,4 +50,8 @@ export const ROUTES: readonly RouteSpec<any, any, any>[] = [
   selfServiceAccessesRoute,
   selfServiceDisclosureRoute,
   federationAccessLogRoute,
+  publicStatusRoute,
+  publicCatalogueRoute,
+  publicLogCommitmentsRoute,
+  publicFiguresRoute,
 ];

@@ -9,6 +9,7 @@ import { type VerifyInput, verifyRecord } from "../../records/verifyRecord.ts";
 import type { GatewayServices } from "../../services.ts";
 import { defineRoute } from "../route.ts";
 import { type VerifyBody, verdictSchema, verifyBodyFastPath, verifyBodySchema } from "../schemas.ts";
+import { countVerification } from "../verifications.ts";
 
 /**
  * What verification checks of a disclosure on chain: its record hash (once its fields are proved the envelope's,
@@ -86,7 +87,7 @@ export const verifyRoute = defineRoute({
       input,
       query.fresh === "true",
     );
-    services.metrics.inc("oncechain_verifications_total", "Verifications answered", { status: verdict.status });
+    countVerification(services, verdict.status);
     const disclosed = body.disclosure ? { disclosed: Object.keys(body.disclosure.fields) } : {};
     return { status: 200, body: { ...verdict, ...disclosed } };
   },
