@@ -3,6 +3,7 @@
 import { parseFlags, runCli } from "./lib/cli.ts";
 import { ensureContractsBuilt } from "./lib/contractsBuild.ts";
 import { projectRoot } from "./lib/paths.ts";
+import { ensureWebPage } from "./lib/webBuild.ts";
 
 const startedAt = Date.now();
 
@@ -12,6 +13,8 @@ runCli(async () => {
     "npm run cluster -- [--department <code>[,<code>]…]... | [--all]",
   );
   const build = await ensureContractsBuilt(projectRoot);
+  const webSeconds = await ensureWebPage(projectRoot);
+  if (webSeconds > 0) console.log(`web page built in ${webSeconds.toFixed(1)} s`);
   // Imported only now: the system's modules import the types that the build generates.
   const { runCluster } = await import("./lib/cluster/runCluster.ts");
   await runCluster({ ...flags, startedAt, compileSeconds: build.seconds });

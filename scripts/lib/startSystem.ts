@@ -35,6 +35,7 @@ export async function startSystem(times: StartTimes): Promise<void> {
     console.log(
       `gateway: ${codes.length} departments at ${serving.url}/departments/<code>; API docs at ${serving.url}/docs`,
     );
+    console.log(`web page (verify, catalogue, counter, who accessed my data, figures): ${serving.url}/app/`);
     if (serving.devKeysFile) console.log(`dev API keys (one per department and role): ${serving.devKeysFile}`);
     // Other terminals reach a gateway listening on every interface through the loopback address.
     const gatewayUrl = serving.url.replace(/\/\/(0\.0\.0\.0|\[::\]):/, "//127.0.0.1:");

@@ -88,6 +88,12 @@ describe("npm run cluster, then npm run demo from another terminal", () => {
         expect(url, code).toBe(`http://127.0.0.1:${basePort + index}`);
         const onChain = await registry.department(await registry.departmentIdOf(codeKey(code)));
         expect(onChain.endpoint, code).toBe(`${url}/departments/${code}`);
+        // Each process serves the web page, and its figures are its own department's.
+        const app = await fetch(`${url}/app/`);
+        expect(app.status, code).toBe(200);
+        expect(app.headers.get("content-security-policy"), code).toContain("script-src 'self'");
+        const figures = await fetch(`${url}/departments/${code}/public/figures`);
+        expect(((await figures.json()) as { departments: string[] }).departments, code).toEqual([code]);
       }
     } finally {
       provider.destroy();

@@ -1,22 +1,12 @@
 // The reference as a person sees it: headless Chromium renders /docs from the document, lists every operation with
 // its parameters and responses, and sends no request to any origin but the gateway's.
-import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsRun, CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-// .ci/run installs Debian's chromium, so CI always runs this; a developer's machine runs it where chromium is installed.
-const runs = existsSync(CHROMIUM) || process.env.CI !== undefined;
+const ARGS = CHROMIUM_ARGS;
+const runs = browserTestsRun;
 
 describe.skipIf(!runs)("the reference in a browser", () => {
   let chain: SeededChain;

@@ -44,6 +44,12 @@ describe("npm start, the embedded default", () => {
       filmItems: 59,
     });
     expect(live.counts.scenarios).toBeGreaterThanOrEqual(32);
+    // It prints the web page's address, and the page is there.
+    const page = first.output().match(/web page \(.*\): (http\S+\/app\/)/)?.[1];
+    expect(page, first.output()).toBe(`http://127.0.0.1:${env.GATEWAY_PORT}/app/`);
+    const app = await fetch(page as string);
+    expect(app.status).toBe(200);
+    expect(await app.text()).toContain('<script type="module"');
     first.child.kill("SIGINT");
     expect(await first.exited).toBe(0);
 

@@ -106,6 +106,7 @@ export async function runCluster(options: ClusterOptions): Promise<void> {
       console.log(`  ${g.code.padEnd(width)}  ${g.url}/departments/${g.code}  (pid ${g.pid}, log ${g.logFile})`);
     }
     console.log(`dev API keys (one per department and role): ${devApiKeysFile(dataDir())}`);
+    console.log(`web page: each gateway serves it at <gateway>/app/, e.g. ${gateways[0]?.url}/app/`);
     const local = (url: string) => url.replace(/\/\/(0\.0\.0\.0|\[::\]):/, "//127.0.0.1:");
     const recorded = recordRunning({
       command: "npm run cluster",
