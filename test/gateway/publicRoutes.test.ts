@@ -113,7 +113,7 @@ describe("the public routes", () => {
     expectProblem(unknown, "UNKNOWN_DEPARTMENT", "of");
   });
 
-  it("counts figures by day, and no public answer holds a subject reference", async () => {
+  it("counts figures by day, one count serving the requests that follow, and no public answer holds a subject's reference, ID number or name", async () => {
     const applied = await call(
       "POST",
       `${gw.base("market-regulation")}/applications`,
@@ -139,10 +139,27 @@ describe("the public routes", () => {
     expect((days as unknown as { verifications: number }[]).reduce((n, d) => n + d.verifications, 0)).toBe(
       verifications.reduce((a, b) => a + b, 0),
     );
-    const subjectRef = String(batched.record.subjectRef).toLowerCase();
+    // One count serves the requests that follow it for a while: anyone may ask, and each count reads every store.
+    const again = await call("GET", publicPath("/figures"), undefined);
+    expect(again.body.countedAt).toBe(figures.body.countedAt);
+
+    // Neither the subject's reference nor their ID number or name is in any public answer.
+    const subjectRef = String(batched.record.subjectRef).toLowerCase().slice(2);
+    const person = [applicant(1).idNumber, String((batched.record.fields as { name: string }).name)];
+    const status = await call("POST", publicPath("/status"), undefined, {
+      recordHash: batched.recordHash,
+      issuerId: batched.record.issuerId,
+      leaf: leafOf(batched.record),
+      anchor: { batchRoot: batched.anchor.batchRoot, proof: batched.anchor.proof },
+    });
+    const answers = { status: status.body } as Record<string, unknown>;
     for (const path of ["/figures", "/catalogue", "/access-log-commitments/psb"]) {
-      const text = JSON.stringify((await call("GET", publicPath(path), undefined)).body).toLowerCase();
-      expect(text, path).not.toContain(subjectRef.slice(2));
+      answers[path] = (await call("GET", publicPath(path), undefined)).body;
+    }
+    for (const [path, body] of Object.entries(answers)) {
+      const text = JSON.stringify(body).toLowerCase();
+      expect(text, path).not.toContain(subjectRef);
+      for (const value of person) expect(text, path).not.toContain(value.toLowerCase());
     }
   });
 });

@@ -2,6 +2,7 @@
 // a person can read (its title, its detail, the field it names).
 
 import type { operations } from "../../services/gateway/client/schema.ts";
+import { t } from "./i18n.ts";
 
 /** The JSON an operation answers with `status`, as the gateway's OpenAPI document (and its typed client) declares it. */
 export type Answer<
@@ -58,7 +59,7 @@ export async function call<T>(path: string, options: CallOptions = {}): Promise<
       cache: "no-store",
     });
   } catch {
-    throw new ApiProblem(0, "UNREACHABLE", "The gateway could not be reached");
+    throw new ApiProblem(0, "UNREACHABLE", t("common.unreachable"));
   }
   const text = await response.text();
   let body: unknown;
@@ -85,6 +86,6 @@ export function hostedDepartments(): Promise<Hosted[]> {
 /** The department whose public routes answer for this gateway: any it hosts says what the chain says. */
 export async function publicBase(): Promise<string> {
   const [first] = await hostedDepartments();
-  if (!first) throw new ApiProblem(503, "NO_DEPARTMENT", "This gateway hosts no department");
+  if (!first) throw new ApiProblem(503, "NO_DEPARTMENT", t("common.noDepartment"));
   return `/departments/${first.code}/public`;
 }

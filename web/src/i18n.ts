@@ -24,6 +24,10 @@ const zh = {
   "common.signIn": "登录",
   "common.signOut": "退出",
   "common.field": "字段",
+  "common.listSeparator": "、",
+  "common.labelSeparator": "：",
+  "common.unreachable": "无法连接网关",
+  "common.noDepartment": "此网关未托管任何部门",
 
   "verify.title": "核验一份材料",
   "verify.intro":
@@ -44,6 +48,7 @@ const zh = {
   "verify.alteredMember": "“{field}”与链上锚定的不一致：文件中为 {inFile}，链上为 {onChain}。",
   "verify.alteredAnchored": "记录的主体、类型或有效期与链上锚定的不一致：批次证明不成立。",
   "verify.inBrowser": "在本浏览器中完成的检查",
+  "verify.unknownNote": "批次上链的记录在链上只有批次根：请提供记录连同它的批次证明（签发部门给出的回执中有）。",
   "verify.hashComputed": "按规范计算的记录哈希：",
   "verify.batchHolds": "批次证明成立：记录的叶子经过 {n} 个节点得到批次根",
   "verify.batchFails": "批次证明不成立：记录的叶子得不到它所给的批次根",
@@ -215,6 +220,10 @@ const en: Record<Key, string> = {
   "common.signIn": "Sign in",
   "common.signOut": "Sign out",
   "common.field": "field",
+  "common.listSeparator": ", ",
+  "common.labelSeparator": ": ",
+  "common.unreachable": "The gateway could not be reached",
+  "common.noDepartment": "This gateway hosts no department",
 
   "verify.title": "Verify a record",
   "verify.intro":
@@ -236,6 +245,8 @@ const en: Record<Key, string> = {
   "verify.alteredAnchored":
     "The record's subject, type or validity no longer match what was anchored: its batch proof fails.",
   "verify.inBrowser": "Checked in this browser",
+  "verify.unknownNote":
+    "A record anchored in a batch is on chain only as its batch's root: present the record with its batch proof (its issuer's receipt has it).",
   "verify.hashComputed": "Record hash computed by the specification:",
   "verify.batchHolds": "The batch proof holds: the record's leaf leads through {n} nodes to the batch root",
   "verify.batchFails": "The batch proof does not hold: the record's leaf does not lead to the batch root it gives",

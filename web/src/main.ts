@@ -24,10 +24,11 @@ const switcher = document.getElementById("lang") as HTMLButtonElement;
 let leave: (() => void) | undefined;
 let shown = 0;
 
-const current = () => {
+const named = () => {
   const name = window.location.hash.replace(/^#\/?/, "");
-  return VIEWS.find(([code]) => code === name) ?? (VIEWS[0] as (typeof VIEWS)[number]);
+  return VIEWS.find(([code]) => code === name);
 };
+const current = () => named() ?? (VIEWS[0] as (typeof VIEWS)[number]);
 
 function frame(): void {
   document.title = `${t("app.title")} · oncechain`;
@@ -80,6 +81,9 @@ switcher.addEventListener("click", () => {
   setLang(lang() === "zh" ? "en" : "zh");
   void show(false);
 });
-window.addEventListener("hashchange", () => void show(true));
+// A hash that names no view (the skip link's #main) moves the focus, not the view.
+window.addEventListener("hashchange", () => {
+  if (named()) void show(true);
+});
 setLang(lang());
 void show(false);

@@ -14,7 +14,12 @@ import {
   disclosureCodeUtf8,
 } from "../../../lib/records/disclosureCodeForm.ts";
 import { fieldCountBounds } from "../../../lib/records/fieldTree.ts";
-import { canonicalRecordSchema, disclosureSchema } from "../../../services/gateway/src/http/schemas.ts";
+import {
+  batchAnchorSchema,
+  canonicalRecordSchema,
+  disclosureSchema,
+  hex32,
+} from "../../../services/gateway/src/http/schemas.ts";
 import { anchorOf, type CanonicalRecord, recordHashOf } from "../../../services/gateway/src/records/canonicalRecord.ts";
 import { DisclosureError, provenRecordHash } from "../../../services/gateway/src/records/disclosure.ts";
 
@@ -141,15 +146,13 @@ export async function readPresented(input: string): Promise<Presented> {
   }
   if (isObject(value.record)) {
     const record = shaped(canonicalRecordSchema, value.record, "record") as CanonicalRecord;
-    const claimed = typeof value.recordHash === "string" ? (value.recordHash.toLowerCase() as Hex32) : undefined;
-    const held = isObject(value.anchor) ? value.anchor : undefined;
-    const anchor =
-      held && typeof held.batchRoot === "string" && Array.isArray(held.proof)
-        ? {
-            batchRoot: held.batchRoot.toLowerCase() as Hex32,
-            proof: held.proof.map((p) => String(p).toLowerCase() as Hex32),
-          }
-        : undefined;
+    const claimed =
+      value.recordHash === undefined ? undefined : (shaped(hex32, value.recordHash, "recordHash") as Hex32);
+    // The gateway's receipt (GET …/records/{hash}) holds more than the batch anchor: its root and proof are what count.
+    const held = isObject(value.anchor) && value.anchor.batchRoot !== undefined ? value.anchor : undefined;
+    const anchor = held
+      ? (shaped(batchAnchorSchema, { batchRoot: held.batchRoot, proof: held.proof }, "anchor") as BatchAnchor)
+      : undefined;
     return { kind: "record", record, ...(claimed ? { claimedHash: claimed } : {}), ...(anchor ? { anchor } : {}) };
   }
   throw new UnreadableError(

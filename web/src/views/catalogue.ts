@@ -56,7 +56,7 @@ export async function renderCatalogue(main: HTMLElement): Promise<void> {
       "tr",
       { "data-search": searchText(type), "data-type": type.code },
       h("th", { scope: "row" }, nameOf(type), h("br"), h("code", {}, type.code)),
-      h("td", {}, type.issuers.map((code) => nameOf(names.department(code))).join("、")),
+      h("td", {}, type.issuers.map((code) => nameOf(names.department(code))).join(t("common.listSeparator"))),
       h(
         "td",
         {},
@@ -100,7 +100,13 @@ export async function renderCatalogue(main: HTMLElement): Promise<void> {
         return h(
           "div",
           { class: "matter" },
-          h("h5", {}, `${t("catalogue.matter")}：${nameOf(m)}`, " · ", nameOf(names.department(m.department))),
+          h(
+            "h5",
+            {},
+            `${t("catalogue.matter")}${t("common.labelSeparator")}${nameOf(m)}`,
+            " · ",
+            nameOf(names.department(m.department)),
+          ),
           h(
             "ul",
             { "aria-label": t("catalogue.materials") },
@@ -170,7 +176,12 @@ function filter(main: HTMLElement, _c: Catalogue, query: string, noMatch: HTMLEl
   // A film category is shown while one of its items is, or its own name matches.
   for (const category of main.querySelectorAll<HTMLElement>("section.film-category")) {
     const own = q === "" || (category.dataset.search ?? "").includes(q);
-    if (own) for (const item of category.querySelectorAll<HTMLElement>("details")) item.hidden = false;
+    if (own) {
+      for (const item of category.querySelectorAll<HTMLElement>("details[hidden]")) {
+        item.hidden = false;
+        shown++;
+      }
+    }
     category.hidden = !own && category.querySelector("details:not([hidden])") === null;
   }
   for (const section of main.querySelectorAll<HTMLElement>("section.kind")) {

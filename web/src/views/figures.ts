@@ -109,7 +109,8 @@ export async function renderFigures(main: HTMLElement): Promise<() => void> {
       const chart = echarts.init(el, undefined, { renderer: "svg" });
       chart.setOption({
         animation: false,
-        tooltip: { trigger: "axis" },
+        // Drawn in the chart itself: ECharts' HTML tooltip sets inline styles, which the page's policy refuses.
+        tooltip: { trigger: "axis", renderMode: "richText" },
         legend: { top: 0 },
         grid: { left: 40, right: 16, top: 56, bottom: 32 },
         xAxis: { type: "category", data: days },
@@ -134,7 +135,8 @@ export async function renderFigures(main: HTMLElement): Promise<() => void> {
       const chart = echarts.init(el, undefined, { renderer: "svg" });
       chart.setOption({
         animation: false,
-        tooltip: { trigger: "axis" },
+        // Drawn in the chart itself: ECharts' HTML tooltip sets inline styles, which the page's policy refuses.
+        tooltip: { trigger: "axis", renderMode: "richText" },
         grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", data: typeNames, inverse: true },

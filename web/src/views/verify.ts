@@ -172,6 +172,9 @@ export function renderVerify(main: HTMLElement): () => void {
           source: t(verdict.source === "chain" ? "verify.sourceChain" : "verify.sourceIndex"),
         }),
       ),
+      ...(verdict.status === "unknown" && !check.statusQuery.anchor
+        ? [h("p", { class: "muted" }, t("verify.unknownNote"))]
+        : []),
       local,
       ...(evidence ? [h("h4", {}, t("verify.evidence")), evidence] : []),
     );
@@ -201,7 +204,7 @@ export function renderVerify(main: HTMLElement): () => void {
           names.length === 0 ? t("verify.disclosedNone") : t("verify.disclosed", { names: names.join(", ") }),
         ),
       );
-      if (fields && names.length > 0) items.push(h("li", {}, t("verify.withheld", fields)));
+      if (fields && fields.most > names.length) items.push(h("li", {}, t("verify.withheld", fields)));
     }
     return h("div", { class: "browser-checks" }, h("h4", {}, t("verify.inBrowser")), h("ul", {}, ...items));
   }
@@ -221,16 +224,24 @@ export function renderVerify(main: HTMLElement): () => void {
   }
 
   async function startCamera() {
+    scanning = true;
+    scan.textContent = t("verify.stopScan");
+    let opened: MediaStream;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+      opened = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
     } catch (error) {
+      stopCamera();
       say(h("p", { class: "problem" }, t("verify.noCamera", { why: (error as Error).message })));
       return;
     }
+    // Stopped (or the view left) while the browser was opening the camera: close it again at once.
+    if (!scanning) {
+      for (const track of opened.getTracks()) track.stop();
+      return;
+    }
+    stream = opened;
     video.srcObject = stream;
     video.hidden = false;
-    scanning = true;
-    scan.textContent = t("verify.stopScan");
     await video.play();
     const canvas = document.createElement("canvas");
     const context = canvas.getContext("2d", { willReadFrequently: true });

@@ -196,6 +196,44 @@ function sumOf<T extends object>(items: readonly Partial<T>[], empty: T): T {
   return total as T;
 }
 
+/**
+ * The figures are counted from every store of every hosted department, and anyone may ask: one count serves every
+ * request for FIGURES_FOR_MS (the answer says when it was counted), so that asking often costs the gateway nothing.
+ */
+const FIGURES_FOR_MS = 30_000;
+const figuresCache = new WeakMap<GatewayServices, { at: number; answer: Promise<unknown> }>();
+
+async function computeFigures(services: GatewayServices, now: number) {
+  const departments = [...services.departments.values()];
+  const figures = await Promise.all(departments.map((d) => figuresOf(d, {})));
+  const { byDay: accessByDay, sharedByType } = await accessFigures(services);
+  const verified = verificationsByDay(services);
+  const empty = { ...emptyFigures(), shared: 0, disclosed: 0, refused: 0, verifications: 0 };
+  const days = new Set([
+    ...figures.flatMap((f) => Object.keys(f.byDay)),
+    ...Object.keys(accessByDay),
+    ...verified.keys(),
+  ]);
+  const ofDay = (day: string) => [
+    ...figures.map((f) => f.byDay[day] ?? {}),
+    accessByDay[day] ?? {},
+    { verifications: verified.get(day) ?? 0 },
+  ];
+  const byDay = Object.fromEntries([...days].sort().map((day) => [day, sumOf(ofDay(day), empty)]));
+  const totals = sumOf(
+    figures.map(({ byScenario: _scenarios, byDay: _days, department: _code, ...overall }) => overall),
+    emptyFigures(),
+  );
+  return {
+    countedAt: new Date(now).toISOString(),
+    departments: departments.map((d) => d.code),
+    totals,
+    byDay,
+    sharedByType: Object.fromEntries(Object.entries(sharedByType).sort(([a], [b]) => a.localeCompare(b))),
+    verificationsSinceStart: services.metrics.counter("oncechain_verifications_total", "status"),
+  };
+}
+
 export const publicFiguresRoute = defineRoute({
   method: "get",
   path: "/public/figures",
@@ -205,13 +243,15 @@ export const publicFiguresRoute = defineRoute({
     "Counts only, no subject: per department served by this gateway process and per day (in Beijing), " +
     "applications, materials no longer collected, commitments and days saved (as GET .../figures counts them), " +
     "records shared with other departments per credential type, disclosures, refused requests; and the " +
-    "verifications this process has answered since it started (by day and by verdict; not kept across restarts).",
+    "verifications this process has answered since it started (by day and by verdict; not kept across restarts). " +
+    "One count serves every request for 30 seconds.",
   tags: ["public"],
   auth: "public",
   responses: {
     200: {
       description: "The figures",
       schema: z.object({
+        countedAt: z.string().meta({ description: "When these were counted (ISO 8601): one count serves 30 s" }),
         departments: z.array(z.string()),
         totals: figuresSchema,
         byDay: z.record(
@@ -229,35 +269,12 @@ export const publicFiguresRoute = defineRoute({
     },
   },
   async handler({ services }) {
-    const departments = [...services.departments.values()];
-    const figures = await Promise.all(departments.map((d) => figuresOf(d, {})));
-    const { byDay: accessByDay, sharedByType } = await accessFigures(services);
-    const verified = verificationsByDay(services);
-    const empty = { ...emptyFigures(), shared: 0, disclosed: 0, refused: 0, verifications: 0 };
-    const days = new Set([
-      ...figures.flatMap((f) => Object.keys(f.byDay)),
-      ...Object.keys(accessByDay),
-      ...verified.keys(),
-    ]);
-    const ofDay = (day: string) => [
-      ...figures.map((f) => f.byDay[day] ?? {}),
-      accessByDay[day] ?? {},
-      { verifications: verified.get(day) ?? 0 },
-    ];
-    const byDay = Object.fromEntries([...days].sort().map((day) => [day, sumOf(ofDay(day), empty)]));
-    const totals = sumOf(
-      figures.map(({ byScenario: _scenarios, byDay: _days, department: _code, ...overall }) => overall),
-      emptyFigures(),
-    );
-    return {
-      status: 200,
-      body: {
-        departments: departments.map((d) => d.code),
-        totals,
-        byDay,
-        sharedByType: Object.fromEntries(Object.entries(sharedByType).sort(([a], [b]) => a.localeCompare(b))),
-        verificationsSinceStart: services.metrics.counter("oncechain_verifications_total", "status"),
-      },
-    };
+    const now = services.now();
+    const cached = figuresCache.get(services);
+    if (cached && now - cached.at < FIGURES_FOR_MS) return { status: 200, body: await cached.answer };
+    const answer = computeFigures(services, now);
+    figuresCache.set(services, { at: now, answer });
+    answer.catch(() => figuresCache.delete(services));
+    return { status: 200, body: await answer };
   },
 });
