@@ -2,9 +2,17 @@
 // rules it bundles (lib/, the gateway's sources it imports) or the installed packages. npm start and npm run cluster
 // call it before the gateway serves /app/; the browser tests build into a folder of their own.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { lock } from "proper-lockfile";
 
 const STAMP = ".oncechain-build.json";
 const SOURCES = ["web/src", "web/index.html", "web/vite.config.ts", "lib", "services/gateway/src"];
@@ -34,38 +42,54 @@ export function webInputsHash(root: string): string {
 
 /**
  * Builds the page into `outDir` (default web/dist) unless the build there was made from the same inputs. Returns the
- * seconds it took (0 when nothing was built).
+ * seconds it took (0 when nothing was built). The build is made in a folder of its own beside `outDir` and moved into
+ * place whole, so that two commands building at once (npm start and a test, say) never write into one folder, and a
+ * gateway serving the page never sees half of one: the same inputs make the same page, so either may win.
  */
 export async function ensureWebPage(root: string, outDir = join(root, "web/dist")): Promise<number> {
   const inputs = webInputsHash(root);
-  const stampFile = join(outDir, STAMP);
-  const upToDate = () => {
-    try {
-      return JSON.parse(readFileSync(stampFile, "utf8")).inputs === inputs && existsSync(join(outDir, "index.html"));
-    } catch {
-      return false;
-    }
-  };
-  if (upToDate()) return 0;
-  // One build at a time into a folder (npm start and a test, say): the second waits, then finds the first one's.
+  if (builtFrom(outDir) === inputs) return 0;
+  const started = Date.now();
   mkdirSync(dirname(outDir), { recursive: true });
-  const release = await lock(outDir, {
-    realpath: false,
-    stale: 60_000,
-    retries: { retries: 600, minTimeout: 50, maxTimeout: 200 },
-  });
+  const fresh = mkdtempSync(`${outDir}.build-`);
   try {
-    if (upToDate()) return 0;
-    const started = Date.now();
     const { build } = await import("vite");
     await build({
       configFile: join(root, "web/vite.config.ts"),
-      build: { outDir, emptyOutDir: true },
+      build: { outDir: fresh, emptyOutDir: true },
       logLevel: "warn",
     });
-    writeFileSync(stampFile, `${JSON.stringify({ inputs, builtAt: new Date().toISOString() })}\n`);
-    return (Date.now() - started) / 1000;
+    writeFileSync(join(fresh, STAMP), `${JSON.stringify({ inputs, builtAt: new Date().toISOString() })}\n`);
+    replaceFolder(outDir, fresh);
   } finally {
-    await release();
+    rmSync(fresh, { recursive: true, force: true });
   }
+  return (Date.now() - started) / 1000;
+}
+
+/** The inputs hash the build in `outDir` was made from, if it is whole. */
+function builtFrom(outDir: string): string | undefined {
+  try {
+    if (!existsSync(join(outDir, "index.html"))) return undefined;
+    return JSON.parse(readFileSync(join(outDir, STAMP), "utf8")).inputs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Moves `fresh` to `outDir`: the old build aside first, then the new one in; if another build got there first, it stays. */
+function replaceFolder(outDir: string, fresh: string): void {
+  const old = `${fresh}.old`;
+  try {
+    renameSync(outDir, old);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  try {
+    renameSync(fresh, outDir);
+  } catch (error) {
+    // Another build moved its own in between: the same inputs, the same page.
+    if (!["ENOTEMPTY", "EEXIST"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
+  }
+  rmSync(old, { recursive: true, force: true });
 }

@@ -840,7 +840,7 @@ export interface paths {
         };
         /**
          * The figures of the departments served here (anyone)
-         * @description Counts only, no subject: per department served by this gateway process and per day (in Beijing), applications, materials no longer collected, commitments and days saved (as GET .../figures counts them), records shared with other departments per credential type, disclosures, refused requests; and the verifications this process has answered since it started (by day and by verdict; not kept across restarts).
+         * @description Counts only, no subject: per department served by this gateway process and per day (in Beijing), applications, materials no longer collected, commitments and days saved (as GET .../figures counts them), records shared with other departments per credential type, disclosures, refused requests; and the verifications this process has answered since it started (by day and by verdict; not kept across restarts). One count serves every request for 30 seconds.
          *
          *     For anyone, without a key: it answers only what the chain and the catalogue say publicly.
          */
@@ -5569,6 +5569,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description When these were counted (ISO 8601): one count serves 30 s */
+                        countedAt: string;
                         departments: string[];
                         totals: {
                             applications: number;

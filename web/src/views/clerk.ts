@@ -9,6 +9,11 @@ import { type Key, nameOf, t } from "../i18n.ts";
 
 const SESSION = "oncechain.clerk";
 const ID_TYPES = ["resident-id", "unified-social-credit-code", "passport", "foreign-permanent-id"] as const;
+
+/** The identifier types a subject is named by, as a select a label names. */
+export function idTypeSelect(id: string): HTMLSelectElement {
+  return h("select", { id }, ...ID_TYPES.map((type) => h("option", { value: type }, t(`idType.${type}` as Key))));
+}
 const CONFIRMATIONS = ["handwritten-signature", "electronic-signature", "sms-code", "face-recognition"] as const;
 
 export interface ClerkSession {
@@ -93,11 +98,7 @@ async function signedIn(body: HTMLElement, session: ClerkSession): Promise<void>
     { id: "clerk-scenario" },
     ...scenarios.map((s) => h("option", { value: s.code }, nameOf(s))),
   );
-  const idType = h(
-    "select",
-    { id: "clerk-id-type" },
-    ...ID_TYPES.map((type) => h("option", { value: type }, t(`idType.${type}` as Key))),
-  );
+  const idType = idTypeSelect("clerk-id-type");
   const idNumber = h("input", { id: "clerk-id-number", autocomplete: "off", required: true, spellcheck: "false" });
   const orgNumber = h("input", { id: "clerk-org-number", autocomplete: "off", spellcheck: "false" });
   const message = h("p", { class: "problem", role: "alert" });

@@ -8,7 +8,7 @@ import { type Answer, ApiProblem, call, hostedDepartments, publicBase } from "..
 import { catalogue, lookups } from "../catalogueData.ts";
 import { append, clear, h, scrolling } from "../dom.ts";
 import { type Key, nameOf, t, timeText } from "../i18n.ts";
-import { clerkSession } from "./clerk.ts";
+import { clerkSession, idTypeSelect } from "./clerk.ts";
 
 type SelfService = Answer<"selfServiceAccessLog", 200>;
 type Access = SelfService["accesses"][number];
@@ -101,11 +101,14 @@ export async function renderHistory(main: HTMLElement): Promise<void> {
   if (!session) {
     append(counter, h("p", { class: "muted" }, t("history.counterNote")), h("p", {}, t("history.counterSignIn")));
   } else {
+    const idType = idTypeSelect("history-id-type");
     const idNumber = h("input", { id: "history-id-number", autocomplete: "off", required: true, spellcheck: "false" });
     const counterForm = h(
       "form",
       { class: "stack" },
       h("p", { class: "muted" }, t("history.counterNote")),
+      h("label", { for: "history-id-type" }, t("clerk.idType")),
+      idType,
       h("label", { for: "history-id-number" }, t("clerk.idNumber")),
       idNumber,
       h("button", { type: "submit", id: "history-counter-show" }, t("history.show")),
@@ -126,7 +129,7 @@ export async function renderHistory(main: HTMLElement): Promise<void> {
           departments: DepartmentAnswer[];
         }>(`/departments/${session.department}/access-log/mine`, {
           bearer: session.key,
-          body: { subject: { idType: "resident-id", idNumber: idNumber.value.trim() } },
+          body: { subject: { idType: idType.value, idNumber: idNumber.value.trim() } },
         });
         await showAccesses(
           result,
@@ -157,10 +160,23 @@ async function showAccesses(result: HTMLElement, rows: Row[], departments: Depar
   const names = lookups(await catalogue());
   clear(result);
   append(result, h("h3", { id: "history-count" }, t("history.entries", { n: rows.length })));
-  for (const d of departments.filter((x) => x.status === "unavailable")) {
+  // Those not asked are said, in one line that opens to the list: their accesses are not in the table.
+  const unavailable = departments.filter((x) => x.status === "unavailable");
+  if (unavailable.length > 0) {
     append(
       result,
-      h("p", { class: "problem" }, t("history.unavailable", { department: nameOf(d), reason: d.reason ?? "" })),
+      h(
+        "details",
+        { id: "history-unavailable" },
+        h("summary", { class: "problem" }, t("history.unavailableCount", { n: unavailable.length })),
+        h(
+          "ul",
+          {},
+          ...unavailable.map((d) =>
+            h("li", {}, t("history.unavailable", { department: nameOf(d), reason: d.reason ?? "" })),
+          ),
+        ),
+      ),
     );
   }
   if (rows.length === 0) {
