@@ -3,13 +3,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Catalogue } from "../../lib/catalogue/schemas.ts";
 import { ensureDeployment } from "../../lib/chain/deploymentStore.ts";
+import { receiptOf } from "../../lib/chain/receipt.ts";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
 import { connectProvider } from "../../scripts/lib/chainConnection.ts";
 import { devDepartmentSigners } from "../../scripts/lib/devDepartments.ts";
 import { operatorSigner } from "../../scripts/lib/operatorSigner.ts";
 import { seedCatalogue } from "../../scripts/lib/seed/seedCatalogue.ts";
-import { receiptOf } from "../../services/gateway/src/chain/receipt.ts";
 import { departmentEndpoint } from "../../services/gateway/src/serve.ts";
 import { issueBody, type Material } from "./applicants.ts";
 import { keepAliveAgent, postJson } from "./http.ts";

@@ -1,4 +1,5 @@
 // Deploys the oncechain registries behind one AccessManager and connects to a recorded deployment.
+
 import { type ContractRunner, id, type Signer, ZeroAddress } from "ethers";
 import {
   type AccessLogRegistry,
@@ -18,6 +19,7 @@ import {
   type SharingGrantRegistry,
   SharingGrantRegistry__factory,
 } from "../../types/ethers-contracts/index.ts";
+import { deployedContract, receiptOf } from "./receipt.ts";
 
 /** The AccessManager role of the district's platform operator (role 0 stays the manager's admin role). */
 export const OPERATOR_ROLE = 1n;
@@ -109,14 +111,12 @@ async function restrict(manager: DistrictAccessManager, target: Restrictable, na
       if (!fragment) throw new Error(`${name} has no function ${fn}`);
       return fragment.selector;
     });
-    await (await manager.setTargetFunctionRole(await target.getAddress(), selectors, role)).wait();
+    await receiptOf(await manager.setTargetFunctionRole(await target.getAddress(), selectors, role));
   }
 }
 
-async function deployed<T extends { waitForDeployment(): Promise<unknown> }>(contract: Promise<T>): Promise<T> {
-  const c = await contract;
-  await c.waitForDeployment();
-  return c;
+async function deployed<T extends Parameters<typeof deployedContract>[0]>(contract: Promise<T>): Promise<T> {
+  return deployedContract(await contract);
 }
 
 /**
@@ -136,7 +136,7 @@ export async function deployRegistry(
     if (!address) throw new Error(`deploying ${name} needs a ${of}`);
     return address;
   };
-  let contract: Restrictable & { waitForDeployment(): Promise<unknown> };
+  let contract: Restrictable & Parameters<typeof deployedContract>[0];
   switch (name) {
     case "DepartmentRegistry":
       contract = await deployed(new DepartmentRegistry__factory(deployer).deploy(auth));
@@ -186,7 +186,7 @@ export async function deployRegistry(
   }
   await restrict(manager, contract, name);
   const address = await contract.getAddress();
-  if (name === "CredentialTypeRegistry") await (await manager.grantRole(CATALOGUE_ROLE, address, 0)).wait();
+  if (name === "CredentialTypeRegistry") await receiptOf(await manager.grantRole(CATALOGUE_ROLE, address, 0));
   return address;
 }
 
@@ -206,14 +206,14 @@ export async function deployRegistries(deployer: Signer, operator?: string): Pro
   for (const name of REGISTRY_NAMES) registries[name] = await deployRegistry(deployer, manager, name, registries);
   const directory = await deployed(new RegistryDirectory__factory(deployer).deploy(auth));
   await restrict(manager, directory, "RegistryDirectory");
-  await (await manager.labelRole(OPERATOR_ROLE, "OPERATOR")).wait();
-  await (await manager.labelRole(CATALOGUE_ROLE, "CATALOGUE")).wait();
-  await (await manager.grantRole(OPERATOR_ROLE, admin, 0)).wait();
+  await receiptOf(await manager.labelRole(OPERATOR_ROLE, "OPERATOR"));
+  await receiptOf(await manager.labelRole(CATALOGUE_ROLE, "CATALOGUE"));
+  await receiptOf(await manager.grantRole(OPERATOR_ROLE, admin, 0));
   if (operator && operator.toLowerCase() !== admin.toLowerCase()) {
-    await (await manager.grantRole(OPERATOR_ROLE, operator, 0)).wait();
+    await receiptOf(await manager.grantRole(OPERATOR_ROLE, operator, 0));
   }
   for (const name of REGISTRY_NAMES) {
-    await (await directory.setRegistry(id(name), registries[name] as string)).wait();
+    await receiptOf(await directory.setRegistry(id(name), registries[name] as string));
   }
   const network = await provider.getNetwork();
   return {

@@ -1,6 +1,8 @@
 // What npm run operator does to a registry besides rolling one out: the emergency stop, and setting a department's
 // access-log commitments aside, on the current version of a registry or one the directory named before.
+
 import type { Signer } from "ethers";
+import { receiptOf } from "../../lib/chain/receipt.ts";
 import type { RegistryAddresses, RegistryName } from "../../lib/chain/registries.ts";
 import { AccessLogRegistry__factory, DistrictAccessManager__factory } from "../../types/ethers-contracts/index.ts";
 
@@ -38,7 +40,7 @@ export async function setClosed(
     );
   }
   const manager = DistrictAccessManager__factory.connect(live.accessManager, admin);
-  await (await manager.setTargetClosed(target, closed)).wait();
+  await receiptOf(await manager.setTargetClosed(target, closed));
   return target;
 }
 
@@ -59,11 +61,11 @@ export async function rejectLogCommitments(
   const manager = DistrictAccessManager__factory.connect(live.accessManager, admin);
   const accessLog = AccessLogRegistry__factory.connect(registry, admin);
   const wasClosed = await manager.isTargetClosed(registry);
-  if (wasClosed) await (await manager.setTargetClosed(registry, false)).wait();
+  if (wasClosed) await receiptOf(await manager.setTargetClosed(registry, false));
   try {
-    await (await accessLog.rejectCommitments(departmentId, fromIndex, reason)).wait();
+    await receiptOf(await accessLog.rejectCommitments(departmentId, fromIndex, reason));
   } finally {
-    if (wasClosed) await (await manager.setTargetClosed(registry, true)).wait();
+    if (wasClosed) await receiptOf(await manager.setTargetClosed(registry, true));
   }
   const current = AccessLogRegistry__factory.connect(live.registries.AccessLogRegistry, admin);
   return { registry, nextSequence: await current.nextSequence(departmentId) };

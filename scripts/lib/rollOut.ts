@@ -1,9 +1,11 @@
 // Rolling out this checkout's version of a registry beside the live one: deployed, filled where it must hold the
 // catalogue, and named in the RegistryDirectory, which the gateways follow. The registry it replaces stays on chain,
 // and its records keep the status it gives them; a replaced record or access-log registry is closed (see closedBy).
+
 import { id, type Signer } from "ethers";
 import type { Catalogue } from "../../lib/catalogue/schemas.ts";
 import { ROLLED_OUT_BY_OPERATOR } from "../../lib/chain/deploymentStore.ts";
+import { receiptOf } from "../../lib/chain/receipt.ts";
 import {
   connectRegistries,
   currentRegistries,
@@ -84,13 +86,13 @@ export async function rollOut(
     }
   }
   for (const { name: rolled, address } of replaced) {
-    await (await directory.setRegistry(id(rolled), address)).wait();
+    await receiptOf(await directory.setRegistry(id(rolled), address));
   }
   const closed: string[] = [];
   const leftOpen: RollOutReport["leftOpen"] = [];
   for (const { name: rolled, previous } of replaced) {
     if (closedBy(name, rolled)) {
-      await (await manager.setTargetClosed(previous, true)).wait();
+      await receiptOf(await manager.setTargetClosed(previous, true));
       closed.push(previous);
     } else {
       leftOpen.push({

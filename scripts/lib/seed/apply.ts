@@ -1,4 +1,5 @@
 // Sends a seed plan phase by phase: within a phase without waiting, between phases after every receipt.
+import { receiptOf } from "../../../lib/chain/receipt.ts";
 import type { Registries } from "../../../lib/chain/registries.ts";
 import { codeKey } from "../../../lib/encoding/codeKey.ts";
 import type { DepartmentIds, Drift, SeedAction, SeedPlan } from "./plan.ts";
@@ -45,7 +46,7 @@ export async function applySeed(
       onProgress?.(counts, action);
     }
     for (const { action, tx } of sent) {
-      await tx.wait();
+      await receiptOf(tx);
       counts.confirmed++;
       onProgress?.(counts, action);
     }

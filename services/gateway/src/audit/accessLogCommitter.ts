@@ -1,10 +1,10 @@
 // Commits a department's access log to the chain: a Merkle root per contiguous range, so later edits show.
 import type { ContractTransactionReceipt, NonceManager } from "ethers";
 import { accessLogRoot, entryHashOf, GENESIS_HASH } from "../../../../lib/audit/accessLogEntry.ts";
+import { receiptOf } from "../../../../lib/chain/receipt.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { ChainIndex } from "../chain/chainIndex.ts";
 import type { LiveRegistries } from "../chain/liveRegistries.ts";
-import { receiptOf } from "../chain/receipt.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import { type DepartmentStore, seqKey } from "../store/departmentStore.ts";
 import { type AccessLog, accessLogEntries } from "./accessLog.ts";

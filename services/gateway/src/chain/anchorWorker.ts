@@ -1,12 +1,12 @@
 // Drains a department's outbox to the chain, singly or as Merkle batches, exactly once across crashes and restarts.
 import type { NonceManager } from "ethers";
+import { receiptOf } from "../../../../lib/chain/receipt.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import { type RecordAnchor, recordTree } from "../../../../lib/encoding/recordLeaf.ts";
 import { type AnchorState, anchorOf } from "../records/canonicalRecord.ts";
 import { type BatchOp, type DepartmentStore, DURABLE, type OutboxEntry, seqKey } from "../store/departmentStore.ts";
 import type { ChainIndex } from "./chainIndex.ts";
 import type { LiveRegistries } from "./liveRegistries.ts";
-import { receiptOf } from "./receipt.ts";
 
 export interface AnchoringOptions {
   /** Records per transaction at most; 1 anchors every record singly. */

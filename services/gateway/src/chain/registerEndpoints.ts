@@ -1,8 +1,8 @@
 // A gateway process puts its departments' endpoints on chain itself, signed by each department's own key: peers find
 // a department where it runs, whoever runs it, without the district operator.
 import type { Logger } from "pino";
+import { receiptOf } from "../../../../lib/chain/receipt.ts";
 import type { DepartmentRuntime } from "../department.ts";
-import { receiptOf } from "./receipt.ts";
 
 /**
  * Sets the endpoint of each department whose endpoint on chain is not `endpointOf(code)`. A department whose change

@@ -1,10 +1,10 @@
 // Revocation and supersession of a department's own records, sent to the chain and answered once the chain index has
 // them: the department's own next read (a verification, a peer's query) sees the change it was told about.
 import { type ContractTransactionResponse, isError, type NonceManager } from "ethers";
+import { receiptOf } from "../../../../lib/chain/receipt.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { ChainIndex, IndexedRecord } from "../chain/chainIndex.ts";
 import type { LiveRegistries } from "../chain/liveRegistries.ts";
-import { receiptOf } from "../chain/receipt.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
 import type { DepartmentStore } from "../store/departmentStore.ts";
 import { type AnchorState, anchorOf } from "./canonicalRecord.ts";
