@@ -10,6 +10,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -32,7 +33,7 @@ export function webInputsHash(root: string): string {
     : "package-lock.json";
   const files = SOURCES.flatMap((source) => {
     const path = join(root, source);
-    return source.includes(".") ? [path] : filesUnder(path);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
   for (const file of [...files, join(root, lockfile)].sort()) {
     hash.update(relative(root, file)).update("\0").update(readFileSync(file)).update("\0");

@@ -36,6 +36,10 @@ export class ApiProblem extends Error {
   }
 }
 
+/** An error as a person reads it: a problem's title and detail, or any other error's message. */
+export const problemText = (error: unknown) =>
+  error instanceof ApiProblem ? `${error.title}${error.detail ? `: ${error.detail}` : ""}` : (error as Error).message;
+
 export interface CallOptions {
   method?: "GET" | "POST";
   body?: unknown;

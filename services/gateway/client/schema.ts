@@ -5281,7 +5281,9 @@ export interface operations {
                         subjectRef: string;
                         /** @description The type id (the record's typeId) */
                         credentialType: number;
+                        /** @description Unix seconds, at most 2^40 - 1 (what the registry stores) */
                         validFrom: number;
+                        /** @description Unix seconds, at most 2^40 - 1 (what the registry stores) */
                         validUntil: number;
                     };
                     anchor?: {
@@ -5358,15 +5360,6 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,7 +2,7 @@
 // each material waived (with the evidence), open to a commitment (告知承诺), to be submitted, or not checkable now; a
 // commitment is recorded from here. The key lives in this tab's sessionStorage only; the applicant's identifier only
 // in this view, for the requests that need it.
-import { type Answer, ApiProblem, call, hostedDepartments } from "../api.ts";
+import { type Answer, call, hostedDepartments, problemText } from "../api.ts";
 import { catalogue, lookups } from "../catalogueData.ts";
 import { append, clear, h, scrolling } from "../dom.ts";
 import { type Key, nameOf, t } from "../i18n.ts";
@@ -31,9 +31,6 @@ export function clerkSession(): ClerkSession | undefined {
 }
 
 type Application = Answer<"applyScenario", 201>;
-
-const problemText = (error: unknown) =>
-  error instanceof ApiProblem ? `${error.title}${error.detail ? `: ${error.detail}` : ""}` : (error as Error).message;
 
 const newKey = () => crypto.randomUUID();
 

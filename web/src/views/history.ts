@@ -4,7 +4,7 @@
 // present; that answer holds no hashes to check, so it shows the gateway's own check.
 import { type AccessLogEntry, entryHashOf } from "../../../lib/audit/accessLogEntry.ts";
 import { proves } from "../../../lib/audit/exportCoverage.ts";
-import { type Answer, ApiProblem, call, hostedDepartments, publicBase } from "../api.ts";
+import { type Answer, call, hostedDepartments, problemText, publicBase } from "../api.ts";
 import { catalogue, lookups } from "../catalogueData.ts";
 import { append, clear, h, scrolling } from "../dom.ts";
 import { type Key, nameOf, t, timeText } from "../i18n.ts";
@@ -35,9 +35,6 @@ export function checkHere(access: Access, onChain: readonly Commitment[] | undef
   if (!held || held.root !== root.toLowerCase()) return "not-proved";
   return proves(root, hash as `0x${string}`, access.proof ?? []) ? "proved" : "not-proved";
 }
-
-const problemText = (error: unknown) =>
-  error instanceof ApiProblem ? `${error.title}${error.detail ? `: ${error.detail}` : ""}` : (error as Error).message;
 
 export async function renderHistory(main: HTMLElement): Promise<void> {
   append(main, h("h2", {}, t("history.title")), h("p", {}, t("history.intro")));

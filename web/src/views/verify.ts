@@ -2,7 +2,7 @@
 // batch proof here, then ask the chain only about its hash and say in plain words what holds and what does not.
 import jsQRModule from "jsqr";
 import type { Verdict } from "../../../services/gateway/src/records/verifyRecord.ts";
-import { call, publicBase } from "../api.ts";
+import { call, problemText, publicBase } from "../api.ts";
 import { catalogue, lookups } from "../catalogueData.ts";
 import { append, clear, h, hashText } from "../dom.ts";
 import { type Key, nameOf, t, timeText } from "../i18n.ts";
@@ -133,7 +133,7 @@ export function renderVerify(main: HTMLElement): () => void {
     } catch (error) {
       say(
         h("h3", { id: "verify-result-title", class: "bad" }, t("common.error")),
-        h("p", {}, (error as Error).message),
+        h("p", {}, problemText(error)),
         local,
       );
       return;

@@ -9,7 +9,7 @@ import { GatewayError } from "../../errors/GatewayError.ts";
 import { verifyRecord } from "../../records/verifyRecord.ts";
 import type { GatewayServices } from "../../services.ts";
 import { defineRoute } from "../route.ts";
-import { batchAnchorSchema, hex32, uint32Id, verdictSchema } from "../schemas.ts";
+import { batchAnchorSchema, hex32, uint32Id, unixSeconds, verdictSchema } from "../schemas.ts";
 import { countVerification, verificationsByDay } from "../verifications.ts";
 import { scenarioView, typeView } from "./catalogue.ts";
 import { figuresSchema } from "./commitments.ts";
@@ -18,14 +18,8 @@ const leafSchema = z
   .strictObject({
     subjectRef: hex32,
     credentialType: uint32Id.meta({ description: "The type id (the record's typeId)" }),
-    validFrom: z
-      .int()
-      .min(0)
-      .max(2 ** 40 - 1),
-    validUntil: z
-      .int()
-      .min(0)
-      .max(2 ** 40 - 1),
+    validFrom: unixSeconds,
+    validUntil: unixSeconds,
   })
   .meta({ description: "The batch leaf's values besides the record hash (SPEC §3.5), from the record's envelope" });
 
@@ -40,23 +34,21 @@ export const publicStatusRoute = defineRoute({
     "by its leaf's values and its batch proof. The record's content is not sent, and not accepted.",
   tags: ["public"],
   auth: "public",
-  body: z.strictObject({
-    recordHash: hex32,
-    issuerId: uint32Id,
-    leaf: leafSchema.optional(),
-    anchor: batchAnchorSchema.optional(),
-  }),
-  errors: ["CHAIN_UNAVAILABLE"],
+  body: z
+    .strictObject({
+      recordHash: hex32,
+      issuerId: uint32Id,
+      leaf: leafSchema.optional(),
+      anchor: batchAnchorSchema.optional(),
+    })
+    .refine((b) => b.anchor === undefined || b.leaf !== undefined, {
+      message: "a batched record is found by its leaf's values with its anchor",
+      path: ["leaf"],
+    }),
   responses: {
     200: { description: "The verdict, with the chain evidence and the block it is as of", schema: verdictSchema },
   },
   async handler({ services, body }) {
-    if (body.anchor && !body.leaf) {
-      throw new GatewayError("VALIDATION_FAILED", {
-        field: "leaf",
-        detail: "leaf: a batched record is found by its leaf's values with its anchor",
-      });
-    }
     const verdict = await verifyRecord(
       { index: services.index, registries: services.registries, now: services.now },
       {
