@@ -1,8 +1,10 @@
 // The first member of a JSON text whose meaning depends on the reader: one named twice in one object (JSON.parse keeps
 // the last of them silently, another reader may keep the first), or one named __proto__ (JSON.parse keeps it as a
 // member, while an object built by assignment, as schema validators build their output, takes it as its prototype
-// and loses it). A signed or hashed body must mean one thing, so such a body is refused instead. Hand-written because
-// no maintained library does only this: the ones that do parse the whole text again into a tree.
+// and loses it). Also a number JSON.parse cannot hold as written: an integer beyond 2^53 − 1 (read as a neighbour of
+// itself) or beyond the largest double (read as Infinity, written back as null). A signed or hashed body must mean one
+// thing, so such a body is refused instead. Hand-written because no maintained library does only this: the ones that
+// do parse the whole text again into a tree.
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -13,7 +15,7 @@ export type MemberPath = (string | number)[];
 /** A member a body may not have, where it is, and why. */
 export interface RefusedMember {
   path: MemberPath;
-  why: "named twice" | "named __proto__";
+  why: "named twice" | "named __proto__" | "a number not held exactly";
 }
 
 interface Frame {
@@ -36,6 +38,24 @@ function stringEnd(text: string, start: number): number {
   return text.length;
 }
 
+/** Where a number token starting at `start` ends: JSON's number characters. */
+function numberEnd(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length && /[0-9eE.+-]/.test(text[i] as string)) i++;
+  return i;
+}
+
+/**
+ * Whether JSON.parse reads this number token as a value other than the one written, beyond a decimal fraction's
+ * rounding: an integer outside ±(2^53 − 1), which it rounds to a neighbour, or a magnitude it reads as Infinity. At most
+ * 15 plain digits are always held exactly, and are not converted.
+ */
+function notHeldExactly(token: string): boolean {
+  if (token.length <= 15 && !/[eE]/.test(token)) return false;
+  const value = Number(token);
+  return !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value));
+}
+
 /** A name with escapes, decoded; as written when it does not decode (the text was not valid JSON after all). */
 function decodedName(raw: string): string {
   try {
@@ -46,8 +66,8 @@ function decodedName(raw: string): string {
 }
 
 /**
- * The first member that repeats a name already used in the same object, or is named __proto__; undefined when there
- * is none. `text` should be valid JSON (JSON.parse accepted it): the scan relies on that and checks nothing else,
+ * The first member that repeats a name already used in the same object, or is named __proto__, or the first number not
+ * held exactly (see notHeldExactly); undefined when there is none. `text` should be valid JSON (JSON.parse accepted it): the scan relies on that and checks nothing else,
  * though it ends on any text. Names are compared as decoded, so "a" and "\u0061" are the same name.
  */
 export function firstRefusedMember(text: string): RefusedMember | undefined {
@@ -77,6 +97,10 @@ export function firstRefusedMember(text: string): RefusedMember | undefined {
         top.at = name;
         top.expectName = false;
       }
+      i = end - 1;
+    } else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) {
+      const end = numberEnd(text, i);
+      if (notHeldExactly(text.slice(i, end))) return { path: stack.map((f) => f.at), why: "a number not held exactly" };
       i = end - 1;
     }
   }

@@ -339,6 +339,39 @@ describe("request bodies", () => {
     );
   });
 
+  it("answers 400 VALIDATION_FAILED naming the field of an integer beyond 2^53, which JSON.parse would round", async () => {
+    // 9007199254740993 is read as 9007199254740992: a record of another capital than the one sent.
+    const request = JSON.stringify(licenceRequest(creditCode(3))).replace(
+      '"fields":{',
+      '"fields":{"registeredCapitalTenThousandYuan":9007199254740993,',
+    );
+    const marketPost = (body: string, headers: Record<string, string>) =>
+      rawPost(`${gw.base("market-regulation")}/records`, body, { ...headers, authorization: `Bearer ${keys.market}` });
+    const refused = await marketPost(request, { "content-type": "application/json" });
+    expectProblem(refused, "VALIDATION_FAILED", "fields.registeredCapitalTenThousandYuan");
+    expect((refused.body as { detail: string }).detail).toContain("2^53");
+    // Through the general reader (compressed), a magnitude read as Infinity, in an array: the same refusal.
+    expectProblem(
+      await rawPost(psb("/verify"), gzipSync('{"recordHash":"0x00","proof":[1e400]}'), {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+      }),
+      "VALIDATION_FAILED",
+      "proof.0",
+    );
+    // Held exactly, 2^53 − 1 passes the reader and goes on to the schema, which here finds a missing field instead.
+    const { name: _, ...withoutName } = licenceRequest(creditCode(3)).fields;
+    const held = {
+      ...licenceRequest(creditCode(3)),
+      fields: { ...withoutName, registeredCapitalTenThousandYuan: 9007199254740991 },
+    };
+    expectProblem(
+      await marketPost(JSON.stringify(held), { "content-type": "application/json" }),
+      "SCHEMA_VIOLATION",
+      "fields.name",
+    );
+  });
+
   it("answers 400 MALFORMED_JSON to a body whose bytes are not UTF-8, instead of reading them as U+FFFD", async () => {
     const text = JSON.stringify(idCardRequest(residentId(4), { name: "NAME" }));
     const [before, after] = text.split("NAME") as [string, string];

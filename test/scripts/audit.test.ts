@@ -148,6 +148,7 @@ describe("npm run audit, against the chain alone", () => {
     const text = JSON.stringify(valid);
     file("named-twice.json", `{"recordHash":"${kept}",${text.slice(1)}`);
     file("proto.json", text.replace('"fields":{', '"fields":{"__proto__":{"x":1},'));
+    file("rounded.json", text.replace('"validUntil":', '"validUntil":9007199254740993,"was":'));
     // Each start may take its 240 s on a cold machine, and the records their minute to be anchored.
   }, 330_000);
 
@@ -303,13 +304,14 @@ describe("npm run audit, against the chain alone", () => {
     expect(report.checks).toContainEqual(expect.objectContaining({ name: "status", ok: false }));
   }, 120_000);
 
-  it("exits 2 on a missing file, a file that is not JSON, an unknown command and a URL where no chain answers", async () => {
+  it("exits 2 on a missing file, a file that is not JSON or holds a number JSON cannot hold, an unknown command and a URL where no chain answers", async () => {
     const nowhere = `http://127.0.0.1:${await freePort()}`;
-    const [missing, notJson, twice, proto, unknown, unreachable] = await Promise.all([
+    const [missing, notJson, twice, proto, rounded, unknown, unreachable] = await Promise.all([
       audit("verify-record", `${files}/absent.json`, ...chain),
       audit("verify-record", `${files}/not-json.json`, ...chain),
       audit("verify-record", `${files}/named-twice.json`, ...chain),
       audit("verify-record", `${files}/proto.json`, ...chain),
+      audit("verify-record", `${files}/rounded.json`, ...chain),
       audit("verify-everything", ...chain),
       audit("verify-record", `${files}/valid.json`, "--rpc", nowhere, "--directory", chain[3] ?? ""),
     ]);
@@ -322,6 +324,11 @@ describe("npm run audit, against the chain alone", () => {
     expect(twice.output).toContain(`${files}/named-twice.json: the member at recordHash is named twice`);
     expect(proto).toMatchObject({ code: 2, stdout: "" });
     expect(proto.output).toContain(`${files}/proto.json: the member at record.fields.__proto__ is named __proto__`);
+    // JSON.parse would read 9007199254740993 as 9007199254740992: another record than the file holds.
+    expect(rounded).toMatchObject({ code: 2, stdout: "" });
+    expect(rounded.output).toContain(
+      `${files}/rounded.json: the member at record.validUntil is a number a JSON reader`,
+    );
     expect(unknown.code).toBe(2);
     expect(unknown.output).toContain('unknown command "verify-everything"');
     expect(unreachable.code).toBe(2);

@@ -35,5 +35,9 @@ export function refuseAmbiguousMembers(file: string, text: string): void {
   const where = cut
     ? `a member within ${path.join(".") || "the file"}, whose name is not printed,`
     : `the member at ${path.join(".")}`;
-  throw new AuditInputError(`${file}: ${where} is ${refused.why}`);
+  const why =
+    refused.why === "a number not held exactly"
+      ? "a number a JSON reader cannot hold as written (an integer beyond 2^53 − 1, or beyond a double's range)"
+      : refused.why;
+  throw new AuditInputError(`${file}: ${where} is ${why}`);
 }

@@ -67,6 +67,8 @@ const MEMBER_REFUSALS = {
   "named twice": "is named twice in one object: which one counts would depend on the reader",
   "named __proto__":
     "is named __proto__, which readers take either as a member or as the object's prototype: send another name",
+  "a number not held exactly":
+    "is a number a JSON reader cannot hold as written (an integer beyond 2^53 − 1, or beyond a double's range): it would be rounded; send it as a string or a smaller number",
 } as const;
 
 /**
