@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import type { JsonRpcProvider } from "ethers";
 import { loadCatalogue } from "../../lib/catalogue/loadCatalogue.ts";
+import type { Catalogue } from "../../lib/catalogue/schemas.ts";
 import { type DeploymentRecord, ensureDeployment } from "../../lib/chain/deploymentStore.ts";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { connectProvider } from "../../scripts/lib/chainConnection.ts";
@@ -30,8 +31,19 @@ export interface AnvilSystem {
   stop(): Promise<void>;
 }
 
-/** `env` is set for the gateway's settings while it starts (GATEWAY_PORT is a free port unless given). */
-export async function startAnvilSystem(env: Record<string, string> = {}): Promise<AnvilSystem> {
+/** A chain as npm start leaves it before its gateway starts: anvil as its own process, deployed and seeded. */
+export interface SeededAnvil {
+  rpcUrl: string;
+  provider: JsonRpcProvider;
+  deployment: DeploymentRecord;
+  catalogue: Catalogue;
+  dataDir: string;
+  /** Stops the node and removes the data directory, after `also` (what was started on it), newest first. */
+  stop(): Promise<void>;
+  also(stop: () => Promise<void> | void): void;
+}
+
+export async function startSeededAnvil(): Promise<SeededAnvil> {
   const dataDir = mkdtempSync(`${tmpdir()}/oncechain-anvil-`);
   const chain = await startLocalChain({ dataDir, port: await freePort() });
   const provider = await connectProvider(chain.rpcUrl);
@@ -50,33 +62,54 @@ export async function startAnvilSystem(env: Record<string, string> = {}): Promis
     const { record } = await ensureDeployment(provider, operator.signer, dataDir, { sameChainOnly: true });
     const signers = await devDepartmentSigners(provider, dataDir, codes);
     await seedCatalogue(catalogue, connectRegistries(record, operator.signer), { update: false, signers });
+    return {
+      rpcUrl: chain.rpcUrl,
+      provider,
+      deployment: record,
+      catalogue,
+      dataDir,
+      stop,
+      also: (next) => stops.push(next),
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** `env` is set for the gateway's settings while it starts (GATEWAY_PORT is a free port unless given). */
+export async function startAnvilSystem(env: Record<string, string> = {}): Promise<AnvilSystem> {
+  const chain = await startSeededAnvil();
+  const { provider, deployment, catalogue, dataDir } = chain;
+  try {
+    const codes = catalogue.departments.map((d) => d.code);
     // A port of its own rather than 0: the gateway registers its public URL, port included, as its endpoint on chain.
     const settings = { GATEWAY_PORT: String(await freePort()), ...env };
     const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
     Object.assign(process.env, settings);
     let serving: Serving;
     try {
-      serving = await serveGateway({ provider, deployment: record, catalogue, dataDir, codes, logger: SILENT });
+      serving = await serveGateway({ provider, deployment, catalogue, dataDir, codes, logger: SILENT });
     } finally {
       for (const [name, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
     }
-    stops.push(() => serving.close());
+    chain.also(() => serving.close());
     const tokens = JSON.parse(readFileSync(serving.devKeysFile ?? "", "utf8"));
     return {
       rpcUrl: chain.rpcUrl,
       provider,
-      deployment: record,
+      deployment,
       serving,
       dataDir,
       base: (code) => `${serving.url}/departments/${code}`,
       token: (code, role) => tokens[code][role],
-      stop,
+      stop: chain.stop,
     };
   } catch (error) {
-    await stop();
+    await chain.stop();
     throw error;
   }
 }
