@@ -23,6 +23,17 @@ export default defineConfig({
   paths: {
     tests: { solidity: "test/contracts" },
   },
+  test: {
+    solidity: {
+      profiles: {
+        // `npx hardhat test solidity` while working: each test's own counts (its forge-config lines), else Hardhat's.
+        default: {},
+        // npm test (`--test-profile deep`): every fuzz test 10,000 times and every invariant over 256 sequences of 100
+        // calls (issue 13, item 10).
+        deep: { fuzz: { runs: 10_000 }, invariant: { runs: 256, depth: 100 } },
+      },
+    },
+  },
   networks: {
     localhost: {
       type: "http",
