@@ -67,6 +67,16 @@ describe("the issuer's log of refused peer requests", () => {
     });
   });
 
+  it("refuses a request signed two minutes ahead of the issuer's clock as outside the window, and logs it", async () => {
+    // A sender whose clock runs ahead could otherwise make requests that stay fresh for as long as it liked.
+    const before = (await last())?.seq ?? 0;
+    expectProblem(await send(query(), { timestamp: Date.now() + 120_000 }), "FEDERATION_REQUEST_EXPIRED");
+    expect(await last()).toMatchObject({ seq: before + 1, outcome: "refused", reason: "FEDERATION_REQUEST_EXPIRED" });
+    // Within the minute either way, the same request is answered.
+    const near = query({ applicationId: applicationIdFor("app-clock-ahead") });
+    expect((await send(near, { timestamp: Date.now() + 30_000 })).status).toBe(200);
+  });
+
   it("logs a replayed request as refused, FEDERATION_REPLAYED, after the entry of its first answer", async () => {
     const body = query({ applicationId: applicationIdFor("app-replayed") });
     const headers = peerQueryHeaders(chain, url(), body);
