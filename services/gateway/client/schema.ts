@@ -967,7 +967,7 @@ export interface components {
              * @description The stable code from the gateway's error catalogue
              * @enum {string}
              */
-            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "FIELDS_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "COMMITMENT_NOT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "DISCLOSURE_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "PEER_UNAVAILABLE" | "INTERNAL";
+            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "FIELDS_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "COMMITMENT_NOT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "DISCLOSURE_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "STORAGE_UNAVAILABLE" | "PEER_UNAVAILABLE" | "INTERNAL";
             /** @description What was wrong with this request; never personal data */
             detail?: string;
             /** @description The offending request field, e.g. `subject.idNumber` */
@@ -1970,6 +1970,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getRecord: {
@@ -2051,6 +2060,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2142,6 +2160,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2271,7 +2298,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `REGISTRY_CLOSED`: The registry is closed by the district's emergency stop */
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `REGISTRY_CLOSED`: The registry is closed by the district's emergency stop; `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2402,7 +2429,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `REGISTRY_CLOSED`: The registry is closed by the district's emergency stop */
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `REGISTRY_CLOSED`: The registry is closed by the district's emergency stop; `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2544,7 +2571,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2641,6 +2668,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2746,6 +2782,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listScenarios: {
@@ -2837,6 +2882,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2940,6 +2994,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     applicationTotals: {
@@ -3036,6 +3099,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3207,6 +3279,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getApplication: {
@@ -3288,6 +3369,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3398,6 +3488,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3554,6 +3653,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getCommitment: {
@@ -3635,6 +3743,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3745,6 +3862,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3874,6 +4000,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     breachCommitment: {
@@ -3996,7 +4131,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `REGISTRY_CLOSED`: The registry is closed by the district's emergency stop */
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `REGISTRY_CLOSED`: The registry is closed by the district's emergency stop; `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4146,6 +4281,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     queryFederatedRecord: {
@@ -4261,7 +4405,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4366,6 +4510,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     auditAccessLog: {
@@ -4452,7 +4605,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4554,7 +4707,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4690,6 +4843,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     citizenAccessLog: {
@@ -4810,6 +4972,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4946,6 +5117,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     selfServiceAccessLog: {
@@ -5028,6 +5208,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5125,6 +5314,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5247,7 +5445,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5367,6 +5565,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     publicCatalogue: {
@@ -5445,6 +5652,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5532,7 +5748,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now */
+            /** @description `CHAIN_UNAVAILABLE`: The chain cannot be reached right now; `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5649,6 +5865,15 @@ export interface operations {
             };
             /** @description `INTERNAL`: An unexpected error occurred */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `STORAGE_UNAVAILABLE`: The department's database cannot be written right now */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

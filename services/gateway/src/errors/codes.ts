@@ -90,6 +90,10 @@ export const ERROR_CODES = {
   },
   CHAIN_UNAVAILABLE: { status: 503, title: "The chain cannot be reached right now" },
   REGISTRY_CLOSED: { status: 503, title: "The registry is closed by the district's emergency stop" },
+  STORAGE_UNAVAILABLE: {
+    status: 503,
+    title: "The department's database cannot be written right now",
+  },
   PEER_UNAVAILABLE: { status: 503, title: "Another department's gateway cannot be reached right now" },
   INTERNAL: { status: 500, title: "An unexpected error occurred" },
 } as const;

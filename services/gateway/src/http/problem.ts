@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { CanonicalFormError } from "../../../../lib/encoding/canonical.ts";
 import { ERROR_CODES } from "../errors/codes.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
+import { storageUnavailable } from "../store/guardedLevel.ts";
 
 export const PROBLEM_TYPE_BASE = "https://oncechain.dev/problems/";
 export const PROBLEM_MEDIA_TYPE = "application/problem+json";
@@ -58,6 +59,12 @@ export function toGatewayError(error: unknown): GatewayError {
   }
   if (e.type === "encoding.unsupported" || e.type === "charset.unsupported") {
     return new GatewayError("UNSUPPORTED_MEDIA_TYPE", { cause: error });
+  }
+  // The department's database refusing writes (its disk full, see guardedLevel.ts), or closed for the moment it is
+  // opened again: the request was not carried out, and may be sent again.
+  const level = (error as { code?: string }).code;
+  if (level === "LEVEL_DATABASE_NOT_OPEN" || level === "LEVEL_ITERATOR_NOT_OPEN" || level === "LEVEL_IO_ERROR") {
+    return storageUnavailable(level === "LEVEL_IO_ERROR" ? "an I/O error" : "it is being opened again");
   }
   // Any other body-parser refusal (a body that does not inflate, a length that does not match) is the client's too.
   if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {

@@ -10,7 +10,8 @@ export const EVERY_REQUEST: readonly ErrorCode[] = [
   "REQUEST_HEADERS_TOO_LARGE",
   "INTERNAL",
 ];
-const EVERY_ROUTE: ErrorCode[] = [...EVERY_REQUEST, "MALFORMED_PATH", "UNKNOWN_DEPARTMENT"];
+/** Every department route reads or writes the department's database (a read is an access-log entry). */
+const EVERY_ROUTE: ErrorCode[] = [...EVERY_REQUEST, "MALFORMED_PATH", "UNKNOWN_DEPARTMENT", "STORAGE_UNAVAILABLE"];
 const BY_API_KEY: ErrorCode[] = ["UNAUTHENTICATED", "API_KEY_REVOKED", "FORBIDDEN_DEPARTMENT", "FORBIDDEN_ROLE"];
 const BY_SIGNATURE: ErrorCode[] = [
   "FEDERATION_SIGNATURE_INVALID",

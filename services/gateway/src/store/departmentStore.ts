@@ -1,10 +1,11 @@
 // One department's durable state in its own LevelDB: sealed records, anchoring state, the outbox, idempotency keys.
 import { createHmac, createSecretKey, hkdfSync } from "node:crypto";
 import type { AbstractSublevel } from "abstract-level";
-import { Level } from "level";
+import type { Level } from "level";
 import { open, seal } from "../../../../lib/crypto/sealedBox.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import type { AnchorState, CanonicalRecord } from "../records/canonicalRecord.ts";
+import { GuardedLevel } from "./guardedLevel.ts";
 
 type Sub<V> = AbstractSublevel<Level<string, string>, string | Uint8Array, string, V>;
 
@@ -28,7 +29,7 @@ export interface IdempotentResponse {
 }
 
 export interface DepartmentStore {
-  db: Level<string, string>;
+  db: GuardedLevel;
   anchors: Sub<AnchorState>;
   outbox: Sub<OutboxEntry>;
   bySubject: Sub<Hex32>;
@@ -88,12 +89,23 @@ export function seqKey(seq: number): string {
 
 /** Opens (creating if needed) the department's database at `path`; `dataKey` seals records at rest (AES-256-GCM). */
 export async function openDepartmentStore(path: string, dataKey: Uint8Array): Promise<DepartmentStore> {
-  const db = new Level<string, string>(path, { valueEncoding: "utf8" });
+  const db = new GuardedLevel(path, { valueEncoding: "utf8" });
   await db.open();
-  const json = <V>(name: string) => db.sublevel<string, V>(name, { valueEncoding: "json" }) as Sub<V>;
-  const records = db.sublevel<string, Uint8Array>("records", { valueEncoding: "view" }) as Sub<Uint8Array>;
+  // One sublevel per name, however often a module asks for it: the guard opens each again after it reopens the store.
+  const sublevels = new Map<string, Sub<unknown>>();
+  const json = <V>(name: string): Sub<V> => {
+    let sublevel = sublevels.get(name);
+    if (!sublevel) {
+      sublevel = db.track(db.sublevel<string, unknown>(name, { valueEncoding: "json" }) as Sub<unknown>);
+      sublevels.set(name, sublevel);
+    }
+    return sublevel as Sub<V>;
+  };
+  const records = db.track(db.sublevel<string, Uint8Array>("records", { valueEncoding: "view" }) as Sub<Uint8Array>);
   const meta = json<unknown>("meta");
-  const idempotency = db.sublevel<string, Uint8Array>("idempotency", { valueEncoding: "view" }) as Sub<Uint8Array>;
+  const idempotency = db.track(
+    db.sublevel<string, Uint8Array>("idempotency", { valueEncoding: "view" }) as Sub<Uint8Array>,
+  );
   const counters = new Map<string, number>();
   const sequences = new Map<string, Sequence>();
   const lookupSecret = createSecretKey(
