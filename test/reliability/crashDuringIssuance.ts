@@ -5,10 +5,10 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { percentile } from "../../bench/support/openLoop.ts";
 import { connectRegistries } from "../../lib/chain/registries.ts";
-import { type GatewayProcess, startGatewayProcess } from "../../scripts/lib/cluster/gatewayProcess.ts";
 import { idCardRequest, residentId } from "../gateway/support.ts";
-import { type SeededAnvil, startSeededAnvil } from "../scripts/anvilSystem.ts";
+import { startSeededAnvil } from "../scripts/anvilSystem.ts";
 import { freePort } from "../scripts/processes.ts";
+import { psbGateway } from "./psbProcess.ts";
 
 export interface CrashOptions {
   issuances: number;
@@ -45,38 +45,6 @@ interface Answer {
   record?: unknown;
 }
 
-/** A gateway of psb as its own process on `chain`, restartable on the same data directory and port. */
-async function psbGateway(chain: SeededAnvil, port: number, batchSize: number) {
-  let current: GatewayProcess | undefined;
-  const base = `http://127.0.0.1:${port}/departments/psb`;
-  const start = async (): Promise<number> => {
-    const started = performance.now();
-    current = await startGatewayProcess({
-      code: "psb",
-      port,
-      rpcUrl: chain.rpcUrl,
-      dataDir: chain.dataDir,
-      env: { GATEWAY_BATCH_SIZE: String(batchSize), GATEWAY_BATCH_WAIT_MS: "150", LOG_LEVEL: "warn" },
-    });
-    for (;;) {
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-      if (ready?.status === 200) break;
-      await sleep(20);
-    }
-    return performance.now() - started;
-  };
-  return {
-    base,
-    start,
-    async kill() {
-      current?.child.kill("SIGKILL");
-      await current?.exited;
-    },
-    stop: () => current?.stop(),
-    tail: () => current?.tail() ?? "",
-  };
-}
-
 async function send(url: string, token: string, key: string, body: unknown): Promise<Answer | undefined> {
   try {
     const response = await fetch(url, {
@@ -101,7 +69,7 @@ export async function crashDuringIssuance(options: CrashOptions): Promise<CrashF
   const say = options.onProgress ?? (() => {});
   const chain = await startSeededAnvil();
   try {
-    const gateway = await psbGateway(chain, await freePort(), batchSize);
+    const gateway = await psbGateway(chain, await freePort(), { GATEWAY_BATCH_SIZE: String(batchSize) });
     chain.also(() => gateway.stop());
     const restarts = [await gateway.start()];
     say("gateway started");

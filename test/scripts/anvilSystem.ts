@@ -38,6 +38,8 @@ export interface SeededAnvil {
   deployment: DeploymentRecord;
   catalogue: Catalogue;
   dataDir: string;
+  /** Stops the node (anvil writes its state file) and starts it again from that file, on the same port. */
+  restartNode(): Promise<void>;
   /** Stops the node and removes the data directory, after `also` (what was started on it), newest first. */
   stop(): Promise<void>;
   also(stop: () => Promise<void> | void): void;
@@ -45,7 +47,8 @@ export interface SeededAnvil {
 
 export async function startSeededAnvil(): Promise<SeededAnvil> {
   const dataDir = mkdtempSync(`${tmpdir()}/oncechain-anvil-`);
-  const chain = await startLocalChain({ dataDir, port: await freePort() });
+  const port = await freePort();
+  let chain = await startLocalChain({ dataDir, port });
   const provider = await connectProvider(chain.rpcUrl);
   const stops: (() => Promise<void> | void)[] = [
     () => rmSync(dataDir, { recursive: true, force: true }),
@@ -68,6 +71,10 @@ export async function startSeededAnvil(): Promise<SeededAnvil> {
       deployment: record,
       catalogue,
       dataDir,
+      async restartNode() {
+        await chain.stop();
+        chain = await startLocalChain({ dataDir, port });
+      },
       stop,
       also: (next) => stops.push(next),
     };

@@ -1,0 +1,44 @@
+// The gateway of psb as an OS process of its own, for the reliability tests that kill it or cut it off.
+import { setTimeout as sleep } from "node:timers/promises";
+import { type GatewayProcess, startGatewayProcess } from "../../scripts/lib/cluster/gatewayProcess.ts";
+import type { SeededAnvil } from "../scripts/anvilSystem.ts";
+
+/**
+ * A gateway of psb as its own process on `chain` (through `rpcUrl`, a proxy say), restartable on the same data
+ * directory and port; `start` resolves with the time from spawning it to its /readyz answering 200.
+ */
+export async function psbGateway(
+  chain: SeededAnvil,
+  port: number,
+  env: Record<string, string> = {},
+  rpcUrl = chain.rpcUrl,
+) {
+  let current: GatewayProcess | undefined;
+  const base = `http://127.0.0.1:${port}/departments/psb`;
+  const start = async (): Promise<number> => {
+    const started = performance.now();
+    current = await startGatewayProcess({
+      code: "psb",
+      port,
+      rpcUrl,
+      dataDir: chain.dataDir,
+      env: { GATEWAY_BATCH_SIZE: "16", GATEWAY_BATCH_WAIT_MS: "150", LOG_LEVEL: "warn", ...env },
+    });
+    for (;;) {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      if (ready?.status === 200) break;
+      await sleep(20);
+    }
+    return performance.now() - started;
+  };
+  return {
+    base,
+    start,
+    async kill() {
+      current?.child.kill("SIGKILL");
+      await current?.exited;
+    },
+    stop: () => current?.stop(),
+    tail: () => current?.tail() ?? "",
+  };
+}
