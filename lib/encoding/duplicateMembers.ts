@@ -1,8 +1,8 @@
 // The first member of a JSON text whose meaning depends on the reader: one named twice in one object (JSON.parse keeps
 // the last of them silently, another reader may keep the first), or one named __proto__ (JSON.parse keeps it as a
 // member, while an object built by assignment, as schema validators build their output, takes it as its prototype
-// and loses it). Also a number JSON.parse cannot hold as written: an integer beyond 2^53 − 1 (read as a neighbour of
-// itself) or beyond the largest double (read as Infinity, written back as null). A signed or hashed body must mean one
+// and loses it). Also a number JSON.parse cannot hold as written: an integer beyond 2^53 − 1 or a decimal of more digits
+// than a double keeps (read as a neighbour), or a magnitude beyond a double's range (read as Infinity or 0). A signed or hashed body must mean one
 // thing, so such a body is refused instead. Hand-written because no maintained library does only this: the ones that
 // do parse the whole text again into a tree.
 
@@ -45,15 +45,28 @@ function numberEnd(text: string, start: number): number {
   return i;
 }
 
+/** The value a number token (or a number as JavaScript writes it) denotes: sign, significant digits, exponent. */
+function decimalOf(token: string): string {
+  const [, sign = "", whole = "", fraction = "", exponent = "0"] =
+    /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(token) ?? [];
+  const all = `${whole}${fraction}`;
+  const digits = all.replace(/^0+/, "").replace(/0+$/, "");
+  if (digits === "") return "0";
+  // value = 0.<digits> × 10^e
+  const e = Number(exponent) + whole.length - (all.length - all.replace(/^0+/, "").length);
+  return `${sign}${digits}e${e}`;
+}
+
 /**
- * Whether JSON.parse reads this number token as a value other than the one written, beyond a decimal fraction's
- * rounding: an integer outside ±(2^53 − 1), which it rounds to a neighbour, or a magnitude it reads as Infinity. At most
- * 15 plain digits are always held exactly, and are not converted.
+ * Whether JSON.parse reads this number token as another value than the one written: an integer beyond ±(2^53 − 1),
+ * which it rounds to a neighbour, more significant digits than a double keeps, or a magnitude it reads as Infinity or
+ * as 0. The test: the double it reads, written back as JavaScript writes it, must denote the value written. At most 15
+ * plain characters always pass, and are not converted.
  */
 function notHeldExactly(token: string): boolean {
   if (token.length <= 15 && !/[eE]/.test(token)) return false;
   const value = Number(token);
-  return !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value));
+  return !Number.isFinite(value) || decimalOf(String(value)) !== decimalOf(token);
 }
 
 /** A name with escapes, decoded; as written when it does not decode (the text was not valid JSON after all). */

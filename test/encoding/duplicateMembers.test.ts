@@ -19,17 +19,24 @@ describe("firstRefusedMember", () => {
     expect(firstRefusedMember('[{"a":"__proto__"},["__proto__"]]')).toBeUndefined();
   });
 
-  it("finds a number JSON.parse cannot hold as written: beyond 2^53 − 1, or beyond a double, at its path", () => {
+  it("finds a number JSON.parse cannot hold as written: beyond 2^53 − 1, too many digits, beyond a double, at its path", () => {
     const notHeld = (path: (string | number)[]) => ({ path, why: "a number not held exactly" });
     expect(firstRefusedMember('{"a":9007199254740993}')).toEqual(notHeld(["a"]));
-    expect(firstRefusedMember('{"a":{"b":[1,-9007199254740992]}}')).toEqual(notHeld(["a", "b", 1]));
-    expect(firstRefusedMember('[0,{"x":"9007199254740993","y":1e16}]')).toEqual(notHeld([1, "y"]));
+    expect(firstRefusedMember('{"a":{"b":[1,-9007199254740993]}}')).toEqual(notHeld(["a", "b", 1]));
+    expect(firstRefusedMember('[0,{"x":"9007199254740993","y":12345678901234567890}]')).toEqual(notHeld([1, "y"]));
     expect(firstRefusedMember('{"a": 1e400}')).toEqual(notHeld(["a"]));
     expect(firstRefusedMember('{"a":-1E+400 }')).toEqual(notHeld(["a"]));
+    // Read as 0, and as 0.1: not what was written.
+    expect(firstRefusedMember('{"a":1e-400}')).toEqual(notHeld(["a"]));
+    expect(firstRefusedMember('{"a":0.1000000000000000055511151231257827}')).toEqual(notHeld(["a"]));
+    // An integer written as a decimal or with an exponent is the same integer.
+    expect(firstRefusedMember('{"a":9007199254740993.0}')).toEqual(notHeld(["a"]));
+    expect(firstRefusedMember('{"a":9.007199254740993e15}')).toEqual(notHeld(["a"]));
     for (const held of [
-      '{"a":9007199254740991,"b":-9007199254740991}',
+      '{"a":9007199254740991,"b":-9007199254740991,"c":9007199254740992}',
       '{"a":0.1,"b":123456789012345.5,"c":1e15,"d":1.5e-300,"e":"12345678901234567890"}',
-      '{"a":[1,2,3.25,-0,0e0]}',
+      '{"a":[1,2,3.25,-0,0e0,0.0e-999,-0.000]}',
+      '{"a":6.02e23,"b":1e16,"c":0.30000000000000004,"d":1.7976931348623157e308,"e":5e-324,"f":100E-2}',
     ]) {
       expect(firstRefusedMember(held), held).toBeUndefined();
     }

@@ -37,7 +37,7 @@ export function refuseAmbiguousMembers(file: string, text: string): void {
     : `the member at ${path.join(".")}`;
   const why =
     refused.why === "a number not held exactly"
-      ? "a number a JSON reader cannot hold as written (an integer beyond 2^53 − 1, or beyond a double's range)"
+      ? "a number a JSON reader cannot hold as written (an integer beyond 2^53 − 1, more digits than a double keeps, or a magnitude beyond its range)"
       : refused.why;
   throw new AuditInputError(`${file}: ${where} is ${why}`);
 }

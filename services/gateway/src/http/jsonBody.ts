@@ -68,7 +68,7 @@ const MEMBER_REFUSALS = {
   "named __proto__":
     "is named __proto__, which readers take either as a member or as the object's prototype: send another name",
   "a number not held exactly":
-    "is a number a JSON reader cannot hold as written (an integer beyond 2^53 − 1, or beyond a double's range): it would be rounded; send it as a string or a smaller number",
+    "is a number a JSON reader cannot hold as written (an integer beyond 2^53 − 1, more digits than a double keeps, or a magnitude beyond its range): it would be read as another number; send it as a string, or with fewer digits",
 } as const;
 
 /**

@@ -144,6 +144,9 @@ export async function openDepartmentStore(path: string, dataKey: Uint8Array): Pr
           counters.set(name, seq);
           for (const { append, result } of built) append.resolve(result);
         } catch (error) {
+          // A write LevelDB reports failed may still be on disk after it reopens (a sync that failed after the log
+          // was written): the next number is read from the disk again, not assumed.
+          counters.delete(name);
           for (const { append } of built) append.reject(error);
         }
       }

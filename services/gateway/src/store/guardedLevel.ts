@@ -8,6 +8,7 @@
 // operator but the space.
 import { readdir, stat, statfs } from "node:fs/promises";
 import { join } from "node:path";
+import { AbstractLevel } from "abstract-level";
 import { Level } from "level";
 import { GatewayError } from "../errors/GatewayError.ts";
 
@@ -25,7 +26,7 @@ const causeOf = (error: unknown) =>
 
 export function storageUnavailable(cause: string): GatewayError {
   return new GatewayError("STORAGE_UNAVAILABLE", {
-    detail: `the department's database cannot be written now (${cause}); nothing of this request was stored: send it again once the gateway's disk has room`,
+    detail: `the department's database cannot be written now (${cause}); the request was not carried out: send it again once the gateway's disk has room (with its Idempotency-Key, where it has one)`,
     headers: { "retry-after": "5" },
   });
 }
@@ -40,17 +41,20 @@ export interface StorageState {
 
 // biome-ignore lint/suspicious/noExplicitAny: abstract-level's private methods are not in its type declarations.
 type Args = any[];
-type Private = Record<"_put" | "_del" | "_batch" | "_close", (...args: Args) => Promise<void>>;
+type Private = Record<"_put" | "_del" | "_batch" | "_clear" | "_chainedBatch", (...args: Args) => Promise<void>>;
 const BASE = Level.prototype as unknown as Private;
+/** abstract-level's own chained batch, which writes through _batch (classic-level's native one would not). */
+const THROUGH_BATCH = AbstractLevel.prototype as unknown as Private;
 
 export class GuardedLevel extends Level<string, string> {
   readonly #location: string;
   #refusing: string | undefined;
   #timer: NodeJS.Timeout | undefined;
-  /** Set while the guard itself closes and opens the store, so that its close is not taken for the owner's. */
-  #reopening = false;
+  /** The guard's own close and open of the store, while it runs: the owner's close waits for it. */
+  #reopening: Promise<void> | undefined;
   #stopped = 0;
   #reopened = 0;
+  /** Set by the owner's close(): from then on the guard opens nothing. */
   #closedByOwner = false;
   /** Sublevels stay closed when their database is opened again: the guard opens them after it. */
   readonly #sublevels = new Set<{ open(): Promise<void> }>();
@@ -83,10 +87,20 @@ export class GuardedLevel extends Level<string, string> {
     return this.#write(() => BASE._batch.apply(this, args));
   }
 
-  async _close() {
-    this.#closedByOwner ||= !this.#reopening;
-    if (this.#closedByOwner && this.#timer) clearTimeout(this.#timer);
-    return BASE._close.apply(this, []);
+  async _clear(...args: Args) {
+    return this.#write(() => BASE._clear.apply(this, args));
+  }
+
+  _chainedBatch() {
+    return THROUGH_BATCH._chainedBatch.apply(this, []);
+  }
+
+  /** The owner's close: the guard stops looking, waits for a reopen it is in the middle of, and opens nothing after. */
+  override async close(): Promise<void> {
+    this.#closedByOwner = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#reopening?.catch(() => undefined);
+    return super.close();
   }
 
   async #write<T>(write: () => Promise<T>): Promise<T> {
@@ -124,20 +138,30 @@ export class GuardedLevel extends Level<string, string> {
 
   async #tryReopen(): Promise<void> {
     if (this.#closedByOwner) return;
-    this.#reopening = true;
+    if (!(await this.#hasRoom().catch(() => false))) return this.#schedule();
+    if (this.#closedByOwner) return;
+    this.#reopening = this.#reopen();
     try {
-      if (!(await this.#hasRoom())) return this.#schedule();
-      await this.close();
-      await this.open();
-      for (const sublevel of this.#sublevels) await sublevel.open();
+      await this.#reopening;
       this.#refusing = undefined;
       this.#reopened++;
     } catch {
       // Still no room for the recovery (or it failed otherwise): the store stays refusing writes, and looks again.
-      if (this.status !== "open") await this.open().catch(() => undefined);
-      this.#schedule();
+      if (!this.#closedByOwner) this.#schedule();
     } finally {
-      this.#reopening = false;
+      this.#reopening = undefined;
     }
+  }
+
+  /** Closes and opens the store, and its sublevels; if the open fails, the store is opened again as it can be. */
+  async #reopen(): Promise<void> {
+    await super.close();
+    try {
+      await this.open();
+    } catch (error) {
+      await this.open().catch(() => undefined);
+      throw error;
+    }
+    for (const sublevel of this.#sublevels) await sublevel.open();
   }
 }
