@@ -518,7 +518,10 @@ export async function fuzzRequests(options: FuzzOptions): Promise<FuzzFigures> {
           { numRuns: options.perFamily, seed: options.seed, endOnFailure: true },
         )
         .catch((error: Error) => violation(`${family}: ${error.message.split("\n").slice(0, 6).join(" | ")}`));
-      say(`${family}: ${figures.requests[family]} requests`);
+      say(
+        `${family}: ${figures.requests[family]} requests; so far ${figures.serverErrors} 5xx, ` +
+          `${figures.invalidProblems} invalid problems, ${figures.unnamedFields} unnamed fields`,
+      );
     }
 
     // The audit CLI: files of any content, read by verify-record and verify-disclosure against the same chain.
