@@ -1,4 +1,5 @@
 // Where a gateway process gets its settings and secrets: the environment, or on a development chain the dev keys.
+import { readFileSync } from "node:fs";
 import { getBytes, hexlify } from "ethers";
 import { LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../../lib/chain/devKeys.ts";
 import { DEFAULT_SELF_SERVICE_MINUTES } from "./auth/selfServiceTokens.ts";
@@ -10,6 +11,7 @@ import {
   DEFAULT_APPLICATION_LIMITS,
   type HostedDepartmentConfig,
 } from "./department.ts";
+import type { GatewayTls } from "./gateway.ts";
 
 export interface ProcessSettings {
   port: number;
@@ -24,6 +26,40 @@ export interface ProcessSettings {
   accessLogCommitMs: number;
   /** How often each department checks its open commitments with the issuers; 0 = only on POST …/check. */
   commitmentCheckMs: number;
+  /** HTTPS (and no plain HTTP), from GATEWAY_TLS_CERT and GATEWAY_TLS_KEY; GATEWAY_TLS_CA for peers' certificates. */
+  tls?: GatewayTls;
+}
+
+/** The PEM file an environment variable names, or a message naming the variable and the file. */
+function pemFile(name: string): Buffer | undefined {
+  const file = process.env[name];
+  if (!file) return undefined;
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch (error) {
+    throw new Error(
+      `${name}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  if (!text.toString("latin1").includes("-----BEGIN ")) throw new Error(`${name}: ${file} is not a PEM file`);
+  return text;
+}
+
+function tlsSettings(): GatewayTls | undefined {
+  const cert = pemFile("GATEWAY_TLS_CERT");
+  const key = pemFile("GATEWAY_TLS_KEY");
+  const ca = pemFile("GATEWAY_TLS_CA");
+  if (!cert !== !key)
+    throw new Error("set both GATEWAY_TLS_CERT and GATEWAY_TLS_KEY (PEM files) for HTTPS, or neither");
+  if (!cert || !key) {
+    if (ca)
+      throw new Error(
+        "GATEWAY_TLS_CA is for a gateway served over HTTPS: set GATEWAY_TLS_CERT and GATEWAY_TLS_KEY too",
+      );
+    return undefined;
+  }
+  return { cert, key, ...(ca ? { ca } : {}) };
 }
 
 export interface Secrets {
@@ -43,7 +79,7 @@ function int(name: string, fallback: number): number {
 /**
  * GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT,
  * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_ACCESS_LOG_COMMIT_MS, GATEWAY_SELF_SERVICE_MINUTES,
- * GATEWAY_PEER_TIMEOUT_MS, GATEWAY_COMMITMENT_CHECK_MS.
+ * GATEWAY_PEER_TIMEOUT_MS, GATEWAY_COMMITMENT_CHECK_MS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_TLS_CA.
  */
 export function processSettings(): ProcessSettings {
   const port = int("GATEWAY_PORT", 8080);
@@ -51,10 +87,12 @@ export function processSettings(): ProcessSettings {
   const peerTimeoutMs = int("GATEWAY_PEER_TIMEOUT_MS", 3000);
   // 0 would abort every peer query before it is sent: no material could ever be checked.
   if (peerTimeoutMs === 0) throw new Error("GATEWAY_PEER_TIMEOUT_MS must be at least 1 (milliseconds)");
+  const tls = tlsSettings();
   return {
     port,
     host,
-    publicUrl: process.env.GATEWAY_PUBLIC_URL ?? `http://${host}:${port}`,
+    publicUrl: process.env.GATEWAY_PUBLIC_URL ?? `${tls ? "https" : "http"}://${host}:${port}`,
+    ...(tls ? { tls } : {}),
     anchoring: { batchSize: int("GATEWAY_BATCH_SIZE", 64), maxWaitMs: int("GATEWAY_BATCH_WAIT_MS", 1000), pollMs: 100 },
     bodyLimitBytes: int("GATEWAY_BODY_LIMIT", 64 * 1024),
     applications: {

@@ -1,5 +1,6 @@
 // A gateway process: the shared chain index and catalogue, one runtime per hosted department, and the HTTP server.
-import type { Server } from "node:http";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { Provider } from "ethers";
 import pino, { type Logger } from "pino";
 import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
@@ -54,6 +55,16 @@ export interface GatewayOptions {
   applications?: ApplicationLimits;
   /** How often each department checks its open commitments with the issuers; 0 = only when asked. */
   commitmentCheckMs?: number;
+  /** HTTPS instead of HTTP (plain HTTP is then not served at all); `ca` is what peers' certificates must chain to. */
+  tls?: GatewayTls;
+}
+
+export interface GatewayTls {
+  /** PEM: the gateway's certificate (with its chain) and private key. */
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** PEM: the CA a peer gateway's certificate must be issued by; the system's CAs when absent. */
+  ca?: string | Buffer;
 }
 
 export interface Gateway {
@@ -162,6 +173,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       inProcess: inProcessPeers(() => services),
       timeoutMs: options.federationTimeoutMs ?? 3_000,
       now: options.now ?? Date.now,
+      peerCa: options.tls?.ca,
     }),
     logger,
     metrics,
@@ -206,12 +218,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     app,
     listen(port, host = "127.0.0.1") {
       return new Promise((resolve, reject) => {
-        const s = app.listen(port, host, (error?: Error) => {
-          if (error) return reject(error);
+        // With a certificate, HTTPS alone: a request in plain HTTP finds no server that speaks it.
+        const s: Server = options.tls
+          ? (createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, app) as unknown as Server)
+          : createHttpServer(app);
+        s.once("error", reject);
+        s.listen(port, host, () => {
+          s.off("error", reject);
           server = s;
           const address = s.address();
           const actual = typeof address === "object" && address ? address.port : port;
-          const url = `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
+          const scheme = options.tls ? "https" : "http";
+          const url = `${scheme}://${host.includes(":") ? `[${host}]` : host}:${actual}`;
           resolve({ url, server: s });
         });
         s.on("clientError", answerClientError(logger));

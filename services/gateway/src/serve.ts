@@ -53,6 +53,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
     federationTimeoutMs: settings.peerTimeoutMs,
     accessLogCommitMs: settings.accessLogCommitMs,
     commitmentCheckMs: settings.commitmentCheckMs,
+    ...(settings.tls ? { tls: settings.tls } : {}),
     logger: options.logger,
   });
   let url: string;

@@ -47,6 +47,8 @@ export interface FederationClientDeps {
   inProcess: InProcessPeers;
   timeoutMs: number;
   now: () => number;
+  /** PEM: the CA a peer's certificate must be issued by, for peers served over HTTPS; the system's CAs when absent. */
+  peerCa?: string | Buffer;
 }
 
 interface PeerResponse {
@@ -61,9 +63,9 @@ const TIMED_OUT = new Error("the peer did not answer in time");
  * each time is a TCP handshake and a socket on both sides. Free sockets are closed after 4 s, before Node's servers
  * close idle ones (5 s), so that a query is not sent on a socket the peer is closing.
  */
-function peerAgents() {
+function peerAgents(ca?: string | Buffer) {
   const options = { keepAlive: true, timeout: 4_000 };
-  return { "http:": new HttpAgent(options), "https:": new HttpsAgent(options) };
+  return { "http:": new HttpAgent(options), "https:": new HttpsAgent({ ...options, ...(ca ? { ca } : {}) }) };
 }
 
 /**
@@ -113,7 +115,7 @@ export function departmentUrl(endpoint: string, code: string): string {
 }
 
 export function createFederationClient(deps: FederationClientDeps): FederationClient {
-  const agents = peerAgents();
+  const agents = peerAgents(deps.peerCa);
 
   function endpointOf(issuer: { code: string; id: number }): string | undefined {
     const onChain = deps.index.endpoint(issuer.id);
