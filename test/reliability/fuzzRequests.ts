@@ -37,7 +37,7 @@ export interface FuzzFigures {
   prototypePollution: number;
   /** Audit CLI inputs that ended in anything but a report or a usage error naming the file. */
   cliCrashes: number;
-  /** Whether the gateway answered its health check after the run. */
+  /** Whether the gateway answered its health check after each family's run (each family has a gateway of its own). */
   gatewayAlive: boolean;
   violations: string[];
 }
@@ -418,37 +418,41 @@ export async function fuzzRequests(options: FuzzOptions): Promise<FuzzFigures> {
     if (figures.violations.length < 20) figures.violations.push(what);
   };
   try {
-    gw = await startGateway(chain, ["psb", "market-regulation"], {
-      anchoring: { batchSize: 1, maxWaitMs: 0, pollMs: 20 },
-      accessLogCommitMs: 0,
-      applications: { perKeyPerHour: 1_000_000, lifetimeDays: 30, selfServiceMinutes: 30 },
-    });
-    const running = gw;
-    const issued = await fetch(`${gw.base("psb")}/records`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${gw.key("psb", "issuer")}`, "content-type": "application/json" },
-      body: JSON.stringify(idCardRequest(residentId(5))),
-    });
-    const { recordHash, record } = (await issued.json()) as { recordHash: string; record: unknown };
-    await anchorQueued(gw, "psb");
-    const known: Known = {
-      recordHash,
-      record,
-      applicationId: "fuzz-application-1",
-      commitmentId: `0x${"1".repeat(64)}`,
+    // Each family gets a gateway (and data directory) of its own: the access log one family's requests grow is not the
+    // next family's to read whole, as the access-log audit and export do.
+    let known = {} as Known;
+    let tokens = {} as Record<"psb" | "market-regulation", Record<string, string>>;
+    let opened = 0;
+    const openGateway = async () => {
+      await gw?.close();
+      const running = await startGateway(chain, ["psb", "market-regulation"], {
+        dataSubdir: `fuzz-${opened++}`,
+        anchoring: { batchSize: 1, maxWaitMs: 0, pollMs: 20 },
+        accessLogCommitMs: 0,
+        applications: { perKeyPerHour: 1_000_000, lifetimeDays: 30, selfServiceMinutes: 30 },
+      });
+      gw = running;
+      const issued = await fetch(`${running.base("psb")}/records`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${running.key("psb", "issuer")}`, "content-type": "application/json" },
+        body: JSON.stringify(idCardRequest(residentId(5))),
+      });
+      const { recordHash, record } = (await issued.json()) as { recordHash: string; record: unknown };
+      await anchorQueued(running, "psb");
+      known = { recordHash, record, applicationId: "fuzz-application-1", commitmentId: `0x${"1".repeat(64)}` };
+      const keysOf = (code: string) =>
+        Object.fromEntries(
+          ["issuer", "consumer", "auditor", "operator"].map((r) => [r, running.key(code, r as never)]),
+        );
+      tokens = { psb: keysOf("psb"), "market-regulation": keysOf("market-regulation") };
+      return running;
     };
-    const tokens = {
-      psb: Object.fromEntries(
-        ["issuer", "consumer", "auditor", "operator"].map((r) => [r, running.key("psb", r as never)]),
-      ),
-      "market-regulation": Object.fromEntries(
-        ["issuer", "consumer", "auditor", "operator"].map((r) => [r, running.key("market-regulation", r as never)]),
-      ),
-    };
+    /** Whether the gateway still answers its health check. */
+    const alive = async () => (await fetch(`${gw?.url}/healthz`).catch(() => undefined))?.status === 200;
 
     const send = async (request: Request) => {
       const department = request.department ?? "psb";
-      const url = `${running.base(department)}${request.path}`;
+      const url = `${gw?.base(department)}${request.path}`;
       const headers: Record<string, string> = { ...(request.headers ?? {}) };
       for (const [name, value] of Object.entries(headers))
         if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) delete headers[name];
@@ -505,8 +509,10 @@ export async function fuzzRequests(options: FuzzOptions): Promise<FuzzFigures> {
       }
     };
 
+    figures.gatewayAlive = true;
     for (const family of FAMILIES) {
       if (family === "audit CLI inputs") continue;
+      await openGateway();
       await fc
         .assert(
           fc.asyncProperty(requests(family, known), async (request) => {
@@ -518,6 +524,10 @@ export async function fuzzRequests(options: FuzzOptions): Promise<FuzzFigures> {
           { numRuns: options.perFamily, seed: options.seed, endOnFailure: true },
         )
         .catch((error: Error) => violation(`${family}: ${error.message.split("\n").slice(0, 6).join(" | ")}`));
+      if (!(await alive())) {
+        figures.gatewayAlive = false;
+        violation(`${family}: the gateway no longer answers /healthz`);
+      }
       say(
         `${family}: ${figures.requests[family]} requests; so far ${figures.serverErrors} 5xx, ` +
           `${figures.invalidProblems} invalid problems, ${figures.unnamedFields} unnamed fields`,
@@ -525,6 +535,8 @@ export async function fuzzRequests(options: FuzzOptions): Promise<FuzzFigures> {
     }
 
     // The audit CLI: files of any content, read by verify-record and verify-disclosure against the same chain.
+    await openGateway();
+    const { recordHash, record } = known;
     const dir = mkdtempSync(`${tmpdir()}/oncechain-fuzz-cli-`);
     const context = {
       provider: chain.connection.ethers.provider as never,
@@ -564,8 +576,6 @@ export async function fuzzRequests(options: FuzzOptions): Promise<FuzzFigures> {
 
     const prototypesAfter = prototypeNames();
     figures.prototypePollution = prototypesAfter.filter((names, i) => names !== prototypesBefore[i]).length;
-    const health = await fetch(`${gw.url}/healthz`).catch(() => undefined);
-    figures.gatewayAlive = health?.status === 200;
     return figures;
   } finally {
     await gw?.close();
