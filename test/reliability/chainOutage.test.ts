@@ -4,7 +4,7 @@ import { chainOutage, OUTAGE_PROMISES } from "./chainOutage.ts";
 
 describe("the gateway's JSON-RPC connection cut, a sent transaction's answer dropped and the node restarted, across processes", () => {
   it("keeps taking records, verifies from its index or says the chain is unavailable, and anchors the backlog once", async () => {
-    const figures = await chainOutage({ outageSeconds: 5, rate: 20 });
+    const figures = await chainOutage({ outageSeconds: 4, rate: 20, settleMs: 2000 });
     expect(figures.otherVerificationAnswers).toEqual([]);
     expect(figures).toMatchObject(OUTAGE_PROMISES);
     // Records were taken, and verifications answered both ways, while the chain could not be reached.

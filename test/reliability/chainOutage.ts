@@ -17,6 +17,8 @@ export interface OutageOptions {
   outageSeconds: number;
   /** Issuances a second, alongside verifications at half that rate. */
   rate: number;
+  /** How long the load runs before the cut and between the steps after it (default 3 s). */
+  settleMs?: number;
   onProgress?: (line: string) => void;
 }
 
@@ -202,7 +204,7 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
       return ((await response.json()) as { anchor: { state: string } }).anchor.state;
     };
     const loops = [issueLoop(), verifyLoop()];
-    await sleep(3000);
+    await sleep(options.settleMs ?? 3000);
     phase = "outage";
     proxy.cut();
     say(`connection cut for ${options.outageSeconds} s`);
@@ -221,14 +223,14 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
         else await sleep(50);
       }
     })();
-    await sleep(3000);
+    await sleep(options.settleMs ?? 3000);
     proxy.dropNextSend();
-    await sleep(3000);
+    await sleep(options.settleMs ?? 3000);
     phase = "restart";
     await chain.restartNode();
     phase = "after";
     say("node restarted from its state file");
-    await sleep(3000);
+    await sleep(options.settleMs ?? 3000);
     running = false;
     await Promise.all([...loops, watch]);
 
