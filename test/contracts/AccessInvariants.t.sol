@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {SharingGrantRegistry} from "../../contracts/SharingGrantRegistry.sol";
 import {AccessHandler} from "./utils/AccessHandler.sol";
+import {HandlerTargets} from "./utils/HandlerTargets.sol";
 import {RegistrySetup} from "./utils/RegistrySetup.sol";
 import {vm} from "./utils/Vm.sol";
 
@@ -13,11 +14,7 @@ import {vm} from "./utils/Vm.sol";
 /// stays as the operator set it (issue 13, item 10).
 /// forge-config: default.invariant.runs = 64
 /// forge-config: default.invariant.depth = 100
-contract AccessInvariantsTest is RegistrySetup {
-    struct FuzzSelector {
-        address addr;
-        bytes4[] selectors;
-    }
+contract AccessInvariantsTest is RegistrySetup, HandlerTargets {
 
     AccessHandler internal handler;
 
@@ -32,14 +29,8 @@ contract AccessInvariantsTest is RegistrySetup {
         vm.label(address(handler), "AccessHandler");
     }
 
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
-    }
-
-    function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        targets = new FuzzSelector[](1);
-        targets[0] = FuzzSelector({addr: address(handler), selectors: handler.actions()});
+    function _handlerTarget() internal view override returns (address, bytes4[] memory) {
+        return (address(handler), handler.actions());
     }
 
     /// @notice No grant or revocation changed what another (provider, consumer, type) may read.

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {ICredentialRecordRegistry} from "../../contracts/interfaces/ICredentialRecordRegistry.sol";
 import {RecordHandler} from "./utils/RecordHandler.sol";
 import {RecordStatusReference} from "./utils/RecordStatusReference.sol";
+import {HandlerTargets} from "./utils/HandlerTargets.sol";
 import {RegistrySetup} from "./utils/RegistrySetup.sol";
 import {vm} from "./utils/Vm.sol";
 
@@ -13,12 +14,7 @@ import {vm} from "./utils/Vm.sol";
 /// department signers, outsiders and the operator through RecordHandler.
 /// forge-config: default.invariant.runs = 64
 /// forge-config: default.invariant.depth = 100
-contract RecordInvariantsTest is RegistrySetup, RecordStatusReference {
-    /// @dev The shape the runner reads from targetSelectors() (Foundry's StdInvariant.FuzzSelector).
-    struct FuzzSelector {
-        address addr;
-        bytes4[] selectors;
-    }
+contract RecordInvariantsTest is RegistrySetup, HandlerTargets, RecordStatusReference {
 
     uint256 private constant _FAR_FUTURE = 100 * 365 days;
 
@@ -31,16 +27,8 @@ contract RecordInvariantsTest is RegistrySetup, RecordStatusReference {
         vm.label(address(handler), "RecordHandler");
     }
 
-    /// @notice Only the handler is fuzzed...
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
-    }
-
-    /// @notice ...and only through its actions.
-    function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        targets = new FuzzSelector[](1);
-        targets[0] = FuzzSelector({addr: address(handler), selectors: handler.actions()});
+    function _handlerTarget() internal view override returns (address, bytes4[] memory) {
+        return (address(handler), handler.actions());
     }
 
     /// @notice A revoked record reads Revoked with its revocation facts, now and a century on, whatever happened since.
