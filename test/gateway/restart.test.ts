@@ -194,6 +194,43 @@ describe("after a restart", () => {
   });
 });
 
+describe("when the node forgets a sent transaction", () => {
+  it("sends the batch again once the node no longer knows its transaction, and anchors it once", async () => {
+    const provider = chain.connection.ethers.provider;
+    const signer = new Wallet(chain.signerKeys.psb ?? "").address;
+    const before = await anchoringEvents(chain, psbId);
+    // The batch's transaction waits in the node's pool, and is dropped from it there: as a node that restarts without
+    // its pool, or evicts it, forgets a transaction it had answered for.
+    await provider.send("evm_setAutomine", [false]);
+    const gw = await start("dropped", BATCH);
+    try {
+      const issuer = gw.key("psb", "issuer");
+      const issued: Issued[] = [];
+      for (let i = 0; i < 3; i++) {
+        const response = await call("POST", `${gw.base("psb")}/records`, issuer, idCardRequest(residentId(++subjects)));
+        issued.push(response.body);
+      }
+      let pending: string[] = [];
+      await until("the batch's transaction waits in the pool", async () => {
+        const block = await provider.send("eth_getBlockByNumber", ["pending", true]);
+        pending = block.transactions.filter((tx: { from: string }) => tx.from.toLowerCase() === signer.toLowerCase());
+        return pending.length > 0;
+      });
+      for (const tx of pending)
+        expect(await provider.send("hardhat_dropTransaction", [(tx as unknown as { hash: string }).hash])).toBe(true);
+      await provider.send("evm_setAutomine", [true]);
+      await until("the outbox is empty", async () => (await runtimeOf(gw, "psb").worker.queued()) === 0, 30_000);
+      await gw.gateway.services.index.syncNow();
+      const after = await anchoringEvents(chain, psbId);
+      expect(after.batches.slice(before.batches.length)).toEqual([{ root: expect.any(String), recordCount: 3 }]);
+      expect(await verdicts(gw, issued)).toEqual(["valid", "valid", "valid"]);
+    } finally {
+      await provider.send("evm_setAutomine", [true]);
+      await gw.close();
+    }
+  }, 60_000);
+});
+
 describe("while the chain is unreachable", () => {
   it("keeps issued records queued, loses none, and anchors each once the chain is back", async () => {
     const link = await switchableChain(chain);

@@ -1,5 +1,5 @@
 // Sends a seed plan phase by phase: within a phase without waiting, between phases after every receipt.
-import { receiptOf } from "../../../lib/chain/receipt.ts";
+import { receiptOf, type SentTransaction } from "../../../lib/chain/receipt.ts";
 import type { Registries } from "../../../lib/chain/registries.ts";
 import { codeKey } from "../../../lib/encoding/codeKey.ts";
 import type { DepartmentIds, Drift, SeedAction, SeedPlan } from "./plan.ts";
@@ -35,7 +35,7 @@ export async function applySeed(
   const counts = { sent: 0, confirmed: 0, total: plan.actions.length };
   for (const phase of phases) {
     const ids = await departmentIds(registries, departmentCodes);
-    const sent: { action: SeedAction; tx: { wait(): Promise<unknown> } }[] = [];
+    const sent: { action: SeedAction; tx: SentTransaction<unknown> }[] = [];
     for (const action of plan.actions.filter((a) => a.phase === phase)) {
       try {
         sent.push({ action, tx: await action.send(registries, ids) });

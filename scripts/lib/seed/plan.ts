@@ -3,6 +3,7 @@ import { AbiCoder, keccak256, ZeroHash } from "ethers";
 import { deriveGrants } from "../../../lib/catalogue/deriveGrants.ts";
 import { credentialTypeOnChain, scenarioOnChain } from "../../../lib/catalogue/onChain.ts";
 import { type Catalogue, SCENARIO_KINDS, type Scenario } from "../../../lib/catalogue/schemas.ts";
+import type { SentTransaction } from "../../../lib/chain/receipt.ts";
 import type { Registries } from "../../../lib/chain/registries.ts";
 import { codeKey } from "../../../lib/encoding/codeKey.ts";
 
@@ -24,7 +25,7 @@ export interface SeedAction {
   code: string;
   /** registered: new on chain; updated: a new version or a configuration change. */
   effect: "registered" | "updated";
-  send(registries: Registries, ids: DepartmentIds): Promise<{ wait(): Promise<unknown> }>;
+  send(registries: Registries, ids: DepartmentIds): Promise<SentTransaction<unknown>>;
 }
 
 export type DepartmentIds = Map<string, number>;
