@@ -37,17 +37,23 @@ export interface OutageFigures {
   verificationOther: number;
   droppedSendResponses: number;
   nodeRestarts: number;
+  /** The gateway's transactions the node held unmined when it was restarted, and how many of them it forgot. */
+  heldAtRestart: number;
+  forgottenAtRestart: number;
   acknowledged: number;
   acknowledgedLost: number;
   anchoredTwice: number;
   /** Anchoring transactions of psb's signer that reverted (a second send of work already on chain would). */
   revertedTransactions: number;
-  /** Transactions of psb's signer the node holds but has not mined: a nonce gap would leave them there. */
+  /** Transactions of psb's signer the node's pool holds unmined, pending or queued: a nonce gap leaves them there. */
   pendingTransactions: number;
   /** From the end of the outage until every record accepted during it was anchored. */
   backlogAnchoredMs: number;
   /** The first few verification answers counted in verificationOther, for the report. */
   otherVerificationAnswers: string[];
+  /** When records were lost, for the report: how many in each state, and the end of the gateway's log. */
+  lostStates?: Record<string, number>;
+  gatewayLog?: string[];
 }
 
 /** The figures every run must measure, and their values. */
@@ -203,6 +209,19 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
       if (response?.status !== 200) return `HTTP ${response?.status}`;
       return ((await response.json()) as { anchor: { state: string } }).anchor.state;
     };
+    /** The hashes of `from`'s transactions the node holds unmined, once there is one (automine off). */
+    const pendingOf = async (from: string): Promise<string[]> => {
+      const until = Date.now() + 30_000;
+      for (;;) {
+        const block = await chain.provider.send("eth_getBlockByNumber", ["pending", true]);
+        const hashes = (block?.transactions ?? [])
+          .filter((tx: { from: string }) => tx.from.toLowerCase() === from.toLowerCase())
+          .map((tx: { hash: string }) => tx.hash);
+        if (hashes.length > 0) return hashes;
+        if (Date.now() > until) throw new Error("the gateway sent no transaction within 30 s of mining being held");
+        await sleep(20);
+      }
+    };
     const loops = [issueLoop(), verifyLoop()];
     await sleep(options.settleMs ?? 3000);
     phase = "outage";
@@ -226,31 +245,42 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
     await sleep(options.settleMs ?? 3000);
     proxy.dropNextSend();
     await sleep(options.settleMs ?? 3000);
+    // The node restarts while it holds a transaction of the gateway's unmined, as a node restarting without its pool
+    // forgets one it has answered for: the gateway must send that work again, once.
+    const keys = JSON.parse(readFileSync(`${chain.dataDir}/keys/dev-keys.json`, "utf8"));
+    const signer = new Wallet(keys.departments.psb).address;
+    await chain.provider.send("evm_setAutomine", [false]);
+    const held = await pendingOf(signer);
     phase = "restart";
     await chain.restartNode();
     phase = "after";
-    say("node restarted from its state file");
+    const forgotten = (await Promise.all(held.map((hash) => chain.provider.getTransaction(hash)))).filter(
+      (tx) => tx === null,
+    ).length;
+    say(`node restarted from its state file, holding ${held.length} transaction(s) unmined; it forgot ${forgotten}`);
     await sleep(options.settleMs ?? 3000);
     running = false;
     await Promise.all([...loops, watch]);
 
     const deadline = Date.now() + 120_000;
     let lost = 0;
+    const lostStates: Record<string, number> = {};
     for (const { recordHash } of acknowledged) {
       let state = await stateOf(recordHash);
       while (state === "queued" && Date.now() < deadline) {
         await sleep(100);
         state = await stateOf(recordHash);
       }
-      if (state !== "anchored") lost++;
+      if (state !== "anchored") {
+        lost++;
+        lostStates[state] = (lostStates[state] ?? 0) + 1;
+      }
     }
 
     const records = connectRegistries(chain.deployment, chain.provider).records;
     const singles = await records.queryFilter(records.filters.CredentialAnchored(undefined, undefined, issuerId));
     const batches = await records.queryFilter(records.filters.CredentialBatchAnchored(undefined, issuerId));
     const onChain = singles.length + batches.reduce((sum, e) => sum + Number(e.args.recordCount), 0);
-    const keys = JSON.parse(readFileSync(`${chain.dataDir}/keys/dev-keys.json`, "utf8"));
-    const signer = new Wallet(keys.departments.psb).address;
     const registry = (await records.getAddress()).toLowerCase();
     let reverted = 0;
     const head = await chain.provider.getBlockNumber();
@@ -261,15 +291,24 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
         if ((await chain.provider.getTransactionReceipt(tx.hash))?.status === 0) reverted++;
       }
     }
-    const pending =
-      (await chain.provider.getTransactionCount(signer, "pending")) -
-      (await chain.provider.getTransactionCount(signer, "latest"));
+    // The node's pool, both parts: a transaction behind a nonce gap waits in "queued", which the pending nonce omits.
+    const pool = (await chain.provider.send("txpool_content", [])) as Record<string, Record<string, object>>;
+    const pending = Object.values(pool).reduce(
+      (sum, bySender) =>
+        sum +
+        Object.entries(bySender)
+          .filter(([from]) => from.toLowerCase() === signer.toLowerCase())
+          .reduce((n, [, byNonce]) => n + Object.keys(byNonce).length, 0),
+      0,
+    );
     return {
       outageSeconds: options.outageSeconds,
       ...figures,
       issuanceRefused: refused,
       droppedSendResponses: proxy.dropped(),
       nodeRestarts: 1,
+      heldAtRestart: held.length,
+      forgottenAtRestart: forgotten,
       acknowledged: acknowledged.length,
       acknowledgedLost: lost,
       anchoredTwice: Math.max(0, onChain - new Set(acknowledged.map((a) => a.recordHash)).size),
@@ -277,6 +316,7 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
       pendingTransactions: pending,
       backlogAnchoredMs,
       otherVerificationAnswers: other,
+      ...(lost > 0 ? { lostStates, gatewayLog: readFileSync(gateway.logFile(), "utf8").split("\n").slice(-40) } : {}),
     };
   } finally {
     await chain.stop();

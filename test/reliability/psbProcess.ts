@@ -1,6 +1,6 @@
 // The gateway of psb as an OS process of its own, for the reliability tests that kill it or cut it off.
 import { setTimeout as sleep } from "node:timers/promises";
-import { type GatewayProcess, startGatewayProcess } from "../../scripts/lib/cluster/gatewayProcess.ts";
+import { type GatewayProcess, gatewayLogFile, startGatewayProcess } from "../../scripts/lib/cluster/gatewayProcess.ts";
 import type { SeededAnvil } from "../scripts/anvilSystem.ts";
 
 /**
@@ -40,5 +40,6 @@ export async function psbGateway(
     },
     stop: () => current?.stop(),
     tail: () => current?.tail() ?? "",
+    logFile: () => gatewayLogFile(chain.dataDir, "psb"),
   };
 }
