@@ -28,7 +28,7 @@ const RUNS: Record<string, SoakRun> = {
   },
   outage: {
     title:
-      "The gateway's JSON-RPC connection cut for 60 s under load, a sent transaction's answer dropped, the node restarted",
+      "The gateway's JSON-RPC connection cut for 60 s under load, a sent transaction's answer dropped, the node restarted without its pool",
     run: (say) => chainOutage({ outageSeconds: 60, rate: 20, onProgress: say }),
     promises: () => OUTAGE_PROMISES,
   },
