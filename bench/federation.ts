@@ -173,7 +173,12 @@ async function main() {
         log: join(dataDir, `${name}.log`),
         // Access logs are committed on demand only: each setup runs its own copy of every department on one chain,
         // and two copies committing one department's log would diverge on chain.
-        env: { GATEWAY_APPLICATIONS_PER_HOUR: String(APPLICATIONS_PER_HOUR), GATEWAY_ACCESS_LOG_COMMIT_MS: "0" },
+        env: {
+          GATEWAY_APPLICATIONS_PER_HOUR: String(APPLICATIONS_PER_HOUR),
+          GATEWAY_ACCESS_LOG_COMMIT_MS: "0",
+          // The benchmark measures what the gateways can do: no per-key quota.
+          GATEWAY_KEY_RATE: "0",
+        },
       }).then((server) => {
         servers.push(server);
         return server;

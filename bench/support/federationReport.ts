@@ -135,7 +135,7 @@ export function markdown(r: Results): string {
     "",
     `Generated ${new Date().toISOString()} by \`npm run bench:federation\` (\`bench/federation.ts\`) in ${fmt(d.totalSeconds, 0)} s.`,
     `Node ${d.environment.node}, ${d.environment.cpus} CPUs (${d.environment.cpuModel}), ${d.environment.memoryGb} GiB; load average at the start ${d.environment.loadAverageAtStart.join(", ")}, at the end ${d.environment.loadAverageAtEnd.join(", ")}.`,
-    `Chain: ${d.setup.chain}. Gateways: \`scripts/gateway.ts\` (as \`npm run gateway\` runs it, ${d.setup.gatewayNodeFlags.map((f) => `\`${f}\``).join(" ")}), dev keys, GATEWAY_APPLICATIONS_PER_HOUR=${d.setup.applicationsPerHour}.`,
+    `Chain: ${d.setup.chain}. Gateways: \`scripts/gateway.ts\` (as \`npm run gateway\` runs it, ${d.setup.gatewayNodeFlags.map((f) => `\`${f}\``).join(" ")}), dev keys, GATEWAY_APPLICATIONS_PER_HOUR=${d.setup.applicationsPerHour}, GATEWAY_KEY_RATE=0 (no per-key quota).`,
     "",
     `Each application is \`POST /departments/${r.consumer}/applications\` of \`${r.scenario}\` for a new applicant and shop: ${r.materials.length} materials,`,
     `${r.materials.join(", ")}, each asked of its issuer (across processes an RFC 9421-signed peer query over HTTP; a`,

@@ -967,7 +967,7 @@ export interface components {
              * @description The stable code from the gateway's error catalogue
              * @enum {string}
              */
-            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "FIELDS_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "COMMITMENT_NOT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "DISCLOSURE_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "STORAGE_UNAVAILABLE" | "PEER_UNAVAILABLE" | "INTERNAL";
+            code: "MALFORMED_REQUEST" | "MALFORMED_PATH" | "REQUEST_TIMEOUT" | "REQUEST_HEADERS_TOO_LARGE" | "MALFORMED_JSON" | "VALIDATION_FAILED" | "INVALID_SUBJECT_ID" | "SCHEMA_VIOLATION" | "UNAUTHENTICATED" | "SELF_SERVICE_TOKEN_INVALID" | "API_KEY_REVOKED" | "FORBIDDEN_ROLE" | "FORBIDDEN_DEPARTMENT" | "FEDERATION_SIGNATURE_INVALID" | "FEDERATION_REQUEST_EXPIRED" | "FEDERATION_REPLAYED" | "DEPARTMENT_SUSPENDED" | "PURPOSE_NOT_COVERED" | "SHARING_NOT_GRANTED" | "FIELDS_NOT_GRANTED" | "UNKNOWN_DEPARTMENT" | "UNKNOWN_CREDENTIAL_TYPE" | "UNKNOWN_SCENARIO" | "RECORD_NOT_FOUND" | "APPLICATION_NOT_FOUND" | "APPLICATION_CONFLICT" | "APPLICATION_CLOSED" | "KEY_QUOTA_EXCEEDED" | "TOO_MANY_APPLICATIONS" | "TOO_MANY_LOOKUPS" | "MATERIAL_NOT_COMMITTABLE" | "MATERIAL_WAIVED" | "COMMITMENT_EXISTS" | "COMMITMENT_BARRED" | "COMMITMENT_NOT_FOUND" | "COMMITMENT_BREACHED" | "COMMITMENT_DECIDED" | "COMMITMENT_NOT_DECIDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ISSUER" | "RECORD_TAMPERED" | "DISCLOSURE_TAMPERED" | "RECORD_NOT_ANCHORED" | "RECORD_ALREADY_REVOKED" | "RECORD_ALREADY_SUPERSEDED" | "RECORD_CHANGE_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "CATALOGUE_MISMATCH" | "ACCESS_LOG_BROKEN" | "ACCESS_LOG_DIVERGED" | "CHAIN_UNAVAILABLE" | "REGISTRY_CLOSED" | "STORAGE_UNAVAILABLE" | "PEER_UNAVAILABLE" | "INTERNAL";
             /** @description What was wrong with this request; never personal data */
             detail?: string;
             /** @description The offending request field, e.g. `subject.idNumber` */
@@ -1952,6 +1952,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -2042,6 +2051,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2142,6 +2160,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2280,6 +2307,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -2404,6 +2440,15 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2553,6 +2598,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -2650,6 +2704,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2764,6 +2827,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -2864,6 +2936,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2976,6 +3057,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -3081,6 +3171,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3252,7 +3351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `TOO_MANY_APPLICATIONS`: This API key has opened as many applications as it may in an hour */
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now; `TOO_MANY_APPLICATIONS`: This API key has opened as many applications as it may in an hour */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3351,6 +3450,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3470,6 +3578,15 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3635,6 +3752,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -3725,6 +3851,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3844,6 +3979,15 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3982,6 +4126,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -4106,6 +4259,15 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4263,6 +4425,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -4387,6 +4558,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -4492,6 +4672,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -4580,6 +4769,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4682,6 +4880,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: The request did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4825,6 +5032,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `REQUEST_HEADERS_TOO_LARGE`: The request headers are larger than allowed */
             431: {
                 headers: {
@@ -4952,7 +5168,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `TOO_MANY_LOOKUPS`: This API key or self-service token has made as many lookups of citizens' data as it may in an hour */
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now; `TOO_MANY_LOOKUPS`: This API key or self-service token has made as many lookups of citizens' data as it may in an hour */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5090,7 +5306,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `TOO_MANY_LOOKUPS`: This API key or self-service token has made as many lookups of citizens' data as it may in an hour */
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now; `TOO_MANY_LOOKUPS`: This API key or self-service token has made as many lookups of citizens' data as it may in an hour */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5420,6 +5636,15 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `KEY_QUOTA_EXCEEDED`: This API key has made as many requests as its quota allows for now */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { getBytes, hexlify } from "ethers";
 import { LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../../lib/chain/devKeys.ts";
+import { DEFAULT_KEY_QUOTA, type QuotaSettings } from "./auth/keyQuota.ts";
 import { DEFAULT_SELF_SERVICE_MINUTES } from "./auth/selfServiceTokens.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
 import { DEFAULT_COMMITMENT_CHECK_MS } from "./commitments/followCommitments.ts";
@@ -20,6 +21,8 @@ export interface ProcessSettings {
   anchoring: AnchoringOptions;
   bodyLimitBytes: number;
   applications: ApplicationLimits;
+  /** Requests a second per API key and per peer gateway, and at once (GATEWAY_KEY_RATE, 0: none; GATEWAY_KEY_BURST). */
+  keyQuota: QuotaSettings;
   /** How long a query to another department's gateway may take before its materials cannot be checked now. */
   peerTimeoutMs: number;
   /** How often each department commits its access log to the chain; 0 = only on POST /access-log/commit. */
@@ -79,7 +82,8 @@ function int(name: string, fallback: number): number {
 /**
  * GATEWAY_PORT, GATEWAY_HOST, GATEWAY_PUBLIC_URL, GATEWAY_BATCH_SIZE, GATEWAY_BATCH_WAIT_MS, GATEWAY_BODY_LIMIT,
  * GATEWAY_APPLICATIONS_PER_HOUR, GATEWAY_APPLICATION_DAYS, GATEWAY_ACCESS_LOG_COMMIT_MS, GATEWAY_SELF_SERVICE_MINUTES,
- * GATEWAY_PEER_TIMEOUT_MS, GATEWAY_COMMITMENT_CHECK_MS, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_TLS_CA.
+ * GATEWAY_PEER_TIMEOUT_MS, GATEWAY_COMMITMENT_CHECK_MS, GATEWAY_KEY_RATE, GATEWAY_KEY_BURST, GATEWAY_TLS_CERT,
+ * GATEWAY_TLS_KEY, GATEWAY_TLS_CA.
  */
 export function processSettings(): ProcessSettings {
   const port = int("GATEWAY_PORT", 8080);
@@ -99,6 +103,10 @@ export function processSettings(): ProcessSettings {
       perKeyPerHour: int("GATEWAY_APPLICATIONS_PER_HOUR", DEFAULT_APPLICATION_LIMITS.perKeyPerHour),
       lifetimeDays: int("GATEWAY_APPLICATION_DAYS", DEFAULT_APPLICATION_LIMITS.lifetimeDays),
       selfServiceMinutes: int("GATEWAY_SELF_SERVICE_MINUTES", DEFAULT_SELF_SERVICE_MINUTES),
+    },
+    keyQuota: {
+      perSecond: int("GATEWAY_KEY_RATE", DEFAULT_KEY_QUOTA.perSecond),
+      burst: int("GATEWAY_KEY_BURST", DEFAULT_KEY_QUOTA.burst),
     },
     peerTimeoutMs,
     accessLogCommitMs: int("GATEWAY_ACCESS_LOG_COMMIT_MS", DEFAULT_ACCESS_LOG_COMMIT_MS),

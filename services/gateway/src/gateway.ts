@@ -5,6 +5,7 @@ import type { Provider } from "ethers";
 import pino, { type Logger } from "pino";
 import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
+import { NO_QUOTA, type QuotaSettings } from "./auth/keyQuota.ts";
 import { type CatalogueService, loadCatalogueService } from "./catalogue/catalogueService.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
 import { blockCachedReads } from "./chain/blockCachedReads.ts";
@@ -53,6 +54,8 @@ export interface GatewayOptions {
   accessLogCommitMs?: number;
   /** New applications per API key and hour, and how long an application stays live. */
   applications?: ApplicationLimits;
+  /** Requests a second per API key and per peer gateway (429 beyond); none when not given. */
+  keyQuota?: QuotaSettings;
   /** How often each department checks its open commitments with the issuers; 0 = only when asked. */
   commitmentCheckMs?: number;
   /** HTTPS instead of HTTP (plain HTTP is then not served at all); `ca` is what peers' certificates must chain to. */
@@ -177,7 +180,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }),
     logger,
     metrics,
-    limits: { bodyBytes: options.bodyLimitBytes ?? 64 * 1024 },
+    limits: { bodyBytes: options.bodyLimitBytes ?? 64 * 1024, keyQuota: options.keyQuota ?? NO_QUOTA },
     publicUrl: options.publicUrl,
     now: options.now ?? Date.now,
     commitmentFollowers: new Map(),

@@ -50,6 +50,7 @@ export async function serveGateway(options: ServeOptions): Promise<Serving> {
     publicUrl: settings.publicUrl,
     bodyLimitBytes: settings.bodyLimitBytes,
     applications: settings.applications,
+    keyQuota: settings.keyQuota,
     federationTimeoutMs: settings.peerTimeoutMs,
     accessLogCommitMs: settings.accessLogCommitMs,
     commitmentCheckMs: settings.commitmentCheckMs,

@@ -2,6 +2,7 @@
 import type { Provider } from "ethers";
 import type { Logger } from "pino";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
+import type { QuotaSettings } from "./auth/keyQuota.ts";
 import type { CatalogueService } from "./catalogue/catalogueService.ts";
 import type { BlockCachedReads } from "./chain/blockCachedReads.ts";
 import type { ChainIndex } from "./chain/chainIndex.ts";
@@ -27,7 +28,7 @@ export interface GatewayServices {
   federation: FederationClient;
   logger: Logger;
   metrics: Metrics;
-  limits: { bodyBytes: number };
+  limits: { bodyBytes: number; keyQuota: QuotaSettings };
   /** The base URL this process serves departments under: `${publicUrl}/departments/<code>`. */
   publicUrl: string;
   now(): number;

@@ -39,6 +39,10 @@ export const ERROR_CODES = {
     status: 409,
     title: "The application is closed or its time has run out: data is released for a live application only",
   },
+  KEY_QUOTA_EXCEEDED: {
+    status: 429,
+    title: "This API key has made as many requests as its quota allows for now",
+  },
   TOO_MANY_APPLICATIONS: {
     status: 429,
     title: "This API key has opened as many applications as it may in an hour",

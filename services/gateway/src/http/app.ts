@@ -4,6 +4,7 @@ import express, { type Request, type Response, Router } from "express";
 import type { z } from "zod";
 import { canonicalize } from "../../../../lib/encoding/canonical.ts";
 import type { Caller, Role } from "../auth/apiKeys.ts";
+import { keyQuota } from "../auth/keyQuota.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { echoable, echoablePath, UNNAMED_MEMBER, WITHIN_UNNAMED_MEMBER } from "../errors/echo.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
@@ -128,6 +129,20 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
   app.disable("x-powered-by");
   app.set("etag", false);
   const readJson = jsonBodyReader(services.limits.bodyBytes);
+  const quota = keyQuota(services.limits.keyQuota);
+  /** A department system's key, or a peer gateway's, takes one request of its quota (429 beyond), in real time. */
+  const takeQuota = (department: DepartmentRuntime, caller: Caller) => {
+    try {
+      quota?.take(`${department.code} ${caller.department} ${caller.keyId}`, performance.now());
+    } catch (error) {
+      services.metrics.inc(
+        "oncechain_key_quota_refused_total",
+        "Requests answered 429 KEY_QUOTA_EXCEEDED: their API key, or peer gateway, was past its quota",
+        { department: department.code },
+      );
+      throw error;
+    }
+  };
   const inFlight = new Map<string, Promise<unknown>>();
 
   app.use(requestLog(services));
@@ -177,6 +192,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         auth === "federation" || auth === "self-service" || auth === "public"
           ? undefined
           : authorise(auth, department, req);
+      if (keyHolder) takeQuota(department, keyHolder);
       const citizen =
         auth === "self-service" ? await department.selfService.subjectOf(bearer(req), services.now()) : undefined;
       let proved = false;
@@ -186,6 +202,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         if (route.method === "post") req.body = await readBody(req, res);
         const caller = keyHolder ?? (auth === "federation" ? await authenticateFederation(req, department) : undefined);
         proved = auth === "federation";
+        if (caller && !keyHolder) takeQuota(department, caller);
         const body = route.body ? (route.fastBody?.(req.body) ?? parse(route.body, req.body, "body")) : undefined;
         const query = route.query ? parse(route.query, req.query, "query") : {};
         return { params, caller, body, query };
