@@ -26,8 +26,11 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
-/** Sends `send(i)` for i = 0 … rate × seconds − 1, the i-th at i / rate seconds after the start; resolves once all answered. */
-export async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<Outcome>) {
+/**
+ * Sends `send(i)` for i = 0 … rate × seconds − 1, the i-th at i / rate seconds after the start; resolves once all
+ * answered. `keep`, when given, receives every latency, for percentiles over several runs.
+ */
+export async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<Outcome>, keep?: number[]) {
   const count = Math.round(rate * seconds);
   const intervalMs = 1000 / rate;
   const latencies: number[] = [];
@@ -60,6 +63,7 @@ export async function openLoop(rate: number, seconds: number, send: (i: number) 
   });
   await Promise.all(pending);
   latencies.sort((a, b) => a - b);
+  keep?.push(...latencies);
   return {
     offeredRate: rate,
     seconds,

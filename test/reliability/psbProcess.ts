@@ -7,18 +7,25 @@ import type { SeededAnvil } from "../scripts/anvilSystem.ts";
  * A gateway of psb as its own process on `chain` (through `rpcUrl`, a proxy say), restartable on the same data
  * directory and port; `start` resolves with the time from spawning it to its /readyz answering 200.
  */
-export async function psbGateway(
+export function psbGateway(chain: SeededAnvil, port: number, env: Record<string, string> = {}, rpcUrl = chain.rpcUrl) {
+  return departmentGateway(chain, port, ["psb"], env, rpcUrl);
+}
+
+/** The same, hosting `codes` in the one process (as npm start hosts every department). */
+export async function departmentGateway(
   chain: SeededAnvil,
   port: number,
+  codes: string[],
   env: Record<string, string> = {},
   rpcUrl = chain.rpcUrl,
 ) {
   let current: GatewayProcess | undefined;
-  const base = `http://127.0.0.1:${port}/departments/psb`;
+  const code = codes.join(",");
+  const base = `http://127.0.0.1:${port}/departments/${codes[0]}`;
   const start = async (): Promise<number> => {
     const started = performance.now();
     current = await startGatewayProcess({
-      code: "psb",
+      code,
       port,
       rpcUrl,
       dataDir: chain.dataDir,
@@ -40,6 +47,6 @@ export async function psbGateway(
     },
     stop: () => current?.stop(),
     tail: () => current?.tail() ?? "",
-    logFile: () => gatewayLogFile(chain.dataDir, "psb"),
+    logFile: () => gatewayLogFile(chain.dataDir, code),
   };
 }

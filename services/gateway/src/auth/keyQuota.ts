@@ -1,6 +1,9 @@
 // How many requests one API key (one department's system) may make a second: a token bucket per key, so that a system
 // gone wrong, or a key in the wrong hands, is answered 429 at once and cannot take the gateway from the departments it
-// shares it with. Checked when the key is, before the body is read or anything else is done.
+// shares it with. Checked when the key is, before the body is read or anything else is done. A refusal is answered after
+// the Retry-After it gives (a second, mostly): a system that sends again the moment it is answered, as a retry loop gone
+// wrong does, is slowed to about as many refusals a second as it has connections, instead of taking the process with
+// thousands of 429s a second.
 import { GatewayError } from "../errors/GatewayError.ts";
 
 export interface QuotaSettings {
@@ -17,8 +20,11 @@ export const DEFAULT_KEY_QUOTA: QuotaSettings = { perSecond: 100, burst: 200 };
 export const NO_QUOTA: QuotaSettings = { perSecond: 0, burst: 0 };
 
 export interface KeyQuota {
-  /** Takes one request of `key`'s quota at `now` (ms), or throws 429 KEY_QUOTA_EXCEEDED with Retry-After. */
-  take(key: string, now: number): void;
+  /** Takes one request of `key`'s quota at `now` (ms), or says how long until the key has one again. */
+  take(
+    key: string,
+    now: number,
+  ): { admitted: true } | { admitted: false; retryAfterSeconds: number; error: GatewayError };
 }
 
 interface Bucket {
@@ -43,13 +49,18 @@ export function keyQuota(settings: QuotaSettings): KeyQuota | undefined {
       buckets.set(key, bucket);
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
-        return;
+        return { admitted: true };
       }
-      const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
-      throw new GatewayError("KEY_QUOTA_EXCEEDED", {
-        detail: `this key may make ${perSecond} requests a second (${capacity} at once); try again in ${retryAfterSeconds} s`,
-        headers: { "Retry-After": String(retryAfterSeconds) },
-      });
+      const waitMs = ((1 - bucket.tokens) / perSecond) * 1000;
+      const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+      return {
+        admitted: false,
+        retryAfterSeconds,
+        error: new GatewayError("KEY_QUOTA_EXCEEDED", {
+          detail: `this key may make ${perSecond} requests a second (${capacity} at once); try again in ${retryAfterSeconds} s`,
+          headers: { "Retry-After": String(retryAfterSeconds) },
+        }),
+      };
     },
   };
 }

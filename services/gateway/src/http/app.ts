@@ -109,6 +109,9 @@ function refuseOtherMethods(pattern: string, methods: string[]) {
   };
 }
 
+/** Quota refusals held back at once (each a timer and an open request); beyond, they are answered at once. */
+const MAX_HELD_REFUSALS = 256;
+
 /** The caller the request's API key stands for, when its role is one of `roles`. */
 function authorise(roles: readonly Role[], department: DepartmentRuntime, req: Request): Caller {
   const caller = department.apiKeys.authenticate(bearer(req));
@@ -131,16 +134,38 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
   const readJson = jsonBodyReader(services.limits.bodyBytes);
   const quota = keyQuota(services.limits.keyQuota);
   /** A department system's key, or a peer gateway's, takes one request of its quota (429 beyond), in real time. */
-  const takeQuota = (department: DepartmentRuntime, caller: Caller) => {
-    try {
-      quota?.take(`${department.code} ${caller.department} ${caller.keyId}`, performance.now());
-    } catch (error) {
+  const refusals = new Map<string, { since: number; count: number }>();
+  let held = 0;
+  const takeQuota = async (department: DepartmentRuntime, caller: Caller, res: Response) => {
+    const key = `${department.code} ${caller.department} ${caller.keyId}`;
+    const now = performance.now();
+    const verdict = quota?.take(key, now) ?? { admitted: true };
+    if (!verdict.admitted) {
       services.metrics.inc(
         "oncechain_key_quota_refused_total",
         "Requests answered 429 KEY_QUOTA_EXCEEDED: their API key, or peer gateway, was past its quota",
         { department: department.code },
       );
-      throw error;
+      // Not a log line per refusal, which a flood would turn into one of its own: one a minute per key, with the count.
+      res.locals.unlogged = true;
+      const seen = refusals.get(key) ?? { since: Number.NEGATIVE_INFINITY, count: 0 };
+      seen.count++;
+      if (now - seen.since >= 60_000) {
+        services.logger.warn(
+          { department: department.code, consumer: caller.department, keyId: caller.keyId, refused: seen.count },
+          "key past its quota: requests answered 429 KEY_QUOTA_EXCEEDED (counted since the last such line)",
+        );
+        seen.since = now;
+        seen.count = 0;
+      }
+      refusals.set(key, seen);
+      // Held for the Retry-After it gives (a second, mostly), up to MAX_HELD refusals at once (beyond: at once).
+      if (held < MAX_HELD_REFUSALS) {
+        held++;
+        await new Promise((resolve) => setTimeout(resolve, verdict.retryAfterSeconds * 1000));
+        held--;
+      }
+      throw verdict.error;
     }
   };
   const inFlight = new Map<string, Promise<unknown>>();
@@ -192,7 +217,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         auth === "federation" || auth === "self-service" || auth === "public"
           ? undefined
           : authorise(auth, department, req);
-      if (keyHolder) takeQuota(department, keyHolder);
+      if (keyHolder) await takeQuota(department, keyHolder, res);
       const citizen =
         auth === "self-service" ? await department.selfService.subjectOf(bearer(req), services.now()) : undefined;
       let proved = false;
@@ -202,7 +227,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         if (route.method === "post") req.body = await readBody(req, res);
         const caller = keyHolder ?? (auth === "federation" ? await authenticateFederation(req, department) : undefined);
         proved = auth === "federation";
-        if (caller && !keyHolder) takeQuota(department, caller);
+        if (caller && !keyHolder) await takeQuota(department, caller, res);
         const body = route.body ? (route.fastBody?.(req.body) ?? parse(route.body, req.body, "body")) : undefined;
         const query = route.query ? parse(route.query, req.query, "query") : {};
         return { params, caller, body, query };

@@ -20,7 +20,8 @@ export function requestLog(services: Pick<GatewayServices, "logger" | "metrics">
         route,
         status: String(res.statusCode),
       });
-      if (res.statusCode >= 400 || services.logger.isLevelEnabled("debug")) {
+      // A refusal the handler logs its own way (a key past its quota, once a minute) is not logged again here.
+      if ((res.statusCode >= 400 && !res.locals.unlogged) || services.logger.isLevelEnabled("debug")) {
         services.logger.info(
           {
             method: req.method,
