@@ -48,6 +48,8 @@ export interface DepartmentRuntime {
   /** Its commitments on chain with the transactions that made them, read from the registries' events. */
   logCommitments: LogCommitments;
   apiKeys: ApiKeyFile;
+  /** Its directory: the database (db/), the key file and the backups (backups/). */
+  dir: string;
   /** The tokens its counters give citizens, each opening one subject's view of who accessed their data. */
   selfService: SelfServiceTokens;
   close(): Promise<void>;
@@ -140,6 +142,7 @@ export async function openDepartment(options: OpenDepartmentOptions): Promise<De
       notBefore: () => accessLogCommitter.last()?.blockNumber ?? 0,
     }),
     apiKeys: new ApiKeyFile(`${dir}/api-keys.json`, config.code),
+    dir,
     selfService: selfServiceTokens(store, options.applications?.selfServiceMinutes ?? DEFAULT_SELF_SERVICE_MINUTES),
     async close() {
       await worker.stop();

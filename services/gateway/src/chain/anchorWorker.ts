@@ -24,6 +24,17 @@ export interface AnchorWorker {
   flush(): Promise<void>;
   queued(): Promise<number>;
   lastError(): unknown;
+  /**
+   * Runs `take` between two passes, so that no batch is being formed or sent meanwhile, and then keeps every batch
+   * formed later from holding records up to `cutSeq` together with later ones (a backup's cut: see backup.ts).
+   */
+  cutAt<T>(take: () => Promise<{ cutSeq: number; result: T }>): Promise<T>;
+}
+
+/** Where a restored store says its backup was taken: the chain's head then (see backup.ts). */
+export interface RestoredMark {
+  /** Every batch anchored before the backup is in this block or an earlier one; every one after it, in a later one. */
+  fromBlock: number;
 }
 
 export interface AnchorWorkerDeps {
@@ -57,6 +68,10 @@ const EMPTY_PROOF: Hex32[] = [];
 export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
   const { store, registries } = deps;
   const inflight = store.sublevel<InFlight>("anchor-inflight");
+  /** The last seq of the outbox a backup holds: no batch holds records on both sides of it. */
+  const cuts = store.sublevel<number>("anchor-cut");
+  /** Written by a restore: the work the backup's gateway anchored after it must be found on chain, not sent again. */
+  const restored = store.sublevel<RestoredMark>("anchor-restored");
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   /** Passes run one at a time: a timer's pass and a flush never anchor the same entries side by side. */
@@ -198,6 +213,18 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     const where = onChain
       ? await anchoredBy(registry, anchors, root, note.fromBlock)
       : await send(registry, anchors, root);
+    await markAnchored(entries, tree, registry, where);
+  }
+
+  /** Takes `entries` off the queue as anchored by `where`, in a batch of `tree` (or singly), with the in-flight note. */
+  async function markAnchored(
+    entries: OutboxEntry[],
+    tree: ReturnType<typeof recordTree> | undefined,
+    registry: string,
+    where: { txHash?: string; blockNumber?: number },
+  ): Promise<void> {
+    const root = tree?.root;
+    const provider = registries.directory.runner?.provider;
     const block = where.blockNumber ? await provider?.getBlock(where.blockNumber) : null;
     if (where.blockNumber) await deps.index.syncTo(where.blockNumber);
     const anchoredAt = block?.timestamp ?? Math.floor(Date.now() / 1000);
@@ -226,8 +253,54 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     deps.onAnchored?.(entries.length, latencies);
   }
 
+  /**
+   * After a restore: the backup's gateway may have anchored some of the queued records after the backup was taken. It
+   * anchored the queue in order, in batches that never crossed the backup's cut, so the chain's anchorings of this
+   * department since then are matched, in order, against the head of the queue: a single anchoring by its record hash,
+   * a batch by the root of as many records as it counts. Those matched are marked anchored with the chain's transaction
+   * and block; the first anchoring that matches nothing ends the walk (it holds records the backup never had).
+   */
+  async function reconcile(mark: RestoredMark): Promise<void> {
+    const queue: OutboxEntry[] = [];
+    for await (const value of store.outbox.values()) queue.push(value);
+    const logs = [];
+    for (const registry of deps.index.history("CredentialRecordRegistry")) {
+      const records = registries.recordsAt(registry);
+      const singles = await records.queryFilter(
+        records.filters.CredentialAnchored(undefined, undefined, deps.departmentId),
+        mark.fromBlock + 1,
+      );
+      const batches = await records.queryFilter(
+        records.filters.CredentialBatchAnchored(undefined, deps.departmentId),
+        mark.fromBlock + 1,
+      );
+      logs.push(...singles.map((log) => ({ log, registry })), ...batches.map((log) => ({ log, registry })));
+    }
+    logs.sort((x, y) => x.log.blockNumber - y.log.blockNumber || x.log.index - y.log.index);
+    let at = 0;
+    for (const { log, registry } of logs) {
+      const args = (log as unknown as { args: { recordHash?: string; root?: string; recordCount?: bigint } }).args;
+      const count = args.recordCount === undefined ? 1 : Number(args.recordCount);
+      const entries = queue.slice(at, at + count);
+      if (entries.length < count) break;
+      const anchors = await anchorsFor(entries);
+      const tree = count > 1 ? recordTree(anchors) : undefined;
+      const matches =
+        args.root === undefined
+          ? anchors[0]?.recordHash.toLowerCase() === args.recordHash?.toLowerCase()
+          : tree?.root.toLowerCase() === args.root.toLowerCase();
+      if (!matches) break;
+      await markAnchored(entries, tree, registry, { txHash: log.transactionHash, blockNumber: log.blockNumber });
+      at += count;
+    }
+    // An interrupted batch's note names the head of the queue: matched, markAnchored removed it; else it is resumed.
+    await restored.del("current", DURABLE);
+  }
+
   /** One pass: resume an interrupted batch first, then anchor what is due. */
   async function pass(force: boolean): Promise<void> {
+    const mark = await restored.get("current");
+    if (mark) await reconcile(mark);
     const interrupted = await inflight.get("current");
     if (interrupted) {
       const entries: OutboxEntry[] = [];
@@ -250,7 +323,13 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       const queued = await queuedEntries(Math.max(1, batchSize));
       if (queued.length === 0) return;
       const bound = targetOf(queued[0] as OutboxEntry);
-      const other = queued.findIndex((e) => targetOf(e) !== bound);
+      const cut = await cuts.get("current");
+      const first = (queued[0] as OutboxEntry).seq;
+      if (cut !== undefined && first > cut) await cuts.del("current");
+      // One batch ends at another registry's record, and at a backup's cut.
+      const other = queued.findIndex(
+        (e) => targetOf(e) !== bound || (cut !== undefined && first <= cut && e.seq > cut),
+      );
       const entries = other === -1 ? queued : queued.slice(0, other);
       if (await closedReplaced(bound)) {
         await strand(entries, bound);
@@ -295,6 +374,19 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       await current.catch(() => undefined);
     },
     flush: () => runPass(true),
+    async cutAt(take) {
+      let result: unknown;
+      const next = current
+        .catch(() => undefined)
+        .then(async () => {
+          const taken = await take();
+          await cuts.put("current", taken.cutSeq, DURABLE);
+          result = taken.result;
+        });
+      current = next;
+      await next;
+      return result as never;
+    },
     async queued() {
       let n = 0;
       for await (const _ of store.outbox.keys()) n++;

@@ -3,6 +3,7 @@ import type { RouteSpec } from "../route.ts";
 import { auditAccessLogRoute, commitAccessLogRoute, listAccessLogRoute, myAccessLogRoute } from "./accessLog.ts";
 import { exportAccessLogRoute } from "./accessLogExport.ts";
 import { applicationTotalsRoute, applyRoute, closeApplicationRoute, getApplicationRoute } from "./applications.ts";
+import { backupRoute } from "./backup.ts";
 import { getScenarioRoute, getTypeRoute, listScenariosRoute, listTypesRoute } from "./catalogue.ts";
 import {
   breachRoute,
@@ -54,4 +55,5 @@ export const ROUTES: readonly RouteSpec<any, any, any>[] = [
   publicCatalogueRoute,
   publicLogCommitmentsRoute,
   publicFiguresRoute,
+  backupRoute,
 ];
