@@ -8,7 +8,7 @@ import { anchorAll, applicant, applicationIdFor, expectProblem, issue } from "./
 import { peerQueryHeaders } from "./support.ts";
 
 // Slow to refill, so that a loaded machine spreading the burst over a second still sees exactly the burst admitted.
-const QUOTA = { perSecond: 0.5, burst: 6 };
+const QUOTA = { perSecond: 1, burst: 6 };
 
 describe("per-key quotas", () => {
   let chain: SeededChain;

@@ -1,6 +1,7 @@
 // A system as npm start builds it, for tests that claim JSON-RPC: anvil as its own process, the registries deployed
 // and the catalogue seeded over JSON-RPC, and a gateway (in this process) serving every department on it.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import type { JsonRpcProvider } from "ethers";
 import { loadCatalogue } from "../../lib/catalogue/loadCatalogue.ts";
@@ -11,7 +12,7 @@ import { connectProvider } from "../../scripts/lib/chainConnection.ts";
 import { devDepartmentSigners } from "../../scripts/lib/devDepartments.ts";
 import { startLocalChain } from "../../scripts/lib/localChain.ts";
 import { operatorSigner } from "../../scripts/lib/operatorSigner.ts";
-import { seedsDir } from "../../scripts/lib/paths.ts";
+import { projectRoot, seedsDir } from "../../scripts/lib/paths.ts";
 import { seedCatalogue } from "../../scripts/lib/seed/seedCatalogue.ts";
 import type { Role } from "../../services/gateway/src/auth/apiKeys.ts";
 import { type Serving, serveGateway } from "../../services/gateway/src/serve.ts";
@@ -45,8 +46,60 @@ export interface SeededAnvil {
   also(stop: () => Promise<void> | void): void;
 }
 
+/** What a seeded chain is made from: the compiled contracts, the catalogue, and the code that deploys and seeds. */
+function seededChainInputs(): string {
+  const hash = createHash("sha256");
+  const add = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (!entry.isFile()) continue;
+      const path = `${entry.parentPath}/${entry.name}`;
+      hash.update(path.slice(projectRoot.length));
+      hash.update(readFileSync(path));
+    }
+  };
+  for (const dir of ["artifacts/build-info", "seeds", "lib/chain", "lib/catalogue", "scripts/lib/seed"]) {
+    add(`${projectRoot}${dir}`);
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * A data directory holding a chain as startSeededAnvil leaves it (anvil's state file, the deployment record, the dev
+ * keys), made once for these inputs and copied for each test: deploying and seeding over JSON-RPC takes 9 s, loading
+ * the state file a fraction of one. Test files run in parallel workers: the first to finish building it names it.
+ */
+async function seededTemplate(): Promise<string> {
+  const dir = `${tmpdir()}/oncechain-seeded-${seededChainInputs()}`;
+  if (existsSync(`${dir}/ready`)) return dir;
+  const building = mkdtempSync(`${tmpdir()}/oncechain-seeding-`);
+  try {
+    const chain = await startLocalChain({ dataDir: building, port: await freePort() });
+    const provider = await connectProvider(chain.rpcUrl);
+    try {
+      const catalogue = await loadCatalogue(seedsDir);
+      const codes = catalogue.departments.map((d) => d.code);
+      const operator = await operatorSigner(provider, building, codes);
+      const { record } = await ensureDeployment(provider, operator.signer, building, { sameChainOnly: true });
+      const signers = await devDepartmentSigners(provider, building, codes);
+      await seedCatalogue(catalogue, connectRegistries(record, operator.signer), { update: false, signers });
+    } finally {
+      provider.destroy();
+      await chain.stop();
+    }
+    writeFileSync(`${building}/ready`, "");
+    renameSync(building, dir);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    // Another worker named its template first: that one serves.
+    if (!existsSync(`${dir}/ready`)) throw error;
+  }
+  return dir;
+}
+
 export async function startSeededAnvil(): Promise<SeededAnvil> {
   const dataDir = mkdtempSync(`${tmpdir()}/oncechain-anvil-`);
+  cpSync(await seededTemplate(), dataDir, { recursive: true });
+  rmSync(`${dataDir}/ready`);
   const port = await freePort();
   let chain = await startLocalChain({ dataDir, port });
   const provider = await connectProvider(chain.rpcUrl);
@@ -62,9 +115,9 @@ export async function startSeededAnvil(): Promise<SeededAnvil> {
     const catalogue = await loadCatalogue(seedsDir);
     const codes = catalogue.departments.map((d) => d.code);
     const operator = await operatorSigner(provider, dataDir, codes);
-    const { record } = await ensureDeployment(provider, operator.signer, dataDir, { sameChainOnly: true });
-    const signers = await devDepartmentSigners(provider, dataDir, codes);
-    await seedCatalogue(catalogue, connectRegistries(record, operator.signer), { update: false, signers });
+    // The template's deployment, found on the chain its state file holds: nothing is deployed or seeded again.
+    const { record, deployed } = await ensureDeployment(provider, operator.signer, dataDir, { sameChainOnly: true });
+    if (deployed) throw new Error("the seeded chain's state file did not hold its recorded deployment");
     return {
       rpcUrl: chain.rpcUrl,
       provider,
