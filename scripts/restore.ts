@@ -38,4 +38,9 @@ runCli(async () => {
       `${restored.fromBlock}, into ${dataDir}/gateway/${restored.department}. Start its gateway: npm run gateway -- ` +
       `--department ${restored.department}; it finds on chain what was anchored since the backup before it sends anything.`,
   );
+  if (restored.apiKeys === "kept") {
+    console.log(
+      `${dataDir}/gateway/${restored.department}/api-keys.json was there already and is kept: the backup's API keys were not restored.`,
+    );
+  }
 });

@@ -1,6 +1,6 @@
-// Per-key quotas (issue 13, item 8): a department system's key, or a peer gateway, past its quota is answered 429 with
-// Retry-After at once, while the department's other keys and the other departments it shares the gateway with are
-// served as before. The figures under load (the others' p99) are npm run test:soak -- load.
+// Per-key quotas (issue 13, item 8): a department system's key, or a peer gateway, past its quota is refused 429 with
+// Retry-After (answered once that has passed), while the department's other keys and the other departments it shares
+// the gateway with are served as before. The figures under load (the others' p99) are npm run test:soak -- load.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
@@ -80,5 +80,16 @@ describe("per-key quotas", () => {
     const refused = answers.filter((a) => a.status === 429);
     expect(refused).toHaveLength(2);
     for (const answer of refused) expectProblem(answer, "KEY_QUOTA_EXCEEDED");
+  });
+
+  it("counts a key's requests to an operation its role may not call: past the quota they are 429, not 403", async () => {
+    const consumer = gw.key("psb", "consumer");
+    const answers = await Promise.all(
+      Array.from({ length: QUOTA.burst + 2 }, () =>
+        call("POST", `${gw.base("psb")}/records`, consumer, { credentialType: "resident-id-card" }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 403)).toHaveLength(QUOTA.burst);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(2);
   });
 });

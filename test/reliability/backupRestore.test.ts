@@ -2,7 +2,8 @@
 // into a fresh data directory (another machine's), and a gateway there: it serves the backup's records, finds on chain
 // what the first gateway anchored after the backup (a batch and a single record) instead of sending it again, and
 // anchors what was never anchored, once.
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
@@ -99,7 +100,7 @@ describe("a department's backup taken while its gateway runs, restored on a fres
       const text = readFileSync(backup.path, "utf8");
       for (let n = 301; n <= subjects; n++) expect(text).not.toContain(residentId(n));
       expect(text).not.toContain(PERSON.name);
-      expect(readBackup(backup.path).entries.length).toBe(backup.entries);
+      expect((await readBackup(backup.path)).entries).toBe(backup.entries);
 
       await restoreBackup(backup.path, `${chain.dataDir}/restored-${queuedCount}/psb`);
       const restored = await startGateway(chain, ["psb"], { dataSubdir: `restored-${queuedCount}`, anchoring: HOLD });
@@ -153,7 +154,34 @@ describe("a department's backup taken while its gateway runs, restored on a fres
     expect(afterwards.singles).toEqual(before.singles);
   });
 
-  it("refuses a backup file cut short or changed, naming the file and the line", async () => {
+  it("keeps every backup's cut: two backups before the worker reaches the first, and the first restored", async () => {
+    const original = await startGateway(chain, ["psb"], { dataSubdir: "original-twice", anchoring: HOLD });
+    let first: Awaited<ReturnType<typeof backUp>>;
+    try {
+      await issue(original, 3);
+      first = await backUp(original);
+      await issue(original, 3);
+      await backUp(original);
+      await issue(original, 2);
+      await runtimeOf(original, "psb").worker.flush();
+    } finally {
+      await original.close();
+    }
+    const sent = await anchoringEvents(chain, psbId);
+    // Without the first cut, the second backup's would have let one batch hold the records of both sides of it.
+    expect(sent.batches.map((b) => b.recordCount).slice(-3)).toEqual([3, 3, 2]);
+    await restoreBackup(first.path, `${chain.dataDir}/restored-twice/psb`);
+    const restored = await startGateway(chain, ["psb"], { dataSubdir: "restored-twice", anchoring: HOLD });
+    try {
+      await runtimeOf(restored, "psb").worker.flush();
+      expect(await runtimeOf(restored, "psb").worker.queued()).toBe(0);
+    } finally {
+      await restored.close();
+    }
+    expect(await anchoringEvents(chain, psbId)).toEqual(sent);
+  });
+
+  it("refuses a backup file cut short, changed or forged, naming the file and the line, and writes nothing", async () => {
     const original = await startGateway(chain, ["psb"], { dataSubdir: "original-broken", anchoring: HOLD });
     let backup: Awaited<ReturnType<typeof backUp>>;
     try {
@@ -162,18 +190,45 @@ describe("a department's backup taken while its gateway runs, restored on a fres
     } finally {
       await original.close();
     }
-    const { writeFileSync } = await import("node:fs");
-    const lines = readFileSync(backup.path, "utf8").split("\n");
+    const lines = readFileSync(backup.path, "utf8")
+      .split("\n")
+      .filter((l) => l !== "");
+    const named = (file: string, why: string) =>
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}, line \\d+: ${why}`);
     const cut = `${backup.path}.cut`;
     writeFileSync(cut, `${lines.slice(0, -2).join("\n")}\n`);
-    expect(() => readBackup(cut)).toThrow(
-      new RegExp(`${cut.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}, line \\d+: no trailer`),
-    );
+    await expect(readBackup(cut)).rejects.toThrow(named(cut, "no trailer"));
     const changed = `${backup.path}.changed`;
     writeFileSync(
       changed,
-      lines.map((l, i) => (i === 2 ? l.replace(/[A-Za-z]/, (c) => (c === "A" ? "B" : "A")) : l)).join("\n"),
+      `${lines.map((l, i) => (i === 2 ? l.replace(/[A-Za-z]/, (c) => (c === "A" ? "B" : "A")) : l)).join("\n")}\n`,
     );
-    expect(() => readBackup(changed)).toThrow(/line \d+: the trailer's SHA-256 does not match/);
+    await expect(readBackup(changed)).rejects.toThrow(named(changed, "the trailer's SHA-256 does not match"));
+    // A forged file with a trailer that holds: each line's form is checked, the manifest's too.
+    const forge = (body: string[]) => {
+      const hash = createHash("sha256");
+      for (const l of body) hash.update(`${l}\n`);
+      return `${[...body, JSON.stringify({ end: true, entries: body.length - 1, sha256: hash.digest("hex") })].join("\n")}\n`;
+    };
+    const manifest = JSON.parse(lines[0] as string);
+    for (const [name, body, why] of [
+      [
+        "no-directory",
+        [JSON.stringify({ ...manifest, directory: undefined }), ...lines.slice(1, -1)],
+        "not a backup manifest",
+      ],
+      [
+        "bad-block",
+        [JSON.stringify({ ...manifest, fromBlock: "soon" }), ...lines.slice(1, -1)],
+        "not a backup manifest",
+      ],
+      ["bad-base64", [lines[0] as string, JSON.stringify(["!!", "AA=="])], "not an entry"],
+      ["empty-key", [lines[0] as string, JSON.stringify(["", "AA=="])], "an entry with an empty key"],
+    ] as const) {
+      const file = `${backup.path}.${name}`;
+      writeFileSync(file, forge([...body]));
+      await expect(restoreBackup(file, `${chain.dataDir}/forged-${name}/psb`)).rejects.toThrow(named(file, why));
+      expect(existsSync(`${chain.dataDir}/forged-${name}/psb/db`)).toBe(false);
+    }
   });
 });

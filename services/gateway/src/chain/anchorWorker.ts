@@ -68,7 +68,7 @@ const EMPTY_PROOF: Hex32[] = [];
 export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
   const { store, registries } = deps;
   const inflight = store.sublevel<InFlight>("anchor-inflight");
-  /** The last seq of the outbox a backup holds: no batch holds records on both sides of it. */
+  /** The last seq of the outbox each backup holds, by seq: no batch holds records on both sides of one. */
   const cuts = store.sublevel<number>("anchor-cut");
   /** Written by a restore: the work the backup's gateway anchored after it must be found on chain, not sent again. */
   const restored = store.sublevel<RestoredMark>("anchor-restored");
@@ -255,16 +255,18 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
 
   /**
    * After a restore: the backup's gateway may have anchored some of the queued records after the backup was taken. It
-   * anchored the queue in order, in batches that never crossed the backup's cut, so the chain's anchorings of this
+   * anchored the queue in order, in batches that never crossed a backup's cut, so the chain's anchorings of this
    * department since then are matched, in order, against the head of the queue: a single anchoring by its record hash,
    * a batch by the root of as many records as it counts. Those matched are marked anchored with the chain's transaction
-   * and block; the first anchoring that matches nothing ends the walk (it holds records the backup never had).
+   * and block. An anchoring that does not match is passed over: it holds records the backup never had, or records
+   * already taken off the queue (a walk interrupted and run again), and a root matches nothing but its own records.
+   * Records bound for a registry closed since are passed over too: the backup's gateway stranded them unsent.
    */
   async function reconcile(mark: RestoredMark): Promise<void> {
     const queue: OutboxEntry[] = [];
     for await (const value of store.outbox.values()) queue.push(value);
     const logs = [];
-    for (const registry of deps.index.history("CredentialRecordRegistry")) {
+    for (const registry of new Set(deps.index.history("CredentialRecordRegistry"))) {
       const records = registries.recordsAt(registry);
       const singles = await records.queryFilter(
         records.filters.CredentialAnchored(undefined, undefined, deps.departmentId),
@@ -279,28 +281,34 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     logs.sort((x, y) => x.log.blockNumber - y.log.blockNumber || x.log.index - y.log.index);
     let at = 0;
     for (const { log, registry } of logs) {
+      while (at < queue.length && (await closedReplaced(targetOf(queue[at] as OutboxEntry)))) at++;
       const args = (log as unknown as { args: { recordHash?: string; root?: string; recordCount?: bigint } }).args;
       const count = args.recordCount === undefined ? 1 : Number(args.recordCount);
       const entries = queue.slice(at, at + count);
-      if (entries.length < count) break;
+      if (entries.length < count) continue;
       const anchors = await anchorsFor(entries);
       const tree = count > 1 ? recordTree(anchors) : undefined;
       const matches =
         args.root === undefined
           ? anchors[0]?.recordHash.toLowerCase() === args.recordHash?.toLowerCase()
           : tree?.root.toLowerCase() === args.root.toLowerCase();
-      if (!matches) break;
+      if (!matches) continue;
       await markAnchored(entries, tree, registry, { txHash: log.transactionHash, blockNumber: log.blockNumber });
       at += count;
     }
-    // An interrupted batch's note names the head of the queue: matched, markAnchored removed it; else it is resumed.
     await restored.del("current", DURABLE);
+  }
+
+  /** The backup cut the batch starting at `first` must end at, if any; cuts behind the queue are forgotten. */
+  async function cutFor(first: number): Promise<number | undefined> {
+    await cuts.clear({ lt: seqKey(first) });
+    for await (const cut of cuts.values({ gte: seqKey(first), limit: 1 })) return cut;
+    return undefined;
   }
 
   /** One pass: resume an interrupted batch first, then anchor what is due. */
   async function pass(force: boolean): Promise<void> {
-    const mark = await restored.get("current");
-    if (mark) await reconcile(mark);
+    // The interrupted batch first, also after a restore: its note knows its root, which the chain can be asked for.
     const interrupted = await inflight.get("current");
     if (interrupted) {
       const entries: OutboxEntry[] = [];
@@ -317,19 +325,17 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       }
       await anchorBatch(entries, interrupted);
     }
+    const mark = await restored.get("current");
+    if (mark) await reconcile(mark);
     const { batchSize, maxWaitMs } = deps.options;
     for (;;) {
       // One batch goes to one registry: the queue is taken up to the first record bound for another.
       const queued = await queuedEntries(Math.max(1, batchSize));
       if (queued.length === 0) return;
       const bound = targetOf(queued[0] as OutboxEntry);
-      const cut = await cuts.get("current");
-      const first = (queued[0] as OutboxEntry).seq;
-      if (cut !== undefined && first > cut) await cuts.del("current");
+      const cut = await cutFor((queued[0] as OutboxEntry).seq);
       // One batch ends at another registry's record, and at a backup's cut.
-      const other = queued.findIndex(
-        (e) => targetOf(e) !== bound || (cut !== undefined && first <= cut && e.seq > cut),
-      );
+      const other = queued.findIndex((e) => targetOf(e) !== bound || (cut !== undefined && e.seq > cut));
       const entries = other === -1 ? queued : queued.slice(0, other);
       if (await closedReplaced(bound)) {
         await strand(entries, bound);
@@ -380,7 +386,7 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
         .catch(() => undefined)
         .then(async () => {
           const taken = await take();
-          await cuts.put("current", taken.cutSeq, DURABLE);
+          if (taken.cutSeq > 0) await cuts.put(seqKey(taken.cutSeq), taken.cutSeq, DURABLE);
           result = taken.result;
         });
       current = next;

@@ -24,6 +24,8 @@ export async function registerEndpoints(
         await receiptOf(await department.registries.departments.setEndpoint(department.id, endpoint));
         changed.push(department.code);
       } catch (error) {
+        // A send that failed may have used up a nonce the worker and the committer share: the next one asks the node.
+        department.signer.reset();
         logger.warn(
           { department: department.code, endpoint, err: { message: (error as Error).message } },
           "could not register the department's endpoint on chain; peers find it where the chain says instead",

@@ -112,9 +112,16 @@ function refuseOtherMethods(pattern: string, methods: string[]) {
 /** Quota refusals held back at once (each a timer and an open request); beyond, they are answered at once. */
 const MAX_HELD_REFUSALS = 256;
 
-/** The caller the request's API key stands for, when its role is one of `roles`. */
-function authorise(roles: readonly Role[], department: DepartmentRuntime, req: Request): Caller {
+/** The caller the request's API key stands for, when its role is one of `roles`; `admit` is asked before the role. */
+async function authorise(
+  roles: readonly Role[],
+  department: DepartmentRuntime,
+  req: Request,
+  admit: (caller: Caller) => Promise<void>,
+): Promise<Caller> {
   const caller = department.apiKeys.authenticate(bearer(req));
+  // A key's requests count against its quota whatever they ask: a key flooding an operation it may not call too.
+  await admit(caller);
   if (!roles.includes(caller.role)) {
     throw new GatewayError("FORBIDDEN_ROLE", { detail: `this operation is for: ${roles.join(", ")}` });
   }
@@ -159,10 +166,17 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
         seen.count = 0;
       }
       refusals.set(key, seen);
-      // Held for the Retry-After it gives (a second, mostly), up to MAX_HELD refusals at once (beyond: at once).
+      // Held for the Retry-After it gives (a second, mostly), up to MAX_HELD refusals at once (beyond: at once), and
+      // no longer than the client waits for it.
       if (held < MAX_HELD_REFUSALS) {
         held++;
-        await new Promise((resolve) => setTimeout(resolve, verdict.retryAfterSeconds * 1000));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, verdict.retryAfterSeconds * 1000);
+          res.once("close", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
         held--;
       }
       throw verdict.error;
@@ -216,8 +230,7 @@ export function createApp(services: GatewayServices, routes: readonly AnyRoute[]
       const keyHolder =
         auth === "federation" || auth === "self-service" || auth === "public"
           ? undefined
-          : authorise(auth, department, req);
-      if (keyHolder) await takeQuota(department, keyHolder, res);
+          : await authorise(auth, department, req, (caller) => takeQuota(department, caller, res));
       const citizen =
         auth === "self-service" ? await department.selfService.subjectOf(bearer(req), services.now()) : undefined;
       let proved = false;

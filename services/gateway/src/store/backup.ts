@@ -10,19 +10,21 @@
 // batch that holds records on both sides of the backup's last queued record (its cut). A restored gateway walks the
 // chain's anchorings of its department since the backup, in order, against the head of its queue (anchorWorker's
 // reconcile): what the backup's gateway anchored since is marked anchored, not sent again.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
+  createReadStream,
   existsSync,
   fsyncSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readdirSync,
-  readFileSync,
   renameSync,
+  rmSync,
   writeSync,
 } from "node:fs";
-import { dirname } from "node:path";
+import { createInterface } from "node:readline";
 import { ClassicLevel } from "classic-level";
 import { z } from "zod";
 import type { DepartmentRuntime } from "../department.ts";
@@ -72,31 +74,39 @@ export async function writeBackup(
 ): Promise<BackupSummary> {
   const { store } = department;
   const taken = await department.worker.cutAt(async () => {
-    const snapshot = store.db.snapshot();
+    // No pass runs meanwhile: whatever was anchored before is in this block or earlier, and nothing is anchored until
+    // the snapshot and the cut are taken.
     const fromBlock = await chain.blockNumber();
+    const snapshot = store.db.snapshot();
     let cutSeq = 0;
     let queued = 0;
-    for await (const entry of store.outbox.values({ snapshot } as never)) {
-      cutSeq = entry.seq;
-      queued++;
+    try {
+      for await (const entry of store.outbox.values({ snapshot } as never)) {
+        cutSeq = entry.seq;
+        queued++;
+      }
+    } catch (error) {
+      await snapshot.close();
+      throw error;
     }
     return { cutSeq, result: { snapshot, fromBlock, cutSeq, queued } };
   });
   const createdAt = new Date(now()).toISOString();
-  const name = `backup-${createdAt.replace(/[:.]/g, "-")}.ndjson`;
+  const name = `backup-${createdAt.replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.ndjson`;
   const dir = backupsDir(department);
-  mkdirSync(dir, { recursive: true });
   const partial = `${dir}/.${name}.partial`;
-  const fd = openSync(partial, "w");
-  const hash = createHash("sha256");
-  let bytes = 0;
-  const line = (value: unknown) => {
-    const text = `${JSON.stringify(value)}\n`;
-    hash.update(text);
-    bytes += writeSync(fd, text);
-  };
-  let entries = 0;
+  let fd: number | undefined;
   try {
+    mkdirSync(dir, { recursive: true });
+    fd = openSync(partial, "wx", 0o600);
+    const hash = createHash("sha256");
+    let bytes = 0;
+    const line = (value: unknown) => {
+      const text = `${JSON.stringify(value)}\n`;
+      hash.update(text);
+      bytes += writeSync(fd as number, text);
+    };
+    let entries = 0;
     line({
       format: BACKUP_FORMAT,
       department: department.code,
@@ -117,10 +127,10 @@ export async function writeBackup(
       entries++;
     }
     const sha256 = hash.digest("hex");
-    const trailer = `${JSON.stringify({ end: true, entries, sha256 })}\n`;
-    bytes += writeSync(fd, trailer);
+    bytes += writeSync(fd, `${JSON.stringify({ end: true, entries, sha256 })}\n`);
     fsyncSync(fd);
     closeSync(fd);
+    fd = undefined;
     renameSync(partial, `${dir}/${name}`);
     return {
       file: name,
@@ -132,83 +142,153 @@ export async function writeBackup(
       queued: taken.queued,
       createdAt,
     };
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(partial, { force: true });
+    throw error;
   } finally {
     await taken.snapshot.close();
   }
 }
 
-/** A backup file read and checked: its manifest and entries, or an error naming the file and the line. */
-export function readBackup(file: string): { manifest: BackupManifest; entries: [Buffer, Buffer][] } {
-  const lines = readFileSync(file, "utf8").split("\n");
-  if (lines.at(-1) === "") lines.pop();
+const manifestSchema = z.object({
+  format: z.literal(BACKUP_FORMAT),
+  department: z.string().regex(/^[a-z0-9-]+$/),
+  departmentId: z.number().int().positive(),
+  chainId: z.string().regex(/^\d+$/),
+  directory: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  fromBlock: z.number().int().nonnegative(),
+  cutSeq: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  apiKeys: z.array(z.object({ id: z.string(), role: z.string() }).loose()),
+});
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Reads a backup file line by line (a large department's file is not one string), checking each line's form and,
+ * at the end, the count and the SHA-256: the manifest, then each entry to `onEntry`, or an error naming the file and
+ * the line. Entries arrive before the file is known whole: a restore writes them where nothing reads them yet.
+ */
+export async function readBackup(
+  file: string,
+  onEntry: (key: Buffer, value: Buffer) => Promise<void> | void = () => {},
+): Promise<{ manifest: BackupManifest; entries: number }> {
   const fail = (line: number, why: string): never => {
     throw new Error(`${file}, line ${line}: ${why}`);
   };
-  const parse = (i: number) => {
-    try {
-      return JSON.parse(lines[i] as string);
-    } catch {
-      return fail(i + 1, "not JSON");
-    }
-  };
-  if (lines.length < 2) fail(lines.length, "too short to be a backup (a manifest, entries and a trailer)");
-  const manifest = parse(0) as BackupManifest;
-  if (manifest?.format !== BACKUP_FORMAT) fail(1, `not a backup of format ${BACKUP_FORMAT}`);
-  const trailer = parse(lines.length - 1) as { end?: boolean; entries?: number; sha256?: string };
-  if (trailer?.end !== true) fail(lines.length, "no trailer: the file is cut short");
   const hash = createHash("sha256");
-  for (const text of lines.slice(0, -1)) hash.update(`${text}\n`);
-  if (hash.digest("hex") !== trailer.sha256)
-    fail(lines.length, "the trailer's SHA-256 does not match the lines before it");
-  const entries: [Buffer, Buffer][] = [];
-  for (let i = 1; i < lines.length - 1; i++) {
-    const pair = parse(i);
-    if (!Array.isArray(pair) || pair.length !== 2 || pair.some((p) => typeof p !== "string")) {
-      fail(i + 1, "not an entry ([key, value] in base64)");
+  let manifest: BackupManifest | undefined;
+  let previous: string | undefined;
+  let n = 0;
+  let entries = 0;
+  const take = async (text: string, line: number) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return fail(line, "not JSON");
     }
-    entries.push([Buffer.from(pair[0], "base64"), Buffer.from(pair[1], "base64")]);
+    if (!manifest) {
+      const parsed = manifestSchema.safeParse(value);
+      if (!parsed.success) {
+        return fail(
+          line,
+          `not a backup manifest of format ${BACKUP_FORMAT} (${parsed.error.issues[0]?.path.join(".") || "its form"})`,
+        );
+      }
+      manifest = parsed.data as BackupManifest;
+      return;
+    }
+    if (!Array.isArray(value) || value.length !== 2 || value.some((p) => typeof p !== "string" || !BASE64.test(p))) {
+      return fail(line, "not an entry ([key, value], each in base64)");
+    }
+    const key = Buffer.from(value[0], "base64");
+    if (key.length === 0) return fail(line, "an entry with an empty key");
+    entries++;
+    await onEntry(key, Buffer.from(value[1], "base64"));
+  };
+  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const text of lines) {
+    n++;
+    // Each line is taken once the next one is read: the last is the trailer, hashed apart.
+    if (previous !== undefined) {
+      hash.update(`${previous}\n`);
+      await take(previous, n - 1);
+    }
+    previous = text;
   }
-  if (entries.length !== trailer.entries)
-    fail(lines.length, `the trailer counts ${trailer.entries} entries, not ${entries.length}`);
-  return { manifest, entries };
+  if (previous === undefined || n < 2)
+    fail(Math.max(n, 1), "too short to be a backup (a manifest, entries and a trailer)");
+  let trailer: { end?: unknown; entries?: unknown; sha256?: unknown } | undefined;
+  try {
+    trailer = JSON.parse(previous as string);
+  } catch {
+    trailer = undefined;
+  }
+  if (trailer?.end !== true) fail(n, "no trailer: the file is cut short");
+  if (hash.digest("hex") !== trailer?.sha256) fail(n, "the trailer's SHA-256 does not match the lines before it");
+  if (trailer?.entries !== entries) fail(n, `the trailer counts ${String(trailer?.entries)} entries, not ${entries}`);
+  return { manifest: manifest as BackupManifest, entries };
 }
 
 /**
  * Restores `file` as the department's data in `departmentDir` (`<data>/gateway/<code>`), which must hold no database:
- * a restore never writes over data. Marks the store restored, with the block the backup was taken at, so that its
- * gateway finds on chain what the backup's gateway anchored since instead of sending it again.
+ * a restore never writes over data. The database is built beside it, marked restored first (with the block the backup
+ * was taken at, so that its gateway finds on chain what the backup's gateway anchored since instead of sending it
+ * again), and put in place only once the whole file has been read and checked.
  */
 export async function restoreBackup(
   file: string,
   departmentDir: string,
   check: (manifest: BackupManifest) => void = () => {},
-): Promise<BackupManifest & { entries: number }> {
-  const { manifest, entries } = readBackup(file);
-  check(manifest);
+): Promise<BackupManifest & { entries: number; apiKeys: "restored" | "kept" }> {
   const dbDir = `${departmentDir}/db`;
   if (existsSync(dbDir) && readdirSync(dbDir).length > 0) {
     throw new Error(
       `${dbDir} already holds a database: a restore goes onto a fresh data directory, and never over one`,
     );
   }
-  mkdirSync(dirname(dbDir), { recursive: true });
-  const db = new ClassicLevel<Buffer, Buffer>(dbDir, { keyEncoding: "buffer", valueEncoding: "buffer" });
-  await db.open();
+  // The manifest is checked before anything is written.
+  let first: BackupManifest | undefined;
+  await readBackup(file, () => {}).then(({ manifest }) => {
+    first = manifest;
+  });
+  check(first as BackupManifest);
+  mkdirSync(departmentDir, { recursive: true });
+  const building = mkdtempSync(`${departmentDir}/.db-restoring-`);
   try {
-    for (let i = 0; i < entries.length; i += 1000) {
-      await db.batch(entries.slice(i, i + 1000).map(([key, value]) => ({ type: "put" as const, key, value })));
+    const db = new ClassicLevel<Buffer, Buffer>(building, { keyEncoding: "buffer", valueEncoding: "buffer" });
+    await db.open();
+    let read: { manifest: BackupManifest; entries: number };
+    try {
+      const restored = db.sublevel<string, { fromBlock: number }>("anchor-restored", { valueEncoding: "json" });
+      await restored.put("current", { fromBlock: (first as BackupManifest).fromBlock }, DURABLE);
+      let batch: { type: "put"; key: Buffer; value: Buffer }[] = [];
+      read = await readBackup(file, async (key, value) => {
+        batch.push({ type: "put", key, value });
+        if (batch.length >= 1000) {
+          await db.batch(batch);
+          batch = [];
+        }
+      });
+      if (batch.length > 0) await db.batch(batch, DURABLE);
+    } finally {
+      await db.close();
     }
-    const restored = db.sublevel<string, { fromBlock: number }>("anchor-restored", { valueEncoding: "json" });
-    await restored.put("current", { fromBlock: manifest.fromBlock }, DURABLE);
-  } finally {
-    await db.close();
+    rmSync(dbDir, { recursive: true, force: true });
+    renameSync(building, dbDir);
+    const keys = `${departmentDir}/api-keys.json`;
+    let apiKeys: "restored" | "kept" = "kept";
+    if (!existsSync(keys)) {
+      const fd = openSync(keys, "wx", 0o600);
+      writeSync(fd, `${JSON.stringify(read.manifest.apiKeys, null, 2)}\n`);
+      fsyncSync(fd);
+      closeSync(fd);
+      apiKeys = "restored";
+    }
+    return { ...read.manifest, entries: read.entries, apiKeys };
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw error;
   }
-  const keys = `${departmentDir}/api-keys.json`;
-  if (!existsSync(keys)) {
-    const fd = openSync(keys, "wx", 0o600);
-    writeSync(fd, `${JSON.stringify(manifest.apiKeys, null, 2)}\n`);
-    fsyncSync(fd);
-    closeSync(fd);
-  }
-  return { ...manifest, entries: entries.length };
 }
