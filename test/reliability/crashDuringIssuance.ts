@@ -102,11 +102,13 @@ export async function crashDuringIssuance(options: CrashOptions): Promise<CrashF
     }
 
     async function killer() {
+      const share = issuances / (kills + 1);
       for (let k = 0; k < kills; k++) {
-        // Spread over the run: the k-th kill once about (k+1)/(kills+1) of the records are acknowledged, at a moment
-        // chosen at random within the next few hundred milliseconds.
-        while (first.size < ((k + 1) * issuances) / (kills + 1) && next < issuances) await sleep(5);
-        await sleep(Math.random() * 300);
+        // Spread over the run: the k-th kill once a number of records chosen at random in the first half of the
+        // (k+1)-th share is acknowledged. Chosen by count, not by time: a few hundred milliseconds were enough for a
+        // fast machine to acknowledge every record before the kill, which then fell on no request at all.
+        const at = (k + 1) * share + Math.random() * (share / 2);
+        while (first.size < at && next < issuances) await sleep(1);
         await gateway.kill();
         restarts.push(await gateway.start());
         if ((k + 1) % 10 === 0 || k + 1 === kills) say(`${k + 1} kills, ${first.size} acknowledged`);
