@@ -1,6 +1,6 @@
 // How many requests one API key (one department's system) may make a second: a token bucket per key, so that a system
-// gone wrong, or a key in the wrong hands, is answered 429 at once and cannot take the gateway from the departments it
-// shares it with. Checked when the key is, before the body is read or anything else is done. A refusal is answered after
+// gone wrong, or a key in the wrong hands, is refused 429 and cannot take the gateway from the departments it shares
+// it with. Checked when the key is, before the body is read or anything else is done. A refusal is answered after
 // the Retry-After it gives (a second, mostly): a system that sends again the moment it is answered, as a retry loop gone
 // wrong does, is slowed to about as many refusals a second as it has connections, instead of taking the process with
 // thousands of 429s a second.

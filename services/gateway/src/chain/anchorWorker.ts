@@ -301,9 +301,11 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
 
   /** The backup cut the batch starting at `first` must end at, if any; cuts behind the queue are forgotten. */
   async function cutFor(first: number): Promise<number | undefined> {
+    const [lowest] = await cuts.values({ limit: 1 }).all();
+    if (lowest === undefined || lowest >= first) return lowest;
     await cuts.clear({ lt: seqKey(first) });
-    for await (const cut of cuts.values({ gte: seqKey(first), limit: 1 })) return cut;
-    return undefined;
+    const [next] = await cuts.values({ limit: 1 }).all();
+    return next;
   }
 
   /** One pass: resume an interrupted batch first, then anchor what is due. */
@@ -347,11 +349,18 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
     }
   }
 
-  function runPass(force: boolean): Promise<void> {
-    const next = current.catch(() => undefined).then(() => pass(force));
-    current = next;
+  /** Runs `work` after whatever pass or cut is under way, and before any asked for later. */
+  function serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = current.catch(() => undefined).then(work);
+    // What comes next waits for this, whichever way it ends; its caller sees how it ended.
+    current = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
+
+  const runPass = (force: boolean): Promise<void> => serialised(() => pass(force));
 
   function schedule(delay: number) {
     if (!running) return;
@@ -380,19 +389,12 @@ export function createAnchorWorker(deps: AnchorWorkerDeps): AnchorWorker {
       await current.catch(() => undefined);
     },
     flush: () => runPass(true),
-    async cutAt(take) {
-      let result: unknown;
-      const next = current
-        .catch(() => undefined)
-        .then(async () => {
-          const taken = await take();
-          if (taken.cutSeq > 0) await cuts.put(seqKey(taken.cutSeq), taken.cutSeq, DURABLE);
-          result = taken.result;
-        });
-      current = next;
-      await next;
-      return result as never;
-    },
+    cutAt: (take) =>
+      serialised(async () => {
+        const taken = await take();
+        if (taken.cutSeq > 0) await cuts.put(seqKey(taken.cutSeq), taken.cutSeq, DURABLE);
+        return taken.result;
+      }),
     async queued() {
       let n = 0;
       for await (const _ of store.outbox.keys()) n++;

@@ -172,6 +172,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export async function readBackup(
   file: string,
   onEntry: (key: Buffer, value: Buffer) => Promise<void> | void = () => {},
+  onManifest: (manifest: BackupManifest) => Promise<void> | void = () => {},
 ): Promise<{ manifest: BackupManifest; entries: number }> {
   const fail = (line: number, why: string): never => {
     throw new Error(`${file}, line ${line}: ${why}`);
@@ -197,6 +198,7 @@ export async function readBackup(
         );
       }
       manifest = parsed.data as BackupManifest;
+      await onManifest(manifest);
       return;
     }
     if (!Array.isArray(value) || value.length !== 2 || value.some((p) => typeof p !== "string" || !BASE64.test(p))) {
@@ -248,12 +250,6 @@ export async function restoreBackup(
       `${dbDir} already holds a database: a restore goes onto a fresh data directory, and never over one`,
     );
   }
-  // The manifest is checked before anything is written.
-  let first: BackupManifest | undefined;
-  await readBackup(file, () => {}).then(({ manifest }) => {
-    first = manifest;
-  });
-  check(first as BackupManifest);
   mkdirSync(departmentDir, { recursive: true });
   const building = mkdtempSync(`${departmentDir}/.db-restoring-`);
   try {
@@ -261,16 +257,23 @@ export async function restoreBackup(
     await db.open();
     let read: { manifest: BackupManifest; entries: number };
     try {
-      const restored = db.sublevel<string, { fromBlock: number }>("anchor-restored", { valueEncoding: "json" });
-      await restored.put("current", { fromBlock: (first as BackupManifest).fromBlock }, DURABLE);
       let batch: { type: "put"; key: Buffer; value: Buffer }[] = [];
-      read = await readBackup(file, async (key, value) => {
-        batch.push({ type: "put", key, value });
-        if (batch.length >= 1000) {
-          await db.batch(batch);
-          batch = [];
-        }
-      });
+      read = await readBackup(
+        file,
+        async (key, value) => {
+          batch.push({ type: "put", key, value });
+          if (batch.length >= 1000) {
+            await db.batch(batch);
+            batch = [];
+          }
+        },
+        // The manifest is checked, and the store marked restored, before any entry is written.
+        async (manifest) => {
+          check(manifest);
+          const restored = db.sublevel<string, { fromBlock: number }>("anchor-restored", { valueEncoding: "json" });
+          await restored.put("current", { fromBlock: manifest.fromBlock }, DURABLE);
+        },
+      );
       if (batch.length > 0) await db.batch(batch, DURABLE);
     } finally {
       await db.close();
