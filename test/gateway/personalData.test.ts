@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { NOT_A_SCENARIO } from "../../services/gateway/src/federation/answerQuery.ts";
 import { applicationStore } from "../../services/gateway/src/scenarios/applicationStore.ts";
+import { newApplicationId } from "../../services/gateway/src/scenarios/applyScenario.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, applicationIdFor, issue, outcomeOf, runtime, shop } from "./scenarioSupport.ts";
 import { capturedLogs, expectProblem, idCardRequest, peerQueryHeaders, rawEntries, residentId } from "./support.ts";
@@ -74,21 +75,41 @@ describe("identifiers shaped to keep personal data out", () => {
     expect(docs).toContain("It does not make personal data impossible");
   });
 
-  it("takes a peer's application id of the right shape as it comes, whatever its characters spell: the peer is trusted", async () => {
-    const other = residentId(778);
-    const spelled = `app-${other}${"A".repeat(22 - other.length)}`;
-    const body = {
+  it("refuses a peer's application id that spells an ID number, keeping it nowhere, and takes one of letters as it comes: the peer is trusted", async () => {
+    const url = `${gw.base("psb")}/federation/records/query`;
+    const query = (applicationId: string) => ({
       subjectRef: subjectRef(chain.districtSecret, "resident-id", person.idNumber),
       credentialType: "resident-id-card",
       purpose: "open-convenience-store",
-      applicationId: spelled,
-    };
-    const url = `${gw.base("psb")}/federation/records/query`;
-    const headers = await peerQueryHeaders(chain, url, body);
-    const response = await call("POST", url, undefined, body, headers);
+      applicationId,
+    });
+    const other = residentId(778);
+    for (const spelled of [
+      `app-${other}${"A".repeat(22 - other.length)}`,
+      `app-AA${other.slice(0, 9)}B${other.slice(9)}${"C".repeat(22 - other.length - 3)}`,
+      `app-${"x".repeat(17)}13800`,
+    ]) {
+      const body = query(spelled);
+      const response = await call("POST", url, undefined, body, await peerQueryHeaders(chain, url, body));
+      expectProblem(response, "VALIDATION_FAILED", "applicationId");
+      expect(JSON.stringify(response.body)).not.toContain(spelled);
+    }
+    expect(await everythingKept()).not.toContain(other.slice(0, 9));
+    const lettered = "app-zhangSanZhangSanZhangS";
+    const body = query(lettered);
+    const response = await call("POST", url, undefined, body, await peerQueryHeaders(chain, url, body));
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     const entries = await runtime(gw, "psb").accessLog.entries(1, 100);
-    expect(entries.at(-1)).toMatchObject({ consumer: "market-regulation", applicationId: spelled });
+    expect(entries.at(-1)).toMatchObject({ consumer: "market-regulation", applicationId: lettered });
+  });
+
+  it("mints application ids of 16 random bytes with no five digits in a row, and ids of that shape only", () => {
+    const minted = Array.from({ length: 20_000 }, newApplicationId);
+    expect(new Set(minted).size).toBe(minted.length);
+    for (const id of minted) expect(id).toMatch(/^app-[A-Za-z0-9_-]{21}[AQgw]$/);
+    expect(minted.filter((id) => /[0-9]{5}/.test(id))).toEqual([]);
+    // Four digits in a row are as common as chance makes them: the rule takes nothing else from the draw.
+    expect(minted.filter((id) => /[0-9]{4}/.test(id)).length).toBeGreaterThan(0);
   });
 
   it("refuses a purpose that is no scenario of the catalogue, logging the refusal without it and echoing it nowhere", async () => {

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { expect } from "vitest";
 import { FIELDS, ISSUER } from "../../scripts/lib/demo/samples.ts";
 import type { DepartmentRuntime } from "../../services/gateway/src/department.ts";
+import { applicationIdSchema } from "../../services/gateway/src/federation/protocol.ts";
 import { call, type RunningGateway } from "./gatewayFixture.ts";
 
 export { applicant, FIELDS, ISSUER, shop } from "../../scripts/lib/demo/samples.ts";
@@ -50,6 +51,13 @@ export const statuses = (application: any): Record<string, string> =>
 export const outcomeOf = (application: any, type: string): any =>
   application.materials.find((m: { credentialType: string }) => m.credentialType === type)?.outcome;
 
-/** An application id of the shape a gateway mints (app- and 22 base64url characters), fixed by `label`. */
-export const applicationIdFor = (label: string) =>
-  `app-${createHash("sha256").update(label).digest("base64url").slice(0, 22)}`;
+/** An application id of the shape a gateway mints (applicationIdSchema), fixed by `label`. */
+export function applicationIdFor(label: string): string {
+  for (let n = 0; ; n++) {
+    const id = `app-${createHash("sha256")
+      .update(n === 0 ? label : `${label} ${n}`)
+      .digest("base64url")
+      .slice(0, 22)}`;
+    if (applicationIdSchema.safeParse(id).success) return id;
+  }
+}

@@ -963,7 +963,7 @@ export interface components {
             credentialType: string;
             /** @description The scenario code the record is asked for, from the catalogue */
             purpose: string;
-            /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
+            /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes) with no 5 digits in a row, so that no ID number, phone number or date fits in one. The pattern bounds the shape, not the content: letters can still spell a name, and an issuer trusts the peer gateway that sends one to have minted it, so it does not make personal data impossible */
             applicationId: string;
             /**
              * @description Only proof that the record exists is wanted (a commitment's check): the issuer answers without the record even where a grant would share it
@@ -3268,7 +3268,7 @@ export interface operations {
                         idType: "resident-id" | "unified-social-credit-code" | "passport" | "foreign-permanent-id";
                         idNumber: string;
                     };
-                    /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
+                    /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes) with no 5 digits in a row, so that no ID number, phone number or date fits in one. The pattern bounds the shape, not the content: letters can still spell a name, and an issuer trusts the peer gateway that sends one to have minted it, so it does not make personal data impossible */
                     applicationId?: string;
                 };
             };
@@ -3418,7 +3418,7 @@ export interface operations {
             path: {
                 /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
                 department: string;
-                /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
+                /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes) with no 5 digits in a row, so that no ID number, phone number or date fits in one. The pattern bounds the shape, not the content: letters can still spell a name, and an issuer trusts the peer gateway that sends one to have minted it, so it does not make personal data impossible */
                 applicationId: string;
             };
             cookie?: never;
@@ -3524,7 +3524,7 @@ export interface operations {
             path: {
                 /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
                 department: string;
-                /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
+                /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes) with no 5 digits in a row, so that no ID number, phone number or date fits in one. The pattern bounds the shape, not the content: letters can still spell a name, and an issuer trusts the peer gateway that sends one to have minted it, so it does not make personal data impossible */
                 applicationId: string;
             };
             cookie?: never;
@@ -3655,7 +3655,7 @@ export interface operations {
             path: {
                 /** @description Code of a department hosted by this gateway, e.g. `psb` or `market-regulation` */
                 department: string;
-                /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible */
+                /** @description An application id minted by the gateway that opened the application: app- and 22 base64url characters (16 random bytes) with no 5 digits in a row, so that no ID number, phone number or date fits in one. The pattern bounds the shape, not the content: letters can still spell a name, and an issuer trusts the peer gateway that sends one to have minted it, so it does not make personal data impossible */
                 applicationId: string;
             };
             cookie?: never;

@@ -3,19 +3,30 @@ import { z } from "zod";
 import { catalogueCode, disclosureSchema, hex32, uint32Id, unixSeconds } from "../http/schemas.ts";
 
 /**
- * An application id, as the gateway that opened the application minted it (16 random bytes): ids travel to other
- * departments and into their access logs, so no client chooses them. The pattern bounds the shape only: 22 base64url
- * characters can spell an ID number, and an issuer takes the id a peer sends as it comes, trusting the peer to have
- * minted it.
+ * Digits in a row an application id may hold: fewer than any number that identifies a person has (a resident ID
+ * number 18, a phone number 11, a date of birth 8, a postcode 6). A minted id (16 random bytes) has five or more in a
+ * row about once in 700 draws, and is drawn again (newApplicationId).
+ */
+export const APPLICATION_ID_DIGIT_RUN = 4;
+
+/**
+ * An application id, as the gateway that opened the application minted it: ids travel to other departments and into
+ * their access logs, so no client chooses them. The pattern bounds the shape: 22 base64url characters with no more
+ * than APPLICATION_ID_DIGIT_RUN digits in a row, so that no number of a person fits in one. Letters can still spell a
+ * name, and an issuer takes the id a peer sends as it comes, trusting the peer to have minted it.
  */
 export const applicationIdSchema = z
   .string()
-  .regex(/^app-[A-Za-z0-9_-]{22}$/, "must be an application id this gateway gave out (app- and 22 characters)")
+  .regex(
+    new RegExp(`^app-(?![A-Za-z0-9_-]*[0-9]{${APPLICATION_ID_DIGIT_RUN + 1}})[A-Za-z0-9_-]{22}$`),
+    `must be an application id this gateway gave out (app- and 22 characters, no ${APPLICATION_ID_DIGIT_RUN + 1} digits in a row)`,
+  )
   .meta({
     description:
       "An application id minted by the gateway that opened the application: app- and 22 base64url characters " +
-      "(16 random bytes). The pattern bounds the shape, not the content: an issuer trusts the peer gateway that " +
-      "sends one to have minted it, so it keeps a bare ID number out but does not make personal data impossible",
+      `(16 random bytes) with no ${APPLICATION_ID_DIGIT_RUN + 1} digits in a row, so that no ID number, phone number ` +
+      "or date fits in one. The pattern bounds the shape, not the content: letters can still spell a name, and an " +
+      "issuer trusts the peer gateway that sends one to have minted it, so it does not make personal data impossible",
   });
 
 /**

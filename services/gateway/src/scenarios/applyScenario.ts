@@ -6,6 +6,7 @@ import { admitKey, type KeyBound } from "../auth/keyRate.ts";
 import { breachesOf } from "../commitments/recordCommitment.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
+import { applicationIdSchema } from "../federation/protocol.ts";
 import { type SubjectInput, subjectRefOf } from "../records/issueRecord.ts";
 import type { GatewayServices } from "../services.ts";
 import type { BatchOp } from "../store/departmentStore.ts";
@@ -39,8 +40,16 @@ interface Ctx {
   rememberAnswer?: (answer: { status: number; body: unknown }) => BatchOp[];
 }
 
-/** An application id: minted here, 16 random bytes, so that no client chooses what one says (applicationIdSchema). */
-export const newApplicationId = () => `app-${randomBytes(16).toString("base64url")}`;
+/**
+ * An application id: minted here, 16 random bytes, so that no client chooses what one says; drawn again while it has
+ * more digits in a row than applicationIdSchema lets an id have (about once in 700 draws).
+ */
+export function newApplicationId(): string {
+  for (;;) {
+    const id = `app-${randomBytes(16).toString("base64url")}`;
+    if (applicationIdSchema.safeParse(id).success) return id;
+  }
+}
 
 const isOrganisationId = (s: SubjectInput) => s.idType === "unified-social-credit-code";
 
