@@ -202,7 +202,8 @@ describe("when the node forgets a sent transaction", () => {
     // The batch's transaction waits in the node's pool, and is dropped from it there: as a node that restarts without
     // its pool, or evicts it, forgets a transaction it had answered for.
     await provider.send("evm_setAutomine", [false]);
-    const gw = await start("dropped", BATCH);
+    // The three records make one batch however long each issuance takes.
+    const gw = await start("dropped", { ...BATCH, batchSize: 3, maxWaitMs: 60_000 });
     try {
       const issuer = gw.key("psb", "issuer");
       const issued: Issued[] = [];
