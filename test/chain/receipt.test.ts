@@ -4,12 +4,14 @@ import hre from "hardhat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { receiptOf, TransactionDroppedError } from "../../lib/chain/receipt.ts";
 import type { NetworkConnection } from "../support/chain.ts";
+import { closeChain, scanChainLater } from "../support/leftBehind.ts";
 
 let connection: NetworkConnection;
 beforeAll(async () => {
   connection = await hre.network.create();
+  scanChainLater(connection.provider, "receipt-chain");
 });
-afterAll(() => connection?.close());
+afterAll(() => connection && closeChain(connection));
 
 async function sentWhileHeld() {
   const [from, to] = await connection.ethers.getSigners();

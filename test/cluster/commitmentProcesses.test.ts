@@ -9,6 +9,7 @@ import { readDeployment } from "../../lib/chain/deploymentStore.ts";
 import { call } from "../gateway/gatewayFixture.ts";
 import { applicant, shop } from "../gateway/scenarioSupport.ts";
 import { runScript } from "../scripts/processes.ts";
+import { removeHandedOut } from "../support/leftBehind.ts";
 import { issueAnchored, type ProcessSystem, processSystem, untilAnchored } from "./processSystem.ts";
 
 /**
@@ -146,6 +147,7 @@ describe("commitments (告知承诺) across processes: the chain, market regulat
     const { directory } = readDeployment(system.dataDir, 31337) as { directory: string };
     const audit = runScript("audit.ts", ["verify-record", file, "--rpc", system.rpcUrl, "--directory", directory], {});
     expect(await audit.exited, audit.output()).toBe(1);
+    removeHandedOut(file);
     expect(audit.stdout()).toMatch(
       /^✘ status: revoked at .* \(reason 16 \(approved on the applicant's commitment, which was breached\)\)/m,
     );

@@ -1,6 +1,6 @@
 // npm run cluster as a user runs it, in a copy of the checkout (so that its running record is the only one there):
 // the chain and one gateway process per department, found by npm run demo from another terminal.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { JsonRpcProvider } from "ethers";
@@ -16,6 +16,7 @@ import type { RunningRecord } from "../../scripts/lib/runningSystem.ts";
 import { copyCheckout, removeCheckoutCopy } from "../scripts/checkoutCopy.ts";
 import { expectCommitmentStory, expectDisclosure } from "../scripts/demoOutput.ts";
 import { freePort, runNpm, type Started } from "../scripts/processes.ts";
+import { removeHandedOut, removeTestDir } from "../support/leftBehind.ts";
 
 const canListen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -51,7 +52,9 @@ describe("npm run cluster, then npm run demo from another terminal", () => {
       clearTimeout(timer);
     }
     removeCheckoutCopy(root);
-    rmSync(dataDir, { recursive: true, force: true });
+    // What the demo hands the shop (its licence's name and address, as a file and a QR code).
+    removeHandedOut(`${dataDir}/demo`);
+    removeTestDir(dataDir);
   }, 60_000);
 
   it("starts the chain and one gateway process per department of the theme scenarios, each at its endpoint on chain; the demo tells the story across them; one killed is reported and the rest run on; Ctrl-C stops them all", async () => {

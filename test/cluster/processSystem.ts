@@ -1,7 +1,7 @@
 // A system whose parts are OS processes, for the tests that claim so: anvil on its own, deployed and seeded by the
 // project's scripts run as processes, and department gateways each in a process of its own (as npm run cluster runs
 // them), all on free loopback ports.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { expect } from "vitest";
 import type { DevKeys } from "../../lib/chain/devKeys.ts";
@@ -11,6 +11,7 @@ import { readDevApiKeys } from "../../scripts/lib/devApiKeys.ts";
 import { type LocalChain, startLocalChain } from "../../scripts/lib/localChain.ts";
 import { call } from "../gateway/gatewayFixture.ts";
 import { freePort, runScript } from "../scripts/processes.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 
 export interface ProcessSystem {
   dataDir: string;
@@ -41,7 +42,7 @@ export async function processSystem(): Promise<ProcessSystem> {
     }
   } catch (error) {
     await chain.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    removeTestDir(dataDir);
     throw error;
   }
   const gateways = new Map<string, GatewayProcess>();
@@ -70,7 +71,7 @@ export async function processSystem(): Promise<ProcessSystem> {
       for (const gateway of gateways.values()) gateway.child.kill("SIGKILL");
       await Promise.all([...gateways.values()].map((g) => g.exited));
       await chain.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      removeTestDir(dataDir);
     },
   };
   return system;

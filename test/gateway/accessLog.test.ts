@@ -8,7 +8,8 @@ import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { accessLogEntries } from "../../services/gateway/src/audit/accessLog.ts";
 import { type Serving, serveGateway } from "../../services/gateway/src/serve.ts";
 import { seqKey } from "../../services/gateway/src/store/departmentStore.ts";
-import { call, type RunningGateway, type SeededChain, SILENT, seededChain, startGateway } from "./gatewayFixture.ts";
+import { testLogger } from "../support/leftBehind.ts";
+import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "./gatewayFixture.ts";
 import { anchorAll, applicant, expectProblem, FIELDS, issue, runtime, shop } from "./scenarioSupport.ts";
 import { capturedLogs } from "./support.ts";
 
@@ -345,7 +346,7 @@ describe("the access log committer", () => {
         catalogue: own.catalogue,
         dataDir: own.dataDir,
         codes: ["psb"],
-        logger: SILENT,
+        logger: testLogger(),
       });
       const psb = serving.gateway.services.departments.get("psb");
       if (!psb) throw new Error("psb is not hosted");

@@ -5,10 +5,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiKeyFile, KEY_FILE_RECHECK_MS } from "../../services/gateway/src/auth/apiKeys.ts";
 import { GatewayError } from "../../services/gateway/src/errors/GatewayError.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) removeTestDir(dir);
 });
 
 function keyFile() {

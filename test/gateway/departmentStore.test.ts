@@ -1,14 +1,15 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type DepartmentStore, openDepartmentStore } from "../../services/gateway/src/store/departmentStore.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 
 const opened: { store: DepartmentStore; dir: string }[] = [];
 afterEach(async () => {
   for (const { store, dir } of opened.splice(0)) {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTestDir(dir);
   }
 });
 

@@ -1,14 +1,15 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROLES } from "../../services/gateway/src/auth/apiKeys.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 
 const tsx = join(import.meta.dirname, "../../node_modules/.bin/tsx");
 const writer = join(import.meta.dirname, "devKeysWriter.ts");
 const dir = mkdtempSync(join(tmpdir(), "dev-keys-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTestDir(dir));
 
 function run(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,10 +1,9 @@
 // A gateway on a real in-process chain with the whole catalogue seeded, real LevelDB in a temp dir, real HTTP.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { toQuantity, Wallet } from "ethers";
 import hre from "hardhat";
-import pino from "pino";
 import { loadCatalogue } from "../../lib/catalogue/loadCatalogue.ts";
 import type { Catalogue } from "../../lib/catalogue/schemas.ts";
 import { type DeploymentRecord, ensureDeployment } from "../../lib/chain/deploymentStore.ts";
@@ -15,6 +14,7 @@ import type { Role } from "../../services/gateway/src/auth/apiKeys.ts";
 import type { AnchoringOptions } from "../../services/gateway/src/chain/anchorWorker.ts";
 import type { HostedDepartmentConfig } from "../../services/gateway/src/department.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "../../services/gateway/src/gateway.ts";
+import { removeTestDir, scanChainLater, testLogger } from "../support/leftBehind.ts";
 
 export type NetworkConnection = Awaited<ReturnType<typeof hre.network.create>>;
 
@@ -33,6 +33,7 @@ export async function seededChain(): Promise<SeededChain> {
   const dataDir = mkdtempSync(`${tmpdir()}/oncechain-gateway-`);
   const catalogue = await loadCatalogue(seedsDir);
   const connection = await hre.network.create();
+  scanChainLater(connection.provider, "gateway-chain");
   const [operator] = await connection.ethers.getSigners();
   if (!operator) throw new Error("no operator account");
   const { record: deployment } = await ensureDeployment(connection.ethers.provider, operator, dataDir);
@@ -52,7 +53,7 @@ export async function seededChain(): Promise<SeededChain> {
     signerKeys,
     districtSecret: randomBytes(32),
     dataDir,
-    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+    cleanup: () => removeTestDir(dataDir),
   };
 }
 
@@ -65,8 +66,6 @@ export interface RunningGateway {
   key(department: string, role: Role): string;
   close(): Promise<void>;
 }
-
-export const SILENT = pino({ level: "silent" });
 
 /** Starts a gateway hosting `codes` on an ephemeral port; `dataSubdir` lets a test restart on the same data. */
 export async function startGateway(
@@ -94,7 +93,7 @@ export async function startGateway(
     dataDir: `${chain.dataDir}/${options.dataSubdir ?? "gateway"}`,
     anchoring: options.anchoring ?? { batchSize: 1, maxWaitMs: 0, pollMs: 20 },
     publicUrl: "http://127.0.0.1",
-    logger: SILENT,
+    logger: testLogger(),
     indexPollMs: 50,
     ...options,
   });

@@ -12,6 +12,7 @@ import { newNonce, signPeerRequest } from "../../services/gateway/src/federation
 import { ISSUE_EXAMPLE } from "../../services/gateway/src/http/schemas.ts";
 import type { DepartmentStore } from "../../services/gateway/src/store/departmentStore.ts";
 import { withCreditCheck, withResidentCheck } from "../identifiers/checkChars.ts";
+import { logCopy } from "../support/leftBehind.ts";
 import type { RunningGateway, SeededChain } from "./gatewayFixture.ts";
 
 /** A synthetic resident born 1949-12-31 in Xicheng; `n` picks the sequence number (0-999). */
@@ -78,9 +79,11 @@ export function unissuedRecord(fields: Record<string, unknown> = {}) {
 /** A logger at `level` whose lines (JSON, one per entry) land in `lines`. */
 export function capturedLogs(level = "info"): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
+  const copy = logCopy("captured.ndjson");
   const sink = new Writable({
     write(chunk, _encoding, done) {
       lines.push(String(chunk));
+      copy?.(chunk);
       done();
     },
   });

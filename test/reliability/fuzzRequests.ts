@@ -3,7 +3,7 @@
 // 4xx a problem document of the catalogue whose status is its code's and which names the field where the problem is
 // the request's content; no prototype may gain a property; the gateway still answers at the end. npm test runs a few
 // hundred of each family, npm run test:soak 100,000.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import fc from "fast-check";
 import { AuditInputError } from "../../scripts/lib/audit/command.ts";
@@ -12,6 +12,7 @@ import { verifyRecord } from "../../scripts/lib/audit/verifyRecord.ts";
 import { ERROR_CODES, type ErrorCode } from "../../services/gateway/src/errors/codes.ts";
 import { type RunningGateway, type SeededChain, seededChain, startGateway } from "../gateway/gatewayFixture.ts";
 import { anchorQueued, idCardRequest, peerQueryHeaders, residentId } from "../gateway/support.ts";
+import { removeHandedOut } from "../support/leftBehind.ts";
 
 export const FAMILIES = [
   "records",
@@ -571,7 +572,7 @@ export async function fuzzRequests(options: FuzzOptions): Promise<FuzzFigures> {
         { numRuns: options.perFamily, seed: options.seed, endOnFailure: true },
       )
       .catch((error: Error) => violation(`audit CLI inputs: ${error.message.split("\n").slice(0, 6).join(" | ")}`));
-    rmSync(dir, { recursive: true, force: true });
+    removeHandedOut(dir);
     say(`audit CLI inputs: ${figures.requests["audit CLI inputs"]} files`);
 
     const prototypesAfter = prototypeNames();

@@ -2,22 +2,32 @@
 // a dictionary attack without the district secret (issue 13, item 7). The attack is run with the secret too, to show
 // that it works: it then finds every subject, so its failure without the secret is the secret's doing.
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { ClassicLevel } from "classic-level";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subjectRef } from "../../lib/encoding/subjectRef.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "../gateway/gatewayFixture.ts";
-import { anchorQueued, capturedLogs, idCardRequest, residentId } from "../gateway/support.ts";
-import { type ChainContent, filesUnder, personalDataIn, scanChain } from "./personalDataScan.ts";
+import { anchorQueued, capturedLogs, idCardRequest, PERSON, residentId } from "../gateway/support.ts";
+import { CHECKOUT_COPY_MARKER } from "../scripts/checkoutCopy.ts";
+import {
+  BUILD_MARKER,
+  type ChainContent,
+  filesUnder,
+  personalDataIn,
+  SCAN_TEST_ADDRESSES,
+  SCAN_TEST_NAMES,
+  SUITE_PERSONAL_DATA,
+  scanChain,
+  scanLeftBehind,
+} from "./personalDataScan.ts";
 
 /** Residents born 1949-12-31 in Xicheng (110105): 1,000 possible numbers, of which these 25 get records. */
 const CANDIDATES = Array.from({ length: 1000 }, (_, n) => residentId(n));
 const SUBJECTS = Array.from({ length: 25 }, (_, k) => residentId(37 * k + 11));
-const GIVEN = "明华建国秀英桂兰志强淑珍";
-const NAMES = SUBJECTS.map((_, k) => `邬${GIVEN[k % 12]}${GIVEN[Math.floor(k / 12)]}`);
-const ADDRESSES = SUBJECTS.map((_, k) => `北京市西城区测试胡同${k + 100}号`);
+const NAMES = SCAN_TEST_NAMES;
+const ADDRESSES = SCAN_TEST_ADDRESSES;
 
 let chain: SeededChain;
 let gw: RunningGateway;
@@ -83,6 +93,65 @@ describe("personal data on chain, on disk and in logs", () => {
     const found = [...filesUnder(dir)].flatMap(({ path, bytes }) => personalDataIn(bytes, NAMES, path));
     rmSync(dir, { recursive: true, force: true });
     expect(found.length).toBeGreaterThan(0);
+  });
+
+  it("reads a directory as the suite leaves it: LevelDB entries, hexadecimal in chain files, a checkout copy's data alone, no build or compiler's cache", async () => {
+    const root = mkdtempSync(`${tmpdir()}/oncechain-scan-`);
+    const hex = (text: string) => `0x${Buffer.from(text).toString("hex")}`;
+    try {
+      // A LevelDB whose tables are compressed: the name is found through its entries.
+      const db = new ClassicLevel(`${root}/db`);
+      await db.batch(
+        Array.from({ length: 3000 }, (_, i) => ({ type: "put" as const, key: `k${i}`, value: `${i} ${NAMES[5]}` })),
+      );
+      await db.compactRange("k", "l");
+      await db.close();
+      mkdirSync(`${root}/chains`);
+      // A chain file: an ID number in calldata, as JSON-RPC writes it; a valid number's digits inside a hash are not text.
+      const inHash = `0x${"ab".repeat(10)}${SUBJECTS[6]}${"cd".repeat(11)}`;
+      writeFileSync(`${root}/chains/c.json`, JSON.stringify({ input: hex(`id ${SUBJECTS[7]}`), hash: inHash }));
+      // A checkout copy: its sources (tests, which hold what they send) are not read; its data is.
+      mkdirSync(`${root}/copy/test`, { recursive: true });
+      mkdirSync(`${root}/copy/.oncechain`);
+      writeFileSync(`${root}/copy/${CHECKOUT_COPY_MARKER}`, "");
+      writeFileSync(`${root}/copy/test/source.ts`, NAMES[8] as string);
+      writeFileSync(`${root}/copy/.oncechain/log`, NAMES[9] as string);
+      // Code is not read: a build of the sources, the compilers' caches in the run's temporary directory. A folder of
+      // that name elsewhere is read.
+      mkdirSync(`${root}/tmp/tsx-0`, { recursive: true });
+      mkdirSync(`${root}/tmp/node-compile-cache`);
+      mkdirSync(`${root}/tmp/web/dist`, { recursive: true });
+      mkdirSync(`${root}/data/tsx-0`, { recursive: true });
+      writeFileSync(`${root}/tmp/tsx-0/compiled.mjs`, NAMES[11] as string);
+      writeFileSync(`${root}/tmp/node-compile-cache/entry`, NAMES[11] as string);
+      writeFileSync(`${root}/tmp/web/dist/${BUILD_MARKER}`, "");
+      writeFileSync(`${root}/tmp/web/dist/index.js`, NAMES[11] as string);
+      writeFileSync(`${root}/data/tsx-0/kept`, NAMES[12] as string);
+      // A link is not followed.
+      writeFileSync(`${tmpdir()}/oncechain-scan-outside`, NAMES[10] as string);
+      symlinkSync(`${tmpdir()}/oncechain-scan-outside`, `${root}/link`);
+      const scan = await scanLeftBehind(root, NAMES);
+      const found = scan.findings.map((f) => `${f.what} in ${f.where}`);
+      expect(found.filter((f) => f.startsWith(NAMES[5] as string) && f.endsWith("(entry)")).length).toBe(3000);
+      expect(found).toContain(`resident ID ${SUBJECTS[7]?.slice(0, 6)}… in chains/c.json (hexadecimal)`);
+      expect(found).toContain(`${NAMES[9]} in copy/.oncechain/log`);
+      expect(found).toContain(`${NAMES[12]} in data/tsx-0/kept`);
+      expect(
+        found.filter(
+          (f) =>
+            f.endsWith("chains/c.json") || [NAMES[8], NAMES[10], NAMES[11]].some((name) => f.includes(name as string)),
+        ),
+      ).toEqual([]);
+      expect([scan.levelDbs, scan.chainFiles, scan.unreadable]).toEqual([1, 1, []]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(`${tmpdir()}/oncechain-scan-outside`, { force: true });
+    }
+  });
+
+  it("looks, after the whole suite, for the name and address the tests' records carry", () => {
+    for (const text of [PERSON.name, PERSON.address, ...NAMES, ...ADDRESSES])
+      expect(SUITE_PERSONAL_DATA).toContain(text);
   });
 
   it("finds no ID number or seeded name in any transaction's calldata or any event on chain", () => {

@@ -1,13 +1,14 @@
 // Issue 13, item 9: gateways served over HTTPS with certificates of a district CA the test makes (openssl), peers
 // that check each other's certificates against that CA, and no plain HTTP beside.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningGateway, type SeededChain, seededChain, startGateway } from "../gateway/gatewayFixture.ts";
 import { anchorAll, applicant, FIELDS, ISSUER, shop, statuses } from "../gateway/scenarioSupport.ts";
 import { setEndpointOnChain } from "../gateway/support.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 
 interface Pem {
   cert: Buffer;
@@ -130,7 +131,7 @@ describe("gateways over HTTPS with a district CA", () => {
     await issuers?.close();
     await rogue?.close();
     chain?.cleanup();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dir) removeTestDir(dir);
   });
 
   const apply = (label: number) =>

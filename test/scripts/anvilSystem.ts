@@ -16,7 +16,7 @@ import { projectRoot, seedsDir } from "../../scripts/lib/paths.ts";
 import { seedCatalogue } from "../../scripts/lib/seed/seedCatalogue.ts";
 import type { Role } from "../../services/gateway/src/auth/apiKeys.ts";
 import { type Serving, serveGateway } from "../../services/gateway/src/serve.ts";
-import { SILENT } from "../gateway/gatewayFixture.ts";
+import { removeTestDir, testLogger } from "../support/leftBehind.ts";
 import { freePort } from "./processes.ts";
 
 export interface AnvilSystem {
@@ -104,7 +104,7 @@ export async function startSeededAnvil(): Promise<SeededAnvil> {
   let chain = await startLocalChain({ dataDir, port });
   const provider = await connectProvider(chain.rpcUrl);
   const stops: (() => Promise<void> | void)[] = [
-    () => rmSync(dataDir, { recursive: true, force: true }),
+    () => removeTestDir(dataDir),
     () => chain.stop(),
     () => provider.destroy(),
   ];
@@ -149,7 +149,7 @@ export async function startAnvilSystem(env: Record<string, string> = {}): Promis
     Object.assign(process.env, settings);
     let serving: Serving;
     try {
-      serving = await serveGateway({ provider, deployment, catalogue, dataDir, codes, logger: SILENT });
+      serving = await serveGateway({ provider, deployment, catalogue, dataDir, codes, logger: testLogger() });
     } finally {
       for (const [name, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[name];

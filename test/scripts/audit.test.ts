@@ -1,13 +1,14 @@
 // npm run audit as an auditor runs it: its own process, given only the chain's RPC URL and the RegistryDirectory's
 // address, against a system started as processes (npm start: anvil, the deployment, the seeded catalogue, a gateway
 // that issued the records it checks).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disclosureCode, disclosureCodePng, disclosureCodeText } from "../../lib/records/disclosureCode.ts";
 import { projectRoot } from "../../scripts/lib/paths.ts";
 import { copySeeds, editSeedJson, removeSeedCopies } from "../catalogue/seedCopies.ts";
 import { idCardRequest, residentId } from "../gateway/support.ts";
+import { removeHandedOut, removeTestDir } from "../support/leftBehind.ts";
 import { freePort, runNpm, runScript, type Started } from "./processes.ts";
 
 interface IssuedRecord {
@@ -156,8 +157,8 @@ describe("npm run audit, against the chain alone", () => {
     system?.interrupt();
     await system?.exited;
     await removeSeedCopies();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(files, { recursive: true, force: true });
+    removeTestDir(dataDir);
+    removeHandedOut(files);
   });
 
   it("passes an issued batched record, as the gateway gave it and as a bare record with its anchor", async () => {

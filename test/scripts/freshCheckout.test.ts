@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
+import { removeHandedOut, removeTestDir } from "../support/leftBehind.ts";
 import { copyCheckout, removeCheckoutCopy } from "./checkoutCopy.ts";
 import { expectCommitmentStory, expectDisclosure } from "./demoOutput.ts";
 import { freePort, runNpm, type Started } from "./processes.ts";
@@ -54,7 +55,9 @@ describe("a fresh checkout, as a newcomer finds it", () => {
       clearTimeout(timer);
     }
     removeCheckoutCopy(root);
-    rmSync(dataDir, { recursive: true, force: true });
+    // What the demo hands the shop (its licence's name and address, as a file and a QR code).
+    removeHandedOut(`${dataDir}/demo`);
+    removeTestDir(dataDir);
   });
 
   it("the first npm start says it compiles and prints a line at least every 10 s until ready, which counts the compile", async () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import {
 import { connectProvider } from "../../scripts/lib/chainConnection.ts";
 import { type LocalChain, startLocalChain } from "../../scripts/lib/localChain.ts";
 import { operatorSigner } from "../../scripts/lib/operatorSigner.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,7 +45,7 @@ describe("the embedded local chain", () => {
 
   function tempDir(): string {
     const dir = mkdtempSync(`${tmpdir()}/oncechain-chain-`);
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanups.push(() => removeTestDir(dir));
     return dir;
   }
 

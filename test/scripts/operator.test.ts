@@ -1,13 +1,14 @@
 // npm run operator against a running npm start: the emergency stop and a roll-out, as the district's operator does them.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { idCardRequest, residentId } from "../gateway/support.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 import { freePort, runScript } from "./processes.ts";
 
 describe("npm run operator", () => {
   const dataDir = mkdtempSync(`${tmpdir()}/oncechain-operator-`);
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => removeTestDir(dataDir));
 
   it("closes and opens the record registry, and rolls out a new one that the running gateway follows", async () => {
     const gatewayPort = await freePort();

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { projectRoot } from "../../scripts/lib/paths.ts";
+import { logCopy } from "../support/leftBehind.ts";
 
 export interface Started {
   child: ChildProcess;
@@ -34,13 +35,15 @@ function environment(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...merged, ...env };
 }
 
-function track(child: ChildProcess, group: boolean): Started {
+function track(child: ChildProcess, group: boolean, label: string): Started {
+  const copy = logCopy(label);
   let text = "";
   let stdout = "";
   const lines: { at: number; text: string }[] = [];
   let partial = "";
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
+    copy?.(chunk);
     const at = Date.now();
     text += chunk.toString();
     const parts = (partial + chunk.toString()).split("\n");
@@ -100,7 +103,7 @@ export function runScript(script: string, args: string[], env: Record<string, st
     env: environment(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
-  return track(child, false);
+  return track(child, false, script);
 }
 
 /**
@@ -114,7 +117,7 @@ export function runNpm(root: string, args: string[], env: Record<string, string>
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  return track(child, true);
+  return track(child, true, `npm ${args.join(" ")}`);
 }
 
 export function freePort(): Promise<number> {

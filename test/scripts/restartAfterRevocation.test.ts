@@ -1,14 +1,15 @@
 // npm start again after a batched record was revoked: the anvil node reloaded from its state file has no state at
 // past blocks, and the gateway's chain index must not need any (issue 8, item 1).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { idCardRequest, residentId } from "../gateway/support.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 import { freePort, runScript } from "./processes.ts";
 
 describe("npm start on a chain reloaded from its state file", () => {
   const dataDir = mkdtempSync(`${tmpdir()}/oncechain-restart-`);
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => removeTestDir(dataDir));
 
   it("comes back ready after two records anchored in one batch, one revoked and a block mined, and reads it revoked", async () => {
     const chainPort = await freePort();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { Wallet } from "ethers";
 import hre from "hardhat";
@@ -12,6 +12,7 @@ import { readChainStatus } from "../../scripts/lib/chainStatus.ts";
 import { seedsDir } from "../../scripts/lib/paths.ts";
 import { planSeed } from "../../scripts/lib/seed/plan.ts";
 import { seedCatalogue } from "../../scripts/lib/seed/seedCatalogue.ts";
+import { removeTestDir, scanChainLater } from "../support/leftBehind.ts";
 
 describe("seeding the district's catalogue", () => {
   let catalogue: Catalogue;
@@ -25,6 +26,7 @@ describe("seeding the district's catalogue", () => {
     dataDir = mkdtempSync(`${tmpdir()}/oncechain-seed-`);
     catalogue = await loadCatalogue(seedsDir);
     connection = await hre.network.create();
+    scanChainLater(connection.provider, "seed-chain");
     const [operator] = await connection.ethers.getSigners();
     if (!operator) throw new Error("no operator account");
     ({ record } = await ensureDeployment(connection.ethers.provider, operator, dataDir));
@@ -32,7 +34,7 @@ describe("seeding the district's catalogue", () => {
     signers = Object.fromEntries(catalogue.departments.map((d) => [d.code, [Wallet.createRandom().address]]));
   });
 
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => removeTestDir(dataDir));
 
   it("registers every department, type, scenario and grant on a fresh chain", async () => {
     const report = await seedCatalogue(catalogue, registries, { update: false, signers });

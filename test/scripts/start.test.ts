@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { copySeeds, editSeedJson, removeSeedCopies } from "../catalogue/seedCopies.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 import { freePort, runScript } from "./processes.ts";
 
 interface StatusJson {
@@ -15,7 +16,7 @@ interface StatusJson {
 describe("npm start, the embedded default", () => {
   const dataDir = mkdtempSync(`${tmpdir()}/oncechain-start-`);
   afterAll(async () => {
-    rmSync(dataDir, { recursive: true, force: true });
+    removeTestDir(dataDir);
     await removeSeedCopies();
   });
 

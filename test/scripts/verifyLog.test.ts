@@ -1,6 +1,6 @@
 // verify-log against JSON-RPC: an export from a gateway on anvil (its own process) passes as it came, and each edit
 // of a copy (an entry deleted, reordered, altered, forged, a proof or a commitment edited) fails naming the entry.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entryHashOf } from "../../lib/audit/accessLogEntry.ts";
@@ -14,6 +14,7 @@ import { seedsDir } from "../../scripts/lib/paths.ts";
 import { rollOut } from "../../scripts/lib/rollOut.ts";
 import { call } from "../gateway/gatewayFixture.ts";
 import { applicant, FIELDS, shop } from "../gateway/scenarioSupport.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 import { type AnvilSystem, startAnvilSystem } from "./anvilSystem.ts";
 import { runScript } from "./processes.ts";
 
@@ -91,7 +92,7 @@ describe("npm run audit -- verify-log on an export from a gateway on anvil", () 
   }, 240_000);
   afterAll(async () => {
     await system?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeTestDir(dir);
   });
 
   it("passes the export as the gateway gave it, and says which entries the chain does not vouch for yet", async () => {

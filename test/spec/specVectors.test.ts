@@ -1,6 +1,6 @@
 // The project's own implementation of each rule of docs/SPEC.md against docs/spec-vectors.json, and the file against
 // its generator. The contracts' side of the rules is in specVectorsOnChain.test.ts.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TypedDataEncoder } from "ethers";
@@ -34,6 +34,7 @@ import { canonicalRecordSchema, subjectSchema, verifyBodyFastPath } from "../../
 import { anchorOf, type CanonicalRecord, recordHashOf } from "../../services/gateway/src/records/canonicalRecord.ts";
 import { subjectRefOf } from "../../services/gateway/src/records/issueRecord.ts";
 import { openDepartmentStore } from "../../services/gateway/src/store/departmentStore.ts";
+import { removeTestDir } from "../support/leftBehind.ts";
 import { type Case, casesOf, holds, VECTORS } from "./vectors.ts";
 
 /** What an implementation refuses with: the first problem of a zod schema, `path: message`. */
@@ -244,7 +245,7 @@ describe("the chain of access-log entries (§7.2), as a gateway's log appends th
       expect({ entries: await log.entries(1, c.input.accesses.length + 1) }).toEqual(c.expected);
     } finally {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      removeTestDir(dir);
     }
   });
 });

@@ -4,6 +4,7 @@ import { getAddress, ZeroHash } from "ethers";
 import hre from "hardhat";
 import { connectRegistries, type Deployment, deployRegistries, type Registries } from "../../lib/chain/registries.ts";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
+import { scanChainLater } from "./leftBehind.ts";
 
 export type NetworkConnection = Awaited<ReturnType<typeof hre.network.create>>;
 
@@ -34,6 +35,7 @@ export const SCHEMA_HASH = codeKey("schema of the fixture types");
 /** A new chain with departments psb(1), market-regulation(2), tobacco(3, suspended) and types 1 and 2. */
 export async function registryFixture(): Promise<RegistryFixture> {
   const connection = await hre.network.create();
+  scanChainLater(connection.provider, "registry-chain");
   const [operator, issuer, otherDepartment, suspendedDepartment, outsider] = await connection.ethers.getSigners();
   if (!operator || !issuer || !otherDepartment || !suspendedDepartment || !outsider) {
     throw new Error("the test network needs five accounts");

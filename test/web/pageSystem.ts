@@ -13,6 +13,7 @@ import { projectRoot } from "../../scripts/lib/paths.ts";
 import { ensureWebPage } from "../../scripts/lib/webBuild.ts";
 import { call, type RunningGateway, type SeededChain, seededChain, startGateway } from "../gateway/gatewayFixture.ts";
 import { anchorAll, applicant, issue } from "../gateway/scenarioSupport.ts";
+import { BUILD_MARKER } from "../reliability/personalDataScan.ts";
 import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 
 export const SHOTS = join(projectRoot, "test-results/web");
@@ -81,6 +82,7 @@ export async function startPageSystem(): Promise<PageSystem> {
   const work = mkdtempSync(join(tmpdir(), "oncechain-web-"));
   const webOut = join(work, "dist");
   await ensureWebPage(projectRoot, webOut);
+  writeFileSync(join(webOut, BUILD_MARKER), "");
   process.env.ONCECHAIN_WEB_DIR = webOut;
 
   const chain = await seededChain();
