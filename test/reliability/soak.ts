@@ -1,11 +1,15 @@
 // npm run test:soak [-- <run>...]: the long versions of the reliability tests (docs/RELIABILITY.md), each printing its
 // figures and whether each promise held; the figures are written to bench/results/soak.json (a run given by name
-// replaces only its own entry). Exits 1 when a promise failed. Not part of npm test: the short versions are.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// replaces only its own entry). Then everything the runs left (data directories, chains, log lines) is read for personal
+// data, as after npm test (item 7: the `scan` entry). Exits 1 when a promise failed. Not part of npm test: the short
+// versions are.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { beginScannedRun } from "../support/leftBehind.ts";
 import { chainOutage, OUTAGE_PROMISES } from "./chainOutage.ts";
 import { crashDuringIssuance } from "./crashDuringIssuance.ts";
 import { FAMILIES, FUZZ_PROMISES, fuzzRequests } from "./fuzzRequests.ts";
 import { figureAt, LOAD_PROMISES, loadFairness } from "./loadFairness.ts";
+import { SUITE_PERSONAL_DATA, scanLeftBehind } from "./personalDataScan.ts";
 
 interface SoakRun {
   title: string;
@@ -69,6 +73,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const names = asked.length > 0 ? asked : Object.keys(RUNS);
+// A scanned run: what the runs and the processes they start write to a temporary directory is kept here until the scan.
+const scanRoot = beginScannedRun("oncechain-soak-");
 const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
 let failed = 0;
 for (const name of names) {
@@ -102,5 +108,26 @@ for (const name of names) {
   mkdirSync(new URL(".", file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 }
-console.log(`wrote bench/results/soak.json (${names.join(", ")})`);
+{
+  const started = Date.now();
+  console.log(`scan: personal data in what ${names.join(", ")} left`);
+  const { findings, unreadable, ...read } = await scanLeftBehind(scanRoot, SUITE_PERSONAL_DATA);
+  const figures = { ...read, findings: findings.length, unreadable: unreadable.length, runs: names };
+  for (const [figure, value] of Object.entries(figures)) console.log(`  ${figure}: ${JSON.stringify(value)}`);
+  for (const f of [...findings.slice(0, 20).map((f) => `${f.what} in ${f.where}`), ...unreadable])
+    console.log(`  ✘ ${f}`);
+  const held = findings.length === 0 && unreadable.length === 0;
+  console.log(`  ${held ? "✔ every promise held" : `✘ a promise failed (kept for a look: ${scanRoot})`}`);
+  if (held) rmSync(scanRoot, { recursive: true, force: true });
+  else failed++;
+  results.scan = {
+    title: "Personal data in every file, chain and log line the runs left",
+    at: new Date().toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000),
+    figures,
+    promisesHeld: held,
+  };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+console.log(`wrote bench/results/soak.json (${[...names, "scan"].join(", ")})`);
 process.exit(failed > 0 ? 1 : 0);
