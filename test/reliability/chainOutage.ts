@@ -10,6 +10,7 @@ import { connectRegistries } from "../../lib/chain/registries.ts";
 import { idCardRequest, residentId } from "../gateway/support.ts";
 import { startSeededAnvil } from "../scripts/anvilSystem.ts";
 import { freePort } from "../scripts/processes.ts";
+import { fetchWithinQuota } from "../support/withinQuota.ts";
 import { psbGateway } from "./psbProcess.ts";
 
 export interface OutageOptions {
@@ -203,9 +204,10 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
     }
 
     const stateOf = async (recordHash: string) => {
-      const response = await fetch(`${gateway.base}/records/${recordHash}`, { headers: headers("issuer") }).catch(
-        () => undefined,
-      );
+      // The issuer's key is busy issuing meanwhile: reading back is a client within its quota too.
+      const response = await fetchWithinQuota(`${gateway.base}/records/${recordHash}`, {
+        headers: headers("issuer"),
+      }).catch(() => undefined);
       if (response?.status !== 200) return `HTTP ${response?.status}`;
       return ((await response.json()) as { anchor: { state: string } }).anchor.state;
     };

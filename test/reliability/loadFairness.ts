@@ -7,9 +7,11 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type OpenLoopResult, openLoop, percentile } from "../../bench/support/openLoop.ts";
 import { ApiKeyFile } from "../../services/gateway/src/auth/apiKeys.ts";
+import { DEFAULT_KEY_QUOTA } from "../../services/gateway/src/auth/keyQuota.ts";
 import { idCardRequest, residentId } from "../gateway/support.ts";
 import { startSeededAnvil } from "../scripts/anvilSystem.ts";
 import { freePort } from "../scripts/processes.ts";
+import { fetchWithinQuota } from "../support/withinQuota.ts";
 import { departmentGateway } from "./psbProcess.ts";
 
 export interface LoadOptions {
@@ -19,7 +21,7 @@ export interface LoadOptions {
   verifyRate: number;
   otherRate: number;
   issueRate: number;
-  /** Fairness: this many windows without the flood and as many with it, alternating, each this long. */
+  /** Fairness: this many windows without the flood, as many with it, and as many with it sent to a stand-in, in turn. */
   windows: number;
   windowSeconds: number;
   /** The flood: requests a second by one key of psb's, evenly spaced, past its quota. */
@@ -45,6 +47,15 @@ export interface LoadFigures {
     /** otherWith.p99Ms / otherWithout.p99Ms, and the same of p50. */
     p99Ratio: number;
     p50Ratio: number;
+    /**
+     * The control: market regulation's verifications in windows where the same flood goes to a stand-in process with
+     * the gateway's quota and nothing else (floodSink.ts), what the flooding client alone costs this machine; the
+     * ratios split p99Ratio into that share (otherWithStandIn / otherWithout) and the gateway's (otherWith /
+     * otherWithStandIn).
+     */
+    otherWithStandIn: Stream;
+    p99RatioMachine: number;
+    p99RatioGateway: number;
     /** psb's own system's verifications (its other key) meanwhile. */
     psbWith: Stream;
     /** What the flooding key was answered: requests a second, and by status (200 up to its quota, 429 beyond). */
@@ -108,6 +119,27 @@ function merged(runs: OpenLoopResult[], latencies: number[]): OpenLoopResult {
   };
 }
 
+/** A script of this folder as a process of its own, run by this Node with tsx. */
+const tsxProcess = (script: string, args: string[]) =>
+  spawn(
+    process.execPath,
+    ["--import", import.meta.resolve("tsx"), new URL(script, import.meta.url).pathname, ...args],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+
+/** floodSink.ts as its own process, with the gateway's quota; resolves with its port and a way to stop it. */
+async function standIn(perSecond: number, burst: number): Promise<{ port: number; stop: () => void }> {
+  const child = tsxProcess("./floodSink.ts", [String(perSecond), String(burst)]);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the flood's stand-in exited (${code}) before it listened`)));
+  });
+  return { port, stop: () => child.kill() };
+}
+
 /**
  * floodClient.ts as its own process: one key's requests at `rate` a second for `seconds`. `started` resolves once it
  * sends (its loading is not counted against the gateway), `report` with what they were answered.
@@ -123,20 +155,7 @@ function flood(url: string, token: string, body: string, rate: number, seconds: 
     statuses: Record<string, number>;
     withoutRetryAfter: number;
   }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--import",
-        import.meta.resolve("tsx"),
-        new URL("./floodClient.ts", import.meta.url).pathname,
-        url,
-        token,
-        body,
-        String(rate),
-        String(seconds),
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = tsxProcess("./floodClient.ts", [url, token, body, String(rate), String(seconds)]);
     child.stderr.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("flooding")) started();
     });
@@ -172,6 +191,8 @@ export async function loadFairness(options: LoadOptions): Promise<LoadFigures> {
     });
     chain.also(() => gateway.stop());
     await gateway.start();
+    const sink = await standIn(options.quotaRate, DEFAULT_KEY_QUOTA.burst);
+    chain.also(() => sink.stop());
     const tokens = JSON.parse(readFileSync(`${chain.dataDir}/gateway/dev-api-keys.json`, "utf8"));
     const url = (code: string, path: string) => `http://127.0.0.1:${port}/departments/${code}${path}`;
     const post = async (address: string, token: string, body: unknown) => {
@@ -188,17 +209,11 @@ export async function loadFairness(options: LoadOptions): Promise<LoadFigures> {
     const hashes: string[] = [];
     let issuerId = 0;
     for (let i = 0; i < 64; i++) {
-      let response: Response;
-      // As a department's system would: a 429 is sent again after its Retry-After.
-      for (;;) {
-        response = await fetch(url("psb", "/records"), {
-          method: "POST",
-          headers: { authorization: `Bearer ${tokens.psb.issuer}`, "content-type": "application/json" },
-          body: JSON.stringify(idCardRequest(residentId(i))),
-        });
-        if (response.status !== 429) break;
-        await sleep(Number(response.headers.get("retry-after")) * 1000);
-      }
+      const response = await fetchWithinQuota(url("psb", "/records"), {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.psb.issuer}`, "content-type": "application/json" },
+        body: JSON.stringify(idCardRequest(residentId(i))),
+      });
       const body = (await response.json()) as { recordHash: string; record: { issuerId: number } };
       hashes.push(body.recordHash);
       issuerId = body.record.issuerId;
@@ -246,8 +261,9 @@ export async function loadFairness(options: LoadOptions): Promise<LoadFigures> {
     // Fairness: the same traffic of both departments' systems, in windows alternately without and with the flood.
     const without: OpenLoopResult[] = [];
     const withFlood: OpenLoopResult[] = [];
+    const withStandIn: OpenLoopResult[] = [];
     const psbWith: OpenLoopResult[] = [];
-    const latencies = { without: [] as number[], with: [] as number[], psb: [] as number[] };
+    const latencies = { without: [] as number[], with: [] as number[], standIn: [] as number[], psb: [] as number[] };
     const statuses: Record<string, number> = {};
     let floodRequests = 0;
     let floodFailed = 0;
@@ -255,8 +271,8 @@ export async function loadFairness(options: LoadOptions): Promise<LoadFigures> {
     let withinRefused = 0;
     const floodBody = JSON.stringify({ recordHash: hashes[0], issuerId });
     /** One window: the flooding key at `rate`, and both departments' systems measured meanwhile. */
-    const windowAt = async (rate: number, other: number[], psb?: number[]) => {
-      const flooding = flood(url("psb", "/verify"), floodToken, floodBody, rate, options.windowSeconds + 2);
+    const windowAt = async (rate: number, other: number[], psb?: number[], target = url("psb", "/verify")) => {
+      const flooding = flood(target, floodToken, floodBody, rate, options.windowSeconds + 2);
       // Measured from a second after the key's requests are under way: past its start, when it spends its burst.
       await flooding.sending;
       await sleep(1000);
@@ -282,11 +298,22 @@ export async function loadFairness(options: LoadOptions): Promise<LoadFigures> {
       floodFailed += report.failed;
       withoutRetryAfter += report.withoutRetryAfter;
       for (const [status, count] of Object.entries(report.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
-      say(`window ${w + 1}: p99 ${round(other.p99Ms)} ms without the flood, ${round(otherFlooded.p99Ms)} ms with it`);
+      const { otherRun: otherBesideStandIn } = await windowAt(
+        options.floodRate,
+        latencies.standIn,
+        undefined,
+        `http://127.0.0.1:${sink.port}/verify`,
+      );
+      withStandIn.push(otherBesideStandIn);
+      say(
+        `window ${w + 1}: p99 ${round(other.p99Ms)} ms without the flood, ${round(otherFlooded.p99Ms)} ms with it, ` +
+          `${round(otherBesideStandIn.p99Ms)} ms with it sent to the stand-in`,
+      );
     }
     const otherWithout = summary(merged(without, latencies.without));
     const otherWith = summary(merged(withFlood, latencies.with));
     const psbFlooded = summary(merged(psbWith, latencies.psb));
+    const otherWithStandIn = summary(merged(withStandIn, latencies.standIn));
     return {
       steady,
       fairness: {
@@ -294,6 +321,9 @@ export async function loadFairness(options: LoadOptions): Promise<LoadFigures> {
         otherWith,
         p99Ratio: round(otherWith.p99Ms / otherWithout.p99Ms),
         p50Ratio: round(otherWith.p50Ms / otherWithout.p50Ms),
+        otherWithStandIn,
+        p99RatioMachine: round(otherWithStandIn.p99Ms / otherWithout.p99Ms),
+        p99RatioGateway: round(otherWith.p99Ms / otherWithStandIn.p99Ms),
         psbWith: psbFlooded,
         flood: {
           requestsPerSecond: Math.round(floodRequests / (options.windows * (options.windowSeconds + 2))),
@@ -302,7 +332,7 @@ export async function loadFairness(options: LoadOptions): Promise<LoadFigures> {
           withoutRetryAfter,
           refusedWithinQuota: withinRefused,
         },
-        errors: failures(otherWithout, otherWith, psbFlooded),
+        errors: failures(otherWithout, otherWith, otherWithStandIn, psbFlooded),
       },
     };
   } finally {
