@@ -4,12 +4,10 @@
 // others' p99 while it runs tells that cost from the gateway's share of a flood sent to the gateway.
 // Usage: node --import tsx floodSink.ts <requests a second> <burst>; prints the port it listens on.
 import { createServer } from "node:http";
-import { keyQuota } from "../../services/gateway/src/auth/keyQuota.ts";
+import { keyQuota, MAX_HELD_REFUSALS } from "../../services/gateway/src/auth/keyQuota.ts";
 
 const [perSecond = "100", burst = "200"] = process.argv.slice(2);
 const quota = keyQuota({ perSecond: Number(perSecond), burst: Number(burst) });
-/** As the gateway's MAX_HELD_REFUSALS. */
-const MAX_HELD = 256;
 let held = 0;
 const server = createServer((req, res) => {
   req.resume();
@@ -19,7 +17,7 @@ const server = createServer((req, res) => {
       res.writeHead(200, { "content-type": "application/json" }).end('{"status":"valid"}');
       return;
     }
-    if (held < MAX_HELD) {
+    if (held < MAX_HELD_REFUSALS) {
       held++;
       await new Promise((resolve) => setTimeout(resolve, verdict.retryAfterSeconds * 1000));
       held--;

@@ -16,6 +16,9 @@ export interface QuotaSettings {
 /** The default of a gateway process (GATEWAY_KEY_RATE, GATEWAY_KEY_BURST): a counter system makes a request a second. */
 export const DEFAULT_KEY_QUOTA: QuotaSettings = { perSecond: 100, burst: 200 };
 
+/** Quota refusals held back at once (each a timer and an open request); beyond, they are answered at once. */
+export const MAX_HELD_REFUSALS = 256;
+
 /** No quota: what a gateway made in process without one gets (a test, a benchmark); a gateway process has the default. */
 export const NO_QUOTA: QuotaSettings = { perSecond: 0, burst: 0 };
 

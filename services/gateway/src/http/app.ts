@@ -4,7 +4,7 @@ import express, { type Request, type Response, Router } from "express";
 import type { z } from "zod";
 import { canonicalize } from "../../../../lib/encoding/canonical.ts";
 import type { Caller, Role } from "../auth/apiKeys.ts";
-import { keyQuota } from "../auth/keyQuota.ts";
+import { keyQuota, MAX_HELD_REFUSALS } from "../auth/keyQuota.ts";
 import type { DepartmentRuntime } from "../department.ts";
 import { echoable, echoablePath, UNNAMED_MEMBER, WITHIN_UNNAMED_MEMBER } from "../errors/echo.ts";
 import { GatewayError } from "../errors/GatewayError.ts";
@@ -108,9 +108,6 @@ function refuseOtherMethods(pattern: string, methods: string[]) {
     throw new GatewayError("METHOD_NOT_ALLOWED", { detail: `this path answers ${allow}` });
   };
 }
-
-/** Quota refusals held back at once (each a timer and an open request); beyond, they are answered at once. */
-const MAX_HELD_REFUSALS = 256;
 
 /** The caller the request's API key stands for, when its role is one of `roles`; `admit` is asked before the role. */
 async function authorise(
