@@ -20,4 +20,12 @@ const result = await openLoop(Number(rate), Number(seconds), async () => {
   if (response.status === 429 && !response.headers.get("retry-after")) withoutRetryAfter++;
   return "ok";
 });
-console.log(JSON.stringify({ sent: result.sent, failed: result.sent - result.ok, statuses, withoutRetryAfter }));
+console.log(
+  JSON.stringify({
+    sent: result.sent,
+    failed: result.sent - result.ok,
+    statuses,
+    withoutRetryAfter,
+    maxSendLagMs: result.maxSendLagMs,
+  }),
+);

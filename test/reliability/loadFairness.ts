@@ -4,6 +4,7 @@
 // Run short in npm test, long (5 minutes) in npm run test:soak.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { constants, setPriority } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type OpenLoopResult, openLoop, percentile } from "../../bench/support/openLoop.ts";
 import { ApiKeyFile } from "../../services/gateway/src/auth/apiKeys.ts";
@@ -61,6 +62,8 @@ export interface LoadFigures {
     /** What the flooding key was answered: requests a second, and by status (200 up to its quota, 429 beyond). */
     flood: {
       requestsPerSecond: number;
+      /** How late the flood client sent its latest request, at its low CPU priority: near 0 when it kept its rate. */
+      maxSendLagMs: number;
       statuses: Record<string, number>;
       failed: number;
       withoutRetryAfter: number;
@@ -154,8 +157,12 @@ function flood(url: string, token: string, body: string, rate: number, seconds: 
     failed: number;
     statuses: Record<string, number>;
     withoutRetryAfter: number;
+    maxSendLagMs: number;
   }>((resolve, reject) => {
     const child = tsxProcess("./floodClient.ts", [url, token, body, String(rate), String(seconds)]);
+    // It stands for another department's machine: on this shared one it takes the CPU only when nothing else wants it,
+    // and the rate it achieved is reported beside the figures.
+    if (child.pid !== undefined) setPriority(child.pid, constants.priority.PRIORITY_LOW);
     child.stderr.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("flooding")) started();
     });
@@ -267,6 +274,7 @@ export async function loadFairness(options: LoadOptions): Promise<LoadFigures> {
     const statuses: Record<string, number> = {};
     let floodRequests = 0;
     let floodFailed = 0;
+    let floodLag = 0;
     let withoutRetryAfter = 0;
     let withinRefused = 0;
     const floodBody = JSON.stringify({ recordHash: hashes[0], issuerId });
@@ -296,6 +304,7 @@ export async function loadFairness(options: LoadOptions): Promise<LoadFigures> {
       psbWith.push(psbFlooded);
       floodRequests += report.sent;
       floodFailed += report.failed;
+      floodLag = Math.max(floodLag, report.maxSendLagMs);
       withoutRetryAfter += report.withoutRetryAfter;
       for (const [status, count] of Object.entries(report.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
       const { otherRun: otherBesideStandIn } = await windowAt(
@@ -327,6 +336,7 @@ export async function loadFairness(options: LoadOptions): Promise<LoadFigures> {
         psbWith: psbFlooded,
         flood: {
           requestsPerSecond: Math.round(floodRequests / (options.windows * (options.windowSeconds + 2))),
+          maxSendLagMs: round(floodLag),
           statuses,
           failed: floodFailed,
           withoutRetryAfter,

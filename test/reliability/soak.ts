@@ -46,7 +46,7 @@ const RUNS: Record<string, SoakRun> = {
         verifyRate: 100,
         otherRate: 50,
         issueRate: 10,
-        windows: 6,
+        windows: 12,
         windowSeconds: 15,
         floodRate: 300,
         quotaRate: 100,
