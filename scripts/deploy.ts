@@ -1,4 +1,4 @@
-// npm run deploy -- [--network local|<rpc-url>]: deploys the registries once per chain and records where.
+// npm run deploy -- [--network local|<network>|<rpc-url>[,<rpc-url>...]]: deploys the registries once per chain and records where.
 
 import { deploymentFile, ensureDeployment } from "../lib/chain/deploymentStore.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
@@ -7,10 +7,13 @@ import { operatorSigner } from "./lib/operatorSigner.ts";
 import { localSystem } from "./lib/runningSystem.ts";
 
 runCli(async () => {
-  const flags = parseFlags({ network: { type: "string" } }, "npm run deploy -- [--network local|<rpc-url>]");
+  const flags = parseFlags(
+    { network: { type: "string" } },
+    "npm run deploy -- [--network local|<network>|<rpc-url>[,<rpc-url>...]]",
+  );
   const system = localSystem();
   const target = resolveNetwork(flags.network, system);
-  const provider = await connectProvider(target.rpcUrl);
+  const provider = await connectProvider(target.rpcUrl, target);
   try {
     const operator = await operatorSigner(provider, system.dataDir);
     const { record, deployed } = await ensureDeployment(provider, operator.signer, system.dataDir);

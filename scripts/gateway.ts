@@ -10,7 +10,7 @@ import { localSystem } from "./lib/runningSystem.ts";
 runCli(async () => {
   const flags = parseFlags(
     { department: { type: "string", multiple: true }, network: { type: "string" } },
-    "npm run gateway -- [--department <code>]... [--network local|<rpc-url>]",
+    "npm run gateway -- [--department <code>]... [--network local|<network>|<rpc-url>[,<rpc-url>...]]",
   );
   const catalogue = await loadCatalogue(seedsDir);
   const codes = flags.department?.flatMap((d) => d.split(",")) ?? catalogue.departments.map((d) => d.code);
@@ -18,7 +18,7 @@ runCli(async () => {
   if (unknown.length > 0) throw new Error(`unknown department: ${unknown.join(", ")} (see seeds/departments.json)`);
   const system = localSystem();
   const target = resolveNetwork(flags.network, system);
-  const provider = await connectProvider(target.rpcUrl);
+  const provider = await connectProvider(target.rpcUrl, target);
   const record = await recordedDeployment(provider, system.dataDir);
   const serving = await serveGateway({ provider, deployment: record, catalogue, dataDir: system.dataDir, codes });
   console.log(

@@ -14,12 +14,12 @@ import { formatSeedReport, seedCatalogue, seedProgress } from "./lib/seed/seedCa
 runCli(async () => {
   const flags = parseFlags(
     { network: { type: "string" }, update: { type: "boolean", default: false }, signers: { type: "string" } },
-    "npm run seed -- [--network local|<rpc-url>] [--update] [--signers departments-signers.json]",
+    "npm run seed -- [--network local|<network>|<rpc-url>[,<rpc-url>...]] [--update] [--signers departments-signers.json]",
   );
   const catalogue = await loadCatalogue(seedsDir);
   const system = localSystem();
   const target = resolveNetwork(flags.network, system);
-  const provider = await connectProvider(target.rpcUrl);
+  const provider = await connectProvider(target.rpcUrl, target);
   try {
     const record = await recordedDeployment(provider, system.dataDir);
     const codes = catalogue.departments.map((d) => d.code);

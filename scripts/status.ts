@@ -11,11 +11,11 @@ import { localSystem } from "./lib/runningSystem.ts";
 runCli(async () => {
   const flags = parseFlags(
     { network: { type: "string" }, json: { type: "boolean", default: false } },
-    "npm run status -- [--json] [--network local|<rpc-url>]",
+    "npm run status -- [--json] [--network local|<network>|<rpc-url>[,<rpc-url>...]]",
   );
   const system = localSystem();
   const target = resolveNetwork(flags.network, system);
-  const provider = await connectProvider(target.rpcUrl);
+  const provider = await connectProvider(target.rpcUrl, target);
   try {
     const record = await recordedDeployment(provider, system.dataDir);
     const status = await readChainStatus(provider, record, target.rpcUrl, await loadCatalogue(seedsDir));

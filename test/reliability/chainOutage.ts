@@ -2,14 +2,13 @@
 // sent transaction dropped, and the node restarted from its state file, while clients issue and verify. anvil, the
 // proxy's test process and the gateway are separate processes. Run short in npm test, long in npm run test:soak.
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Wallet } from "ethers";
-import { connectRegistries } from "../../lib/chain/registries.ts";
 import { idCardRequest, residentId } from "../gateway/support.ts";
 import { startSeededAnvil } from "../scripts/anvilSystem.ts";
 import { freePort } from "../scripts/processes.ts";
+import { anchoringOnChain } from "../support/anchoringOnChain.ts";
+import { rpcProxy } from "../support/rpcProxy.ts";
 import { fetchWithinQuota } from "../support/withinQuota.ts";
 import { psbGateway } from "./psbProcess.ts";
 
@@ -67,56 +66,6 @@ export const OUTAGE_PROMISES = {
   revertedTransactions: 0,
   pendingTransactions: 0,
 } as const;
-
-/** A JSON-RPC proxy in front of the node: it can cut every connection, and drop the answer to a sent transaction. */
-async function rpcProxy(target: string) {
-  let cut = false;
-  let dropNextSend = false;
-  let dropped = 0;
-  const server: Server = createServer((req, res) => {
-    if (cut) return req.socket.destroy();
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", async () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      const upstream = await fetch(target, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-      }).catch(() => undefined);
-      if (!upstream || cut) return req.socket.destroy();
-      const text = await upstream.text();
-      if (dropNextSend && body.includes('"eth_sendRawTransaction"')) {
-        // Sent to the node, which mines it; the gateway never hears back.
-        dropNextSend = false;
-        dropped++;
-        return req.socket.destroy();
-      }
-      res.setHeader("content-type", "application/json");
-      res.end(text);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    cut() {
-      cut = true;
-      server.closeAllConnections();
-    },
-    restore() {
-      cut = false;
-    },
-    dropNextSend() {
-      dropNextSend = true;
-    },
-    dropped: () => dropped,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 export async function chainOutage(options: OutageOptions): Promise<OutageFigures> {
   const say = options.onProgress ?? (() => {});
@@ -227,10 +176,10 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
     const loops = [issueLoop(), verifyLoop()];
     await sleep(options.settleMs ?? 3000);
     phase = "outage";
-    proxy.cut();
+    proxy.mode("cut");
     say(`connection cut for ${options.outageSeconds} s`);
     await sleep(options.outageSeconds * 1000);
-    proxy.restore();
+    proxy.mode("pass");
     phase = "after";
     outageEnded = Date.now();
     const backlog = acknowledged.filter((a) => a.at < outageEnded).map((a) => a.recordHash);
@@ -279,30 +228,7 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
       }
     }
 
-    const records = connectRegistries(chain.deployment, chain.provider).records;
-    const singles = await records.queryFilter(records.filters.CredentialAnchored(undefined, undefined, issuerId));
-    const batches = await records.queryFilter(records.filters.CredentialBatchAnchored(undefined, issuerId));
-    const onChain = singles.length + batches.reduce((sum, e) => sum + Number(e.args.recordCount), 0);
-    const registry = (await records.getAddress()).toLowerCase();
-    let reverted = 0;
-    const head = await chain.provider.getBlockNumber();
-    for (let b = 0; b <= head; b++) {
-      const block = await chain.provider.getBlock(b, true);
-      for (const tx of block?.prefetchedTransactions ?? []) {
-        if (tx.from !== signer || tx.to?.toLowerCase() !== registry) continue;
-        if ((await chain.provider.getTransactionReceipt(tx.hash))?.status === 0) reverted++;
-      }
-    }
-    // The node's pool, both parts: a transaction behind a nonce gap waits in "queued", which the pending nonce omits.
-    const pool = (await chain.provider.send("txpool_content", [])) as Record<string, Record<string, object>>;
-    const pending = Object.values(pool).reduce(
-      (sum, bySender) =>
-        sum +
-        Object.entries(bySender)
-          .filter(([from]) => from.toLowerCase() === signer.toLowerCase())
-          .reduce((n, [, byNonce]) => n + Object.keys(byNonce).length, 0),
-      0,
-    );
+    const onChain = await anchoringOnChain(chain.provider, chain.deployment, issuerId, signer);
     return {
       outageSeconds: options.outageSeconds,
       ...figures,
@@ -313,9 +239,9 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
       forgottenAtRestart: forgotten,
       acknowledged: acknowledged.length,
       acknowledgedLost: lost,
-      anchoredTwice: Math.max(0, onChain - new Set(acknowledged.map((a) => a.recordHash)).size),
-      revertedTransactions: reverted,
-      pendingTransactions: pending,
+      anchoredTwice: Math.max(0, onChain.records - new Set(acknowledged.map((a) => a.recordHash)).size),
+      revertedTransactions: onChain.reverted,
+      pendingTransactions: onChain.pending,
       backlogAnchoredMs,
       otherVerificationAnswers: other,
       ...(lost > 0 ? { lostStates, gatewayLog: readFileSync(gateway.logFile(), "utf8").split("\n").slice(-40) } : {}),

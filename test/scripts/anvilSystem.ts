@@ -41,6 +41,11 @@ export interface SeededAnvil {
   dataDir: string;
   /** Stops the node (anvil writes its state file) and starts it again from that file, on the same port. */
   restartNode(): Promise<void>;
+  /**
+   * Another anvil process holding the same chain as this one held when it started (the seeded template): a node of
+   * the same chain, behind this one as soon as this one has a block of its own. Stopped with the chain.
+   */
+  secondNode(): Promise<{ rpcUrl: string; stop(): Promise<void> }>;
   /** Stops the node and removes the data directory, after `also` (what was started on it), newest first. */
   stop(): Promise<void>;
   also(stop: () => Promise<void> | void): void;
@@ -127,6 +132,17 @@ export async function startSeededAnvil(): Promise<SeededAnvil> {
       async restartNode() {
         await chain.stop();
         chain = await startLocalChain({ dataDir, port });
+      },
+      async secondNode() {
+        const nodeDir = mkdtempSync(`${tmpdir()}/oncechain-anvil-`);
+        cpSync(`${await seededTemplate()}/chain`, `${nodeDir}/chain`, { recursive: true });
+        const node = await startLocalChain({ dataDir: nodeDir, port: await freePort() });
+        const stopNode = async () => {
+          await node.stop();
+          removeTestDir(nodeDir);
+        };
+        stops.push(stopNode);
+        return { rpcUrl: node.rpcUrl, stop: stopNode };
       },
       stop,
       also: (next) => stops.push(next),

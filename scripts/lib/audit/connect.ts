@@ -1,39 +1,34 @@
 // Where an audit reads from: a JSON-RPC URL, and the RegistryDirectory given by its address, by a deployment record,
 // or by the deployment recorded for the chain in the data directory. Each refusal is an AuditInputError saying what to
 // give instead.
-import { getAddress, isAddress, isError, JsonRpcProvider } from "ethers";
+import { getAddress, isAddress, isError, type JsonRpcProvider } from "ethers";
 import { readDeployment } from "../../../lib/chain/deploymentStore.ts";
+import { ChainConnectError, connectFailover, rpcUrlList } from "../../../lib/chain/failoverProvider.ts";
 import { currentRegistries } from "../../../lib/chain/registries.ts";
 import { RegistryDirectory__factory } from "../../../types/ethers-contracts/index.ts";
 import { AuditInputError } from "./command.ts";
 import { readInputJson } from "./inputFile.ts";
 
-const PROBE_TIMEOUT_MS = 10_000;
-
 /**
- * A provider for the chain at `rpcUrl`, once it has answered eth_chainId. The probe is a plain request, so that a URL
- * where nothing answers fails at once with its reason instead of ethers retrying network detection every second.
+ * A provider for the chain at `rpcUrl` (one URL, or several of the same chain separated by commas), once a node has
+ * answered eth_chainId. The probe is a plain request, so that a URL where nothing answers fails at once with its
+ * reason instead of ethers retrying network detection every second.
  */
 export async function connectChain(rpcUrl: string): Promise<{ provider: JsonRpcProvider; chainId: number }> {
-  if (!/^https?:\/\//.test(rpcUrl)) throw new AuditInputError(`--rpc ${rpcUrl}: not an http(s) URL`);
-  let answer: { result?: string };
+  let urls: string[];
   try {
-    const response = await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-    });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    answer = (await response.json()) as { result?: string };
+    urls = rpcUrlList(rpcUrl);
   } catch (error) {
-    const inner = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = inner?.code ?? inner?.message ?? (error as Error).message;
-    throw new AuditInputError(`no chain answers at ${rpcUrl} (${reason}): give --rpc <url> or set CHAIN_RPC_URL`);
+    throw new AuditInputError(`--rpc ${(error as Error).message}`);
   }
-  if (typeof answer.result !== "string") throw new AuditInputError(`${rpcUrl} is not a JSON-RPC node: no chain id`);
-  const chainId = Number(answer.result);
-  return { provider: new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true }), chainId };
+  try {
+    const { provider, chainId } = await connectFailover(urls, {});
+    return { provider, chainId };
+  } catch (error) {
+    if (!(error instanceof ChainConnectError)) throw error;
+    const reasons = error.reasons.length > 0 ? ` (${error.reasons.join("; ")})` : "";
+    throw new AuditInputError(`${error.message}${reasons}: give --rpc <url> or set CHAIN_RPC_URL`);
+  }
 }
 
 export interface DirectorySource {

@@ -5,6 +5,8 @@ import type { Provider } from "ethers";
 import pino, { type Logger } from "pino";
 import type { Catalogue } from "../../../lib/catalogue/schemas.ts";
 import type { DeploymentRecord } from "../../../lib/chain/deploymentStore.ts";
+import { FailoverProvider } from "../../../lib/chain/failoverProvider.ts";
+import { confirmationsOf } from "../../../lib/chain/receipt.ts";
 import { NO_QUOTA, type QuotaSettings } from "./auth/keyQuota.ts";
 import { type CatalogueService, loadCatalogueService } from "./catalogue/catalogueService.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
@@ -162,6 +164,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   }
   metrics.gauge("oncechain_index_block", "Last block indexed", () => index.head());
   metrics.gauge("oncechain_index_records", "Records in the chain index", () => index.recordCount());
+  // Several nodes of the chain: each move from one to another is logged and counted.
+  const stopWatchingNodes =
+    options.provider instanceof FailoverProvider
+      ? options.provider.onSwitch(({ from, to, reason }) => {
+          logger.warn({ from, to, reason }, "chain requests moved to another RPC node");
+          metrics.inc(
+            "oncechain_rpc_node_switches_total",
+            "Times chain requests moved from one RPC node to another (down, failing, too slow or behind)",
+            { from, to },
+          );
+        })
+      : () => undefined;
   const services: GatewayServices = {
     provider: options.provider,
     deployment: options.deployment,
@@ -203,7 +217,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async readiness() {
       try {
         const chainHead = await options.provider.getBlockNumber();
-        const lag = chainHead - index.head();
+        // The index follows the chain as far behind its head as the chain's confirmations ask.
+        const lag = chainHead - (confirmationsOf(options.provider) - 1) - index.head();
         return { ready: lag <= 2, checks: { chain: "reachable", chainHead, indexedBlock: index.head(), lag } };
       } catch {
         return { ready: false, checks: { chain: "unreachable", indexedBlock: index.head() } };
@@ -240,6 +255,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     async close() {
       closing = true;
+      stopWatchingNodes();
       for (const follower of services.commitmentFollowers.values()) await follower.stop();
       await index.stop();
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));

@@ -3,6 +3,7 @@
 // state at past blocks, so nothing here reads at a past block. Each span of blocks is read in full before the index
 // changes, so a read that fails part way leaves the index as it was, and the next sync reads the span again.
 import { type Interface, id, type Log, type Provider } from "ethers";
+import { confirmationsOf } from "../../../../lib/chain/receipt.ts";
 import { REGISTRY_NAMES, type RegistryName } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
 import {
@@ -300,7 +301,8 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
   }
 
   async function sync(atLeast = 0): Promise<number> {
-    const target = Math.max(await provider.getBlockNumber(), atLeast);
+    // Blocks count once they have the chain's confirmations (one, their own, unless its connection says more).
+    const target = Math.max((await provider.getBlockNumber()) - (confirmationsOf(provider) - 1), atLeast);
     chainHead = Math.max(chainHead, target);
     const chunk = options.chunk ?? 5_000;
     while (head < target) {

@@ -1,0 +1,352 @@
+// Issue 14: one chain through several JSON-RPC nodes. anvil processes, proxies in front of them that this test turns into
+// a node down, failing, stalling or dropping an answer, and (for the gateway) psb's gateway as a process of its own on
+// two RPC URLs. Nothing of Hardhat's in-process network.
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { JsonRpcProvider, Wallet } from "ethers";
+import { afterEach, describe, expect, it } from "vitest";
+import { connectFailover, type RpcSwitch } from "../../lib/chain/failoverProvider.ts";
+import { idCardRequest, residentId } from "../gateway/support.ts";
+import { psbGateway } from "../reliability/psbProcess.ts";
+import { type SeededAnvil, startSeededAnvil } from "../scripts/anvilSystem.ts";
+import { freePort } from "../scripts/processes.ts";
+import { anchoringOnChain } from "../support/anchoringOnChain.ts";
+import { rpcProxy } from "../support/rpcProxy.ts";
+import { fetchWithinQuota } from "../support/withinQuota.ts";
+
+let chain: SeededAnvil | undefined;
+afterEach(async () => {
+  await chain?.stop();
+  chain = undefined;
+});
+
+const blockOf = async (url: string) => {
+  const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true });
+  try {
+    return await provider.getBlockNumber();
+  } finally {
+    provider.destroy();
+  }
+};
+const rpc = (url: string, method: string, params: unknown[] = []) =>
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  }).then(async (r) => ((await r.json()) as { result: unknown }).result);
+
+/** Sends every transaction of `from`'s blocks after `after` to `to` in their order: `to` catches up with `from`. */
+async function replay(from: string, to: string, after: number): Promise<void> {
+  const head = await blockOf(from);
+  for (let n = after + 1; n <= head; n++) {
+    const block = (await rpc(from, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false])) as {
+      transactions: string[];
+    };
+    // One transaction a block (anvil mines each as it comes): replayed one by one, the blocks come out the same.
+    expect(block.transactions.length).toBeLessThanOrEqual(1);
+    if (block.transactions.length === 0) await rpc(to, "anvil_mine", ["0x1"]);
+    for (const hash of block.transactions)
+      await rpc(to, "eth_sendRawTransaction", [await rpc(from, "eth_getRawTransactionByHash", [hash])]);
+  }
+}
+
+describe("FailoverProvider over anvil processes", () => {
+  it("never answers an older block than it has seen: a node behind is skipped until it catches up, and the switch is told", async () => {
+    chain = await startSeededAnvil();
+    const behind = await chain.secondNode();
+    const ahead = await rpcProxy(chain.rpcUrl);
+    chain.also(() => ahead.close());
+    await rpc(chain.rpcUrl, "anvil_mine", ["0x5"]);
+    const { provider } = await connectFailover([ahead.url, behind.rpcUrl], { retryAfterMs: 0, headCheckMs: 0 });
+    chain.also(() => provider.destroy());
+    const switches: RpcSwitch[] = [];
+    provider.onSwitch((event) => switches.push(event));
+
+    // Asked as JSON-RPC each time: ethers' getBlockNumber would answer from its cache of the last quarter second.
+    const head = async () => Number(await provider.send("eth_blockNumber", []));
+    const seen = await head();
+    expect(seen).toBe(await blockOf(chain.rpcUrl));
+    expect(await blockOf(behind.rpcUrl)).toBe(seen - 5);
+    ahead.mode("cut");
+    // The other node is five blocks behind: no answer rather than an older one.
+    await expect(head()).rejects.toThrow(/no node of the chain answered/);
+    expect(switches).toEqual([]);
+    expect(provider.highestHead).toBe(seen);
+
+    await rpc(behind.rpcUrl, "anvil_mine", ["0x5"]);
+    expect(await head()).toBe(seen);
+    expect(switches).toEqual([
+      {
+        from: new URL(ahead.url).origin,
+        to: new URL(behind.rpcUrl).origin,
+        reason: expect.stringMatching(/unreachable/),
+      },
+    ]);
+  });
+
+  it("checks a node's head at every switch to it: a node used while level with the other, and behind since, is not used again", async () => {
+    chain = await startSeededAnvil();
+    const second = await chain.secondNode();
+    const [first, other] = [await rpcProxy(chain.rpcUrl), await rpcProxy(second.rpcUrl)];
+    chain.also(() => first.close());
+    chain.also(() => other.close());
+    const { provider } = await connectFailover([first.url, other.url], { retryAfterMs: 0, headCheckMs: 0 });
+    chain.also(() => provider.destroy());
+    const head = async () => Number(await provider.send("eth_blockNumber", []));
+    const level = await head();
+    // Away to the other node and back, while both hold the same blocks.
+    first.mode("http500");
+    expect(await head()).toBe(level);
+    expect(provider.currentNode).toBe(new URL(other.url).origin);
+    first.mode("pass");
+    other.mode("cut");
+    expect(await head()).toBe(level);
+    expect(provider.currentNode).toBe(new URL(first.url).origin);
+    other.mode("pass");
+    // The first node moves on; the other, used before, is now behind it.
+    await rpc(chain.rpcUrl, "anvil_mine", ["0x2"]);
+    expect(await head()).toBe(level + 2);
+    first.mode("cut");
+    await expect(head()).rejects.toThrow(/no node of the chain answered/);
+    expect(provider.switches).toBe(2);
+  });
+
+  it("moves to the node ahead when the one it uses has fallen behind another, at its comparison of heads", async () => {
+    chain = await startSeededAnvil();
+    const behind = await chain.secondNode();
+    await rpc(chain.rpcUrl, "anvil_mine", ["0x3"]);
+    const { provider } = await connectFailover([behind.rpcUrl, chain.rpcUrl], { headCheckMs: 0 });
+    chain.also(() => provider.destroy());
+    expect(provider.currentNode).toBe(new URL(behind.rpcUrl).origin);
+    await provider.checkHeads();
+    expect(provider.currentNode).toBe(new URL(chain.rpcUrl).origin);
+    expect(await provider.getBlockNumber()).toBe(await blockOf(chain.rpcUrl));
+  });
+
+  it("refuses RPC URLs of two chains, and names a node that does not answer", async () => {
+    chain = await startSeededAnvil();
+    const other = new JsonRpcProvider(chain.rpcUrl);
+    other.destroy();
+    await expect(connectFailover([chain.rpcUrl], { chainId: 1 })).rejects.toThrow(/not of one chain \(1 expected\)/);
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const { provider, unreachable } = await connectFailover([nowhere, chain.rpcUrl], {});
+    chain.also(() => provider.destroy());
+    expect(unreachable).toEqual([expect.stringContaining(`${nowhere}: ECONNREFUSED`)]);
+    // The first node that answered is asked first.
+    expect(provider.currentNode).toBe(new URL(chain.rpcUrl).origin);
+  });
+});
+
+describe("a gateway process on two RPC URLs of one anvil", () => {
+  it("issues, anchors and verifies through a first node that is down, answers HTTP 500 or JSON-RPC errors, or stalls, and one that drops a sent transaction's answer: each record anchored once, nothing reverted, each switch logged and counted", async () => {
+    chain = await startSeededAnvil();
+    const seeded = chain;
+    const nodes = [await rpcProxy(seeded.rpcUrl), await rpcProxy(seeded.rpcUrl)];
+    for (const node of nodes) seeded.also(() => node.close());
+    const port = await freePort();
+    const gateway = await psbGateway(
+      seeded,
+      port,
+      { CHAIN_RPC_TIMEOUT_MS: "1000", GATEWAY_BATCH_SIZE: "1", LOG_LEVEL: "info" },
+      nodes.map((n) => n.url).join(","),
+    );
+    seeded.also(() => gateway.stop());
+    await gateway.start();
+    const tokens = JSON.parse(readFileSync(`${seeded.dataDir}/gateway/dev-api-keys.json`, "utf8"));
+    const issued: string[] = [];
+    let issuerId = 0;
+    const issueAndVerify = async (n: number) => {
+      const response = await fetchWithinQuota(`${gateway.base}/records`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.psb.issuer}`, "content-type": "application/json" },
+        body: JSON.stringify(idCardRequest(residentId(n))),
+      });
+      expect(response.status).toBe(202);
+      const body = (await response.json()) as { recordHash: string; record: { issuerId: number } };
+      issued.push(body.recordHash);
+      issuerId = body.record.issuerId;
+      for (let state = ""; state !== "anchored"; await sleep(50)) {
+        const read = await fetch(`${gateway.base}/records/${body.recordHash}`, {
+          headers: { authorization: `Bearer ${tokens.psb.issuer}` },
+        });
+        state = ((await read.json()) as { anchor?: { state: string } }).anchor?.state ?? "";
+      }
+      const verify = await fetch(`${gateway.base}/verify`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.psb.consumer}`, "content-type": "application/json" },
+        body: JSON.stringify({ recordHash: body.recordHash, issuerId }),
+      });
+      expect(verify.status).toBe(200);
+      expect(((await verify.json()) as { status: string }).status).toBe("valid");
+    };
+    const switches = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return text
+        .split("\n")
+        .filter((line) => line.startsWith("oncechain_rpc_node_switches_total{"))
+        .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+    };
+
+    await issueAndVerify(1);
+    let current = 0;
+    let n = 2;
+    for (const fault of ["cut", "http500", "rpcError", "hang"] as const) {
+      const before = await switches();
+      const node = nodes[current] as (typeof nodes)[number];
+      node.mode(fault);
+      await issueAndVerify(n++);
+      await issueAndVerify(n++);
+      expect(await switches(), `a switch away from the node that ${fault}`).toBeGreaterThan(before);
+      node.mode("pass");
+      current = 1 - current;
+    }
+    // The answer to a sent transaction lost on its way back (the node took it): the gateway asks the same node again,
+    // with the same signed transaction, which the node knows; nothing is sent twice.
+    const node = nodes[current] as (typeof nodes)[number];
+    const sendsBefore = node.sendsForwarded();
+    node.dropNextSend();
+    await issueAndVerify(n++);
+    expect(node.dropped()).toBe(1);
+    expect(node.sendsForwarded() - sendsBefore).toBeGreaterThanOrEqual(2);
+    const keys = JSON.parse(readFileSync(`${seeded.dataDir}/keys/dev-keys.json`, "utf8"));
+    const signer = new Wallet(keys.departments.psb).address;
+    const onChain = await anchoringOnChain(seeded.provider, seeded.deployment, issuerId, signer);
+    expect(onChain).toEqual({ records: issued.length, sent: issued.length, reverted: 0, pending: 0 });
+    await gateway.stop();
+    const log = readFileSync(gateway.logFile(), "utf8");
+    const moved = log.split("\n").filter((line) => line.includes("chain requests moved to another RPC node"));
+    expect(moved.length).toBeGreaterThanOrEqual(4);
+    for (const node of nodes) expect(log).toContain(new URL(node.url).origin);
+  });
+
+  it("does not send to a node behind when the one ahead goes away: records wait in the queue, verification answers from the index, and anchoring resumes once, when the node catches up", async () => {
+    chain = await startSeededAnvil();
+    const seeded = chain;
+    const behind = await seeded.secondNode();
+    const ahead = await rpcProxy(seeded.rpcUrl);
+    seeded.also(() => ahead.close());
+    const start = await blockOf(seeded.rpcUrl);
+    const gateway = await psbGateway(
+      seeded,
+      await freePort(),
+      { CHAIN_RPC_TIMEOUT_MS: "1000", GATEWAY_BATCH_SIZE: "1", LOG_LEVEL: "info" },
+      `${ahead.url},${behind.rpcUrl}`,
+    );
+    seeded.also(() => gateway.stop());
+    await gateway.start();
+    const tokens = JSON.parse(readFileSync(`${seeded.dataDir}/gateway/dev-api-keys.json`, "utf8"));
+    const issue = async (n: number) => {
+      const response = await fetchWithinQuota(`${gateway.base}/records`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.psb.issuer}`, "content-type": "application/json" },
+        body: JSON.stringify(idCardRequest(residentId(n))),
+      });
+      expect(response.status).toBe(202);
+      return (await response.json()) as { recordHash: string; record: { issuerId: number } };
+    };
+    const stateOf = async (hash: string) => {
+      const read = await fetch(`${gateway.base}/records/${hash}`, {
+        headers: { authorization: `Bearer ${tokens.psb.issuer}` },
+      });
+      return ((await read.json()) as { anchor?: { state: string } }).anchor?.state;
+    };
+    const first = await issue(1);
+    while ((await stateOf(first.recordHash)) !== "anchored") await sleep(50);
+    const aheadHead = await blockOf(seeded.rpcUrl);
+    expect(aheadHead).toBeGreaterThan(start);
+    expect(await blockOf(behind.rpcUrl)).toBe(start);
+
+    ahead.mode("cut");
+    const second = await issue(2);
+    await sleep(3000);
+    expect(await stateOf(second.recordHash)).toBe("queued");
+    // Nothing went to the node behind: its chain is still the seeded one.
+    expect(await blockOf(behind.rpcUrl)).toBe(start);
+    // From the index, as of the block it has seen; read from the chain, none: the node behind would say "unknown".
+    const verify = async (fresh: boolean) => {
+      const response = await fetch(`${gateway.base}/verify${fresh ? "?fresh=true" : ""}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.psb.consumer}`, "content-type": "application/json" },
+        body: JSON.stringify({ recordHash: first.recordHash, issuerId: first.record.issuerId }),
+      });
+      const answer = (await response.json()) as { status?: string; code?: string; asOfBlock?: number };
+      // A verdict's status, or a problem's code (a problem's own "status" is its HTTP status).
+      return [response.status, answer.code ?? answer.status, answer.asOfBlock];
+    };
+    expect(await verify(false)).toEqual([200, "valid", aheadHead]);
+    expect(await verify(true)).toEqual([503, "CHAIN_UNAVAILABLE", undefined]);
+
+    await replay(seeded.rpcUrl, behind.rpcUrl, start);
+    expect(await blockOf(behind.rpcUrl)).toBe(aheadHead);
+    while ((await stateOf(second.recordHash)) !== "anchored") await sleep(50);
+    const keys = JSON.parse(readFileSync(`${seeded.dataDir}/keys/dev-keys.json`, "utf8"));
+    const signer = new Wallet(keys.departments.psb).address;
+    const onBehind = new JsonRpcProvider(behind.rpcUrl, undefined, { staticNetwork: true });
+    seeded.also(() => onBehind.destroy());
+    expect(await anchoringOnChain(onBehind, seeded.deployment, first.record.issuerId, signer)).toEqual({
+      records: 2,
+      sent: 2,
+      reverted: 0,
+      pending: 0,
+    });
+  });
+});
+
+describe("a chain's confirmations (CHAIN_CONFIRMATIONS)", () => {
+  it("a gateway process on a chain asking 3 confirmations counts a record anchored only once two blocks are on top of its own, and its index follows that far behind", async () => {
+    chain = await startSeededAnvil();
+    const seeded = chain;
+    // A chain that makes a block a second, as QBFT makes one every block period, whether or not anything is sent.
+    await rpc(seeded.rpcUrl, "evm_setAutomine", [false]);
+    await rpc(seeded.rpcUrl, "evm_setIntervalMining", [1]);
+    const gateway = await psbGateway(seeded, await freePort(), { CHAIN_CONFIRMATIONS: "3", GATEWAY_BATCH_SIZE: "1" });
+    seeded.also(() => gateway.stop());
+    await gateway.start();
+    const tokens = JSON.parse(readFileSync(`${seeded.dataDir}/gateway/dev-api-keys.json`, "utf8"));
+    const keys = JSON.parse(readFileSync(`${seeded.dataDir}/keys/dev-keys.json`, "utf8"));
+    const signer = new Wallet(keys.departments.psb).address;
+    const sent = Number(await rpc(seeded.rpcUrl, "eth_getTransactionCount", [signer, "latest"]));
+    const response = await fetchWithinQuota(`${gateway.base}/records`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.psb.issuer}`, "content-type": "application/json" },
+      body: JSON.stringify(idCardRequest(residentId(7))),
+    });
+    const { recordHash, record } = (await response.json()) as { recordHash: string; record: { issuerId: number } };
+    const anchorOf = async () => {
+      const read = await fetch(`${gateway.base}/records/${recordHash}`, {
+        headers: { authorization: `Bearer ${tokens.psb.issuer}` },
+      });
+      return ((await read.json()) as { anchor: { state: string; blockNumber?: number } }).anchor;
+    };
+    const verify = async () => {
+      const answer = await fetch(`${gateway.base}/verify`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.psb.consumer}`, "content-type": "application/json" },
+        body: JSON.stringify({ recordHash, issuerId: record.issuerId }),
+      });
+      return (await answer.json()) as { status: string; asOfBlock: number };
+    };
+    let minedNotCounted = 0;
+    for (let tries = 0; ; tries++) {
+      expect(tries, "anchored within 20 s").toBeLessThan(200);
+      const head = await blockOf(seeded.rpcUrl);
+      const mined = Number(await rpc(seeded.rpcUrl, "eth_getTransactionCount", [signer, "latest"])) > sent;
+      const anchor = await anchorOf();
+      const verdict = await verify();
+      // The index is never nearer the head than the confirmations allow.
+      expect(verdict.asOfBlock).toBeLessThanOrEqual(head - 2);
+      if (anchor.state === "anchored") {
+        expect(head).toBeGreaterThanOrEqual((anchor.blockNumber ?? Number.POSITIVE_INFINITY) + 2);
+        break;
+      }
+      if (mined) minedNotCounted++;
+      await sleep(100);
+    }
+    // Seen mined on chain and not yet counted, while the blocks on top of it came.
+    expect(minedNotCounted).toBeGreaterThan(3);
+    for (let tries = 0; (await verify()).status !== "valid"; tries++) {
+      expect(tries, "valid within 10 s").toBeLessThan(100);
+      await sleep(100);
+    }
+  });
+});
