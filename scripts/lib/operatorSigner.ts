@@ -1,7 +1,7 @@
 // The operator's key: from the environment or a keystore file, or on a development chain a generated dev key.
-import { readFileSync } from "node:fs";
 import { type JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { fundDevAccounts, LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../lib/chain/devKeys.ts";
+import { passwordFromEnvironment, passwordFromTerminal, walletFromKeystore } from "../../lib/chain/keystore.ts";
 
 export interface OperatorSigner {
   signer: NonceManager;
@@ -10,8 +10,9 @@ export interface OperatorSigner {
 }
 
 /**
- * OPERATOR_PRIVATE_KEY, else OPERATOR_KEYSTORE (+ OPERATOR_KEYSTORE_PASSWORD), else — only on a development chain
- * (chain id 31337) — the dev key kept in `<dataDir>/keys/dev-keys.json`, funded on the spot.
+ * OPERATOR_PRIVATE_KEY, else OPERATOR_KEYSTORE with its password (OPERATOR_KEYSTORE_PASSWORD_FILE, else
+ * OPERATOR_KEYSTORE_PASSWORD, else typed on the terminal, unechoed), else — only on a development chain (chain id 31337)
+ * — the dev key kept in `<dataDir>/keys/dev-keys.json`, funded on the spot.
  */
 export async function operatorSigner(
   provider: JsonRpcProvider,
@@ -25,11 +26,16 @@ export async function operatorSigner(
     source = "environment";
   } else if (process.env.OPERATOR_KEYSTORE) {
     const path = process.env.OPERATOR_KEYSTORE;
-    const password = process.env.OPERATOR_KEYSTORE_PASSWORD;
-    if (password === undefined)
-      throw new Error(`OPERATOR_KEYSTORE is set (${path}) but OPERATOR_KEYSTORE_PASSWORD is not`);
-    const decrypted = await Wallet.fromEncryptedJson(readFileSync(path, "utf8"), password);
-    wallet = new Wallet(decrypted.privateKey, provider);
+    const password =
+      passwordFromEnvironment("OPERATOR_KEYSTORE_PASSWORD") ??
+      (await passwordFromTerminal(`password of the operator's keystore ${path}: `));
+    if (password === undefined) {
+      throw new Error(
+        `OPERATOR_KEYSTORE is set (${path}) but not its password: run this on a terminal to type it, or set ` +
+          "OPERATOR_KEYSTORE_PASSWORD_FILE (or OPERATOR_KEYSTORE_PASSWORD)",
+      );
+    }
+    wallet = (await walletFromKeystore("OPERATOR_KEYSTORE", path, password)).connect(provider);
     source = "keystore";
   } else {
     const { chainId } = await provider.getNetwork();

@@ -107,6 +107,26 @@ export function runScript(script: string, args: string[], env: Record<string, st
 }
 
 /**
+ * `tsx scripts/<script>` as on a terminal: under `script` (util-linux), which gives it a pseudo-terminal for its standard
+ * input and output, so that it can ask for a password; `type` sends keys to that terminal.
+ */
+export function runOnTerminal(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Started & { type(text: string): void } {
+  const command = [`${projectRoot}node_modules/.bin/tsx`, `${projectRoot}scripts/${script}`, ...args]
+    .map((word) => `'${word.replaceAll("'", `'\\''`)}'`)
+    .join(" ");
+  const child = spawn("script", ["--quiet", "--return", "--command", command, "/dev/null"], {
+    cwd: projectRoot,
+    env: environment(env),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  return { ...track(child, false, script), type: (text) => child.stdin?.write(text) };
+}
+
+/**
  * `npm <args>` in the checkout at `root`, as typed in a terminal: in a process group of its own, which interrupt()
  * signals as Ctrl-C would. `env` goes over the test's environment, less the location variables.
  */

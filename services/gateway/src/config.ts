@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { getBytes, hexlify } from "ethers";
 import { LOCAL_CHAIN_ID, loadOrCreateDevKeys } from "../../../lib/chain/devKeys.ts";
+import { passwordFromEnvironment, walletFromKeystore } from "../../../lib/chain/keystore.ts";
 import { DEFAULT_KEY_QUOTA, type QuotaSettings } from "./auth/keyQuota.ts";
 import { DEFAULT_SELF_SERVICE_MINUTES } from "./auth/selfServiceTokens.ts";
 import type { AnchoringOptions } from "./chain/anchorWorker.ts";
@@ -121,21 +122,31 @@ function key32(name: string, value: string): Uint8Array {
 }
 
 /**
- * One department from the environment (GATEWAY_SIGNER_KEY, GATEWAY_DATA_KEY, DISTRICT_SECRET), which is how a
- * department runs its own gateway; or, on a development chain without them, every named department from the dev keys.
+ * One department from the environment (its signer key, GATEWAY_DATA_KEY, DISTRICT_SECRET), which is how a department
+ * runs its own gateway; or, on a development chain without them, every named department from the dev keys. The signer
+ * key is GATEWAY_SIGNER_KEY, or the keystore file GATEWAY_SIGNER_KEYSTORE opened with GATEWAY_SIGNER_KEYSTORE_PASSWORD_FILE
+ * (or GATEWAY_SIGNER_KEYSTORE_PASSWORD): a service has no terminal to ask on.
  */
-export function loadSecrets(chainId: bigint, dataDir: string, codes: readonly string[]): Secrets {
-  const { GATEWAY_SIGNER_KEY, GATEWAY_DATA_KEY, DISTRICT_SECRET } = process.env;
-  if (GATEWAY_SIGNER_KEY || GATEWAY_DATA_KEY || DISTRICT_SECRET) {
-    if (!GATEWAY_SIGNER_KEY || !GATEWAY_DATA_KEY || !DISTRICT_SECRET) {
-      throw new Error("set all three of GATEWAY_SIGNER_KEY, GATEWAY_DATA_KEY and DISTRICT_SECRET, or none");
+export async function loadSecrets(chainId: bigint, dataDir: string, codes: readonly string[]): Promise<Secrets> {
+  const { GATEWAY_SIGNER_KEY, GATEWAY_SIGNER_KEYSTORE, GATEWAY_DATA_KEY, DISTRICT_SECRET } = process.env;
+  const signer = GATEWAY_SIGNER_KEY || GATEWAY_SIGNER_KEYSTORE;
+  if (signer || GATEWAY_DATA_KEY || DISTRICT_SECRET) {
+    if (!signer || !GATEWAY_DATA_KEY || !DISTRICT_SECRET) {
+      throw new Error(
+        "set all three of GATEWAY_SIGNER_KEY (or GATEWAY_SIGNER_KEYSTORE), GATEWAY_DATA_KEY and DISTRICT_SECRET, or none",
+      );
+    }
+    if (GATEWAY_SIGNER_KEY && GATEWAY_SIGNER_KEYSTORE) {
+      throw new Error("set GATEWAY_SIGNER_KEY or GATEWAY_SIGNER_KEYSTORE, not both");
     }
     if (codes.length !== 1) throw new Error("keys from the environment serve exactly one --department");
     return {
       departments: [
         {
           code: codes[0] as string,
-          signerKey: hexlify(key32("GATEWAY_SIGNER_KEY", GATEWAY_SIGNER_KEY)),
+          signerKey: GATEWAY_SIGNER_KEY
+            ? hexlify(key32("GATEWAY_SIGNER_KEY", GATEWAY_SIGNER_KEY))
+            : await signerFromKeystore(GATEWAY_SIGNER_KEYSTORE as string),
           dataKey: key32("GATEWAY_DATA_KEY", GATEWAY_DATA_KEY),
         },
       ],
@@ -145,7 +156,7 @@ export function loadSecrets(chainId: bigint, dataDir: string, codes: readonly st
   }
   if (chainId !== BigInt(LOCAL_CHAIN_ID)) {
     throw new Error(
-      `chain ${chainId} is not a development chain: set GATEWAY_SIGNER_KEY, GATEWAY_DATA_KEY and DISTRICT_SECRET`,
+      `chain ${chainId} is not a development chain: set GATEWAY_SIGNER_KEY (or GATEWAY_SIGNER_KEYSTORE), GATEWAY_DATA_KEY and DISTRICT_SECRET`,
     );
   }
   const keys = loadOrCreateDevKeys(dataDir, codes);
@@ -158,4 +169,15 @@ export function loadSecrets(chainId: bigint, dataDir: string, codes: readonly st
     districtSecret: key32("dev district secret", keys.districtSecret),
     source: "dev",
   };
+}
+
+async function signerFromKeystore(path: string): Promise<string> {
+  const password = passwordFromEnvironment("GATEWAY_SIGNER_KEYSTORE_PASSWORD");
+  if (password === undefined) {
+    throw new Error(
+      `GATEWAY_SIGNER_KEYSTORE is set (${path}) but not its password: set GATEWAY_SIGNER_KEYSTORE_PASSWORD_FILE ` +
+        "(or GATEWAY_SIGNER_KEYSTORE_PASSWORD)",
+    );
+  }
+  return (await walletFromKeystore("GATEWAY_SIGNER_KEYSTORE", path, password)).privateKey;
 }

@@ -36,7 +36,7 @@ export function departmentEndpoint(publicUrl: string, code: string): string {
 export async function serveGateway(options: ServeOptions): Promise<Serving> {
   const settings = processSettings();
   const { chainId } = await options.provider.getNetwork();
-  const secrets = loadSecrets(chainId, options.dataDir, options.codes);
+  const secrets = await loadSecrets(chainId, options.dataDir, options.codes);
   const dataDir = `${options.dataDir}/gateway`;
   mkdirSync(dataDir, { recursive: true });
   const gateway = await createGateway({
