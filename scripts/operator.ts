@@ -4,10 +4,22 @@
 //                                the emergency stop (AccessManager.setTargetClosed), and lifting it
 //   reject-log-commitments --department <code> --from-index <n> --reason <n> [--address <a version>]
 //                                sets a department's newest access-log commitments aside (made with a misused key)
+//   rotate-signer --department <code> --old <address> --new <address>
+//                                replaces a department's signer key on chain (DepartmentRegistry.rotateSigner)
+//   fund --to <address> [--wei <n>]
+//                                sends the chain's currency from the operator's account (a new department's signer)
 
+import { getAddress, isAddress } from "ethers";
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { deploymentFile, deploymentProblems, readDeployment } from "../lib/chain/deploymentStore.ts";
-import { connectRegistries, currentRegistries, REGISTRY_NAMES, type RegistryName } from "../lib/chain/registries.ts";
+import { receiptOf } from "../lib/chain/receipt.ts";
+import {
+  connectRegistries,
+  currentRegistries,
+  REGISTRY_NAMES,
+  type Registries,
+  type RegistryName,
+} from "../lib/chain/registries.ts";
 import { codeKey } from "../lib/encoding/codeKey.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
@@ -19,9 +31,11 @@ import { rollOut } from "./lib/rollOut.ts";
 import { localSystem } from "./lib/runningSystem.ts";
 
 const USAGE = [
-  "npm run operator -- roll-out <Registry> [--network local|<rpc-url>]",
+  "npm run operator -- roll-out <Registry> [--network local|<network>|<rpc-url>[,<rpc-url>...]]",
   "       npm run operator -- close <Registry> | open <Registry> [--address <0x…>] [--network ...]",
   "       npm run operator -- reject-log-commitments --department <code> --from-index <n> --reason <n> [--address <0x…>] [--network ...]",
+  "       npm run operator -- rotate-signer --department <code> --old <0x…> --new <0x…> [--network ...]",
+  "       npm run operator -- fund --to <0x…> [--wei <n>] [--network ...]",
   `Registries: ${REGISTRY_NAMES.join(", ")}`,
 ].join("\n");
 
@@ -37,6 +51,18 @@ function wholeNumber(flag: string, value: string | undefined): number {
   return Number(value);
 }
 
+function address(flag: string, value: string | undefined): string {
+  if (value === undefined || !isAddress(value)) throw new Error(`--${flag} must be an address (0x…)\nusage: ${USAGE}`);
+  return getAddress(value);
+}
+
+async function departmentIdOf(registries: Registries, code: string | undefined): Promise<number> {
+  if (!code) throw new Error(`--department is required\nusage: ${USAGE}`);
+  const departmentId = Number(await registries.departments.departmentIdOf(codeKey(code)));
+  if (departmentId === 0) throw new Error(`no department "${code}" is registered`);
+  return departmentId;
+}
+
 runCli(async () => {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === "--help" || command === "help") {
@@ -44,7 +70,7 @@ runCli(async () => {
     return;
   }
   // roll-out, close and open name a registry before their flags.
-  const positional = command === "reject-log-commitments" ? undefined : rest.shift();
+  const positional = ["reject-log-commitments", "rotate-signer", "fund"].includes(command) ? undefined : rest.shift();
   process.argv.splice(2, process.argv.length, ...rest);
   const flags = parseFlags(
     {
@@ -53,11 +79,16 @@ runCli(async () => {
       "from-index": { type: "string" },
       reason: { type: "string" },
       address: { type: "string" },
+      old: { type: "string" },
+      new: { type: "string" },
+      to: { type: "string" },
+      wei: { type: "string" },
     },
     USAGE,
   );
   const system = localSystem();
-  const provider = await connectProvider(resolveNetwork(flags.network, system).rpcUrl);
+  const target = resolveNetwork(flags.network, system);
+  const provider = await connectProvider(target.rpcUrl, target);
   try {
     const { chainId } = await provider.getNetwork();
     // Not recordedDeployment: a roll-out is what brings a registry running other code in line, so that check would
@@ -99,9 +130,7 @@ runCli(async () => {
         break;
       }
       case "reject-log-commitments": {
-        if (!flags.department) throw new Error(`--department is required\nusage: ${USAGE}`);
-        const departmentId = Number(await registries.departments.departmentIdOf(codeKey(flags.department)));
-        if (departmentId === 0) throw new Error(`no department "${flags.department}" is registered`);
+        const departmentId = await departmentIdOf(registries, flags.department);
         const fromIndex = wholeNumber("from-index", flags["from-index"]);
         const reason = wholeNumber("reason", flags.reason);
         if (reason > 255) throw new Error(`--reason must be at most 255\nusage: ${USAGE}`);
@@ -118,6 +147,22 @@ runCli(async () => {
           `${flags.department}'s commitments from index ${fromIndex} on in ${registry} are set aside (readable with ` +
             `rejectedAt); its next range starts at ${nextSequence}`,
         );
+        break;
+      }
+      case "rotate-signer": {
+        const departmentId = await departmentIdOf(registries, flags.department);
+        const [old, next] = [address("old", flags.old), address("new", flags.new)];
+        await receiptOf(await registries.departments.rotateSigner(departmentId, old, next));
+        console.log(
+          `${flags.department}'s signer ${old} is replaced by ${next}: records it anchored stay valid, it signs no more`,
+        );
+        break;
+      }
+      case "fund": {
+        const to = address("to", flags.to);
+        const value = BigInt(wholeNumber("wei", flags.wei ?? String(10n ** 21n)));
+        await receiptOf(await operator.signer.sendTransaction({ to, value }));
+        console.log(`sent ${value} wei to ${to}; it holds ${await provider.getBalance(to)}`);
         break;
       }
       default:

@@ -171,3 +171,37 @@ describe("a department gateway's signer key", () => {
     }
   });
 });
+
+describe("the operator's commands for a department's keys", () => {
+  it("rotate-signer replaces a department's signer on chain, fund sends it currency, and a wrong address is refused naming the flag", async () => {
+    const keys = JSON.parse(readFileSync(`${chain.dataDir}/keys/dev-keys.json`, "utf8")) as {
+      departments: Record<string, string>;
+    };
+    const old = new Wallet(keys.departments["market-regulation"] as string).address;
+    const next = Wallet.createRandom().address;
+    const registries = connectRegistries(chain.deployment, chain.provider);
+    const id = Number(await registries.departments.departmentIdOf(codeKey("market-regulation")));
+    expect(Number((await registries.departments.signerDepartment(old))[0])).toBe(id);
+
+    const rotate = runScript(
+      "operator.ts",
+      ["rotate-signer", "--department", "market-regulation", "--old", old, "--new", next],
+      where(),
+    );
+    expect(await rotate.exited, rotate.output()).toBe(0);
+    expect(Number((await registries.departments.signerDepartment(next))[0])).toBe(id);
+    expect(Number((await registries.departments.signerDepartment(old))[0])).toBe(0);
+
+    const fund = runScript("operator.ts", ["fund", "--to", next, "--wei", "12345"], where());
+    expect(await fund.exited, fund.output()).toBe(0);
+    expect(await chain.provider.getBalance(next)).toBe(12345n);
+
+    const wrong = runScript(
+      "operator.ts",
+      ["rotate-signer", "--department", "psb", "--old", old, "--new", "0x12"],
+      where(),
+    );
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.output()).toContain("--new must be an address");
+  });
+});
