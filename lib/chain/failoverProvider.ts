@@ -302,7 +302,9 @@ export class FailoverProvider extends JsonRpcProvider {
     if (!response.ok) throw new NodeFault(`HTTP ${response.status}`);
     const answers = (Array.isArray(body) ? body : [body]) as Answer[];
     const fault = answers.find((a) => a?.error && NODE_FAULTS.has(a.error.code));
-    if (fault?.error) throw new NodeFault(`JSON-RPC error ${fault.error.code}`);
+    if (fault?.error) {
+      throw new NodeFault(`JSON-RPC error ${fault.error.code} (${String(fault.error.message).slice(0, 120)})`);
+    }
     return answers;
   }
 }
