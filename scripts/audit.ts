@@ -61,7 +61,7 @@ const USAGE = [
   ...Object.values(COMMANDS).map((c) => `  ${c.synopsis.padEnd(30)} ${c.summary}`),
   "",
   "options:",
-  "  --rpc <url>            the chain's JSON-RPC URL (default: CHAIN_RPC_URL, else the chain of a running npm start,",
+  "  --rpc <url>[,<url>...] the chain's JSON-RPC URL, or several of its nodes (default: CHAIN_RPC_URL, else the chain of a running npm start,",
   "                         else http://127.0.0.1:8545)",
   "  --directory <address>  the RegistryDirectory, through which every registry is found",
   "  --deployment <file>    a deployment record (as in data/deployments/<chainId>.json) naming the directory; with",

@@ -9,7 +9,9 @@
 //   would otherwise answer for an older one (a record not yet anchored there, a revocation not yet made).
 // - **Never sent twice.** A signed transaction sent again through another node (the first timed out: it may have gone)
 //   is the same transaction, with the same hash and nonce, so at most one of them is mined. When the second node says
-//   it knows it already, or that its nonce is used, the answer is the transaction's hash if the node holds it.
+//   it knows it already, or that its nonce is used, the answer is the transaction's hash if the node holds it. A
+//   transaction answered for and not yet seen mined is given to each node switched to: the node that took it may go
+//   before its block reaches the others, and the sender, finding it nowhere, would send the work again.
 // - **Said.** Each switch is told to the `onSwitch` listeners (the gateway logs it and counts it in /metrics).
 import {
   type JsonRpcApiProviderOptions,
@@ -53,6 +55,9 @@ export interface FailoverOptions {
 const NODE_FAULTS = new Set([-32603, -32002, -32005, -32601]);
 /** A node's answer to a transaction sent again that it holds already, or whose nonce is used (maybe by it). */
 const KNOWN_TRANSACTION = /already known|known transaction|already imported|nonce too low|nonce has already been used/i;
+
+/** Transactions sent and not yet seen mined that are kept to be given to the next node. */
+const UNMINED_KEPT = 256;
 
 /** Connection errors of a request sent on a connection the other side had just closed. */
 const CLOSED_UNDER_REQUEST = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
@@ -168,12 +173,17 @@ export class FailoverProvider extends JsonRpcProvider {
           failures.push(`${node.label}: not usable`);
           continue;
         }
-        this.#switchTo(index, failures.at(-1) ?? "the node before it failed");
+        // Requests failing together each check the next node; the first to find it usable moves them all.
+        if (index !== this.#current) {
+          this.#switchTo(index, failures.at(-1) ?? "the node before it failed");
+          await this.#rebroadcast(node);
+        }
       }
       try {
         const answers = await this.#post(node, batch);
         this.#noteHeads(batch, answers);
         await this.#resolveKnown(node, batch, answers);
+        this.#noteSent(batch, answers);
         return answers;
       } catch (error) {
         if (!(error instanceof NodeFault)) throw error;
@@ -199,6 +209,48 @@ export class FailoverProvider extends JsonRpcProvider {
 
   #avoid(node: Node): void {
     node.avoidUntil = Date.now() + this.#options.retryAfterMs;
+  }
+
+  /**
+   * Transactions sent and not yet seen mined: the signed bytes, by hash. A node that took one may go before it is
+   * mined, or before its block reaches the others; the node switched to is given the same bytes (the same
+   * transaction, at the same nonce), so that the sender's wait for its receipt ends there instead of taking it for
+   * dropped and sending the work again as another transaction.
+   */
+  readonly #unmined = new Map<string, { raw: string; at: number }>();
+
+  #noteSent(batch: Payload[], answers: Answer[]): void {
+    for (const payload of batch) {
+      const answer = answers.find((a) => a.id === payload.id);
+      if (payload.method === "eth_sendRawTransaction" && typeof answer?.result === "string") {
+        this.#unmined.set(answer.result.toLowerCase(), {
+          raw: String((payload.params as unknown[])[0]),
+          at: Date.now(),
+        });
+      }
+      if (
+        (payload.method === "eth_getTransactionReceipt" || payload.method === "eth_getTransactionByHash") &&
+        answer?.result !== null &&
+        typeof (answer?.result as { blockNumber?: unknown } | undefined)?.blockNumber === "string"
+      ) {
+        this.#unmined.delete(String((payload.params as unknown[])[0]).toLowerCase());
+      }
+    }
+    // Kept for an hour at most, and the last UNMINED_KEPT: a sender waits for its receipt far less.
+    for (const [hash, { at }] of this.#unmined) {
+      if (this.#unmined.size <= UNMINED_KEPT && Date.now() - at < 3_600_000) break;
+      this.#unmined.delete(hash);
+    }
+  }
+
+  /** Gives `node` every transaction sent and not yet seen mined; what it already holds it answers for as known. */
+  async #rebroadcast(node: Node): Promise<void> {
+    const raws = [...this.#unmined.values()];
+    if (raws.length === 0) return;
+    await this.#post(
+      node,
+      raws.map(({ raw }, i) => ({ method: "eth_sendRawTransaction", params: [raw], id: i + 1, jsonrpc: "2.0" })),
+    ).catch(() => undefined);
   }
 
   #switchTo(index: number, reason: string): void {

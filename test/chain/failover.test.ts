@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectFailover, type RpcSwitch } from "../../lib/chain/failoverProvider.ts";
+import { receiptOf } from "../../lib/chain/receipt.ts";
 import { idCardRequest, residentId } from "../gateway/support.ts";
 import { psbGateway } from "../reliability/psbProcess.ts";
 import { type SeededAnvil, startSeededAnvil } from "../scripts/anvilSystem.ts";
@@ -45,8 +46,14 @@ async function replay(from: string, to: string, after: number): Promise<void> {
     // One transaction a block (anvil mines each as it comes): replayed one by one, the blocks come out the same.
     expect(block.transactions.length).toBeLessThanOrEqual(1);
     if (block.transactions.length === 0) await rpc(to, "anvil_mine", ["0x1"]);
-    for (const hash of block.transactions)
+    for (const hash of block.transactions) {
       await rpc(to, "eth_sendRawTransaction", [await rpc(from, "eth_getRawTransactionByHash", [hash])]);
+      // Taken now, or given to it before (a gateway gives the node it moves to what it sent and has not seen mined).
+      expect(
+        await rpc(to, "eth_getTransactionByHash", [hash]),
+        `transaction ${hash} on the node caught up`,
+      ).not.toBeNull();
+    }
   }
 }
 
@@ -109,6 +116,43 @@ describe("FailoverProvider over anvil processes", () => {
     first.mode("cut");
     await expect(head()).rejects.toThrow(/no node of the chain answered/);
     expect(provider.switches).toBe(2);
+  });
+
+  it("moves requests that fail together to the next node once, as one switch", async () => {
+    chain = await startSeededAnvil();
+    const first = await rpcProxy(chain.rpcUrl);
+    chain.also(() => first.close());
+    // One request per JSON-RPC call (no batching): twelve calls fail at the first node at once.
+    const { provider } = await connectFailover([first.url, chain.rpcUrl], { headCheckMs: 0 }, { batchMaxCount: 1 });
+    chain.also(() => provider.destroy());
+    const head = await blockOf(chain.rpcUrl);
+    first.mode("cut");
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => provider.send(i % 2 ? "eth_blockNumber" : "eth_chainId", [])),
+    );
+    expect(answers.filter((_, i) => i % 2).map(Number)).toEqual(Array(6).fill(head));
+    expect(provider.switches).toBe(1);
+  });
+
+  it("gives the node it moves to a transaction the node before took and went away with: the sender finds it mined there, one transaction", async () => {
+    chain = await startSeededAnvil();
+    const second = await chain.secondNode();
+    const first = await rpcProxy(chain.rpcUrl);
+    chain.also(() => first.close());
+    const { provider } = await connectFailover([first.url, second.rpcUrl], { headCheckMs: 0 });
+    chain.also(() => provider.destroy());
+    const keys = JSON.parse(readFileSync(`${chain.dataDir}/keys/dev-keys.json`, "utf8"));
+    const wallet = new Wallet(keys.departments.psb, provider);
+    const nonce = Number(await rpc(second.rpcUrl, "eth_getTransactionCount", [wallet.address, "latest"]));
+    // The first node takes the transaction, mines it, and goes before its block reaches the other.
+    await rpc(chain.rpcUrl, "evm_setAutomine", [false]);
+    const tx = await wallet.sendTransaction({ to: wallet.address, value: 1n });
+    await rpc(chain.rpcUrl, "anvil_mine", ["0x1"]);
+    first.mode("cut");
+    const receipt = await receiptOf(tx);
+    expect(receipt?.hash).toBe(tx.hash);
+    expect(Number(await rpc(second.rpcUrl, "eth_getTransactionCount", [wallet.address, "latest"]))).toBe(nonce + 1);
+    expect(provider.switches).toBe(1);
   });
 
   it("moves to the node ahead when the one it uses has fallen behind another, at its comparison of heads", async () => {
