@@ -6,7 +6,7 @@
 // it), and the server under test in a child process of its own (bench/support/gatewayProcess.ts): the gateway, or
 // the bare express baseline, so that each server's CPU and RSS are its own and they are measured alike.
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -292,6 +292,15 @@ async function comparedBodies(
   };
 }
 
+/** The bytes of every file under `dir`. */
+function directoryBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
 async function main() {
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), "oncechain-bench-gateway-"));
@@ -421,6 +430,13 @@ async function main() {
     );
     const lag = await gw.call<LagReport>("lags", { from: issueStarted, to: issueEnded });
     await gw.close();
+    // What the issuer's databases take on disk once closed (LevelDB's files, every record with its index entries).
+    const storeBytes = directoryBytes(join(dataDir, "gateway", ISSUER));
+    const storage = {
+      bytes: storeBytes,
+      records: check.storedRecords,
+      bytesPerRecord: Math.round(storeBytes / Math.max(1, check.storedRecords)),
+    };
     log(`issue: ${fmt(rpsOf(issue))} req/s, ${fmt(accepted.length)} accepted, lag p99 ${fmt(lag.p99Ms)} ms`);
 
     const anchoredExactlyOnce =
@@ -488,6 +504,7 @@ async function main() {
         issue: { ...summary(issue), cpu: issueCpu, acceptedInRun, acceptedWithWarmup: accepted.length, refused },
         anchorLag: lag,
         exactlyOnce: check,
+        storage,
         memory: {
           atStart: memoryAtStart,
           afterVerify: memoryAfterVerify,
@@ -592,6 +609,7 @@ interface Results {
     issue: Summary & { cpu: CpuPerRequest; acceptedInRun: number; acceptedWithWarmup: number; refused: number };
     anchorLag: LagReport;
     exactlyOnce: CheckReport;
+    storage: { bytes: number; records: number; bytesPerRecord: number };
     memory: { atStart: MemoryReport; afterVerify: MemoryReport; afterIssue: MemoryReport };
     environment: { node: string; cpus: number; cpuModel: string; memoryGb: number; loadAverageAtEnd: number[] };
     totalSeconds: number;
@@ -689,6 +707,8 @@ function markdown(r: Results, targets: { name: string; value: string; pass: bool
     `| distinct batch roots on chain | ${fmt(e.distinctChainRoots)} |`,
     `| roots whose on-chain recordCount differs from the records stored under them | ${fmt(e.rootMismatches)} |`,
     `| accepted over HTTP / found in the store / \`valid\` via the index | ${fmt(e.acceptedChecked)} / ${fmt(e.acceptedChecked - e.acceptedMissing)} / ${fmt(e.acceptedValid)} |`,
+    "",
+    `The issuer's databases on disk, closed: ${fmt(d.storage.bytes)} bytes for ${fmt(d.storage.records)} records, **${fmt(d.storage.bytesPerRecord)} bytes a record** (LevelDB's files: each record sealed, its index entries, the access log).`,
     "",
     "## Memory of the gateway process",
     "",

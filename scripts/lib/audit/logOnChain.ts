@@ -3,6 +3,7 @@
 import { id, isError, type JsonRpcProvider, ZeroAddress } from "ethers";
 import type { ExportToCheck } from "../../../lib/audit/accessLogExport.ts";
 import type { ChainCommitments, ChainRange } from "../../../lib/audit/exportCoverage.ts";
+import { eventDecoder } from "../../../lib/chain/eventLogs.ts";
 import { codeKey } from "../../../lib/encoding/codeKey.ts";
 import {
   AccessLogRegistry__factory,
@@ -11,7 +12,7 @@ import {
 } from "../../../types/ethers-contracts/index.ts";
 import type { AuditContext } from "./command.ts";
 
-const EVENTS = AccessLogRegistry__factory.createInterface();
+const decodeEvent = eventDecoder(AccessLogRegistry__factory.createInterface());
 const lower = (s: string) => s.toLowerCase();
 
 /**
@@ -68,7 +69,7 @@ async function committedIn(provider: JsonRpcProvider, txHash: string) {
   const receipt = await provider.getTransactionReceipt(txHash);
   if (!receipt) return undefined;
   const committed = receipt.logs.flatMap((log) => {
-    const parsed = EVENTS.parseLog(log);
+    const parsed = decodeEvent(log);
     if (parsed?.name !== "AccessLogCommitted") return [];
     const a = parsed.args;
     return [

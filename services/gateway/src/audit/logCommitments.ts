@@ -2,9 +2,11 @@
 // registries' events alone: no state at a past block, which a node that prunes old state does not have.
 import { getAddress, type Log, type Provider, toBeHex, zeroPadValue } from "ethers";
 import type { ExportedCommitment } from "../../../../lib/audit/accessLogExport.ts";
+import { eventDecoder } from "../../../../lib/chain/eventLogs.ts";
 import { AccessLogRegistry__factory } from "../../../../types/ethers-contracts/index.ts";
 
 const EVENTS = AccessLogRegistry__factory.createInterface();
+const decodeEvent = eventDecoder(EVENTS);
 const COMMITTED = EVENTS.getEvent("AccessLogCommitted").topicHash;
 const REJECTED = EVENTS.getEvent("AccessLogCommitmentRejected").topicHash;
 
@@ -61,7 +63,7 @@ export function logCommitments(deps: LogCommitmentsDeps): LogCommitments {
   function replay(registry: string, inForce: ExportedCommitment[], logs: Log[]): ExportedCommitment[] {
     const list = [...inForce];
     for (const log of logs) {
-      const parsed = EVENTS.parseLog(log);
+      const parsed = decodeEvent(log);
       if (!parsed) continue;
       const index = Number(parsed.args.index);
       if (parsed.name === "AccessLogCommitmentRejected") {

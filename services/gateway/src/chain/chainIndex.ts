@@ -3,6 +3,7 @@
 // state at past blocks, so nothing here reads at a past block. Each span of blocks is read in full before the index
 // changes, so a read that fails part way leaves the index as it was, and the next sync reads the span again.
 import { type Interface, id, type Log, type Provider } from "ethers";
+import { eventDecoder } from "../../../../lib/chain/eventLogs.ts";
 import { confirmationsOf } from "../../../../lib/chain/receipt.ts";
 import { REGISTRY_NAMES, type RegistryName } from "../../../../lib/chain/registries.ts";
 import type { Hex32 } from "../../../../lib/encoding/canonical.ts";
@@ -100,6 +101,9 @@ const FOLLOWED: Partial<Record<RegistryName, Interface>> = {
 };
 const NAMES_BY_ID = new Map<string, RegistryName>(REGISTRY_NAMES.map((name) => [id(name), name]));
 const DIRECTORY = RegistryDirectory__factory.createInterface();
+const decodeRecordEvent = eventDecoder(FOLLOWED.CredentialRecordRegistry as Interface);
+const decodeDepartmentEvent = eventDecoder(FOLLOWED.DepartmentRegistry as Interface);
+const decodeDirectoryEvent = eventDecoder(DIRECTORY);
 
 const key = (issuer: number | bigint, hash: string) => `${issuer}:${hash.toLowerCase()}`;
 
@@ -151,7 +155,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
   }
 
   function applyRecordEvent(log: Log, registry: RecordRegistryIndex): void {
-    const parsed = FOLLOWED.CredentialRecordRegistry?.parseLog(log);
+    const parsed = decodeRecordEvent(log);
     if (!parsed) return;
     const a = parsed.args;
     const at = () => blockTimes.get(log.blockNumber) ?? 0;
@@ -226,7 +230,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
   }
 
   function applyDepartmentEvent(log: Log): void {
-    const parsed = FOLLOWED.DepartmentRegistry?.parseLog(log);
+    const parsed = decodeDepartmentEvent(log);
     if (!parsed) return;
     const a = parsed.args;
     switch (parsed.name) {
@@ -311,7 +315,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
       // Everything the span needs is read first; only then does the index change.
       const named: [RegistryName, string][] = [];
       for (const log of await logsOf([directory], from, to)) {
-        const parsed = DIRECTORY.parseLog(log);
+        const parsed = decodeDirectoryEvent(log);
         const name = parsed?.name === "RegistrySet" ? NAMES_BY_ID.get(parsed.args.name) : undefined;
         if (name) named.push([name, String(parsed?.args.registry).toLowerCase()]);
       }
