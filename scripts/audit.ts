@@ -2,6 +2,7 @@
 // RegistryDirectory's address; no gateway, no API key). Exit 0: every check passed; 1: a check failed; 2: the check
 // could not be made (bad usage, a file that is missing or not what the command reads, no chain at the URL).
 import { isError } from "ethers";
+import { nodeLabels } from "../lib/chain/failoverProvider.ts";
 import { type AuditCommand, AuditInputError } from "./lib/audit/command.ts";
 import { connectChain, directoryAddress, directoryRegistries } from "./lib/audit/connect.ts";
 import { type Invocation, parseInvocation, printReport, progressOn } from "./lib/audit/invocation.ts";
@@ -103,7 +104,7 @@ async function run(invocation: Invocation): Promise<number> {
   } catch (error) {
     if (chainFailure(error)) {
       throw new AuditInputError(
-        `the chain at ${rpcUrl} stopped answering: ${(error as { shortMessage?: string }).shortMessage ?? error}`,
+        `the chain at ${nodeLabels(rpcUrl)} stopped answering: ${(error as { shortMessage?: string }).shortMessage ?? error}`,
       );
     }
     throw error;

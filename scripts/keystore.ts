@@ -18,7 +18,9 @@ runCli(async () => {
     try {
       address = (JSON.parse(readFileSync(file, "utf8")) as { address?: unknown }).address;
     } catch (error) {
-      throw new Error(`${file}: not a keystore file (${(error as Error).message})`);
+      // Not the parser's message, which quotes the file: the wrong file may be a raw key.
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Error(`${file}: ${code ? `cannot be read (${code})` : "not a keystore file (not JSON)"}`);
     }
     if (typeof address !== "string") throw new Error(`${file}: not a keystore file (no address)`);
     console.log(getAddress(address.startsWith("0x") ? address : `0x${address}`));

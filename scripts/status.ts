@@ -2,6 +2,7 @@
 
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { recordedDeployment } from "../lib/chain/deploymentStore.ts";
+import { nodeLabels } from "../lib/chain/failoverProvider.ts";
 import { connectProvider, resolveNetwork } from "./lib/chainConnection.ts";
 import { formatChainStatus, readChainStatus } from "./lib/chainStatus.ts";
 import { parseFlags, runCli } from "./lib/cli.ts";
@@ -18,7 +19,7 @@ runCli(async () => {
   const provider = await connectProvider(target.rpcUrl, target);
   try {
     const record = await recordedDeployment(provider, system.dataDir);
-    const status = await readChainStatus(provider, record, target.rpcUrl, await loadCatalogue(seedsDir));
+    const status = await readChainStatus(provider, record, nodeLabels(target.rpcUrl), await loadCatalogue(seedsDir));
     console.log(flags.json ? JSON.stringify(status) : formatChainStatus(status));
   } finally {
     provider.destroy();

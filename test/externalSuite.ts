@@ -1,6 +1,7 @@
 // The tests npm run test:external runs: deploy, seed, gateway, federation, commitments and audit against chains started
-// as processes of their own (anvil here), reached through JSON-RPC alone. vitest.external.config.ts runs them with
-// Hardhat's in-process network unreachable (test/support/noInProcessNetwork.ts); vitest.config.ts leaves them to it.
+// as processes of their own (anvil here), reached through JSON-RPC alone. vitest.config.ts runs them as its "external"
+// project, in which Hardhat's in-process network is unreachable (test/support/noInProcessNetwork.ts), and the rest as
+// its "unit" project.
 export const EXTERNAL_TESTS = [
   // The guard itself: Hardhat's in-process network is out of reach here.
   "test/support/noInProcessNetwork.test.ts",

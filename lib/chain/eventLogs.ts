@@ -25,8 +25,9 @@ function readerOf(type: string): WordReader {
   if (type === "address") return (word) => getAddress(`0x${word.slice(26)}`);
   if (type === "bool") return (word) => BigInt(word) !== 0n;
   const bits = Number(/\d+$/.exec(type)?.[0] ?? 256);
+  // Masked to the type's width, as ethers' decoder masks a word.
   if (type.startsWith("int")) return (word) => BigInt.asIntN(bits, BigInt(word));
-  return (word) => BigInt(word);
+  return (word) => BigInt.asUintN(bits, BigInt(word));
 }
 
 /** The word-by-word decoder of `fragment`, or undefined when a parameter is not one word. */

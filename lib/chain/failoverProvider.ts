@@ -42,6 +42,8 @@ export interface FailoverOptions {
   retryAfterMs?: number;
   /** How often every node's head is compared, so that a node fallen behind another is left; 0: never. */
   headCheckMs?: number;
+  /** How long a node at most two blocks behind the highest seen is waited for before it is passed over. */
+  catchUpMs?: number;
   /**
    * Blocks a transaction needs on top of it, its own included, before it counts as done; and the gateway's index
    * follows the chain that far behind its head. 1 on a chain with immediate finality (QBFT, anvil).
@@ -77,10 +79,25 @@ function blockField(value: unknown, key: string): number | undefined {
 }
 
 interface Node {
+  /** The URL without user and password, which go in `headers` as HTTP Basic authentication. */
   url: string;
+  headers: Record<string, string>;
   label: string;
   /** Not asked again before this time (ms since the epoch) unless no other node can answer. */
   avoidUntil: number;
+}
+
+/**
+ * Where a request to `url` goes: the URL without its user and password (fetch refuses a URL that has them), and those
+ * as an HTTP Basic Authorization header, as a node behind an authenticating proxy expects.
+ */
+export function requestTarget(url: string): { url: string; headers: Record<string, string> } {
+  const parsed = new URL(url);
+  if (parsed.username === "" && parsed.password === "") return { url, headers: {} };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = "";
+  parsed.password = "";
+  return { url: parsed.toString(), headers: { authorization: `Basic ${Buffer.from(credentials).toString("base64")}` } };
 }
 
 /** The label a node is known by in logs and metrics: scheme, host and port, never a user, password or path. */
@@ -108,8 +125,15 @@ export class FailoverProvider extends JsonRpcProvider {
   constructor(urls: readonly string[], options: FailoverOptions, providerOptions: JsonRpcApiProviderOptions = {}) {
     if (urls.length === 0) throw new Error("no RPC URL given");
     super(urls[0], options.chainId, { ...providerOptions, staticNetwork: true });
-    this.nodes = urls.map((url) => ({ url, label: nodeLabel(url), avoidUntil: 0 }));
-    this.#options = { timeoutMs: 15_000, retryAfterMs: 5_000, headCheckMs: 5_000, confirmations: 1, ...options };
+    this.nodes = urls.map((url) => ({ ...requestTarget(url), label: nodeLabel(url), avoidUntil: 0 }));
+    this.#options = {
+      timeoutMs: 15_000,
+      retryAfterMs: 5_000,
+      headCheckMs: 5_000,
+      catchUpMs: 3_000,
+      confirmations: 1,
+      ...options,
+    };
     this.confirmations = this.#options.confirmations;
     this.#current = Math.min(Math.max(0, options.firstNode ?? 0), this.nodes.length - 1);
     if (this.nodes.length > 1 && this.#options.headCheckMs > 0) {
@@ -156,11 +180,13 @@ export class FailoverProvider extends JsonRpcProvider {
     const best = Math.max(...heads);
     if (best < 0) return;
     const current = heads[this.#current] ?? -1;
-    if (current >= best) return;
+    // A block behind is a block on its way (a node hears of a new block a moment after another): not a reason to move.
+    if (current >= best - 1) return;
     const next = heads.indexOf(best);
     const node = this.nodes[next] as Node;
-    if (await this.#check(node))
-      this.#switchTo(next, `the node was behind: block ${current} where another has ${best}`);
+    if ((await this.#check(node)) && next !== this.#current) {
+      await this.#moveTo(next, `the node was behind: block ${current} where another has ${best}`);
+    }
   }
 
   override async _send(payload: Payload | Payload[]): Promise<JsonRpcResult[]> {
@@ -174,10 +200,7 @@ export class FailoverProvider extends JsonRpcProvider {
           continue;
         }
         // Requests failing together each check the next node; the first to find it usable moves them all.
-        if (index !== this.#current) {
-          this.#switchTo(index, failures.at(-1) ?? "the node before it failed");
-          await this.#rebroadcast(node);
-        }
+        if (index !== this.#current) await this.#moveTo(index, failures.at(-1) ?? "the node before it failed");
       }
       try {
         const answers = await this.#post(node, batch);
@@ -253,6 +276,12 @@ export class FailoverProvider extends JsonRpcProvider {
     ).catch(() => undefined);
   }
 
+  /** Requests go to node `index` from now, and it is given what was sent and not yet seen mined. */
+  async #moveTo(index: number, reason: string): Promise<void> {
+    this.#switchTo(index, reason);
+    await this.#rebroadcast(this.nodes[index] as Node);
+  }
+
   #switchTo(index: number, reason: string): void {
     const from = (this.nodes[this.#current] as Node).label;
     this.#current = index;
@@ -266,23 +295,32 @@ export class FailoverProvider extends JsonRpcProvider {
    * asked before (a node checked while it was level with the others may have fallen behind since).
    */
   async #check(node: Node): Promise<boolean> {
-    try {
-      const answers = await this.#post(node, [
-        { method: "eth_chainId", params: [], id: 1, jsonrpc: "2.0" },
-        { method: "eth_blockNumber", params: [], id: 2, jsonrpc: "2.0" },
-      ]);
-      // A batch's answers may come in any order: each is found by its id.
-      const chainId = answers.find((a) => a.id === 1);
-      const head = answers.find((a) => a.id === 2);
-      if (Number(chainId?.result) !== this.#options.chainId || !(Number(head?.result) >= this.#highestHead)) {
+    // A node a block or two behind the highest seen is usually a block on its way to it: it is asked again for up to
+    // catchUpMs before it is passed over (and it is never used while it is behind).
+    const deadline = Date.now() + this.#options.catchUpMs;
+    for (;;) {
+      let answers: Answer[];
+      try {
+        answers = await this.#post(node, [
+          { method: "eth_chainId", params: [], id: 1, jsonrpc: "2.0" },
+          { method: "eth_blockNumber", params: [], id: 2, jsonrpc: "2.0" },
+        ]);
+      } catch {
         this.#avoid(node);
         return false;
       }
-      this.#highestHead = Math.max(this.#highestHead, Number(head?.result));
-      return true;
-    } catch {
-      this.#avoid(node);
-      return false;
+      // A batch's answers may come in any order: each is found by its id.
+      const chainId = Number(answers.find((a) => a.id === 1)?.result);
+      const head = Number(answers.find((a) => a.id === 2)?.result);
+      if (chainId === this.#options.chainId && head >= this.#highestHead) {
+        this.#highestHead = head;
+        return true;
+      }
+      if (chainId !== this.#options.chainId || !(head >= this.#highestHead - 2) || Date.now() >= deadline) {
+        this.#avoid(node);
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 
@@ -332,7 +370,7 @@ export class FailoverProvider extends JsonRpcProvider {
     try {
       response = await fetch(node.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...node.headers },
         body: JSON.stringify(batch.length === 1 ? batch[0] : batch),
         signal: AbortSignal.timeout(this.#options.timeoutMs),
       });
@@ -374,6 +412,15 @@ export function rpcUrlList(value: string): string[] {
   return urls;
 }
 
+/** The nodes of a list of RPC URLs as logs and messages name them (no user, password or path). */
+export const nodeLabels = (rpcUrls: string): string =>
+  rpcUrls
+    .split(",")
+    .map((url) => url.trim())
+    .filter((url) => url !== "")
+    .map(nodeLabel)
+    .join(", ");
+
 /** Why none of the nodes can be used, or why they cannot be used together: each node named by its label. */
 export class ChainConnectError extends Error {
   constructor(
@@ -398,9 +445,10 @@ export async function connectFailover(
   const probes = await Promise.all(
     urls.map(async (url) => {
       try {
-        const response = await fetch(url, {
+        const target = requestTarget(url);
+        const response = await fetch(target.url, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", ...target.headers },
           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
           signal: AbortSignal.timeout(options.probeTimeoutMs ?? 10_000),
         });
@@ -410,7 +458,8 @@ export async function connectFailover(
         return { url, chainId: Number(answer.result) };
       } catch (error) {
         const inner = (error as { cause?: { code?: string; message?: string } }).cause;
-        return { url, reason: inner?.code ?? inner?.message ?? (error as Error).message };
+        // A code or an error's name, never its message: a message may quote the URL, and a URL may hold a password.
+        return { url, reason: inner?.code ?? (error as Error).name };
       }
     }),
   );

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { JsonRpcProvider } from "ethers";
 import { z } from "zod";
-import { ChainConnectError, connectFailover, rpcUrlList } from "../../lib/chain/failoverProvider.ts";
+import { ChainConnectError, connectFailover, nodeLabels, rpcUrlList } from "../../lib/chain/failoverProvider.ts";
 import { projectRoot } from "./paths.ts";
 import type { LocalSystem } from "./runningSystem.ts";
 
@@ -34,7 +34,9 @@ export function readNetworkFile(name: string, root = `${projectRoot}networks`): 
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`);
+    // Not the parser's message, which quotes the file: the wrong file may hold a secret.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`${path}: ${code ? `cannot be read (${code})` : "not JSON"}`);
   }
   const checked = NetworkFile.safeParse(parsed);
   if (!checked.success) {
@@ -50,7 +52,9 @@ export function readNetworkFile(name: string, root = `${projectRoot}networks`): 
  * are used as they are; any other name is a folder of networks/ with a network.json (networks/besu-qbft, say).
  */
 export function resolveNetwork(network: string | undefined, system: LocalSystem): ChainTarget {
-  if (network && /^https?:\/\//.test(network)) return { name: network, rpcUrl: rpcUrlList(network).join(",") };
+  if (network && /^https?:\/\//.test(network)) {
+    return { name: nodeLabels(network), rpcUrl: rpcUrlList(network).join(",") };
+  }
   if (network === undefined || network === "local" || network === "localhost") {
     return { name: "local", rpcUrl: system.rpcUrl };
   }

@@ -3,6 +3,7 @@
 import type { JsonRpcProvider } from "ethers";
 import type { Catalogue } from "../../lib/catalogue/schemas.ts";
 import { type DeploymentRecord, ensureDeployment, readDeployment } from "../../lib/chain/deploymentStore.ts";
+import { nodeLabels } from "../../lib/chain/failoverProvider.ts";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { connectProvider } from "./chainConnection.ts";
 import { formatChainStatus, readChainStatus } from "./chainStatus.ts";
@@ -28,7 +29,7 @@ const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} 
 async function chainUrl(stops: StopList): Promise<string> {
   const given = process.env.CHAIN_RPC_URL;
   if (given) {
-    console.log(`using the chain at ${given} (CHAIN_RPC_URL); nothing local is started`);
+    console.log(`using the chain at ${nodeLabels(given)} (CHAIN_RPC_URL); nothing local is started`);
     return given;
   }
   const chain = await startLocalChain({
@@ -74,6 +75,6 @@ export async function prepareChain(catalogue: Catalogue, stops: StopList): Promi
     onProgress: seedProgress(shown),
   }).finally(() => shown.stop());
   console.log(formatSeedReport(report, false));
-  console.log(formatChainStatus(await readChainStatus(provider, record, rpcUrl)));
+  console.log(formatChainStatus(await readChainStatus(provider, record, nodeLabels(rpcUrl))));
   return { rpcUrl, provider, deployment: record, keys: operator.source };
 }

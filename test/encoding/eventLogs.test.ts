@@ -72,6 +72,11 @@ describe("eventDecoder", () => {
     expect(decode({ topics: [`0x${"ab".repeat(32)}`], data: "0x" })).toBeNull();
     const fragment = iface.getEvent("CredentialRevoked") as EventFragment;
     const { data, topics } = iface.encodeEventLog(fragment, [`0x${"11".repeat(32)}`, 7, 3]);
+    // A word with bits above its type's width (uint8 here): masked, as ethers masks it.
+    const dirty = `0x${"ff".repeat(31)}03`;
+    const dirtyOurs = decode({ topics, data: dirty })?.args as Record<string, unknown>;
+    expect(dirtyOurs.reason).toBe(iface.decodeEventLog(fragment, dirty, topics).reason);
+    expect(dirtyOurs.reason).toBe(3n);
     // One byte too many: not read word by word, but as ethers reads it.
     const ours = decode({ topics, data: `${data}00` })?.args as Record<string, unknown>;
     const theirs = iface.decodeEventLog(fragment, `${data}00`, topics);
