@@ -1,10 +1,15 @@
 // npm run consortium -- init | check : a Besu QBFT network's folder for the district's consortium (docs/CONSORTIUM.md).
 //   init   new validator keys (under <out>/keys, which git ignores), the genesis, each validator's config.toml and the
 //          allowlists; refuses to overwrite a folder that has a genesis unless --force
-//   check  whether the folder agrees with itself and with the contracts as compiled (exit 1 and each problem if not)
+//   check  whether the folder agrees with itself and with the contracts as compiled (exit 1 and each problem if not):
+//          chain id, EVM fork, contract size, validators, allowlists, nodes, keys (the gas limit against our largest
+//          transaction is checked by test/networks/besuQbft.test.ts, which measures it)
+//   admin  one JSON-RPC call to a validator's administration (its loopback WebSocket, through an SSH tunnel): the
+//          allowlists (perm_*), validator votes (qbft_*)
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { isAddress } from "ethers";
+import { parseArgs } from "node:util";
+import { isAddress, WebSocketProvider } from "ethers";
 import { parseFlags, runCli } from "./lib/cli.ts";
 import { checkQbftNetwork, compiledContracts } from "./lib/consortium/checkNetwork.ts";
 import { type Fork, newValidators, qbftNetworkFiles } from "./lib/consortium/qbftNetwork.ts";
@@ -12,10 +17,32 @@ import { projectRoot } from "./lib/paths.ts";
 
 const USAGE =
   "npm run consortium -- init --operator <address> [--accounts <address>,...] [--hosts <host>,...] [--chain-id <id>] " +
-  "[--out <dir>] [--force]\n       npm run consortium -- check [--out <dir>]";
+  "[--out <dir>] [--force]\n       npm run consortium -- check [--out <dir>]" +
+  "\n       npm run consortium -- admin --node <ws://127.0.0.1:port> <method> [<params as JSON>]";
+
+/** One call to a node's administration over WebSocket; prints its result as JSON. */
+async function admin(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { node: { type: "string" } }, allowPositionals: true });
+  const [method, params = "[]"] = positionals;
+  if (!values.node || !/^wss?:\/\//.test(values.node) || !method) throw new Error(`usage: ${USAGE}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(params);
+  } catch {
+    throw new Error(`the params of ${method} are not JSON: give them as a JSON array, e.g. '[["0x…"]]'`);
+  }
+  if (!Array.isArray(parsed)) throw new Error(`the params of ${method} must be a JSON array`);
+  const provider = new WebSocketProvider(values.node);
+  try {
+    console.log(JSON.stringify(await provider.send(method, parsed)));
+  } finally {
+    await provider.destroy();
+  }
+}
 
 runCli(async () => {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === "admin") return admin(rest);
   process.argv.splice(2, process.argv.length, ...rest);
   const flags = parseFlags(
     {

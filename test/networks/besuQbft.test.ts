@@ -3,7 +3,7 @@
 // largest transaction (every deployment and seeding transaction, measured here on Hardhat's network, and the largest
 // anchoring batch of bench/results/gas.json), the validators against the allowlists and each node's configuration.
 // Besu itself cannot run on this machine (neither Debian nor npm ships it): docs/CONSORTIUM.md says what was not run.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { readNetworkFile, resolveNetwork } from "../../scripts/lib/chainConnecti
 import { checkQbftNetwork, compiledContracts } from "../../scripts/lib/consortium/checkNetwork.ts";
 import { projectRoot } from "../../scripts/lib/paths.ts";
 import { type SeededChain, seededChain } from "../gateway/gatewayFixture.ts";
+import { startSeededAnvil } from "../scripts/anvilSystem.ts";
 import { runScript } from "../scripts/processes.ts";
 import { removeTestDir } from "../support/leftBehind.ts";
 
@@ -63,7 +64,7 @@ describe("networks/besu-qbft", () => {
     expect(target).toMatchObject({ chainId: file.chainId, confirmations: 1, rpcUrl: file.rpcUrls.join(",") });
   });
 
-  it("finds what breaks the agreement: a chain id of its own, a fork the compiler needs, a validator not allowlisted, a gas limit too low", () => {
+  it("finds what breaks the agreement: a chain id of its own, a fork the compiler needs, a validator not allowlisted, a gas limit too low, an administration API open to the network, a validator's key file that is not its key", () => {
     const compiled = compiledContracts();
     const broken = `${dir}/broken`;
     cpSync(NETWORK, broken, { recursive: true });
@@ -73,6 +74,10 @@ describe("networks/besu-qbft", () => {
     writeFileSync(`${broken}/genesis.json`, JSON.stringify(genesis));
     const permissions = readFileSync(`${broken}/permissions_config.toml`, "utf8");
     writeFileSync(`${broken}/permissions_config.toml`, permissions.replace(/"enode:\/\/[0-9a-f]+@[^"]+", /, ""));
+    const node1 = readFileSync(`${broken}/node-1/config.toml`, "utf8");
+    writeFileSync(`${broken}/node-1/config.toml`, node1.replace('rpc-http-api=["ETH"', 'rpc-http-api=["PERM", "ETH"'));
+    mkdirSync(`${broken}/keys/node-2`, { recursive: true });
+    writeFileSync(`${broken}/keys/node-2/key`, Wallet.createRandom().privateKey);
     const problems = checkQbftNetwork(broken, compiled, { maxTransactionGas: 2_000_000_000 });
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -81,6 +86,10 @@ describe("networks/besu-qbft", () => {
         "genesis.json: pragueTime is not 0, but the compiler targets prague (prague included)",
         expect.stringMatching(/^permissions_config.toml: validator 0x[0-9a-fA-F]{40} is not in nodes-allowlist$/),
         expect.stringMatching(/^genesis.json: gasLimit \d+ < our largest transaction's 2000000000 gas$/),
+        "node-1/config.toml: rpc-http-api serves PERM to the network (loopback only)",
+        expect.stringMatching(
+          /^keys\/node-2\/key: the key of 0x[0-9a-fA-F]{40}, not of validator 2 \(0x[0-9a-fA-F]{40}\)$/,
+        ),
       ]),
     );
   });
@@ -122,5 +131,20 @@ describe("networks/besu-qbft", () => {
     expect(again.output()).toContain("genesis.json exists");
     const check = runScript("consortium.ts", ["check", "--out", out], {});
     expect(await check.exited, check.output()).toBe(0);
+  });
+
+  it("npm run consortium -- admin makes one JSON-RPC call over a node's WebSocket (anvil's, here), and refuses params that are not a JSON array", async () => {
+    const node = await startSeededAnvil();
+    try {
+      const ws = node.rpcUrl.replace("http://", "ws://");
+      const call = runScript("consortium.ts", ["admin", "--node", ws, "eth_chainId"], {});
+      expect(await call.exited, call.output()).toBe(0);
+      expect(call.stdout().trim()).toBe('"0x7a69"');
+      const wrong = runScript("consortium.ts", ["admin", "--node", ws, "eth_getBalance", "{not json"], {});
+      expect(await wrong.exited).toBe(1);
+      expect(wrong.output()).toContain("the params of eth_getBalance are not JSON");
+    } finally {
+      await node.stop();
+    }
   });
 });

@@ -2,12 +2,12 @@
 // the compiler targets, the contract size limit against our largest contract, the validators of the genesis against the
 // allowlisted nodes and each node's bootnodes, the RPC ports against network.json, the operator funded and allowlisted.
 // What gas the largest deployment and batch take is measured by test/networks/besuQbft.test.ts, and given here.
-import { readdirSync, readFileSync } from "node:fs";
-import { getAddress } from "ethers";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { getAddress, Wallet } from "ethers";
 import { parse as parseToml } from "smol-toml";
 import { LOCAL_CHAIN_ID } from "../../../lib/chain/devKeys.ts";
 import { projectRoot } from "../paths.ts";
-import { enodeAddress, FORKS, validatorsOf } from "./qbftNetwork.ts";
+import { enodeAddress, FORKS, PUBLIC_APIS, validatorsOf } from "./qbftNetwork.ts";
 
 export interface CompiledContracts {
   evmVersion: string;
@@ -123,6 +123,28 @@ export function checkQbftNetwork(dir: string, compiled: CompiledContracts, measu
       if (node[`${key}-enabled`] !== true) problems.push(`${file}: ${key}-enabled is not true`);
     }
     if (node["min-gas-price"] !== 0) problems.push(`${file}: min-gas-price is not 0`);
+    const open = ((node["rpc-http-api"] as string[] | undefined) ?? []).filter(
+      (api) => !PUBLIC_APIS.includes(api as never),
+    );
+    if (open.length > 0)
+      problems.push(`${file}: rpc-http-api serves ${open.join(", ")} to the network (loopback only)`);
+    if (node["rpc-ws-enabled"] === true && node["rpc-ws-host"] !== "127.0.0.1") {
+      problems.push(`${file}: the administration's WebSocket (rpc-ws-host) is not on the loopback`);
+    }
+    const keyFile = `${dir}/${node["node-private-key-file"]}`;
+    if (existsSync(keyFile)) {
+      let address = "";
+      try {
+        address = new Wallet(readFileSync(keyFile, "utf8").trim()).address;
+      } catch {
+        problems.push(`${node["node-private-key-file"]}: not a private key`);
+      }
+      if (address && address !== validator) {
+        problems.push(
+          `${node["node-private-key-file"]}: the key of ${address}, not of validator ${i + 1} (${validator})`,
+        );
+      }
+    }
     const own = allowedNodes.find((enode) => enode.endsWith(`@${node["p2p-host"]}:${node["p2p-port"]}`));
     if (!own) problems.push(`${file}: its p2p host and port are no allowlisted node's`);
     for (const boot of (node.bootnodes as string[] | undefined) ?? []) {

@@ -47,7 +47,16 @@ export interface Validator {
   enode: string;
   p2pPort: number;
   rpcPort: number;
+  /** The administration's WebSocket port, on the validator's loopback. */
+  adminPort: number;
 }
+
+/** The JSON-RPC APIs a node serves to the network (gateways, the scripts, the audit CLI). */
+export const PUBLIC_APIS = ["ETH", "NET", "WEB3", "TXPOOL"] as const;
+/** Those it serves on its loopback only, for the operator. */
+export const ADMIN_APIS = ["ADMIN", "PERM", "QBFT", "ETH", "NET"] as const;
+/** The first validator's administration port (each next validator's is one more on a machine they share). */
+export const ADMIN_PORT = 8646;
 
 /** A new key for each host, its address and enode. */
 export function newValidators(options: Pick<QbftOptions, "hosts" | "p2pPort" | "rpcPort" | "portPerNode">) {
@@ -55,7 +64,9 @@ export function newValidators(options: Pick<QbftOptions, "hosts" | "p2pPort" | "
     const wallet = Wallet.createRandom();
     const p2pPort = options.p2pPort + (options.portPerNode ? i : 0);
     const rpcPort = options.rpcPort + (options.portPerNode ? i : 0);
+    const adminPort = ADMIN_PORT + (options.portPerNode ? i : 0);
     return {
+      adminPort,
       privateKey: wallet.privateKey,
       address: wallet.address,
       enode: `enode://${SigningKey.computePublicKey(wallet.privateKey).slice(4)}@${host}:${p2pPort}`,
@@ -129,8 +140,15 @@ export function nodeConfig(options: QbftOptions, validators: readonly Validator[
       // Where gateways reach it: its own address, not every interface (a firewall admits the gateways' machines).
       "rpc-http-host": options.hosts[i],
       "rpc-http-port": self.rpcPort,
-      "rpc-http-api": ["ETH", "NET", "WEB3", "QBFT", "PERM", "TXPOOL"],
+      // What gateways and the scripts use, and nothing that administers the network: no PERM, QBFT or ADMIN here.
+      "rpc-http-api": [...PUBLIC_APIS],
       "host-allowlist": ["*"],
+      // The administration (allowlists, validator votes) on this machine's loopback only: the operator reaches it
+      // through an SSH tunnel (docs/CONSORTIUM.md), with npm run consortium -- admin.
+      "rpc-ws-enabled": true,
+      "rpc-ws-host": "127.0.0.1",
+      "rpc-ws-port": self.adminPort,
+      "rpc-ws-api": [...ADMIN_APIS],
       "min-gas-price": 0,
       "sync-mode": "FULL",
       "data-storage-format": "BONSAI",
