@@ -64,6 +64,8 @@ async function gatewayReady(rpcUrl: string, dataDir: string, label: string) {
     ...memoryOf(server.pid),
     indexedBlock: gauge("oncechain_index_block"),
     indexedRecords: gauge("oncechain_index_records"),
+    indexedEvents: gauge("oncechain_index_events"),
+    syncMs: gauge("oncechain_index_sync_milliseconds"),
   };
   return { result, stop: () => server.stop() };
 }
@@ -164,7 +166,6 @@ async function main() {
     await restart.stop();
     log(`restarted gateway: ready in ${restart.result.readyS} s, peak RSS ${restart.result.peakMb} MB`);
 
-    const indexingS = Math.max(0.01, fresh.result.readyS - baseline.result.readyS);
     const results = {
       generatedAt: new Date().toISOString(),
       chain: setup.client,
@@ -179,7 +180,8 @@ async function main() {
       baseline: baseline.result,
       fresh: fresh.result,
       restart: restart.result,
-      eventsPerSecond: Math.round(events / indexingS),
+      // The index's own count and time (its syncs: reading the logs and applying them), not the whole start's.
+      eventsPerSecond: Math.round(fresh.result.indexedEvents / (fresh.result.syncMs / 1000)),
       targets: TARGETS,
       met: {
         ready: fresh.result.readyS < TARGETS.readyS,
@@ -210,7 +212,15 @@ type Results = {
   blocks: number;
   buildSeconds: number;
   baseline: { readyS: number; peakMb: number; nowMb: number; indexedRecords: number };
-  fresh: { readyS: number; peakMb: number; nowMb: number; indexedRecords: number; indexedBlock: number };
+  fresh: {
+    readyS: number;
+    peakMb: number;
+    nowMb: number;
+    indexedRecords: number;
+    indexedBlock: number;
+    indexedEvents: number;
+    syncMs: number;
+  };
   restart: { readyS: number; peakMb: number; nowMb: number; indexedRecords: number };
   eventsPerSecond: number;
   targets: typeof TARGETS;
@@ -235,8 +245,9 @@ blocks, ${r.events.toLocaleString("en")} events of the record registry; built in
 | A fresh gateway joining the chain | ${r.fresh.readyS} | ${r.fresh.peakMb} | ${r.fresh.nowMb} | ${r.fresh.indexedRecords} |
 | The same gateway restarted, caught up | ${r.restart.readyS} | ${r.restart.peakMb} | ${r.restart.nowMb} | ${r.restart.indexedRecords} |
 
-Events indexed a second: **${r.eventsPerSecond.toLocaleString("en")}** (the events over the fresh gateway's ready time
-less the baseline's, which is Node's and the gateway's own start).
+Events indexed a second: **${r.eventsPerSecond.toLocaleString("en")}**: the ${r.fresh.indexedEvents.toLocaleString("en")} events
+the fresh gateway's index applied (every followed registry's, the seeding's included) over the ${r.fresh.syncMs.toLocaleString("en")} ms its syncs
+took, reading the logs from the node and applying them (\`oncechain_index_events\`, \`oncechain_index_sync_milliseconds\`).
 
 | Target | Measured | |
 | --- | --- | --- |

@@ -3,8 +3,10 @@
 // and for a national load. Each input names where it comes from; each assumption is said as one. Rerun it after a
 // benchmark: the document follows the results.
 import { readFileSync, writeFileSync } from "node:fs";
+import type { Interface } from "ethers";
 import { loadCatalogue } from "../lib/catalogue/loadCatalogue.ts";
 import { DEFAULT_ACCESS_LOG_COMMIT_MS } from "../services/gateway/src/department.ts";
+import { CredentialRecordRegistry__factory } from "../types/ethers-contracts/index.ts";
 import { runCli } from "./lib/cli.ts";
 import { projectRoot, seedsDir } from "./lib/paths.ts";
 
@@ -104,9 +106,22 @@ function inputs() {
   } satisfies Record<string, Input>;
 }
 
-/** anchorBatch(bytes32,uint32)'s calldata, and its CredentialBatchAnchored log (3 topics, 1 data word). */
-const BATCH_CALLDATA_BYTES = 4 + 32 + 32;
-const BATCH_LOG_BYTES = 20 + 3 * 32 + 32;
+/** Bytes of a call's calldata and of its event's log (address, topics, data), from the registry's ABI: exact. */
+const RECORDS_ABI: Interface = CredentialRecordRegistry__factory.createInterface();
+const ZERO = `0x${"00".repeat(32)}`;
+function callBytes(fn: string, args: unknown[]): number {
+  return (RECORDS_ABI.encodeFunctionData(fn, args).length - 2) / 2;
+}
+function logBytes(event: string, args: unknown[]): number {
+  const { data, topics } = RECORDS_ABI.encodeEventLog(event, args);
+  return 20 + 32 * topics.length + (data.length - 2) / 2;
+}
+const SIZES = {
+  /** A record anchored alone (a batch of one: the gateway calls anchor). */
+  single: callBytes("anchor", [ZERO, ZERO, 0, 0, 0]) + logBytes("CredentialAnchored", [ZERO, ZERO, 0, 0, 0, 0]),
+  batch: callBytes("anchorBatch", [ZERO, 1]) + logBytes("CredentialBatchAnchored", [ZERO, 0, 1]),
+  revoke: callBytes("revokeRecord", [ZERO, 0]) + logBytes("CredentialRevoked", [ZERO, 0, 0]),
+};
 
 interface Load {
   name: string;
@@ -130,26 +145,37 @@ function model(load: Load, inp: ReturnType<typeof inputs>, verificationsPerServi
     inp.batchSize.value,
     Math.max(1, averagePerIssuerPerS * (inp.batchWaitMs.value / 1000)),
   );
+  // A batch of one is anchored alone (anchor), one event; a batch, one event for the root.
+  const singles = averageRecordsPerBatch < 1.5;
   const anchorTxPerYear = recordsPerYear / averageRecordsPerBatch;
   const revocationTxPerYear = recordsPerYear * ASSUMED.revokedShare;
-  // Each department's gateway commits its access log once a period while it has new entries: in working hours.
-  const commitTxPerYear = issuers * (workingSeconds / (inp.commitEveryMs.value / 1000));
+  // A department's gateway commits its access log once a period when the period brought new entries. Entries (one
+  // a verification, at the issuer whose record was read) come as a Poisson process over the working hours.
+  const periodS = inp.commitEveryMs.value / 1000;
+  const periodsPerYear = workingSeconds / periodS;
+  const entriesPerPeriod = verificationsPerYear / issuers / periodsPerYear;
+  const commitTxPerYear = issuers * periodsPerYear * (1 - Math.exp(-entriesPerPeriod));
+  const peakCommitTxPerS = (issuers / periodS) * (1 - Math.exp(-entriesPerPeriod * ASSUMED.peakFactor));
   const txPerYear = anchorTxPerYear + revocationTxPerYear + commitTxPerYear;
   const txPerDay = txPerYear / ASSUMED.workingDays;
-  const peakTxPerS =
-    peakRecordsPerS / recordsPerBatch +
-    peakRecordsPerS * ASSUMED.revokedShare +
-    issuers / (inp.commitEveryMs.value / 1000);
+  const anchorGas = singles ? inp.anchorGas.value : inp.batchTxGas.value;
+  const peakAnchorTxPerS = peakRecordsPerS / recordsPerBatch;
+  const peakRevokeTxPerS = peakRecordsPerS * ASSUMED.revokedShare;
+  const peakTxPerS = peakAnchorTxPerS + peakRevokeTxPerS + peakCommitTxPerS;
+  // An access-log commitment is one root and a range, about a batch's gas (not measured apart).
+  const commitGas = inp.batchTxGas.value;
   const gasPerYear =
-    anchorTxPerYear * (averageRecordsPerBatch === 1 ? inp.anchorGas.value : inp.batchTxGas.value) +
-    revocationTxPerYear * inp.revokeGas.value +
-    // An access-log commitment is one root and a range, about a batch's gas (not measured apart).
-    commitTxPerYear * inp.batchTxGas.value;
+    anchorTxPerYear * anchorGas + revocationTxPerYear * inp.revokeGas.value + commitTxPerYear * commitGas;
+  const peakGasPerS =
+    peakAnchorTxPerS * anchorGas + peakRevokeTxPerS * inp.revokeGas.value + peakCommitTxPerS * commitGas;
   const blocksPerYear = (365 * 86_400) / inp.blockPeriodS.value;
-  const txBytes = BATCH_CALLDATA_BYTES + ASSUMED.transactionOverheadBytes + ASSUMED.receiptBytes + BATCH_LOG_BYTES;
-  const chainBytesPerYear = txPerYear * txBytes + blocksPerYear * ASSUMED.blockHeaderBytes;
+  const perTx = ASSUMED.transactionOverheadBytes + ASSUMED.receiptBytes;
+  const chainBytesPerYear =
+    anchorTxPerYear * ((singles ? SIZES.single : SIZES.batch) + perTx) +
+    revocationTxPerYear * (SIZES.revoke + perTx) +
+    commitTxPerYear * (SIZES.batch + perTx) +
+    blocksPerYear * ASSUMED.blockHeaderBytes;
   const chainGasPerS = inp.blockGasLimit.value / inp.blockPeriodS.value;
-  const peakGasPerS = peakTxPerS * inp.batchTxGas.value;
   const verifyGateways = Math.ceil(peakVerificationsPerS / (inp.verifyRps.value * ASSUMED.headroom));
   const issueGateways = Math.ceil(peakRecordsPerS / (inp.issueRps.value * ASSUMED.headroom));
   return {
@@ -169,7 +195,11 @@ function model(load: Load, inp: ReturnType<typeof inputs>, verificationsPerServi
     gatewayMachines: Math.max(issuers, verifyGateways, issueGateways),
     verifyGateways,
     issueGateways,
-    indexEventsPerYear: anchorTxPerYear + 2 * revocationTxPerYear + commitTxPerYear,
+    // What the index follows: the record registry's events (not the access log's). A revoked batched record is
+    // registered and revoked, two events; a single one, revoked, one.
+    indexEventsPerYear: anchorTxPerYear + (singles ? 1 : 2) * revocationTxPerYear,
+    commitShare: commitTxPerYear / txPerYear,
+    entriesPerPeriod,
     storeBytesPerIssuerPerYear: (recordsPerYear / issuers) * inp.storeBytesPerRecord.value,
     storeBytesPerYear: recordsPerYear * inp.storeBytesPerRecord.value,
   };
@@ -232,8 +262,9 @@ record and verifying the materials its scenario needs).
 | Records revoked or superseded | ${ASSUMED.revokedShare * 100}% |
 | Gateways sized to run at, of their measured throughput | ${ASSUMED.headroom * 100}% |
 | Districts: Beijing, national (county-level divisions) | ${ASSUMED.beijingDistricts}, ${n(ASSUMED.nationalDistricts)} |
-| Bytes of a block header with its QBFT seals; of a transaction's envelope; of a receipt without logs | ${ASSUMED.blockHeaderBytes}; ${ASSUMED.transactionOverheadBytes}; ${ASSUMED.receiptBytes} (about; the calldata, ${BATCH_CALLDATA_BYTES} bytes, and the log, ${BATCH_LOG_BYTES} bytes, are exact) |
-| An access-log commitment's gas | about a batch's (not measured apart) |
+| Bytes of a block header with its QBFT seals; of a transaction's envelope; of a receipt without logs | ${ASSUMED.blockHeaderBytes}; ${ASSUMED.transactionOverheadBytes}; ${ASSUMED.receiptBytes} (about). The calldata and the log are exact, from the ABI: ${SIZES.single} bytes for a record anchored alone, ${SIZES.batch} for a batch, ${SIZES.revoke} for a revocation |
+| Access-log entries | one a verification, at the issuer whose record was read, coming as a Poisson process over the working hours |
+| Access-log commitments | one a period (\`GATEWAY_ACCESS_LOG_COMMIT_MS\`, ${n(inp.commitEveryMs.value / 1000)} s) per department when the period brought an entry; about a batch's gas and bytes each (not measured apart) |
 
 ## The model
 
@@ -245,6 +276,8 @@ ${table("Records a second, busiest hour", (r) => n(r.peakRecordsPerS, 2))}
 ${table("Verifications a second, busiest hour", (r) => n(r.peakVerificationsPerS, 2))}
 ${table("Issuing departments (a gateway each)", (r) => n(r.issuers))}
 ${table("Records a batch: average hour / busiest hour", (r) => `${n(r.averageRecordsPerBatch, 2)} / ${n(r.recordsPerBatch, 2)}`)}
+${table("Access-log entries a department's period brings, average", (r) => n(r.entriesPerPeriod, 2))}
+${table("Share of the transactions that are access-log commitments", (r) => `${n(r.commitShare * 100, 1)}%`)}
 ${table("Transactions a working day (anchoring, revocations, access-log commitments)", (r) => n(r.txPerDay))}
 ${table("Transactions a second, busiest hour", (r) => n(r.peakTxPerS, 1))}
 ${table("Gas a year", (r) => n(r.gasPerYear))}

@@ -65,11 +65,16 @@ describe("metrics", () => {
       ["oncechain_anchor_lag_seconds", "histogram"],
       ["oncechain_index_block", "gauge"],
       ["oncechain_index_records", "gauge"],
+      ["oncechain_index_events", "gauge"],
+      ["oncechain_index_sync_milliseconds", "gauge"],
     ]) {
       expect(text).toContain(`# TYPE ${name} ${type}\n`);
     }
     expect(text).toMatch(/^oncechain_records_issued_total\{department="psb"\} [1-9]\d*$/m);
     expect(text).toMatch(/^oncechain_verifications_total\{status="valid"\} [1-9]\d*$/m);
+    // The seeded chain's events, at least, and the time the index took over them.
+    expect(text).toMatch(/^oncechain_index_events [1-9]\d*$/m);
+    expect(text).toMatch(/^oncechain_index_sync_milliseconds \d+$/m);
     for (const line of text.trimEnd().split("\n")) {
       if (line.startsWith("#")) expect(line).toMatch(/^# (HELP|TYPE) oncechain_\w+ .+$/);
       else expect(line).toMatch(/^oncechain_\w+(\{[^}]*\})? (-?\d+(\.\d+)?(e[-+]?\d+)?|\+Inf)$/);

@@ -164,6 +164,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   }
   metrics.gauge("oncechain_index_block", "Last block indexed", () => index.head());
   metrics.gauge("oncechain_index_records", "Records in the chain index", () => index.recordCount());
+  metrics.gauge(
+    "oncechain_index_events",
+    "Events of the registries the index has applied since it started",
+    () => index.stats().events,
+  );
+  metrics.gauge(
+    "oncechain_index_sync_milliseconds",
+    "Time the index's syncs with the chain took since it started",
+    () => index.stats().syncMs,
+  );
   // Several nodes of the chain: each move from one to another is logged and counted.
   const stopWatchingNodes =
     options.provider instanceof FailoverProvider

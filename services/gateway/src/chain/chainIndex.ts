@@ -73,6 +73,8 @@ export interface ChainIndex {
   isAuthorised(departmentId: number, typeRegistry: string, typeId: number, timestamp: number): boolean;
   endpoint(departmentId: number): string | undefined;
   recordCount(): number;
+  /** Events the index has applied since it started, and the time its syncs took in all (for /metrics). */
+  stats(): { events: number; syncMs: number };
   /** The registry the directory names now for `name` (as indexed). */
   current(name: RegistryName): string;
   /** Every registry the directory has named for `name`, oldest first. */
@@ -130,6 +132,8 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
   const blockTimes = new Map<number, number>();
   const listeners: ((name: RegistryName, address: string) => void)[] = [];
   let head = options.fromBlock - 1;
+  let eventsApplied = 0;
+  let syncMs = 0;
   let chainHead = head;
   let timer: NodeJS.Timeout | undefined;
   let queue: Promise<unknown> = Promise.resolve();
@@ -309,6 +313,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
     const target = Math.max((await provider.getBlockNumber()) - (confirmationsOf(provider) - 1), atLeast);
     chainHead = Math.max(chainHead, target);
     const chunk = options.chunk ?? 5_000;
+    const started = performance.now();
     while (head < target) {
       const from = head + 1;
       const to = Math.min(target, from + chunk - 1);
@@ -342,10 +347,12 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
       }
       for (const log of earlier) apply(log);
       for (const log of logs) apply(log);
+      eventsApplied += earlier.length + logs.length;
       head = to;
       for (const [name, address] of named) for (const listener of listeners) listener(name, address);
       forgetOldBlockTimes();
     }
+    syncMs += performance.now() - started;
     return head;
   }
 
@@ -413,6 +420,7 @@ export function createChainIndex(options: ChainIndexOptions): ChainIndex {
     },
     endpoint: (departmentId) => endpoints.get(departmentId),
     recordCount: () => recordTotal,
+    stats: () => ({ events: eventsApplied, syncMs: Math.round(syncMs) }),
     current(name) {
       const address = histories.get(name)?.at(-1);
       if (!address) throw new Error(`the directory names no ${name} (as indexed)`);
