@@ -100,6 +100,16 @@ export function requestTarget(url: string): { url: string; headers: Record<strin
   return { url: parsed.toString(), headers: { authorization: `Basic ${Buffer.from(credentials).toString("base64")}` } };
 }
 
+/** A JSON-RPC request (or batch) posted to a node, with its authentication, given up after `timeoutMs`. */
+function postJson(target: { url: string; headers: Record<string, string> }, body: unknown, timeoutMs: number) {
+  return fetch(target.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...target.headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
 /** The label a node is known by in logs and metrics: scheme, host and port, never a user, password or path. */
 export function nodeLabel(url: string): string {
   try {
@@ -368,12 +378,7 @@ export class FailoverProvider extends JsonRpcProvider {
   async #post(node: Node, batch: Payload[], again = true): Promise<Answer[]> {
     let response: Response;
     try {
-      response = await fetch(node.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...node.headers },
-        body: JSON.stringify(batch.length === 1 ? batch[0] : batch),
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
-      });
+      response = await postJson(node, batch.length === 1 ? batch[0] : batch, this.#options.timeoutMs);
     } catch (error) {
       if ((error as Error).name === "TimeoutError")
         throw new NodeFault(`no answer within ${this.#options.timeoutMs} ms`);
@@ -445,13 +450,11 @@ export async function connectFailover(
   const probes = await Promise.all(
     urls.map(async (url) => {
       try {
-        const target = requestTarget(url);
-        const response = await fetch(target.url, {
-          method: "POST",
-          headers: { "content-type": "application/json", ...target.headers },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-          signal: AbortSignal.timeout(options.probeTimeoutMs ?? 10_000),
-        });
+        const response = await postJson(
+          requestTarget(url),
+          { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] },
+          options.probeTimeoutMs ?? 10_000,
+        );
         if (!response.ok) return { url, reason: `HTTP ${response.status}` };
         const answer = (await response.json()) as { result?: unknown };
         if (typeof answer.result !== "string") return { url, reason: "not a JSON-RPC node: no chain id" };

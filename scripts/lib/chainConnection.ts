@@ -103,13 +103,14 @@ export interface ConnectOptions {
  * request waits, and ten milliseconds per read was most of a peer query's latency.
  */
 export async function connectProvider(rpcUrl: string, options: ConnectOptions = {}): Promise<JsonRpcProvider> {
+  const timeoutMs = rpcTimeout();
   try {
     const { provider, unreachable } = await connectFailover(
       rpcUrlList(rpcUrl),
       {
         ...(options.chainId !== undefined ? { chainId: options.chainId } : {}),
         confirmations: confirmationsFrom(options.confirmations),
-        ...(rpcTimeout() !== undefined ? { timeoutMs: rpcTimeout() } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       },
       { pollingInterval: 100, batchStallTime: 0 },
     );

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadOrCreateDevKeys } from "../../lib/chain/devKeys.ts";
 import { connectFailover, type RpcSwitch, requestTarget } from "../../lib/chain/failoverProvider.ts";
 import { receiptOf } from "../../lib/chain/receipt.ts";
 import { idCardRequest, residentId } from "../gateway/support.ts";
@@ -66,6 +67,57 @@ async function replay(from: string, to: string, after: number): Promise<void> {
     const pool = (await rpc(to, "txpool_status")) as { pending: string };
     if (Number(pool.pending) > 0) await rpc(to, "anvil_mine", ["0x1"]);
   }
+}
+
+/** psb's signer's address on a chain that startSeededAnvil made (its dev keys). */
+const psbSigner = (dataDir: string) => new Wallet(loadOrCreateDevKeys(dataDir, []).departments.psb as string);
+
+/**
+ * A second node of the chain, the chain's own node behind a proxy first, a FailoverProvider over the two, and psb's
+ * signer on it: what the tests of a transaction sent through a node that then goes start from.
+ */
+async function twoNodesAndPsb(seeded: SeededAnvil) {
+  const second = await seeded.secondNode();
+  const first = await rpcProxy(seeded.rpcUrl);
+  seeded.also(() => first.close());
+  const { provider } = await connectFailover([first.url, second.rpcUrl], { headCheckMs: 0 });
+  seeded.also(() => provider.destroy());
+  return { first, second, provider, wallet: psbSigner(seeded.dataDir).connect(provider) };
+}
+
+/** psb's system at a gateway of psb's: issues an ID card record, reads its anchor, verifies it. */
+function psbSystem(base: string, dataDir: string) {
+  const tokens = JSON.parse(readFileSync(`${dataDir}/gateway/dev-api-keys.json`, "utf8"));
+  return {
+    async issue(n: number) {
+      const response = await fetchWithinQuota(`${base}/records`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.psb.issuer}`, "content-type": "application/json" },
+        body: JSON.stringify(idCardRequest(residentId(n))),
+      });
+      expect(response.status).toBe(202);
+      return (await response.json()) as { recordHash: string; record: { issuerId: number } };
+    },
+    async anchorOf(recordHash: string) {
+      const read = await fetch(`${base}/records/${recordHash}`, {
+        headers: { authorization: `Bearer ${tokens.psb.issuer}` },
+      });
+      return ((await read.json()) as { anchor: { state: string; blockNumber?: number } }).anchor;
+    },
+    /** The HTTP status, and a verdict's status or a problem's code (a problem's own "status" is its HTTP status). */
+    async verify(recordHash: string, issuerId: number, fresh = false) {
+      const response = await fetch(`${base}/verify${fresh ? "?fresh=true" : ""}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.psb.consumer}`, "content-type": "application/json" },
+        body: JSON.stringify({ recordHash, issuerId }),
+      });
+      const answer = (await response.json()) as { status?: string; code?: string; asOfBlock?: number };
+      return { http: response.status, verdict: answer.code ?? answer.status, asOfBlock: answer.asOfBlock };
+    },
+    async anchored(recordHash: string) {
+      while ((await this.anchorOf(recordHash)).state !== "anchored") await sleep(50);
+    },
+  };
 }
 
 describe("FailoverProvider over anvil processes", () => {
@@ -147,13 +199,7 @@ describe("FailoverProvider over anvil processes", () => {
 
   it("gives the node it moves to a transaction the node before took and went away with: the sender finds it mined there, one transaction", async () => {
     chain = await startSeededAnvil();
-    const second = await chain.secondNode();
-    const first = await rpcProxy(chain.rpcUrl);
-    chain.also(() => first.close());
-    const { provider } = await connectFailover([first.url, second.rpcUrl], { headCheckMs: 0 });
-    chain.also(() => provider.destroy());
-    const keys = JSON.parse(readFileSync(`${chain.dataDir}/keys/dev-keys.json`, "utf8"));
-    const wallet = new Wallet(keys.departments.psb, provider);
+    const { first, second, provider, wallet } = await twoNodesAndPsb(chain);
     const nonce = Number(await rpc(second.rpcUrl, "eth_getTransactionCount", [wallet.address, "latest"]));
     // The first node takes the transaction, mines it, and goes before its block reaches the other.
     await rpc(chain.rpcUrl, "evm_setAutomine", [false]);
@@ -168,13 +214,7 @@ describe("FailoverProvider over anvil processes", () => {
 
   it("gives the node its comparison of heads moves it to the transactions sent and not yet seen mined", async () => {
     chain = await startSeededAnvil();
-    const second = await chain.secondNode();
-    const first = await rpcProxy(chain.rpcUrl);
-    chain.also(() => first.close());
-    const { provider } = await connectFailover([first.url, second.rpcUrl], { headCheckMs: 0 });
-    chain.also(() => provider.destroy());
-    const keys = JSON.parse(readFileSync(`${chain.dataDir}/keys/dev-keys.json`, "utf8"));
-    const wallet = new Wallet(keys.departments.psb, provider);
+    const { first, second, provider, wallet } = await twoNodesAndPsb(chain);
     await rpc(chain.rpcUrl, "evm_setAutomine", [false]);
     const tx = await wallet.sendTransaction({ to: wallet.address, value: 1n });
     first.mode("cut");
@@ -215,8 +255,6 @@ describe("FailoverProvider over anvil processes", () => {
 
   it("refuses RPC URLs of two chains, and names a node that does not answer", async () => {
     chain = await startSeededAnvil();
-    const other = new JsonRpcProvider(chain.rpcUrl);
-    other.destroy();
     await expect(connectFailover([chain.rpcUrl], { chainId: 1 })).rejects.toThrow(/not of one chain \(1 expected\)/);
     const nowhere = `http://127.0.0.1:${await freePort()}`;
     const { provider, unreachable } = await connectFailover([nowhere, chain.rpcUrl], {});
@@ -242,32 +280,15 @@ describe("a gateway process on two RPC URLs of one anvil", () => {
     );
     seeded.also(() => gateway.stop());
     await gateway.start();
-    const tokens = JSON.parse(readFileSync(`${seeded.dataDir}/gateway/dev-api-keys.json`, "utf8"));
+    const psb = psbSystem(gateway.base, seeded.dataDir);
     const issued: string[] = [];
     let issuerId = 0;
     const issueAndVerify = async (n: number) => {
-      const response = await fetchWithinQuota(`${gateway.base}/records`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${tokens.psb.issuer}`, "content-type": "application/json" },
-        body: JSON.stringify(idCardRequest(residentId(n))),
-      });
-      expect(response.status).toBe(202);
-      const body = (await response.json()) as { recordHash: string; record: { issuerId: number } };
-      issued.push(body.recordHash);
-      issuerId = body.record.issuerId;
-      for (let state = ""; state !== "anchored"; await sleep(50)) {
-        const read = await fetch(`${gateway.base}/records/${body.recordHash}`, {
-          headers: { authorization: `Bearer ${tokens.psb.issuer}` },
-        });
-        state = ((await read.json()) as { anchor?: { state: string } }).anchor?.state ?? "";
-      }
-      const verify = await fetch(`${gateway.base}/verify`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${tokens.psb.consumer}`, "content-type": "application/json" },
-        body: JSON.stringify({ recordHash: body.recordHash, issuerId }),
-      });
-      expect(verify.status).toBe(200);
-      expect(((await verify.json()) as { status: string }).status).toBe("valid");
+      const { recordHash, record } = await psb.issue(n);
+      issued.push(recordHash);
+      issuerId = record.issuerId;
+      await psb.anchored(recordHash);
+      expect(await psb.verify(recordHash, issuerId)).toMatchObject({ http: 200, verdict: "valid" });
     };
     const switches = async () => {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -298,8 +319,7 @@ describe("a gateway process on two RPC URLs of one anvil", () => {
     await issueAndVerify(n++);
     expect(node.dropped()).toBe(1);
     expect(node.sendsForwarded() - sendsBefore).toBeGreaterThanOrEqual(2);
-    const keys = JSON.parse(readFileSync(`${seeded.dataDir}/keys/dev-keys.json`, "utf8"));
-    const signer = new Wallet(keys.departments.psb).address;
+    const signer = psbSigner(seeded.dataDir).address;
     const onChain = await anchoringOnChain(seeded.provider, seeded.deployment, issuerId, signer);
     expect(onChain).toEqual({ records: issued.length, sent: issued.length, reverted: 0, pending: 0 });
     await gateway.stop();
@@ -324,54 +344,29 @@ describe("a gateway process on two RPC URLs of one anvil", () => {
     );
     seeded.also(() => gateway.stop());
     await gateway.start();
-    const tokens = JSON.parse(readFileSync(`${seeded.dataDir}/gateway/dev-api-keys.json`, "utf8"));
-    const issue = async (n: number) => {
-      const response = await fetchWithinQuota(`${gateway.base}/records`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${tokens.psb.issuer}`, "content-type": "application/json" },
-        body: JSON.stringify(idCardRequest(residentId(n))),
-      });
-      expect(response.status).toBe(202);
-      return (await response.json()) as { recordHash: string; record: { issuerId: number } };
-    };
-    const stateOf = async (hash: string) => {
-      const read = await fetch(`${gateway.base}/records/${hash}`, {
-        headers: { authorization: `Bearer ${tokens.psb.issuer}` },
-      });
-      return ((await read.json()) as { anchor?: { state: string } }).anchor?.state;
-    };
-    const first = await issue(1);
-    while ((await stateOf(first.recordHash)) !== "anchored") await sleep(50);
+    const psb = psbSystem(gateway.base, seeded.dataDir);
+    const first = await psb.issue(1);
+    await psb.anchored(first.recordHash);
     const aheadHead = await blockOf(seeded.rpcUrl);
     expect(aheadHead).toBeGreaterThan(start);
     expect(await blockOf(behind.rpcUrl)).toBe(start);
 
     ahead.mode("cut");
-    const second = await issue(2);
+    const second = await psb.issue(2);
     await sleep(3000);
-    expect(await stateOf(second.recordHash)).toBe("queued");
+    expect((await psb.anchorOf(second.recordHash)).state).toBe("queued");
     // Nothing went to the node behind: its chain is still the seeded one.
     expect(await blockOf(behind.rpcUrl)).toBe(start);
     // From the index, as of the block it has seen; read from the chain, none: the node behind would say "unknown".
-    const verify = async (fresh: boolean) => {
-      const response = await fetch(`${gateway.base}/verify${fresh ? "?fresh=true" : ""}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${tokens.psb.consumer}`, "content-type": "application/json" },
-        body: JSON.stringify({ recordHash: first.recordHash, issuerId: first.record.issuerId }),
-      });
-      const answer = (await response.json()) as { status?: string; code?: string; asOfBlock?: number };
-      // A verdict's status, or a problem's code (a problem's own "status" is its HTTP status).
-      return [response.status, answer.code ?? answer.status, answer.asOfBlock];
-    };
-    expect(await verify(false)).toEqual([200, "valid", aheadHead]);
-    expect(await verify(true)).toEqual([503, "CHAIN_UNAVAILABLE", undefined]);
+    const verify = (fresh: boolean) => psb.verify(first.recordHash, first.record.issuerId, fresh);
+    expect(await verify(false)).toEqual({ http: 200, verdict: "valid", asOfBlock: aheadHead });
+    expect(await verify(true)).toEqual({ http: 503, verdict: "CHAIN_UNAVAILABLE", asOfBlock: undefined });
 
     await replay(seeded.rpcUrl, behind.rpcUrl, start);
     // Caught up; the gateway may already have moved to it and sent the queued record.
     expect(await blockOf(behind.rpcUrl)).toBeGreaterThanOrEqual(aheadHead);
-    while ((await stateOf(second.recordHash)) !== "anchored") await sleep(50);
-    const keys = JSON.parse(readFileSync(`${seeded.dataDir}/keys/dev-keys.json`, "utf8"));
-    const signer = new Wallet(keys.departments.psb).address;
+    await psb.anchored(second.recordHash);
+    const signer = psbSigner(seeded.dataDir).address;
     const onBehind = new JsonRpcProvider(behind.rpcUrl, undefined, { staticNetwork: true });
     seeded.also(() => onBehind.destroy());
     expect(await anchoringOnChain(onBehind, seeded.deployment, first.record.issuerId, signer)).toEqual({
@@ -393,30 +388,12 @@ describe("a chain's confirmations (CHAIN_CONFIRMATIONS)", () => {
     const gateway = await psbGateway(seeded, await freePort(), { CHAIN_CONFIRMATIONS: "3", GATEWAY_BATCH_SIZE: "1" });
     seeded.also(() => gateway.stop());
     await gateway.start();
-    const tokens = JSON.parse(readFileSync(`${seeded.dataDir}/gateway/dev-api-keys.json`, "utf8"));
-    const keys = JSON.parse(readFileSync(`${seeded.dataDir}/keys/dev-keys.json`, "utf8"));
-    const signer = new Wallet(keys.departments.psb).address;
+    const psb = psbSystem(gateway.base, seeded.dataDir);
+    const signer = psbSigner(seeded.dataDir).address;
     const sent = Number(await rpc(seeded.rpcUrl, "eth_getTransactionCount", [signer, "latest"]));
-    const response = await fetchWithinQuota(`${gateway.base}/records`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${tokens.psb.issuer}`, "content-type": "application/json" },
-      body: JSON.stringify(idCardRequest(residentId(7))),
-    });
-    const { recordHash, record } = (await response.json()) as { recordHash: string; record: { issuerId: number } };
-    const anchorOf = async () => {
-      const read = await fetch(`${gateway.base}/records/${recordHash}`, {
-        headers: { authorization: `Bearer ${tokens.psb.issuer}` },
-      });
-      return ((await read.json()) as { anchor: { state: string; blockNumber?: number } }).anchor;
-    };
-    const verify = async () => {
-      const answer = await fetch(`${gateway.base}/verify`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${tokens.psb.consumer}`, "content-type": "application/json" },
-        body: JSON.stringify({ recordHash, issuerId: record.issuerId }),
-      });
-      return (await answer.json()) as { status: string; asOfBlock: number };
-    };
+    const { recordHash, record } = await psb.issue(7);
+    const anchorOf = () => psb.anchorOf(recordHash);
+    const verify = () => psb.verify(recordHash, record.issuerId);
     let minedNotCounted = 0;
     for (let tries = 0; ; tries++) {
       expect(tries, "anchored within 20 s").toBeLessThan(200);
@@ -436,7 +413,7 @@ describe("a chain's confirmations (CHAIN_CONFIRMATIONS)", () => {
     }
     // Seen mined on chain and not yet counted, while the blocks on top of it came.
     expect(minedNotCounted).toBeGreaterThan(3);
-    for (let tries = 0; (await verify()).status !== "valid"; tries++) {
+    for (let tries = 0; (await verify()).verdict !== "valid"; tries++) {
       expect(tries, "valid within 10 s").toBeLessThan(100);
       await sleep(100);
     }

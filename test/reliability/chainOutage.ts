@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Wallet } from "ethers";
+import { loadOrCreateDevKeys } from "../../lib/chain/devKeys.ts";
 import { idCardRequest, residentId } from "../gateway/support.ts";
 import { startSeededAnvil } from "../scripts/anvilSystem.ts";
 import { freePort } from "../scripts/processes.ts";
@@ -198,8 +199,7 @@ export async function chainOutage(options: OutageOptions): Promise<OutageFigures
     await sleep(options.settleMs ?? 3000);
     // The node restarts while it holds a transaction of the gateway's unmined, as a node restarting without its pool
     // forgets one it has answered for: the gateway must send that work again, once.
-    const keys = JSON.parse(readFileSync(`${chain.dataDir}/keys/dev-keys.json`, "utf8"));
-    const signer = new Wallet(keys.departments.psb).address;
+    const signer = new Wallet(loadOrCreateDevKeys(chain.dataDir, []).departments.psb as string).address;
     await chain.provider.send("evm_setAutomine", [false]);
     const held = await pendingOf(signer);
     phase = "restart";

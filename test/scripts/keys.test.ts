@@ -2,10 +2,11 @@
 // with its password in a file or the environment, or a keystore whose password is typed on a terminal (npm run deploy
 // under a pseudo-terminal). A department gateway's signer: GATEWAY_SIGNER_KEY, or a keystore with its password in a file.
 // anvil as its own process; the scripts and the gateway as processes of their own.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { encryptKeystoreJson, hexlify, randomBytes, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadOrCreateDevKeys } from "../../lib/chain/devKeys.ts";
 import { connectRegistries } from "../../lib/chain/registries.ts";
 import { codeKey } from "../../lib/encoding/codeKey.ts";
 import { psbGateway } from "../reliability/psbProcess.ts";
@@ -111,10 +112,7 @@ describe("the operator's key", () => {
 describe("a department gateway's signer key", () => {
   it("comes from GATEWAY_SIGNER_KEYSTORE with its password in a file: the gateway process signs its endpoint with it", async () => {
     // psb's signer on chain is its dev key: the keystore holds that key, encrypted.
-    const keys = JSON.parse(readFileSync(`${chain.dataDir}/keys/dev-keys.json`, "utf8")) as {
-      departments: Record<string, string>;
-      districtSecret: string;
-    };
+    const keys = loadOrCreateDevKeys(chain.dataDir, []);
     const signer = new Wallet(keys.departments.psb as string);
     const path = `${dir}/psb-signer.json`;
     writeFileSync(
@@ -174,9 +172,7 @@ describe("a department gateway's signer key", () => {
 
 describe("the operator's commands for a department's keys", () => {
   it("rotate-signer replaces a department's signer on chain, fund sends it currency, and a wrong address is refused naming the flag", async () => {
-    const keys = JSON.parse(readFileSync(`${chain.dataDir}/keys/dev-keys.json`, "utf8")) as {
-      departments: Record<string, string>;
-    };
+    const keys = loadOrCreateDevKeys(chain.dataDir, []);
     const old = new Wallet(keys.departments["market-regulation"] as string).address;
     const next = Wallet.createRandom().address;
     const registries = connectRegistries(chain.deployment, chain.provider);
